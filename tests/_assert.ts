@@ -1,0 +1,52 @@
+/**
+ * Small assertion helpers for the test suite (JSR's `@std/assert` is not reachable here).
+ * @module
+ */
+import assert from "node:assert/strict";
+
+/** Deep, strict equality. */
+export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
+  assert.deepStrictEqual(actual, expected, msg);
+}
+
+/** `|actual - expected| <= tol`. */
+export function assertAlmostEquals(actual: number, expected: number, tol = 1e-9, msg?: string) {
+  if (!(Math.abs(actual - expected) <= tol)) {
+    throw new assert.AssertionError({
+      message: msg ?? `expected ${expected} ± ${tol}, got ${actual}`,
+      actual,
+      expected,
+    });
+  }
+}
+
+/** Truthiness. */
+export function assertTrue(cond: unknown, msg = "expected a true condition"): asserts cond {
+  assert.ok(cond, msg);
+}
+
+/**
+ * `fn` throws an instance of `cls` (if given) whose message includes `includes` (if given).
+ * Returns the error.
+ */
+export function assertThrows(
+  fn: () => unknown,
+  // deno-lint-ignore no-explicit-any
+  cls?: new (...args: any[]) => Error,
+  includes?: string,
+): Error {
+  try {
+    fn();
+  } catch (e) {
+    if (cls && !(e instanceof cls)) {
+      throw new assert.AssertionError({ message: `expected ${cls.name}, got ${e}` });
+    }
+    if (includes && !(e instanceof Error && e.message.includes(includes))) {
+      throw new assert.AssertionError({
+        message: `expected message containing ${JSON.stringify(includes)}, got ${e}`,
+      });
+    }
+    return e as Error;
+  }
+  throw new assert.AssertionError({ message: "expected the function to throw" });
+}

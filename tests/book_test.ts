@@ -1,0 +1,402 @@
+import { assertEquals, assertThrows } from "./_assert.ts";
+import fc from "fast-check";
+import { ASK, BID, BookError, MAX_QTY, NONE, OrderBook, type Side } from "../lib/book/mod.ts";
+
+const mk = () => new OrderBook({ minTick: 90, maxTick: 110, capacity: 2 });
+
+function fillsOf(b: OrderBook) {
+  const f = b.fills;
+  return Array.from({ length: f.count }, (_, k) => ({
+    id: f.makerId[k],
+    owner: f.makerOwner[k],
+    taker: f.takerOwner[k],
+    price: f.price[k],
+    qty: f.qty[k],
+    left: f.makerRemaining[k],
+  }));
+}
+
+Deno.test("price-time priority: better price first, then arrival order", () => {
+  const b = mk();
+  const a1 = b.limit(BID, 100, 10, 1);
+  const a2 = b.limit(BID, 101, 10, 2);
+  const a3 = b.limit(BID, 100, 10, 3);
+  assertEquals(b.bestBid(), 101);
+  b.market(ASK, 25, 9);
+  assertEquals(fillsOf(b), [
+    { id: a2, owner: 2, taker: 9, price: 101, qty: 10, left: 0 },
+    { id: a1, owner: 1, taker: 9, price: 100, qty: 10, left: 0 },
+    { id: a3, owner: 3, taker: 9, price: 100, qty: 5, left: 5 },
+  ]);
+  assertEquals(b.lastFilled, 25);
+  assertEquals(b.orderQty(a3), 5);
+});
+
+Deno.test("fills happen at the resting price; limit remainder rests", () => {
+  const b = mk();
+  b.limit(ASK, 103, 5, 1);
+  b.limit(ASK, 104, 5, 2);
+  const id = b.limit(BID, 105, 12, 3); // crosses both ask levels, rests 2 at 105
+  assertEquals(fillsOf(b).map((f) => [f.price, f.qty]), [[103, 5], [104, 5]]);
+  assertEquals(b.orderQty(id), 2);
+  assertEquals(b.bestBid(), 105);
+  assertEquals(b.bestAsk(), NONE);
+});
+
+Deno.test("a fully filled limit order returns NONE and rests nothing", () => {
+  const b = mk();
+  b.limit(ASK, 100, 10, 1);
+  assertEquals(b.limit(BID, 100, 10, 2), NONE);
+  assertEquals(b.size, 0);
+  assertEquals(b.bestAsk(), NONE);
+});
+
+Deno.test("market order walks the book and stops when the side is empty", () => {
+  const b = mk();
+  b.limit(BID, 100, 3, 1);
+  b.limit(BID, 95, 4, 1);
+  assertEquals(b.market(ASK, 50, 2), 7);
+  assertEquals(b.bestBid(), NONE);
+  assertEquals(b.market(ASK, 5, 2), 0);
+  assertEquals(b.fills.count, 0);
+});
+
+Deno.test("ioc sell with a price floor never trades below the floor and never rests", () => {
+  const b = mk();
+  b.limit(BID, 100, 5, 1);
+  b.limit(BID, 99, 5, 1);
+  b.limit(BID, 98, 5, 1);
+  assertEquals(b.ioc(ASK, 99, 100, 2), 10);
+  assertEquals(b.bestBid(), 98);
+  assertEquals(b.bestAsk(), NONE);
+  assertEquals(b.ioc(ASK, 99, 10, 2), 0);
+});
+
+Deno.test("cancel removes an order and updates the best price", () => {
+  const b = mk();
+  const a = b.limit(BID, 101, 5, 1);
+  b.limit(BID, 99, 5, 1);
+  assertEquals(b.cancel(a), 5);
+  assertEquals(b.bestBid(), 99);
+  assertEquals(b.isLive(a), false);
+  assertThrows(() => b.cancel(a), BookError, "no live order");
+});
+
+Deno.test("a reused slot does not revive an old id", () => {
+  const b = mk();
+  const a = b.limit(BID, 100, 5, 1);
+  b.cancel(a);
+  const c = b.limit(BID, 100, 5, 1);
+  assertEquals(a !== c, true);
+  assertEquals(b.isLive(a), false);
+  assertThrows(() => b.cancel(a), BookError);
+  assertEquals(b.isLive(c), true);
+});
+
+Deno.test("reducing keeps queue priority; increasing or re-pricing goes to the back", () => {
+  const b = mk();
+  const a = b.limit(BID, 100, 10, 1);
+  const c = b.limit(BID, 100, 10, 2);
+  assertEquals(b.modify(a, 100, 4), a);
+  assertEquals(b.queueAhead(c), 4);
+  b.reduce(a, 1);
+  assertEquals(b.orderQty(a), 3);
+  assertEquals(b.queueAhead(c), 3);
+  assertEquals(b.modify(a, 100, 8), a); // increase: back of the queue
+  assertEquals(b.queueAhead(a), 10);
+  assertEquals(b.queueAhead(c), 0);
+  assertEquals(b.modify(c, 99, 10), c); // re-price down
+  assertEquals(b.modify(c, 100, 10), c); // and back: behind a
+  assertEquals(b.queueAhead(c), 8);
+});
+
+Deno.test("a re-price that crosses trades first, like a new limit order", () => {
+  const b = mk();
+  b.limit(ASK, 102, 5, 1);
+  const a = b.limit(BID, 100, 8, 2);
+  assertEquals(b.modify(a, 102, 8), a);
+  assertEquals(fillsOf(b).map((f) => [f.price, f.qty, f.taker]), [[102, 5, 2]]);
+  assertEquals(b.orderQty(a), 3);
+  const c = b.limit(BID, 99, 2, 3);
+  b.limit(ASK, 104, 2, 4);
+  assertEquals(b.modify(c, 104, 2), NONE); // filled in full
+  assertEquals(b.isLive(c), false);
+});
+
+Deno.test("queries: levels, depth, queue position, per-owner totals", () => {
+  const b = mk();
+  b.limit(BID, 100, 10, 1);
+  b.limit(BID, 100, 7, 2);
+  const x = b.limit(BID, 100, 3, 1);
+  b.limit(BID, 97, 1, 2);
+  b.limit(ASK, 104, 6, 3);
+  b.limit(ASK, 108, 2, 3);
+  const p = new Int32Array(5), q = new Float64Array(5);
+  assertEquals(b.levels(BID, 5, p, q), 2);
+  assertEquals([...p.slice(0, 2)], [100, 97]);
+  assertEquals([...q.slice(0, 2)], [20, 1]);
+  assertEquals(b.levels(ASK, 1, p, q), 1);
+  assertEquals([p[0], q[0]], [104, 6]);
+  assertEquals(b.depthAt(BID, 100), 20);
+  assertEquals(b.depthAt(BID, 1000), 0);
+  assertEquals(b.ordersAt(BID, 100), 3);
+  assertEquals(b.depthWithin(BID, 3), 21);
+  assertEquals(b.depthWithin(BID, 2), 20);
+  assertEquals(b.queueAhead(x), 17);
+  assertEquals(b.ownerResting(1, BID), 13);
+  assertEquals(b.ownerResting(2, BID), 8);
+  assertEquals(b.ownerResting(3, ASK), 8);
+  assertEquals(b.ownerResting(3, BID), 0);
+  assertEquals(b.ownerResting(60000, BID), 0);
+});
+
+Deno.test("insertFront seeds ahead of the queue and refuses to cross", () => {
+  const b = mk();
+  const a = b.limit(BID, 100, 5, 1);
+  const s = b.insertFront(BID, 100, 9, 0);
+  assertEquals(b.queueAhead(a), 9);
+  assertEquals(b.queueAhead(s), 0);
+  b.limit(ASK, 103, 1, 2);
+  assertThrows(() => b.insertFront(BID, 103, 1, 0), BookError, "cross");
+});
+
+Deno.test("bad input is rejected with the field named, and the book is unchanged", () => {
+  const b = mk();
+  const a = b.limit(BID, 100, 5, 1);
+  const before = JSON.stringify([b.stats(), b.bestBid(), b.bestAsk(), b.size]);
+  const bad: Array<[() => unknown, string]> = [
+    [() => b.limit(BID, 100.5, 5, 1), "price"],
+    [() => b.limit(BID, 89, 5, 1), "price"],
+    [() => b.limit(BID, 111, 5, 1), "price"],
+    [() => b.limit(BID, NaN, 5, 1), "price"],
+    [() => b.limit(BID, 100, 0, 1), "qty"],
+    [() => b.limit(BID, 100, -3, 1), "qty"],
+    [() => b.limit(BID, 100, 2.5, 1), "qty"],
+    [() => b.limit(BID, 100, NaN, 1), "qty"],
+    [() => b.limit(BID, 100, MAX_QTY + 1, 1), "qty"],
+    [() => b.limit(BID, 100, 5, -1), "owner"],
+    [() => b.limit(2 as Side, 100, 5, 1), "side"],
+    [() => b.market(ASK, 0, 1), "qty"],
+    [() => b.ioc(ASK, 120, 5, 1), "price"],
+    [() => b.cancel(12345), "id"],
+    [() => b.cancel(-1), "id"],
+    [() => b.cancel(1.5), "id"],
+    [() => b.modify(a, 100, 0), "qty"],
+    [() => b.modify(a, 200, 5), "price"],
+    [() => b.modify(999, 100, 5), "id"],
+    [() => b.reduce(a, 5), "by"],
+    [() => b.reduce(a, 0), "by"],
+  ];
+  for (const [f, field] of bad) assertThrows(f, BookError, `${field}:`);
+  assertEquals(JSON.stringify([b.stats(), b.bestBid(), b.bestAsk(), b.size]), before);
+  assertEquals(b.orderQty(a), 5);
+  assertThrows(() => new OrderBook({ minTick: -1, maxTick: 5 }), BookError, "minTick");
+  assertThrows(() => new OrderBook({ minTick: 5, maxTick: 4 }), BookError, "maxTick");
+});
+
+Deno.test("the fill log grows without losing fills", () => {
+  const b = new OrderBook({ minTick: 0, maxTick: 1000 });
+  for (let i = 0; i < 300; i++) b.limit(BID, 500 + (i % 7), 1, i % 5);
+  assertEquals(b.market(ASK, 1000, 9), 300);
+  assertEquals(b.fills.count, 300);
+  let sum = 0;
+  for (let k = 0; k < 300; k++) sum += b.fills.qty[k];
+  assertEquals(sum, 300);
+  assertEquals(b.fills.price[0], 506);
+  assertEquals(b.fills.price[299], 500);
+});
+
+Deno.test("best-price search spans bitmap words at the ladder's edges", () => {
+  const b = new OrderBook({ minTick: 0, maxTick: 200 });
+  b.limit(BID, 0, 1, 1);
+  b.limit(BID, 200, 1, 1);
+  b.limit(ASK, 200, 1, 1); // crosses 200 bid
+  assertEquals(b.bestBid(), 0);
+  b.limit(ASK, 199, 1, 1);
+  b.limit(ASK, 64, 1, 1);
+  assertEquals(b.bestAsk(), 64);
+  b.market(BID, 1, 2);
+  assertEquals(b.bestAsk(), 199);
+  b.market(BID, 1, 2);
+  assertEquals(b.bestAsk(), NONE);
+  b.market(ASK, 1, 2);
+  assertEquals(b.bestBid(), NONE);
+});
+
+// ------------------------------------------------------------------ property tests
+
+/** A deliberately naive reference book: arrays of orders, scanned in full. */
+class NaiveBook {
+  orders: { id: number; side: Side; price: number; qty: number; owner: number; seq: number }[] = [];
+  seq = 0;
+  best(side: Side) {
+    const ps = this.orders.filter((o) => o.side === side).map((o) => o.price);
+    return ps.length === 0 ? NONE : side === BID ? Math.max(...ps) : Math.min(...ps);
+  }
+  queue(side: Side) {
+    return this.orders.filter((o) => o.side === side).sort((a, b) =>
+      (side === BID ? b.price - a.price : a.price - b.price) || a.seq - b.seq
+    );
+  }
+  match(side: Side, limit: number, qty: number) {
+    const fills: [number, number, number][] = [];
+    for (const o of this.queue((1 - side) as Side)) {
+      if (qty === 0 || (side === BID ? o.price > limit : o.price < limit)) break;
+      const t = Math.min(o.qty, qty);
+      o.qty -= t;
+      qty -= t;
+      fills.push([o.id, o.price, t]);
+    }
+    this.orders = this.orders.filter((o) => o.qty > 0);
+    return { fills, rem: qty };
+  }
+}
+
+type Op =
+  | { kind: "limit"; side: Side; price: number; qty: number; owner: number }
+  | { kind: "market"; side: Side; qty: number; owner: number }
+  | { kind: "ioc"; side: Side; price: number; qty: number; owner: number }
+  | { kind: "cancel"; pick: number }
+  | { kind: "modify"; pick: number; dp: number; qty: number };
+
+const side = fc.constantFrom<Side>(BID, ASK);
+const price = fc.integer({ min: 90, max: 110 });
+const qty = fc.integer({ min: 1, max: 20 });
+const owner = fc.integer({ min: 0, max: 4 });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant("limit" as const), side, price, qty, owner }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("market" as const), side, qty, owner }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant("ioc" as const), side, price, qty, owner }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant("cancel" as const), pick: fc.nat(1000) }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant("modify" as const),
+      pick: fc.nat(1000),
+      dp: fc.integer({ min: -3, max: 3 }),
+      qty,
+    }),
+  },
+);
+
+Deno.test("property: the engine matches a naive reference book and keeps its invariants", () => {
+  fc.assert(
+    fc.property(fc.array(op, { maxLength: 120 }), (ops) => {
+      const b = mk();
+      const ref = new NaiveBook();
+      const live: number[] = [];
+      let submitted = 0, filledAsMaker = 0, cancelled = 0;
+      for (const o of ops) {
+        let got: [number, number, number][] = [];
+        let want: [number, number, number][] = [];
+        switch (o.kind) {
+          case "limit": {
+            const r = ref.match(o.side, o.price, o.qty);
+            want = r.fills;
+            const id = b.limit(o.side, o.price, o.qty, o.owner);
+            got = fillsOf(b).map((f) => [f.id, f.price, f.qty]);
+            if (r.rem > 0) {
+              ref.orders.push({
+                id,
+                side: o.side,
+                price: o.price,
+                qty: r.rem,
+                owner: o.owner,
+                seq: ref.seq++,
+              });
+              live.push(id);
+              submitted += r.rem;
+            } else if (id !== NONE) throw new Error("rested although filled");
+            break;
+          }
+          case "market":
+          case "ioc": {
+            const limit = o.kind === "ioc" ? o.price : o.side === BID ? 110 : 90;
+            const r = ref.match(o.side, limit, o.qty);
+            want = r.fills;
+            const n = o.kind === "ioc"
+              ? b.ioc(o.side, o.price, o.qty, o.owner)
+              : b.market(o.side, o.qty, o.owner);
+            got = fillsOf(b).map((f) => [f.id, f.price, f.qty]);
+            assertEquals(n, o.qty - r.rem);
+            break;
+          }
+          case "cancel": {
+            const alive = live.filter((id) => b.isLive(id));
+            if (alive.length === 0) continue;
+            const id = alive[o.pick % alive.length];
+            const ro = ref.orders.find((x) => x.id === id)!;
+            assertEquals(b.cancel(id), ro.qty);
+            cancelled += ro.qty;
+            ref.orders = ref.orders.filter((x) => x.id !== id);
+            break;
+          }
+          case "modify": {
+            const alive = live.filter((id) => b.isLive(id));
+            if (alive.length === 0) continue;
+            const id = alive[o.pick % alive.length];
+            const ro = ref.orders.find((x) => x.id === id)!;
+            const np = Math.min(110, Math.max(90, ro.price + o.dp));
+            if (np === ro.price && o.qty <= ro.qty) {
+              cancelled += ro.qty - o.qty;
+              ro.qty = o.qty;
+            } else {
+              cancelled += ro.qty;
+              ref.orders = ref.orders.filter((x) => x.id !== id);
+              const r = ref.match(ro.side, np, o.qty);
+              want = r.fills;
+              if (r.rem > 0) {
+                ref.orders.push({ ...ro, price: np, qty: r.rem, seq: ref.seq++ });
+                submitted += r.rem;
+              }
+            }
+            b.modify(id, np, o.qty);
+            got = fillsOf(b).map((f) => [f.id, f.price, f.qty]);
+            break;
+          }
+        }
+        assertEquals(got, want);
+        for (const [, , q] of want) filledAsMaker += q;
+        // Invariants after every operation.
+        const bb = b.bestBid(), ba = b.bestAsk();
+        assertEquals(bb, ref.best(BID));
+        assertEquals(ba, ref.best(ASK));
+        if (bb !== NONE && ba !== NONE && bb >= ba) throw new Error("book crossed at rest");
+        const s = b.stats();
+        const resting = ref.orders.reduce((a, x) => a + x.qty, 0);
+        assertEquals(s.resting, resting);
+        assertEquals(s.restedIn, submitted);
+        assertEquals(s.makerFilled, filledAsMaker);
+        assertEquals(s.cancelled, cancelled);
+        assertEquals(submitted, resting + filledAsMaker + cancelled);
+        for (let w = 0; w <= 4; w++) {
+          for (const sd of [BID, ASK] as Side[]) {
+            const want = ref.orders.filter((x) => x.owner === w && x.side === sd)
+              .reduce((a, x) => a + x.qty, 0);
+            assertEquals(b.ownerResting(w, sd), want);
+          }
+        }
+        // FIFO within each level: the engine's queue order equals the reference's.
+        for (const sd of [BID, ASK] as Side[]) {
+          for (let p = 90; p <= 110; p++) {
+            const ids: number[] = [];
+            b.forEachAt(sd, p, (id) => ids.push(id));
+            const want = ref.queue(sd).filter((x) => x.price === p).map((x) => x.id);
+            assertEquals(ids, want);
+          }
+        }
+      }
+      assertEquals(b.size, ref.orders.length);
+    }),
+    { numRuns: 300, seed: 20261121 },
+  );
+});
