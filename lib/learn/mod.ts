@@ -1,0 +1,82 @@
+/**
+ * Tabular Q-learning, independent of any environment: states and actions are integers.
+ *
+ * - `createQLearner(options)`: ε-greedy acting with seeded tie-breaking, allocation-free updates,
+ *   constant or visit-count learning rates, terminal (no-bootstrap) transitions.
+ * - Schedules (`scheduleAt`) and state encoding (`encodeState`, `binIndex`): pure functions.
+ * - Diagnostics: `greedyPolicy`, `policyChange`, `stateVisits`, `coverage`, and the learner's
+ *   `meanAbsDelta`.
+ * - Exact solution of explicit MDPs (`tabularMDP`): `backwardInduction`, `evaluatePolicy`,
+ *   `valueIteration`, `evaluatePolicyDiscounted`.
+ * - Persistence: `saveQTable`, `loadQTable` (training records as Parquet: `lib/io/parquet.ts`).
+ *
+ * Finite horizons: put the time step (or time remaining) in the state, e.g.
+ * `encodeState([horizon, nStates], [t, s])`, and pass `terminal = true` at the last step, whose
+ * target is then the reward alone. The time-dependent policy layout of `backwardInduction` is the
+ * same, so `greedyPolicy(learner.table, nActions)` can be evaluated with `evaluatePolicy`.
+ *
+ * @example
+ * ```ts
+ * import { createQLearner, greedyPolicy } from "./mod.ts";
+ * import { stream } from "../rng.ts";
+ * // Chain 0 -> 1 -> 2 (goal, reward 1). Action 1 moves right, action 0 stays.
+ * const learner = createQLearner({
+ *   nStates: 3,
+ *   nActions: 2,
+ *   gamma: 0.9,
+ *   rng: stream(0, "doc"),
+ *   epsilon: { kind: "linear", start: 1, end: 0.05, duration: 100 },
+ *   alpha: 0.5,
+ * });
+ * for (let episode = 0; episode < 200; episode++) {
+ *   let s = 0;
+ *   for (let t = 0; t < 20 && s !== 2; t++) {
+ *     const a = learner.act(s);
+ *     const s2 = a === 1 ? s + 1 : s;
+ *     learner.update(s, a, s2 === 2 ? 1 : 0, s2, s2 === 2);
+ *     s = s2;
+ *   }
+ *   learner.endEpisode();
+ * }
+ * const policy = greedyPolicy(learner.table, 2);
+ * if (policy[0] !== 1 || policy[1] !== 1) throw new Error("should move right");
+ * ```
+ *
+ * @module
+ */
+export {
+  createQLearner,
+  type LearningRate,
+  type QLearner,
+  type QLearnerOptions,
+} from "./q_learner.ts";
+export { checkSchedule, type Schedule, scheduleAt } from "./schedule.ts";
+export { binIndex, decodeState, encodeState, type IntLike, stateCount } from "./encoding.ts";
+export {
+  coverage,
+  greedyPolicy,
+  policyChange,
+  type PolicyChangeOptions,
+  stateVisits,
+} from "./diagnostics.ts";
+export {
+  type Outcome,
+  type TabularMDP,
+  tabularMDP,
+  type TabularMDPOptions,
+  TERMINAL,
+} from "./mdp.ts";
+export {
+  backwardInduction,
+  type BackwardInductionOptions,
+  type DiscountedSolution,
+  evaluatePolicy,
+  evaluatePolicyDiscounted,
+  type EvaluatePolicyDiscountedOptions,
+  type EvaluatePolicyOptions,
+  type FiniteHorizonSolution,
+  type PolicyValues,
+  valueIteration,
+  type ValueIterationOptions,
+} from "./dp.ts";
+export { type LoadedQTable, loadQTable, type QTableData, saveQTable } from "./persist.ts";

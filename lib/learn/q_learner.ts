@@ -1,0 +1,289 @@
+/**
+ * Tabular Q-learning over integer states and actions (Watkins' Q-learning, Sutton & Barto §6.5).
+ *
+ * The Q-table is a `Float64Array(nStates * nActions)` with `Q(s, a)` at `s * nActions + a`.
+ * `act(s)` is ε-greedy with seeded tie-breaking among equal greedy actions; `update(s, a, r, s2,
+ * terminal)` applies
+ *
+ *     Q(s,a) ← Q(s,a) + α · (r + γ · max_a' Q(s2,a') − Q(s,a))   (no γ·max term if terminal)
+ *
+ * Both are allocation-free: mutable numbers live in typed arrays, nothing is created per call.
+ * They take positional arguments (not an options object) for that reason.
+ *
+ * @module
+ */
+import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import type { Rng } from "../rng.ts";
+import { checkSchedule, type Schedule, scheduleAt } from "./schedule.ts";
+
+/**
+ * Learning rate α.
+ *
+ * - `constant`: `α = value`, in (0, 1].
+ * - `visits`: `α = max(min, 1 / N(s,a)^omega)` where `N(s,a)` counts updates of `(s, a)`
+ *   including the current one (so the first update has `α = 1` and replaces the initial value).
+ *   `omega` in (0, 1]; `omega = 1` makes `Q(s,a)` the running mean of its targets (exact for
+ *   bandits and for the last step of a finite horizon); `omega` in (1/2, 1) is the polynomial
+ *   rate of Even-Dar & Mansour (2003), which converges faster than `1/N` when γ is near 1.
+ *   `min` (default 0) floors α, e.g. to keep tracking a non-stationary opponent.
+ */
+export type LearningRate =
+  | { readonly kind: "constant"; readonly value: number }
+  | { readonly kind: "visits"; readonly omega: number; readonly min?: number };
+
+/** Options of `createQLearner`. Only `nStates`, `nActions`, `gamma` and `rng` are required. */
+export interface QLearnerOptions {
+  /** Number of states; states are the integers `0 .. nStates-1` (see `encodeState`). */
+  nStates: number;
+  /** Number of actions; actions are the integers `0 .. nActions-1`. */
+  nActions: number;
+  /** Discount factor γ in [0, 1]. With a fixed horizon and time in the state, 1 is natural. */
+  gamma: number;
+  /** Random stream for exploration and tie-breaking, one per learner: `stream(seed, "maker:2")`. */
+  rng: Rng;
+  /** Exploration rate ε in [0, 1]: a `Schedule` over `epsilonUnit`, or a constant. Default 0.1. */
+  epsilon?: Schedule | number;
+  /**
+   * What the ε schedule counts: `"episode"` (calls to `endEpisode`) or `"step"` (calls to
+   * `update`). Default `"episode"`.
+   */
+  epsilonUnit?: "episode" | "step";
+  /** Learning rate α; a number is a constant in (0, 1]. Default 0.1. */
+  alpha?: LearningRate | number;
+  /**
+   * Initial value of every `Q(s, a)`. Default 0. Optimistic initialisation: an upper bound on the
+   * return, e.g. `rMax * horizon` or `rMax / (1 - γ)`, which makes the greedy policy try every
+   * action before settling.
+   */
+  init?: number;
+}
+
+/** A tabular Q-learner: a plain object made by `createQLearner`. */
+export interface QLearner {
+  /** Number of states. */
+  readonly nStates: number;
+  /** Number of actions. */
+  readonly nActions: number;
+  /** The Q-table, `Q(s, a)` at `s * nActions + a`; live: `table.set(saved)` restores a table. */
+  readonly table: Float64Array;
+  /** Update counts `N(s, a)`, same layout as `table`. Live, like `table`. */
+  readonly visits: Float64Array;
+  /** The current exploration rate ε. */
+  readonly epsilon: number;
+  /** Number of `endEpisode` calls so far. */
+  readonly episodes: number;
+  /** Number of `update` calls so far. */
+  readonly steps: number;
+  /**
+   * ε-greedy action in state `s`: with probability ε a uniform action, otherwise `greedy(s)`.
+   * Draws from the learner's `rng` (none at all when ε = 0 and the greedy action is unique).
+   */
+  act(s: number): number;
+  /** A greedy action in state `s`; equal maxima are broken uniformly at random with the `rng`. */
+  greedy(s: number): number;
+  /**
+   * One Q-learning update for the transition `(s, a, r, s2)`. `terminal`: no bootstrap, the
+   * target is `r` alone (and `s2` is ignored). Pass `true` when the MDP terminated, and also at
+   * the last step of a fixed-length episode when the state contains the time remaining (the
+   * project's makers): that state has no future. Pass `false` for a time-out of an environment
+   * whose state does not contain the time (Gymnasium's truncation), so that `s2` is bootstrapped.
+   */
+  update(s: number, a: number, r: number, s2: number, terminal: boolean): void;
+  /** Ends an episode: advances the episode counter (and ε if `epsilonUnit` is `"episode"`). */
+  endEpisode(): void;
+  /** Mean `|ΔQ|` (the change `α·δ` made to the table) over updates since `resetDelta`, or 0. */
+  meanAbsDelta(): number;
+  /** Starts a new window for `meanAbsDelta`. */
+  resetDelta(): void;
+}
+
+// Slots of the learner's Float64Array of mutable numbers.
+const EPS = 0;
+const SUM_DELTA = 1;
+const N_DELTA = 2;
+const EPISODES = 3;
+const STEPS = 4;
+
+/**
+ * A tabular Q-learner.
+ *
+ * @example
+ * ```ts
+ * import { createQLearner } from "./q_learner.ts";
+ * import { stream } from "../rng.ts";
+ * // Two-armed bandit as a one-state, terminal-every-step problem: arm 1 pays 1, arm 0 pays 0.
+ * const rng = stream(1, "doc");
+ * const q = createQLearner({ nStates: 1, nActions: 2, gamma: 1, rng, epsilon: 0.2 });
+ * for (let i = 0; i < 200; i++) {
+ *   const a = q.act(0);
+ *   q.update(0, a, a === 1 ? 1 : 0, 0, true);
+ *   q.endEpisode();
+ * }
+ * if (q.greedy(0) !== 1) throw new Error("should prefer arm 1");
+ * if (!(q.table[1] > 0.99)) throw new Error("Q(0, 1) -> 1");
+ * ```
+ */
+export function createQLearner(options: QLearnerOptions): QLearner {
+  const nS = checkInt("nStates", options.nStates, 1, 0x7fffffff);
+  const nA = checkInt("nActions", options.nActions, 1, 0xffff);
+  if (nS * nA > 0x7fffffff) {
+    throw new ConfigError("nStates * nActions", "at most 2^31 - 1", nS * nA);
+  }
+  const gamma = checkNum("gamma", options.gamma, 0, 1);
+  const rng = options.rng;
+  if (typeof rng !== "function") throw new ConfigError("rng", "a function () => number", rng);
+  const eps = checkSchedule("epsilon", options.epsilon ?? 0.1, { lo: 0, hi: 1 });
+  const perStep = checkOneOf("epsilonUnit", options.epsilonUnit ?? "episode", [
+    "episode",
+    "step",
+  ]) === "step";
+  const rate = checkLearningRate(options.alpha ?? 0.1);
+  const init = checkNum("init", options.init ?? 0, -Number.MAX_VALUE, Number.MAX_VALUE);
+
+  const q = new Float64Array(nS * nA).fill(init);
+  const visits = new Float64Array(nS * nA);
+  // Mutable numbers live in a typed array so that updating them never allocates a heap number.
+  const f = new Float64Array(5);
+  f[EPS] = scheduleAt(eps, 0);
+  const byVisits = rate.kind === "visits";
+  const alphaConst = rate.kind === "constant" ? rate.value : 0;
+  const omega = rate.kind === "visits" ? rate.omega : 1;
+  const alphaMin = rate.kind === "visits" ? rate.min ?? 0 : 0;
+
+  function badState(field: string, s: number): never {
+    throw new ConfigError(field, `an integer in [0, ${nS - 1}]`, s);
+  }
+  function badUpdate(s: number, a: number, r: number, s2: number): never {
+    if ((s >>> 0) !== s || s >= nS) badState("s", s);
+    if ((a >>> 0) !== a || a >= nA) {
+      throw new ConfigError("a", `an integer in [0, ${nA - 1}]`, a);
+    }
+    if (!Number.isFinite(r)) throw new ConfigError("r", "a finite number", r);
+    badState("s2", s2);
+  }
+
+  /** Argmax of row `base`; equal maxima broken uniformly with one `rng` draw. */
+  function argmax(base: number): number {
+    let best = q[base];
+    let bestA = 0;
+    let ties = 1;
+    for (let a = 1; a < nA; a++) {
+      const v = q[base + a];
+      if (v > best) {
+        best = v;
+        bestA = a;
+        ties = 1;
+      } else if (v === best) {
+        ties++;
+      }
+    }
+    if (ties === 1) return bestA;
+    let k = Math.floor(rng() * ties);
+    for (let a = bestA; a < nA; a++) {
+      if (q[base + a] === best) {
+        if (k === 0) return a;
+        k--;
+      }
+    }
+    return bestA; // unreachable: rng() < 1
+  }
+
+  function greedy(s: number): number {
+    if ((s >>> 0) !== s || s >= nS) badState("s", s);
+    return argmax(s * nA);
+  }
+
+  function act(s: number): number {
+    if ((s >>> 0) !== s || s >= nS) badState("s", s);
+    const e = f[EPS];
+    if (e > 0 && rng() < e) return Math.floor(rng() * nA);
+    return argmax(s * nA);
+  }
+
+  function update(s: number, a: number, r: number, s2: number, terminal: boolean): void {
+    // One cold call for all checks: more throwing call sites here made V8 allocate per update.
+    if (
+      (s >>> 0) !== s || s >= nS || (a >>> 0) !== a || a >= nA || !(r - r === 0) ||
+      (!terminal && ((s2 >>> 0) !== s2 || s2 >= nS))
+    ) badUpdate(s, a, r, s2);
+    let target = r;
+    if (!terminal) {
+      const base = s2 * nA;
+      let m = q[base];
+      for (let b = 1; b < nA; b++) {
+        const v = q[base + b];
+        if (v > m) m = v;
+      }
+      target += gamma * m;
+    }
+    const k = s * nA + a;
+    const n = ++visits[k];
+    let alpha = alphaConst;
+    if (byVisits) {
+      alpha = omega === 1 ? 1 / n : Math.pow(n, -omega);
+      if (alpha < alphaMin) alpha = alphaMin;
+    }
+    const d = alpha * (target - q[k]);
+    q[k] += d;
+    f[SUM_DELTA] += d < 0 ? -d : d;
+    f[N_DELTA]++;
+    f[STEPS]++;
+    if (perStep) f[EPS] = scheduleAt(eps, f[STEPS]);
+  }
+
+  return {
+    nStates: nS,
+    nActions: nA,
+    table: q,
+    visits,
+    get epsilon() {
+      return f[EPS];
+    },
+    get episodes() {
+      return f[EPISODES];
+    },
+    get steps() {
+      return f[STEPS];
+    },
+    act,
+    greedy,
+    update,
+    endEpisode() {
+      f[EPISODES]++;
+      if (!perStep) f[EPS] = scheduleAt(eps, f[EPISODES]);
+    },
+    meanAbsDelta() {
+      return f[N_DELTA] === 0 ? 0 : f[SUM_DELTA] / f[N_DELTA];
+    },
+    resetDelta() {
+      f[SUM_DELTA] = 0;
+      f[N_DELTA] = 0;
+    },
+  };
+}
+
+function checkLearningRate(v: LearningRate | number): LearningRate {
+  const unit = (x: unknown) => typeof x === "number" && x > 0 && x <= 1;
+  if (typeof v === "number") {
+    if (!unit(v)) throw new ConfigError("alpha", "a number in (0, 1] or a LearningRate", v);
+    return { kind: "constant", value: v };
+  }
+  if (v === null || typeof v !== "object") {
+    throw new ConfigError("alpha", "a number in (0, 1] or a LearningRate", v);
+  }
+  switch (v.kind) {
+    case "constant":
+      if (!unit(v.value)) throw new ConfigError("alpha.value", "a number in (0, 1]", v.value);
+      return v;
+    case "visits":
+      if (!unit(v.omega)) throw new ConfigError("alpha.omega", "a number in (0, 1]", v.omega);
+      if (v.min !== undefined) checkNum("alpha.min", v.min, 0, 1);
+      return v;
+    default:
+      throw new ConfigError(
+        "alpha.kind",
+        '"constant" or "visits"',
+        (v as { kind?: unknown }).kind,
+      );
+  }
+}
