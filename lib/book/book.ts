@@ -52,7 +52,9 @@ export interface BookOptions {
 
 /**
  * The fills of the most recent matching operation, as parallel typed arrays of length ≥ `count`.
- * Overwritten by the next operation that can match (`limit`, `market`, `sell`/`ioc`, `modify`).
+ * Overwritten by the next operation that can match (`limit`, `market`, `ioc`, `modify`). The arrays
+ * are replaced when the log grows, so read them through the log (`book.fills.qty[k]`) rather than
+ * keeping a reference to an array across operations.
  */
 export interface FillLog {
   /** Number of fills recorded. */
@@ -420,9 +422,9 @@ export class OrderBook {
   }
 
   /**
-   * Rests an order at the **front** of its level without matching: for seeding a replay with
-   * quantity that is older than anything submitted later. Throws if the price would cross the
-   * opposite best.
+   * Rests an order at the **front** of its level without matching: for seeding or reconciling a
+   * replay with quantity that is older than anything submitted later (e.g. LOBSTER levels that
+   * enter from beyond the recorded window). Throws if the price would cross the opposite best.
    */
   insertFront(side: Side, price: number, qty: number, owner: number): number {
     this.checkSide(side);
