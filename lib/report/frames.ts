@@ -1,0 +1,282 @@
+/**
+ * Polars frames for episode data: one `DataFrame` per run built from preallocated typed arrays
+ * (integer arrays keep their integer dtype), per-group summaries with 95% confidence intervals,
+ * and a Markdown table for notebook prose.
+ *
+ * @example
+ * ```ts
+ * import { runFrame, summarise } from "./frames.ts";
+ * const df = runFrame({
+ *   arm: new Int32Array([0, 0, 0, 1, 1, 1]),
+ *   reward: new Float64Array([1, 2, 3, 10, 10, 10]),
+ * });
+ * const s = summarise(df, { by: ["arm"], cols: ["reward"] });
+ * const [a, b] = s.toRecords();
+ * if (a.reward_mean !== 2 || a.reward_n !== 3 || b.reward_sd !== 0) throw new Error("bad summary");
+ * ```
+ * @module
+ */
+import pl from "nodejs-polars";
+import { ConfigError } from "../errors.ts";
+import { tQuantile } from "./_stats.ts";
+import { auto } from "./format.ts";
+import { dataPath, outPath, writeAtomic } from "./io.ts";
+
+/** The nodejs-polars namespace, re-exported so notebooks import one module. */
+export { pl };
+
+/** A Polars data frame. */
+export type DataFrame = pl.DataFrame;
+
+/** A typed array Polars stores with the matching dtype (Int32Array → Int32, ...). */
+export type TypedColumn =
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigInt64Array
+  | BigUint64Array
+  | Float32Array
+  | Float64Array;
+
+/** A column: a typed array, or a plain array of numbers (Float64), strings or booleans. */
+export type Column = TypedColumn | readonly number[] | readonly string[] | readonly boolean[];
+
+/** A constant column value (see {@link RunFrameOptions.constants}). */
+export type Constant = number | bigint | string | boolean;
+
+/** Options of {@link runFrame}. */
+export interface RunFrameOptions {
+  /**
+   * Rows to keep: the first `length` entries of every column (preallocated arrays filled up to
+   * step `length`). Default: the common length of the columns, which must then all agree.
+   */
+  length?: number;
+  /**
+   * Columns with one value on every row, placed first (run metadata such as the seed). An integer
+   * in the Int32 range gives an Int32 column, another number Float64, a bigint Int64, a string
+   * String and a boolean Bool.
+   */
+  constants?: Record<string, Constant>;
+}
+
+function isTyped(c: Column): c is TypedColumn {
+  return ArrayBuffer.isView(c);
+}
+
+/**
+ * One frame for one run, from named columns. Typed arrays keep their dtype (Int32Array → Int32,
+ * BigInt64Array → Int64, Float64Array → Float64, ...); plain number arrays become Float64.
+ * Column order is `constants` first, then `columns` in insertion order.
+ */
+export function runFrame(
+  columns: Record<string, Column>,
+  options: RunFrameOptions = {},
+): pl.DataFrame {
+  const names = Object.keys(columns);
+  const lengths = names.map((n) => columns[n].length);
+  let length = options.length;
+  if (length === undefined) {
+    length = lengths.length ? lengths[0] : 0;
+    names.forEach((n, i) => {
+      if (lengths[i] !== length) {
+        throw new ConfigError(`columns.${n}`, `of length ${length} like the first column`, {
+          length: lengths[i],
+        });
+      }
+    });
+  } else {
+    if (!Number.isInteger(length) || length < 0) {
+      throw new ConfigError("length", "a non-negative integer", length);
+    }
+    names.forEach((n, i) => {
+      if (lengths[i] < length!) {
+        throw new ConfigError(`columns.${n}`, `of length at least ${length}`, {
+          length: lengths[i],
+        });
+      }
+    });
+  }
+  const n = length;
+  const series: pl.Series[] = [];
+  for (const [name, v] of Object.entries(options.constants ?? {})) {
+    series.push(constantSeries(name, v, n));
+  }
+  for (const name of names) {
+    const c = columns[name];
+    if (isTyped(c)) {
+      // slice() copies exactly the rows kept (a subarray view of a larger buffer is safe too).
+      series.push(pl.Series(name, c.slice(0, n)));
+    } else {
+      series.push(plainSeries(name, c.slice(0, n)));
+    }
+  }
+  return pl.DataFrame(series);
+}
+
+function plainSeries(name: string, values: readonly unknown[]): pl.Series {
+  if (values.every((v) => typeof v === "number")) {
+    return pl.Series(name, Float64Array.from(values as number[]));
+  }
+  if (values.every((v) => typeof v === "string")) return pl.Series(name, values, pl.Utf8);
+  if (values.every((v) => typeof v === "boolean")) return pl.Series(name, values, pl.Bool);
+  throw new ConfigError(`columns.${name}`, "all numbers, all strings or all booleans", "mixed");
+}
+
+function constantSeries(name: string, v: Constant, n: number): pl.Series {
+  switch (typeof v) {
+    case "number":
+      return Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31
+        ? pl.Series(name, new Int32Array(n).fill(v))
+        : pl.Series(name, new Float64Array(n).fill(v));
+    case "bigint":
+      return pl.Series(name, new BigInt64Array(n).fill(v));
+    case "string":
+      return pl.Series(name, new Array<string>(n).fill(v), pl.Utf8);
+    case "boolean":
+      return pl.Series(name, new Array<boolean>(n).fill(v), pl.Bool);
+    default:
+      throw new ConfigError(`constants.${name}`, "a number, bigint, string or boolean", v);
+  }
+}
+
+/** Options of {@link summarise}. */
+export interface SummariseOptions {
+  /** Grouping columns; `[]` summarises the whole frame as one group. */
+  by: string[];
+  /** Numeric columns to summarise. */
+  cols: string[];
+  /** Confidence level of the interval. Default 0.95. */
+  level?: number;
+}
+
+/**
+ * Mean, standard deviation (n − 1), count and a Student-t confidence interval for each of `cols`
+ * in each group of `by`. For a column `x` the output has `x_mean`, `x_sd`, `x_n`, `x_lo`, `x_hi`
+ * (nulls are left out of every statistic; `sd`, `lo`, `hi` are null when n < 2). Rows are sorted by
+ * the `by` columns, so the result does not depend on Polars' hash-grouping order.
+ */
+export function summarise(df: pl.DataFrame, options: SummariseOptions): pl.DataFrame {
+  const { by, cols } = options;
+  const level = options.level ?? 0.95;
+  if (!(level > 0 && level < 1)) throw new ConfigError("level", "a number in (0, 1)", level);
+  const have = new Set(df.columns);
+  for (const c of [...by, ...cols]) {
+    if (!have.has(c)) throw new ConfigError("column", `one of ${df.columns.join(", ")}`, c);
+  }
+  if (cols.length === 0) throw new ConfigError("cols", "a non-empty list of columns", cols);
+  const aggs = cols.flatMap((c) => [
+    pl.col(c).cast(pl.Float64).mean().alias(`${c}_mean`),
+    pl.col(c).cast(pl.Float64).std().alias(`${c}_sd`),
+    pl.col(c).count().cast(pl.Int64).alias(`${c}_n`),
+  ]);
+  let g: pl.DataFrame;
+  if (by.length === 0) {
+    g = df.select(...aggs);
+  } else {
+    g = df.groupBy(by).agg(...aggs).sort(by);
+  }
+  const q = (n: number) => (n >= 2 ? tQuantile(1 - (1 - level) / 2, n - 1) : NaN);
+  const out: pl.Series[] = by.map((b) => g.getColumn(b));
+  for (const c of cols) {
+    const mean = g.getColumn(`${c}_mean`).toArray() as (number | null)[];
+    const sd = g.getColumn(`${c}_sd`).toArray() as (number | null)[];
+    const n = (g.getColumn(`${c}_n`).toArray() as (number | bigint)[]).map(Number);
+    const half = n.map((k, i) => (k >= 2 && sd[i] !== null ? q(k) * sd[i]! / Math.sqrt(k) : null));
+    const sdOut = sd.map((s, i) => (n[i] >= 2 ? s : null));
+    out.push(
+      pl.Series(`${c}_mean`, mean, pl.Float64),
+      pl.Series(`${c}_sd`, sdOut, pl.Float64),
+      pl.Series(`${c}_n`, BigInt64Array.from(n.map(BigInt))),
+      pl.Series(`${c}_lo`, half.map((h, i) => (h === null ? null : mean[i]! - h)), pl.Float64),
+      pl.Series(`${c}_hi`, half.map((h, i) => (h === null ? null : mean[i]! + h)), pl.Float64),
+    );
+  }
+  return pl.DataFrame(out);
+}
+
+/** Options of {@link markdownTable}. */
+export interface MarkdownTableOptions {
+  /** Formatter for numbers. Default {@link auto} (integers grouped, others 3 significant digits). */
+  format?: (x: number) => string;
+  /** At most this many rows; a final row says how many were left out. Default 50. */
+  maxRows?: number;
+}
+
+/**
+ * A GitHub-flavoured Markdown table of a (small) frame: numbers right-aligned, nulls as `—`,
+ * `|` escaped.
+ *
+ * @example
+ * ```ts
+ * import { markdownTable, runFrame } from "./frames.ts";
+ * const t = markdownTable(runFrame({ k: new Int32Array([1, 2000]), x: [0.5, 1 / 3] }));
+ * if (t !== "| k | x |\n| ---: | ---: |\n| 1 | 0.5 |\n| 2,000 | 0.333 |") throw new Error(t);
+ * ```
+ */
+export function markdownTable(df: pl.DataFrame, options: MarkdownTableOptions = {}): string {
+  const format = options.format ?? auto;
+  const maxRows = options.maxRows ?? 50;
+  const cols = df.columns;
+  const numeric = cols.map((c) => isNumericDtype(df.getColumn(c).dtype));
+  const cell = (v: unknown): string => {
+    if (v === null || v === undefined) return "—";
+    if (typeof v === "number") return format(v);
+    if (typeof v === "bigint") return format(Number(v));
+    return String(v).replace(/\|/g, "\\|").replace(/\n/g, " ");
+  };
+  const head = `| ${cols.map((c) => cell(c)).join(" | ")} |`;
+  const rule = `| ${numeric.map((n) => (n ? "---:" : "---")).join(" | ")} |`;
+  const shown = df.height > maxRows ? df.head(maxRows) : df;
+  const columns = cols.map((c) => shown.getColumn(c).toArray() as unknown[]);
+  const rows: string[] = [];
+  for (let i = 0; i < shown.height; i++) {
+    rows.push(`| ${columns.map((col) => cell(col[i])).join(" | ")} |`);
+  }
+  if (df.height > maxRows) {
+    rows.push(`| … ${df.height - maxRows} more rows |${" |".repeat(Math.max(0, cols.length - 1))}`);
+  }
+  return [head, rule, ...rows].join("\n");
+}
+
+function isNumericDtype(dtype: pl.DataType): boolean {
+  return /^(Int|UInt|Float)/.test(dtype.variant);
+}
+
+/** Options of {@link saveFrame} and {@link readFrame}. */
+export interface FrameFileOptions {
+  /** Folder. Default `data` under the output root (see `io.ts`); relative folders too. */
+  dir?: string;
+}
+
+function framePath(name: string, options: FrameFileOptions): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+    throw new ConfigError("name", "letters, digits, '_', '-' or '.', not starting with one", name);
+  }
+  const file = `${name}.parquet`;
+  return options.dir === undefined ? dataPath(file) : outPath(options.dir, file);
+}
+
+/**
+ * Writes `df` to `data/<name>.parquet` (atomically) and returns the path.
+ *
+ * @example
+ * ```ts
+ * import { readFrame, runFrame, saveFrame } from "./frames.ts";
+ * const dir = Deno.makeTempDirSync();
+ * saveFrame("00_demo", runFrame({ k: new Int32Array([1, 2]) }), { dir });
+ * if (readFrame("00_demo", { dir }).getColumn("k").dtype.variant !== "Int32") throw new Error();
+ * ```
+ */
+export function saveFrame(name: string, df: pl.DataFrame, options: FrameFileOptions = {}): string {
+  const path = framePath(name, options);
+  writeAtomic(path, new Uint8Array(df.rechunk().writeParquet()));
+  return path;
+}
+
+/** Reads `data/<name>.parquet` written by {@link saveFrame}. */
+export function readFrame(name: string, options: FrameFileOptions = {}): pl.DataFrame {
+  return pl.readParquet(framePath(name, options));
+}

@@ -1,0 +1,83 @@
+/**
+ * Atomic file writes and the project's output folders.
+ *
+ * Everything a notebook or script writes (`data/`, `figures/`) goes under one output root: the
+ * project root by default, or the folder named by the `REPORT_OUT_DIR` environment variable. The
+ * test suite and `deno task reproduce --quick` set it, so smoke runs never overwrite committed
+ * results. Paths are resolved from this module's location, not the working directory, so the same
+ * call works from a notebook (whose working directory is `notebooks/`), a script or a test.
+ *
+ * @example
+ * ```ts
+ * import { writeAtomic } from "./io.ts";
+ * const dir = Deno.makeTempDirSync();
+ * writeAtomic(`${dir}/a.txt`, "hello");
+ * if (Deno.readTextFileSync(`${dir}/a.txt`) !== "hello") throw new Error("not written");
+ * ```
+ * @module
+ */
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** Absolute path of the project root (the folder holding `deno.json`). */
+export const PROJECT_ROOT: string = fileURLToPath(new URL("../../", import.meta.url)).replace(
+  /\/$/,
+  "",
+);
+
+/** Name of the environment variable that redirects all outputs (see the module doc). */
+export const OUT_DIR_ENV = "REPORT_OUT_DIR";
+
+/**
+ * The output root: `$REPORT_OUT_DIR` (resolved against the working directory) if set, else the
+ * project root.
+ */
+export function outRoot(): string {
+  let env: string | undefined;
+  try {
+    env = Deno.env.get(OUT_DIR_ENV);
+  } catch {
+    env = undefined; // no --allow-env: outputs go to the project root
+  }
+  return env ? resolve(env) : PROJECT_ROOT;
+}
+
+/**
+ * Resolves `path` under the output root: `outPath("data", "x.parquet")` is
+ * `<root>/data/x.parquet`. An absolute first segment is kept as is.
+ */
+export function outPath(...segments: string[]): string {
+  if (segments.length > 0 && isAbsolute(segments[0])) return join(...segments);
+  return join(outRoot(), ...segments);
+}
+
+/** `<output root>/data/<name>` (the folder is not created). */
+export function dataPath(name: string): string {
+  return outPath("data", name);
+}
+
+/** `<output root>/figures/<name>` (the folder is not created). */
+export function figurePath(name: string): string {
+  return outPath("figures", name);
+}
+
+/**
+ * Writes `data` to `path` atomically: to `<path>.<pid>.tmp` first, then renamed over `path`, so a
+ * reader never sees a half-written file. Creates the parent folder.
+ */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
+  Deno.mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${Deno.pid}.tmp`;
+  try {
+    if (typeof data === "string") Deno.writeTextFileSync(tmp, data);
+    else Deno.writeFileSync(tmp, data);
+    Deno.renameSync(tmp, path);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * Sweep results on disk: `data/<name>.parquet` for a whole sweep, or
+ * `data/<name>.shard-<i>-of-<n>.parquet` for shard i of n (one Kubernetes Indexed Job pod each,
+ * see `docs/kubernetes.md`), and reading the shards back as one frame in job order.
+ *
+ * @example
+ * ```ts
+ * import { parseShard, shardPath } from "./shards.ts";
+ * const s = parseShard("1/4");
+ * if (!shardPath("grid", { shard: s, dir: "/d" }).endsWith("/d/grid.shard-1-of-4.parquet")) {
+ *   throw new Error("unexpected shard path");
+ * }
+ * ```
+ * @module
+ */
+import { join } from "node:path";
+import { ConfigError } from "../errors.ts";
+import { pl } from "../report/frames.ts";
+import { dataPath, outPath, writeAtomic } from "../report/io.ts";
+import { checkShard, type Shard } from "./sweep.ts";
+
+/** Options naming where a sweep's files live. */
+export interface SweepFileOptions {
+  /** The shard this file holds; omit for a whole sweep. */
+  shard?: Shard;
+  /** Folder. Default `data` under the output root (see `lib/report/io.ts`). */
+  dir?: string;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+function checkName(name: string): string {
+  if (!NAME.test(name)) {
+    throw new ConfigError("name", "letters, digits, '_', '-' or '.', not starting with one", name);
+  }
+  return name;
+}
+
+/** Parses `"i/n"` (as given to `--shard`) into a {@link Shard}. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  if (!m) throw new ConfigError("shard", 'of the form "i/n" with 0 <= i < n', text);
+  return checkShard({ index: Number(m[1]), count: Number(m[2]) });
+}
+
+/** The file for `name` (and `options.shard`, if any). */
+export function shardPath(name: string, options: SweepFileOptions = {}): string {
+  checkName(name);
+  const file = options.shard
+    ? `${name}.shard-${checkShard(options.shard).index}-of-${options.shard.count}.parquet`
+    : `${name}.parquet`;
+  return options.dir === undefined ? dataPath(file) : outPath(options.dir, file);
+}
+
+/** Writes `frame` as Parquet to {@link shardPath} atomically and returns the path. */
+export function saveSweep(
+  name: string,
+  frame: pl.DataFrame,
+  options: SweepFileOptions = {},
+): string {
+  const path = shardPath(name, options);
+  writeAtomic(path, new Uint8Array(frame.rechunk().writeParquet()));
+  return path;
+}
+
+/**
+ * Reads every `<name>.shard-i-of-n.parquet` in the folder and returns them as one frame in job
+ * order (by the `job` column, rows within a job in their original order). Throws if the shards
+ * disagree on n or any is missing.
+ */
+export function readShards(name: string, options: { dir?: string } = {}): pl.DataFrame {
+  checkName(name);
+  const dir = options.dir === undefined ? dataPath("") : outPath(options.dir);
+  const re = new RegExp(`^${name.replace(/\./g, "\\.")}\\.shard-(\\d+)-of-(\\d+)\\.parquet$`);
+  const found = new Map<number, string>();
+  const counts = new Set<number>();
+  for (const e of Deno.readDirSync(dir)) {
+    const m = re.exec(e.name);
+    if (!m || !e.isFile) continue;
+    found.set(Number(m[1]), join(dir, e.name));
+    counts.add(Number(m[2]));
+  }
+  if (counts.size !== 1) {
+    throw new ConfigError(
+      `${name} shards in ${dir}`,
+      "files of one shard count",
+      counts.size === 0 ? "none" : [...counts].sort((a, b) => a - b).join(", "),
+    );
+  }
+  const n = [...counts][0];
+  const missing = [];
+  for (let i = 0; i < n; i++) if (!found.has(i)) missing.push(i);
+  if (missing.length) {
+    throw new ConfigError(`${name} shards in ${dir}`, `all of 0..${n - 1}`, { missing });
+  }
+  const frames = [];
+  for (let i = 0; i < n; i++) frames.push(pl.readParquet(found.get(i)!));
+  const all = pl.concat(frames, { how: "vertical" });
+  const order = pl.Series("__row", Int32Array.from({ length: all.height }, (_, i) => i));
+  return all.withColumn(order).sort(["job", "__row"]).drop("__row").rechunk();
+}

@@ -1,0 +1,95 @@
+/**
+ * Command-line sweep runner: the entry point for one process or one Kubernetes pod.
+ *
+ *   deno run --allow-read --allow-write --allow-env --allow-sys --allow-ffi scripts/sweep.ts \
+ *     --module lib/experiments/grid.ts --fn run --jobs jobs.json --name grid \
+ *     [--shard i/n] [--workers k]
+ *
+ * writes `data/<name>.parquet`, or `data/<name>.shard-i-of-n.parquet` with `--shard`. Without
+ * `--shard`, the shard is taken from `$JOB_COMPLETION_INDEX` (set by a Kubernetes Indexed Job)
+ * when `$SHARD_COUNT` is set too.
+ *
+ *   deno run ... scripts/sweep.ts --merge grid
+ *
+ * reads all `data/grid.shard-*-of-n.parquet` and writes `data/grid.parquet` in job order.
+ *
+ * `--jobs` is a JSON file holding an array of jobs (`-` reads standard input).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { parseShard, readShards, saveSweep, type Shard, sweep } from "../lib/sweep/mod.ts";
+import { ConfigError } from "../lib/errors.ts";
+
+const USAGE = `usage: scripts/sweep.ts --module FILE --fn NAME --jobs FILE.json --name NAME
+                      [--shard i/n] [--workers k]
+       scripts/sweep.ts --merge NAME`;
+
+function shardFromEnv(): Shard | undefined {
+  const index = Deno.env.get("JOB_COMPLETION_INDEX");
+  const count = Deno.env.get("SHARD_COUNT");
+  if (index === undefined || count === undefined) return undefined;
+  return parseShard(`${index}/${count}`);
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      module: { type: "string" },
+      fn: { type: "string" },
+      jobs: { type: "string" },
+      name: { type: "string" },
+      shard: { type: "string" },
+      workers: { type: "string" },
+      merge: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (values.merge) {
+    const t0 = performance.now();
+    const df = readShards(values.merge);
+    const path = saveSweep(values.merge, df);
+    console.log(`merged ${df.height} rows into ${path} (${elapsed(t0)})`);
+    return 0;
+  }
+  if (!values.module || !values.fn || !values.jobs || !values.name) {
+    console.error(USAGE);
+    return 2;
+  }
+  const text = values.jobs === "-"
+    ? await new Response(Deno.stdin.readable).text()
+    : Deno.readTextFileSync(values.jobs);
+  const jobs = JSON.parse(text);
+  if (!Array.isArray(jobs)) throw new ConfigError("--jobs", "a JSON array of jobs", typeof jobs);
+  const shard = values.shard ? parseShard(values.shard) : shardFromEnv();
+  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  const t0 = performance.now();
+  const label = shard ? `shard ${shard.index}/${shard.count} of ` : "";
+  console.log(`sweep ${values.name}: ${label}${jobs.length} jobs`);
+  const df = await sweep({
+    module: values.module,
+    fn: values.fn,
+    jobs,
+    workers,
+    shard,
+    onResult: ({ done, total }) => {
+      if (done === total || done % Math.max(1, Math.floor(total / 10)) === 0) {
+        console.log(`  ${done}/${total} jobs (${elapsed(t0)})`);
+      }
+    },
+  });
+  const path = saveSweep(values.name, df, { shard });
+  console.log(`wrote ${df.height} rows to ${path} (${elapsed(t0)})`);
+  return 0;
+}
+
+function elapsed(t0: number): string {
+  return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
+}
+
+if (import.meta.main) Deno.exit(await main());

@@ -1,0 +1,318 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import {
+  auto,
+  figure,
+  figureDocument,
+  fixed,
+  int,
+  JUPYTER_DISPLAY,
+  markdownTable,
+  md,
+  pct,
+  pl,
+  Plot,
+  plot,
+  pm,
+  progress,
+  readFrame,
+  runFrame,
+  saveFigure,
+  saveFrame,
+  sig,
+  summarise,
+  toPng,
+  writeAtomic,
+} from "../lib/report/mod.ts";
+import { outRoot, PROJECT_ROOT } from "../lib/report/io.ts";
+import { tCdf, tQuantile } from "../lib/report/_stats.ts";
+import { encodePng, parseColor } from "../lib/report/_canvas.ts";
+import { ConfigError } from "../lib/errors.ts";
+
+const DISPLAY = JUPYTER_DISPLAY;
+
+const data = Array.from(
+  { length: 20 },
+  (_, i) => ({ x: i, y: Math.sin(i / 3), g: i % 2 ? "a" : "b" }),
+);
+
+function clipped() {
+  return plot({
+    title: "clipped",
+    color: { legend: true },
+    marks: [Plot.areaY(data, { x: "x", y: "y", fill: "g", clip: true }), Plot.ruleY([0])],
+  });
+}
+
+function pngSize(png: Uint8Array): { width: number; height: number } {
+  const dv = new DataView(png.buffer, png.byteOffset);
+  return { width: dv.getUint32(16), height: dv.getUint32(20) };
+}
+
+Deno.test("figure: same input gives a byte-identical SVG although Plot's id counters moved", () => {
+  const a = clipped();
+  const b = clipped();
+  assert.match(a.svg, /clip-path="url\(#f[0-9a-f]{8}-1\)"/);
+  assert.doesNotMatch(a.svg, /plot-clip-\d/);
+  assert.equal(a.svg, b.svg);
+  assert.match(a.svg, /class="plot-d6a7b5"/);
+});
+
+Deno.test("figure: SVG is identical across processes", async () => {
+  const code = `import { plot, Plot } from ${
+    JSON.stringify(join(PROJECT_ROOT, "lib/report/mod.ts"))
+  };
+const data = Array.from({ length: 20 }, (_, i) => ({ x: i, y: Math.sin(i / 3), g: i % 2 ? "a" : "b" }));
+console.log(plot({ title: "clipped", color: { legend: true },
+  marks: [Plot.areaY(data, { x: "x", y: "y", fill: "g", clip: true }), Plot.ruleY([0])] }).svg);`;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--ext=ts", code],
+    cwd: PROJECT_ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+  assert.equal(new TextDecoder().decode(out.stdout).trimEnd(), clipped().svg);
+});
+
+Deno.test("figure: standalone SVG with namespaces; a <figure> is flattened with title and legend", () => {
+  const f = clipped();
+  assert.ok(f.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
+  assert.match(f.svg.slice(0, 300), /xmlns:xlink="http:\/\/www.w3.org\/1999\/xlink"/);
+  assert.match(f.svg, /font-weight="bold">clipped<\/text>/);
+  assert.match(f.svg, />a<\/text>/); // swatch labels
+  assert.match(f.svg, />b<\/text>/);
+  assert.equal(f.width, 640 + 16);
+  assert.ok(f.height > 400);
+  const bundle = f[DISPLAY]();
+  assert.equal(bundle["image/svg+xml"], f.svg);
+});
+
+Deno.test("figure: a continuous colour legend gets a PNG ramp from the canvas shim", () => {
+  const f = plot({
+    color: { legend: true, type: "linear" },
+    marks: [Plot.dot(data, { x: "x", y: "y", fill: "x" })],
+  });
+  const m = /href="data:image\/png;base64,([^"]+)"/.exec(f.svg);
+  assert.ok(m, "ramp image missing");
+  const png = Uint8Array.from(atob(m[1]), (c) => c.charCodeAt(0));
+  assert.deepEqual(pngSize(png), { width: 256, height: 1 });
+});
+
+Deno.test("figure: toPng scales and paints a white background", () => {
+  const f = plot({ width: 200, height: 100, marks: [Plot.ruleY([0])] });
+  const png = toPng(f.svg, { scale: 2 });
+  assert.deepEqual([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join(""), "PNG");
+  assert.deepEqual(pngSize(png), { width: 400, height: 200 });
+  assert.throws(() => toPng(f.svg, { scale: 0 }), ConfigError);
+});
+
+Deno.test("figure: saveFigure writes svg and png atomically and returns a displayable", () => {
+  const dir = Deno.makeTempDirSync();
+  const el = Plot.plot({ document: figureDocument(), marks: [Plot.dot(data, { x: "x", y: "y" })] });
+  const saved = saveFigure("01_dots", el, { dir });
+  assert.equal(saved.svgPath, join(dir, "01_dots.svg"));
+  assert.equal(Deno.readTextFileSync(saved.svgPath), figure(el).svg);
+  const png = Deno.readFileSync(saved.pngPath);
+  assert.deepEqual(pngSize(png), { width: 1280, height: 800 });
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name).sort(), [
+    "01_dots.png",
+    "01_dots.svg",
+  ]);
+  assert.ok(saved[DISPLAY]()["image/svg+xml"].startsWith("<svg"));
+  assert.throws(() => saveFigure("../escape", el, { dir }), ConfigError);
+});
+
+Deno.test("io: REPORT_OUT_DIR redirects the default data and figure folders", () => {
+  const dir = Deno.makeTempDirSync();
+  const before = Deno.env.get("REPORT_OUT_DIR");
+  Deno.env.set("REPORT_OUT_DIR", dir);
+  try {
+    assert.equal(outRoot(), dir);
+    const f = saveFigure("x", plot({ marks: [Plot.ruleY([0])] }));
+    assert.equal(f.svgPath, join(dir, "figures", "x.svg"));
+    assert.equal(saveFrame("x", runFrame({ a: [1] })), join(dir, "data", "x.parquet"));
+  } finally {
+    if (before === undefined) Deno.env.delete("REPORT_OUT_DIR");
+    else Deno.env.set("REPORT_OUT_DIR", before);
+  }
+  assert.equal(outRoot(), before ?? PROJECT_ROOT);
+});
+
+Deno.test("io: writeAtomic leaves no temporary file and replaces the old content", () => {
+  const dir = Deno.makeTempDirSync();
+  const p = join(dir, "sub", "f.txt");
+  writeAtomic(p, "one");
+  writeAtomic(p, new TextEncoder().encode("two"));
+  assert.equal(Deno.readTextFileSync(p), "two");
+  assert.deepEqual([...Deno.readDirSync(join(dir, "sub"))].map((e) => e.name), ["f.txt"]);
+});
+
+Deno.test("canvas shim: colours and PNG encoding", () => {
+  assert.deepEqual(parseColor("#fa0"), [255, 170, 0, 255]);
+  assert.deepEqual(parseColor("#102030"), [16, 32, 48, 255]);
+  assert.deepEqual(parseColor("rgb(1, 2, 3)"), [1, 2, 3, 255]);
+  assert.deepEqual(parseColor("rgba(1, 2, 3, 0.5)"), [1, 2, 3, 128]);
+  const png = encodePng(2, 1, new Uint8ClampedArray([255, 0, 0, 255, 0, 0, 255, 255]));
+  assert.deepEqual(pngSize(png), { width: 2, height: 1 });
+  // IEND chunk with its fixed CRC closes the file.
+  assert.deepEqual([...png.subarray(-8)], [0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
+});
+
+Deno.test("frames: runFrame keeps integer dtypes, honours length and constants", () => {
+  const big = new Float64Array([9, 1, 2, 3, 9]);
+  const df = runFrame(
+    {
+      step: new Int32Array([0, 1, 2, 99]),
+      id: new BigInt64Array([1n, 2n, 3n, 4n]),
+      x: big.subarray(1, 5),
+      side: ["b", "a", "b", "a"],
+      hit: [true, false, true, true],
+      plain: [0.5, 1, 2, 3],
+    },
+    { length: 3, constants: { seed: 7, alpha: 0.25, run: "r1", big: 5n } },
+  );
+  assert.deepEqual(df.columns, [
+    "seed",
+    "alpha",
+    "run",
+    "big",
+    "step",
+    "id",
+    "x",
+    "side",
+    "hit",
+    "plain",
+  ]);
+  assert.deepEqual(df.dtypes.map((d) => d.variant), [
+    "Int32",
+    "Float64",
+    "String",
+    "Int64",
+    "Int32",
+    "Int64",
+    "Float64",
+    "String",
+    "Bool",
+    "Float64",
+  ]);
+  assert.equal(df.height, 3);
+  assert.deepEqual(df.getColumn("x").toArray(), [1, 2, 3]);
+  assert.deepEqual(df.getColumn("step").toArray(), [0, 1, 2]);
+  assert.deepEqual(df.getColumn("seed").toArray(), [7, 7, 7]);
+});
+
+Deno.test("frames: runFrame rejects ragged or short columns", () => {
+  assert.throws(
+    () => runFrame({ a: new Int32Array(3), b: new Float64Array(2) }),
+    /columns\.b: must be of length 3/,
+  );
+  assert.throws(() => runFrame({ a: new Int32Array(3) }, { length: 4 }), ConfigError);
+  assert.throws(() => runFrame({ a: [1, "x"] as unknown as number[] }), ConfigError);
+});
+
+Deno.test("frames: summarise gives mean, sd, n and a t interval per group, sorted", () => {
+  const df = runFrame({
+    g: ["b", "a", "a", "a", "b", "c"],
+    x: [10, 1, 2, 6, 20, 5],
+  });
+  const s = summarise(df, { by: ["g"], cols: ["x"] });
+  const r = s.toRecords();
+  assert.deepEqual(r.map((x) => x.g), ["a", "b", "c"]);
+  assert.equal(r[0].x_mean, 3);
+  const sdA = Math.sqrt(((1 - 3) ** 2 + (2 - 3) ** 2 + (6 - 3) ** 2) / 2);
+  assert.ok(Math.abs((r[0].x_sd as number) - sdA) < 1e-12);
+  assert.equal(Number(r[0].x_n), 3);
+  const half = 4.302652729749464 * sdA / Math.sqrt(3);
+  assert.ok(Math.abs((r[0].x_hi as number) - (3 + half)) < 1e-9);
+  assert.ok(Math.abs((r[0].x_lo as number) - (3 - half)) < 1e-9);
+  assert.equal(r[1].x_mean, 15);
+  assert.equal(r[2].x_sd, null); // n = 1
+  assert.equal(r[2].x_lo, null);
+  const all = summarise(df, { by: [], cols: ["x"], level: 0.9 }).toRecords()[0];
+  assert.equal(all.x_mean, 44 / 6);
+  assert.throws(() => summarise(df, { by: ["nope"], cols: ["x"] }), ConfigError);
+  assert.throws(() => summarise(df, { by: [], cols: ["x"], level: 1 }), ConfigError);
+});
+
+Deno.test("frames: saveFrame / readFrame round-trip keeps dtypes", () => {
+  const dir = Deno.makeTempDirSync();
+  const df = runFrame({ k: new Int32Array([1, 2]), t: new BigInt64Array([5n, 6n]), x: [0.5, 1] });
+  saveFrame("rt", df, { dir });
+  const back = readFrame("rt", { dir });
+  assert.deepEqual(back.dtypes.map((d) => d.variant), ["Int32", "Int64", "Float64"]);
+  assert.ok(back.frameEqual(df));
+});
+
+Deno.test("frames: markdownTable formats, escapes and truncates", () => {
+  const df = pl.DataFrame({ name: ["a|b", "c"], v: [1234.5, null] });
+  assert.equal(
+    markdownTable(df),
+    "| name | v |\n| --- | ---: |\n| a\\|b | 1,235 |\n| c | — |",
+  );
+  const long = runFrame({ i: Int32Array.from({ length: 5 }, (_, i) => i) });
+  const t = markdownTable(long, { maxRows: 2, format: (x) => fixed(x, 1) });
+  assert.equal(t, "| i |\n| ---: |\n| 0.0 |\n| 1.0 |\n| … 3 more rows |");
+});
+
+Deno.test("format: locale-free numbers", () => {
+  assert.equal(int(1234567.4), "1,234,567");
+  assert.equal(int(-0.2), "0");
+  assert.equal(fixed(-0.001, 2), "0.00");
+  assert.equal(fixed(12345.678, 1), "12,345.7");
+  assert.equal(sig(0.000012345, 3), "1.23e-5");
+  assert.equal(sig(98765, 2), "99,000");
+  assert.equal(sig(-1.5, 3), "-1.50");
+  assert.equal(auto(0.1), "0.1");
+  assert.equal(auto(2 / 3), "0.667");
+  assert.equal(auto(-42), "-42");
+  assert.equal(auto(NaN), "NaN");
+  assert.equal(pct(0.5), "50.0%");
+  assert.equal(pm(0.123456, 0.01, 3), "0.123 ± 0.010");
+});
+
+Deno.test("md: interpolates formatted numbers, arrays and frames; displays as Markdown", () => {
+  const df = runFrame({ k: new Int32Array([1]) });
+  const m = md`n = ${12000}, p = ${1 / 3}, xs = ${[1, 2.5]}, none = ${null}${df}`;
+  assert.equal(
+    m.text,
+    "n = 12,000, p = 0.333, xs = 1, 2.5, none = —\n\n| k |\n| ---: |\n| 1 |\n\n",
+  );
+  assert.equal(`${m}`, m.text);
+  assert.deepEqual(m[DISPLAY](), { "text/markdown": m.text, "text/plain": m.text });
+});
+
+Deno.test("progress: announces each fraction once, counts only, ends at 100%", () => {
+  const lines: string[] = [];
+  const p = progress("ep", 10, { sink: (s) => lines.push(s), every: 0.25 });
+  for (let i = 0; i < 10; i++) p.tick();
+  p.done();
+  p.done();
+  assert.deepEqual(lines.map((l) => l.replace(/[█░]+ /, "")), [
+    "ep  30% 3/10",
+    "ep  50% 5/10",
+    "ep  80% 8/10",
+    "ep 100% 10/10",
+  ]);
+  const quiet: string[] = [];
+  const q = progress("x", 3, { sink: (s) => quiet.push(s) });
+  q.tick(2);
+  q.done(); // stopped early: the final line shows where
+  assert.equal(quiet.at(-1)?.endsWith(" 66% 2/3"), true);
+  assert.throws(() => progress("x", -1), ConfigError);
+});
+
+Deno.test("stats: Student t quantiles match tables", () => {
+  const table: [number, number][] = [
+    [1, 12.706204736],
+    [2, 4.302652730],
+    [5, 2.570581836],
+    [10, 2.228138852],
+    [30, 2.042272456],
+  ];
+  for (const [df, t] of table) assert.ok(Math.abs(tQuantile(0.975, df) - t) < 1e-8, `df ${df}`);
+  assert.ok(Math.abs(tQuantile(0.995, 4) - 4.604094871) < 1e-8);
+  assert.ok(Math.abs(tQuantile(0.975, 1e7) - 1.959963985) < 1e-6);
+  assert.ok(Math.abs(tCdf(0, 3) - 0.5) < 1e-15);
+  assert.ok(Number.isNaN(tQuantile(1, 3)));
+});
