@@ -12,13 +12,13 @@
  * 4. Exports each executed notebook to HTML plus an `index.html` linking them in order.
  *
  * Full mode rewrites the notebooks in place (each executed to `.tmp/` then renamed over the
- * original), lets them write `data/` and `figures/`, and puts the HTML in `report/`. Cells may run
- * for up to 6 hours each.
+ * original), lets them write `data/` and `figures/`, and puts the HTML in `figures/report/`. Cells
+ * may run for up to 6 hours each.
  *
  * Quick mode (`--quick`, or `QUICK=1` in the environment) passes `QUICK=1` to the notebooks,
  * which then use small budgets, and never touches committed files: executed copies, `data/`,
- * `figures/` (through `REPORT_OUT_DIR`) and the HTML all go under `report/quick/`. Cells may run
- * for 10 minutes each.
+ * `figures/` (through `REPORT_OUT_DIR`) and the HTML all go under `figures/report/quick/`. Cells
+ * may run for 10 minutes each.
  *
  * @module
  */
@@ -153,7 +153,8 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  const reportDir = join(ROOT, "report", ...(quick ? ["quick"] : []));
+  // Under figures/, which deno fmt and lint skip (they would format the generated HTML).
+  const reportDir = join(ROOT, "figures", "report", ...(quick ? ["quick"] : []));
   const scratch = join(ROOT, ".tmp", `reproduce-${Deno.pid}`);
   const executedDir = quick ? join(reportDir, "notebooks") : scratch;
   Deno.mkdirSync(executedDir, { recursive: true });

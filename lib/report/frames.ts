@@ -20,7 +20,7 @@ import pl from "nodejs-polars";
 import { ConfigError } from "../errors.ts";
 import { tQuantile } from "./_stats.ts";
 import { auto } from "./format.ts";
-import { dataPath, outPath, writeAtomic } from "./io.ts";
+import { dataPath, outPath, readParquetFile, writeAtomic } from "./io.ts";
 
 /** The nodejs-polars namespace, re-exported so notebooks import one module. */
 export { pl };
@@ -278,5 +278,5 @@ export function saveFrame(name: string, df: pl.DataFrame, options: FrameFileOpti
 
 /** Reads `data/<name>.parquet` written by {@link saveFrame}. */
 export function readFrame(name: string, options: FrameFileOptions = {}): pl.DataFrame {
-  return pl.readParquet(framePath(name, options));
+  return readParquetFile(framePath(name, options));
 }

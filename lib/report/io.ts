@@ -16,8 +16,10 @@
  * ```
  * @module
  */
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { Buffer } from "node:buffer";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import pl from "nodejs-polars";
 
 /** Absolute path of the project root (the folder holding `deno.json`). */
 export const PROJECT_ROOT: string = fileURLToPath(new URL("../../", import.meta.url)).replace(
@@ -61,16 +63,20 @@ export function figurePath(name: string): string {
   return outPath("figures", name);
 }
 
+let counter = 0;
+
 /**
- * Writes `data` to `path` atomically: to `<path>.<pid>.tmp` first, then renamed over `path`, so a
- * reader never sees a half-written file. Creates the parent folder.
+ * Writes `data` to `path` atomically: to `.<name>.<pid>.<n>.tmp` beside it first, then renamed
+ * over `path`, so a reader never sees a half-written file. Creates the parent folder. (The
+ * synchronous sibling of `writeFileAtomic` in `lib/io/`, for figures written from notebook cells.)
  */
 export function writeAtomic(path: string, data: string | Uint8Array): void {
-  Deno.mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${Deno.pid}.tmp`;
+  const dir = dirname(path);
+  Deno.mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${counter++}.tmp`);
   try {
-    if (typeof data === "string") Deno.writeTextFileSync(tmp, data);
-    else Deno.writeFileSync(tmp, data);
+    if (typeof data === "string") Deno.writeTextFileSync(tmp, data, { createNew: true });
+    else Deno.writeFileSync(tmp, data, { createNew: true });
     Deno.renameSync(tmp, path);
   } catch (e) {
     try {
@@ -80,4 +86,12 @@ export function writeAtomic(path: string, data: string | Uint8Array): void {
     }
     throw e;
   }
+}
+
+/**
+ * Reads a Parquet file through Deno's file API (so `--allow-read` applies; Polars reading a path
+ * itself would bypass Deno's permissions).
+ */
+export function readParquetFile(path: string): pl.DataFrame {
+  return pl.readParquet(Buffer.from(Deno.readFileSync(path)));
 }

@@ -16,7 +16,7 @@
 import { join } from "node:path";
 import { ConfigError } from "../errors.ts";
 import { pl } from "../report/frames.ts";
-import { dataPath, outPath, writeAtomic } from "../report/io.ts";
+import { dataPath, outPath, readParquetFile, writeAtomic } from "../report/io.ts";
 import { checkShard, type Shard } from "./sweep.ts";
 
 /** Options naming where a sweep's files live. */
@@ -94,7 +94,7 @@ export function readShards(name: string, options: { dir?: string } = {}): pl.Dat
     throw new ConfigError(`${name} shards in ${dir}`, `all of 0..${n - 1}`, { missing });
   }
   const frames = [];
-  for (let i = 0; i < n; i++) frames.push(pl.readParquet(found.get(i)!));
+  for (let i = 0; i < n; i++) frames.push(readParquetFile(found.get(i)!));
   const all = pl.concat(frames, { how: "vertical" });
   const order = pl.Series("__row", Int32Array.from({ length: all.height }, (_, i) => i));
   return all.withColumn(order).sort(["job", "__row"]).drop("__row").rechunk();
