@@ -1,0 +1,62 @@
+/**
+ * Validation helpers shared by the taker and game configurations (internal).
+ *
+ * @module
+ */
+import { checkInt, checkNum, ConfigError } from "../errors.ts";
+
+/** Throws unless `v` is a plain object (not an array, not null). */
+export function checkObject(field: string, v: unknown): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new ConfigError(field, "an object", v);
+  }
+  return v as Record<string, unknown>;
+}
+
+/** Throws if `obj` has a key outside `allowed` (catches misspelt options). */
+export function checkKeys(field: string, obj: object, allowed: readonly string[]): void {
+  for (const k of Object.keys(obj)) {
+    if (!allowed.includes(k)) {
+      const where = field === "" ? k : `${field}.${k}`;
+      throw new ConfigError(
+        where,
+        `absent (unknown option; known: ${allowed.join(", ")})`,
+        (obj as Record<string, unknown>)[k],
+      );
+    }
+  }
+}
+
+/** `v ?? def`, checked to be an integer in [lo, hi]. */
+export function optInt(field: string, v: unknown, def: number, lo: number, hi: number): number {
+  return v === undefined ? def : checkInt(field, v, lo, hi);
+}
+
+/** `v ?? def`, checked to be a finite number in [lo, hi]. */
+export function optNum(field: string, v: unknown, def: number, lo: number, hi: number): number {
+  return v === undefined ? def : checkNum(field, v, lo, hi);
+}
+
+/** `undefined` → `def`; `null` → `null`; otherwise an integer in [lo, hi]. */
+export function optNullableInt(
+  field: string,
+  v: unknown,
+  def: number | null,
+  range: readonly [number, number],
+): number | null {
+  if (v === undefined) return def;
+  if (v === null) return null;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < range[0] || v > range[1]) {
+    throw new ConfigError(field, `null or an integer in [${range[0]}, ${range[1]}]`, v);
+  }
+  return v;
+}
+
+/** Throws unless `v` is a number > `lo` and ≤ `hi` (an open lower bound). */
+export function checkPositive(field: string, v: unknown, def: number, hi: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== "number" || !Number.isFinite(v) || v <= 0 || v > hi) {
+    throw new ConfigError(field, `a number in (0, ${hi}]`, v);
+  }
+  return v;
+}
