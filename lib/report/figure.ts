@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /**
  * Observable Plot figures rendered headless: a jsdom document for Plot, a standalone SVG for
  * every figure (a `<figure>` with a title, subtitle, legends and caption is flattened into one
@@ -23,6 +22,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { JSDOM } from "jsdom";
+// @ts-types="./_resvg.d.ts"
 import { Resvg } from "@resvg/resvg-js";
 import { ConfigError } from "../errors.ts";
 import { installCanvas } from "./_canvas.ts";
@@ -34,6 +34,33 @@ export { Plot };
 const SVG_NS = "http://www.w3.org/2000/svg";
 const XLINK_NS = "http://www.w3.org/1999/xlink";
 const DISPLAY = JUPYTER_DISPLAY;
+
+/**
+ * The part of the DOM `Element` API this module uses; elements made by Plot with
+ * {@link figureDocument} have it. (A structural type, so that the project needs no DOM type
+ * library: adding `lib="dom"` to the program changes Node's and Deno's global types.)
+ */
+export interface PlotElement {
+  /** Tag name (`svg`, `figure`, `h2`, ...). */
+  readonly tagName: string;
+  /** Child elements. */
+  readonly children: Iterable<PlotElement>;
+  /** Text of the element and its descendants. */
+  readonly textContent: string | null;
+  /** An attribute's value, or null. */
+  getAttribute(name: string): string | null;
+  /** Sets an attribute. */
+  setAttribute(name: string, value: string): void;
+  /** A copy of the element (with its subtree when `deep`). */
+  cloneNode(deep?: boolean): unknown;
+  /** First descendant matching a CSS selector. */
+  querySelector(selectors: string): PlotElement | null;
+  /** All descendants matching a CSS selector. */
+  querySelectorAll(selectors: string): Iterable<PlotElement>;
+}
+
+/** The jsdom document handed to Plot (typed loosely: Plot's own option type is DOM's `Document`). */
+export type PlotDocument = NonNullable<Plot.PlotOptions["document"]>;
 
 /** A rendered figure: a standalone SVG that displays inline in a Jupyter (Deno) kernel. */
 export interface Figure {
@@ -85,7 +112,7 @@ function window(): JSDOM["window"] {
 }
 
 /** The shared jsdom document to pass to Plot as `{document}` (created on first use). */
-export function figureDocument(): Document {
+export function figureDocument(): PlotDocument {
   return window().document;
 }
 
@@ -104,7 +131,7 @@ export function plot(options: Plot.PlotOptions = {}): Figure {
 }
 
 /** Wraps an element made by Plot (an `<svg>` or a `<figure>`) as a {@link Figure}. */
-export function figure(element: Element | Figure): Figure {
+export function figure(element: PlotElement | Figure): Figure {
   if (isFigure(element)) return element;
   const svg = toSvg(element);
   const { width, height } = svgSize(svg);
@@ -137,11 +164,11 @@ function svgSize(svg: string): { width: number; height: number } {
  * background style), or a `<figure>` flattened into one SVG that stacks its title (`h2`),
  * subtitle (`h3`), legends (swatches and ramps), the plot and its caption.
  */
-export function toSvg(element: Element): string {
+export function toSvg(element: PlotElement): string {
   const tag = element.tagName.toLowerCase();
   let svg: string;
   if (tag === "svg") {
-    const copy = element.cloneNode(true) as Element;
+    const copy = element.cloneNode(true) as PlotElement;
     copy.setAttribute("style", "background: white");
     svg = serialize(copy);
   } else if (tag === "figure") {
@@ -152,7 +179,7 @@ export function toSvg(element: Element): string {
   return canonicalIds(svg);
 }
 
-function serialize(node: Node): string {
+function serialize(node: PlotElement): string {
   const s = new (window().XMLSerializer)().serializeToString(node);
   // The root always declares both namespaces, so a standalone file parses everywhere.
   return s.replace(/^<svg(?![^>]*\sxmlns=)/, `<svg xmlns="${SVG_NS}"`)
@@ -176,7 +203,7 @@ function num(x: string | null, fallback: number): number {
   return x !== null && Number.isFinite(v) ? v : fallback;
 }
 
-function flattenFigure(fig: Element): string {
+function flattenFigure(fig: PlotElement): string {
   const children = [...fig.children];
   const main = children.find((c) => c.tagName.toLowerCase() === "svg" && !isLegendSvg(c));
   const width = main ? num(main.getAttribute("width"), 640) : 640;
@@ -197,7 +224,7 @@ function flattenFigure(fig: Element): string {
     else if (tag === "h3") line(c.textContent ?? "", 12, ` fill="#555"`);
     else if (tag === "figcaption") line(c.textContent ?? "", 10, ` fill="#555"`);
     else if (tag === "svg") {
-      const copy = c.cloneNode(true) as Element;
+      const copy = c.cloneNode(true) as PlotElement;
       copy.setAttribute("x", "0");
       copy.setAttribute("y", String(y));
       copy.setAttribute("overflow", "visible");
@@ -216,7 +243,7 @@ function flattenFigure(fig: Element): string {
           x = 0;
           y += 20;
         }
-        const copy = sw.cloneNode(true) as Element;
+        const copy = sw.cloneNode(true) as PlotElement;
         copy.setAttribute("x", String(x));
         copy.setAttribute("y", String(y + 2));
         copy.setAttribute("overflow", "visible");
@@ -243,7 +270,7 @@ function flattenFigure(fig: Element): string {
     `<g transform="translate(${pad},${pad})">${parts.join("")}</g></svg>`;
 }
 
-function isLegendSvg(el: Element): boolean {
+function isLegendSvg(el: PlotElement): boolean {
   return /-(ramp|swatch)/.test(el.getAttribute("class") ?? "");
 }
 
@@ -373,7 +400,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
  */
 export function saveFigure(
   name: string,
-  element: Element | Figure,
+  element: PlotElement | Figure,
   options: SaveFigureOptions = {},
 ): SavedFigure {
   if (!NAME.test(name)) {
