@@ -231,6 +231,9 @@ Deno.test("frames: summarise gives mean, sd, n and a t interval per group, sorte
   assert.equal(r[2].x_lo, null);
   const all = summarise(df, { by: [], cols: ["x"], level: 0.9 }).toRecords()[0];
   assert.equal(all.x_mean, 44 / 6);
+  const withNull = pl.DataFrame({ g: ["a", "a", "a"], x: [1, null, 3] });
+  const rn = summarise(withNull, { by: ["g"], cols: ["x"] }).toRecords()[0];
+  assert.deepEqual([rn.x_mean, Number(rn.x_n)], [2, 2]); // nulls are left out
   assert.throws(() => summarise(df, { by: ["nope"], cols: ["x"] }), ConfigError);
   assert.throws(() => summarise(df, { by: [], cols: ["x"], level: 1 }), ConfigError);
 });
