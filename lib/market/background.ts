@@ -1,11 +1,114 @@
 /**
- * Background liquidity (interface; implementation in progress).
+ * Background liquidity: the exogenous side of the market that the taker sells into when no maker
+ * is present (or when the makers' bids are used up).
  *
+ * ## Model
+ * All prices are integer ticks; `d` is a distance in ticks from the top of a ladder.
+ *
+ * - **Reference price** `r`: `p0` by default (**anchored**). With `recentre = κ > 0` it moves a
+ *   fraction κ of the way to the current mid each step (before the refill), and both ladders are
+ *   re-laid around `round(r)`: the consumed liquidity then rebuilds around the new price and part
+ *   of the impact becomes permanent. Anchored is the game's default because the taker's PnL is
+ *   measured against `p0`: with an anchored ladder, impact is purely transient and decays at the
+ *   resilience rate, so a slower sale is cheaper, the trade-off the game is about.
+ * - **Bid ladder**: `depthLevels` levels at `r − gap − d`, `d = 0 … depthLevels − 1`, with
+ *   target size `s_d` from the depth **profile** scaled to `totalDepth` (largest-remainder
+ *   rounding, so the sizes sum to `totalDepth` exactly): `"flat"` (`w_d = 1`), `"linear"`
+ *   (`w_d = 1 + linearSlope·d`, thicker away from the best, as in most equity books),
+ *   `"exponential"` (`w_d = exp(expRate·d)`; a negative rate thins the book with distance),
+ *   `"lobster"` (the mean bid sizes by distance from the best in the LOBSTER GOOG sample, read
+ *   from `lobsterPath`, written by `lib/lobster`; distances beyond the file repeat its last mean),
+ *   or an explicit array of sizes (used as given; `totalDepth` is then their sum).
+ * - **Ask side**: `askLevels` levels at `r + spreadTicks + d`, each of size `askSize` (flat).
+ *   It exists so that the mid and the spread are defined; in the game nobody but noise buyers
+ *   consumes it.
+ * - **Refill** (resilience), each step after the taker's child order: every level whose
+ *   background quantity `x_d` is below its target gets `ceil(ρ·(s_d − x_d))` new contracts
+ *   (`refill: "fraction"`, deterministic) or a Poisson draw with mean `ρ·(s_d − x_d)`, capped at
+ *   the gap (`"poisson"`). So the gap shrinks by a factor `(1 − ρ)` per step (in expectation for
+ *   Poisson): the Obizhaeva–Wang exponential resilience, half-life `ln 2 / −ln(1 − ρ)` steps.
+ *   With this default (`refillOrder: "level"`) the best bid is back at `p0 − gap` after every
+ *   step, with a thin queue, and the impact shows in the depth behind it. With
+ *   `refillOrder: "deepest"` the side's total gap shrinks by `ρ` instead and the new quantity
+ *   fills the deepest depleted levels first, so the best price itself recovers gradually (the
+ *   block-shaped book of Alfonsi, Fruth and Schied) and the same sale costs more.
+ *   The new quantity is a new background order at the **back** of the level's queue, behind any
+ *   maker order there; it is merged into the background's last order at that level only when
+ *   that order is already last (all orders at the level are background), which keeps the
+ *   book at about one background order per level. (Once 8 background orders at one level are
+ *   interleaved with others, the newest is grown instead, which moves it to the back: this
+ *   favours the orders it passes by that order's quantity. It takes 8 refills of one level, each
+ *   after another owner queued behind the previous one, before the level is ever consumed.)
+ *   Background orders are never cancelled: a level above its target (after a recentre) keeps
+ *   its excess.
+ * - **Noise flow** (optional, off by default): each step after the refill, `Poisson(noiseRate)`
+ *   market orders owned by `NOISE`, buys with probability `noiseBuyProb`, sizes uniform in
+ *   `[1, noiseMaxSize]`. Off for the game because it adds variance to the taker's cost and the
+ *   makers' PnL without changing what is being compared; turn it on to test robustness or to
+ *   give makers fills outside the taker's sale.
+ *
+ * Only the background's own quantity counts toward a level's target: makers' bids add liquidity
+ * on top of the exogenous market, which is what makes their presence matter to the taker.
+ * Background orders must leave the book only by trading (nobody else cancels or modifies them):
+ * the accounting below relies on it.
+ *
+ * ## Cost
+ * The model keeps the exact background quantity per price and never scans the ladder. Each step
+ * it compares the background's resting total (`ownerResting`, O(1)) with the total after its
+ * previous step. Fills follow price-time priority and the background adds nothing between its
+ * steps, so any shortfall was taken from its own best levels in price order: a walk from its
+ * best level replays it and extends a "dirty" frontier to the deepest level touched (this stays
+ * right when a maker has since bid above the swept levels). Only levels above the frontier are
+ * refilled, and the frontier shrinks back as they reach their targets. A step without a sale costs
+ * two reads (about 15 ns). Under a TWAP-style sale (133 contracts per step) it refills the four or
+ * five levels the sale keeps emptying: about four book operations and roughly 300 ns per step
+ * (`bench/market_bench.ts`). Nothing is allocated per step. Bookkeeping per price: the quantity
+ * and at most 8 order ids, over the ladders' span (over the whole book when recentring).
+ *
+ * ## Defaults and calibration
+ * The defaults make the game's sale of 8,000 contracts in 60 one-second steps meaningful against
+ * background alone (pinned by `tests/market_test.ts`):
+ * - Selling 8,000 at once walks the linear ladder (17,000 contracts over 50 levels, 153 at the
+ *   best, growing by 5 % of that per tick) down 31 ticks; the VWAP is 17.8 ticks below `p0`.
+ * - Selling 8,000 evenly (133 or 134 per step for 60 steps) costs 2.5 ticks of VWAP below `p0`
+ *   (1 of them is the half-spread) and pushes the best bid at most 5 ticks down: with ρ = 0.2
+ *   (half-life 3.1 steps, a seconds-scale resilience like that of liquid equity books) the missing
+ *   depth settles near `133 / ρ ≈ 670` contracts, about four levels.
+ * - `gap = spreadTicks = 1`: best bid `p0 − 1`, best ask `p0 + 1`, mid exactly `p0`, spread 2.
+ * - Ask side: 20 levels of 200, refilled at ρ = 0.2, enough that the mid exists at all times.
+ *
+ * Within `step`: the reference moves (if recentring), the consumption since the last step is
+ * accounted, the bids then the asks are refilled, and the noise orders are sent last (what they
+ * consume is refilled from the next step on).
+ *
+ * Everything random (Poisson refill, noise) comes from the `rng` passed in (the caller passes
+ * `stream(seed, "background")`); with `refill: "fraction"` and no noise the model draws nothing.
+ *
+ * @example
+ * ```ts
+ * import { ASK, BID, OrderBook } from "../book/mod.ts";
+ * import { stream } from "../rng.ts";
+ * import { createBackground } from "./background.ts";
+ * import { midPrice } from "./quotes.ts";
+ * import { TAKER } from "./owners.ts";
+ * const book = new OrderBook({ minTick: 9_000, maxTick: 11_000 });
+ * const bg = createBackground({ p0: 10_000 }, stream(1, "background"));
+ * bg.init(book);
+ * if (midPrice(book) !== 10_000) throw new Error("mid at p0");
+ * book.market(ASK, 8_000, TAKER); // sell 8,000 at once (a sell walks the bids)
+ * const drop = 9_999 - book.bestBid();
+ * if (drop < 20 || drop > 40) throw new Error(`tens of ticks expected, got ${drop}`);
+ * for (let t = 0; t < 200; t++) bg.step(book, t);
+ * if (book.bestBid() !== 9_999 || book.depthAt(BID, 9_999) !== bg.profile[0]) {
+ *   throw new Error("the ladder refills to its profile");
+ * }
+ * ```
  * @module
  */
-import type { OrderBook } from "../book/mod.ts";
-import type { Rng } from "../rng.ts";
-import { ConfigError } from "../errors.ts";
+import { ASK, BID, MAX_QTY, NONE, type OrderBook, type Side } from "../book/mod.ts";
+import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import { poisson, type Rng } from "../rng.ts";
+import { BACKGROUND, NOISE } from "./owners.ts";
 
 /** Shape of the bid ladder's depth profile (mean size by distance from the top level). */
 export type ProfileShape = "flat" | "linear" | "exponential" | "lobster";
@@ -13,43 +116,110 @@ export type ProfileShape = "flat" | "linear" | "exponential" | "lobster";
 /** How a level below its profile size refills each step. */
 export type RefillMode = "fraction" | "poisson";
 
+/** The named profile shapes. */
+export const PROFILE_SHAPES: readonly ProfileShape[] = ["flat", "linear", "exponential", "lobster"];
+
+/** The refill modes. */
+export const REFILL_MODES: readonly RefillMode[] = ["fraction", "poisson"];
+
+/** Where refilled quantity goes: see {@linkcode BackgroundOptions.refillOrder}. */
+export type RefillOrder = "level" | "deepest";
+
+/** The refill orders. */
+export const REFILL_ORDERS: readonly RefillOrder[] = ["level", "deepest"];
+
+/** Where `lib/lobster` stores the GOOG depth profile (the default `lobsterPath`, a file URL). */
+export const DEFAULT_LOBSTER_PROFILE: string =
+  new URL("../../data/lobster/depth_profile_GOOG.json", import.meta.url).href;
+
 /** Options of the background-liquidity model. Every field but `p0` has a default. */
 export interface BackgroundOptions {
-  /** Initial (reference) price in ticks. Required. */
+  /** Initial price in ticks, the reference of both ladders and of the taker's PnL. Required. */
   p0: number;
-  /** Distance in ticks from p0 to the top bid level (p0 − gap). Default 1. */
+  /**
+   * Distance in ticks from `p0` to the top bid level (`p0 − gap`). Default 1: with
+   * `spreadTicks = 1` the mid is exactly `p0` and the spread 2 ticks, leaving one tick inside
+   * the spread at `p0` where a maker can improve on the background.
+   */
   gap: number;
-  /** Number of bid levels: p0 − gap down to p0 − gap − depthLevels + 1. Default 50. */
+  /**
+   * Number of bid levels, `p0 − gap` down to `p0 − gap − depthLevels + 1`. Default 50: deep
+   * enough that selling the whole 8,000 at once (about 30 levels) never empties the ladder.
+   */
   depthLevels: number;
-  /** Depth profile shape, or explicit sizes by distance (length depthLevels). Default "linear". */
+  /**
+   * Depth profile: a {@linkcode ProfileShape} scaled to `totalDepth`, or explicit sizes by
+   * distance (length `depthLevels`, which defaults to the array's length). Default `"linear"`:
+   * depth growing with distance from the best, the usual shape of equity books away from the
+   * touch, and the one that makes impact concave in the quantity sold.
+   */
   profile: ProfileShape | readonly number[];
-  /** Total bid-ladder quantity the shape is scaled to. Default 17,000. */
+  /**
+   * Total bid-ladder quantity the shape is scaled to (integer). Default 17,000: with the default
+   * linear profile, about 153 contracts at the best; selling 8,000 at once moves the best bid
+   * about 30 ticks. The single knob for the size of the impact (changing `depthLevels` spreads
+   * the same total over more levels).
+   */
   totalDepth: number;
-  /** "linear": weight 1 + linearSlope·d. Default 0.05. */
+  /**
+   * `"linear"` weight `1 + linearSlope·d`, in [0, 100]. Default 0.05: the level 20 ticks away
+   * is twice the best level's size.
+   */
   linearSlope: number;
-  /** "exponential": weight exp(expRate·d). Default 0.03. */
+  /**
+   * `"exponential"` weight `exp(expRate·d)`, in [−5, 5]. Default 0.03 (about +3 % per tick,
+   * close to the linear default over the first 30 ticks); negative values thin the book away
+   * from the best.
+   */
   expRate: number;
-  /** "lobster": JSON written by lib/lobster. Default data/lobster/depth_profile_GOOG.json. */
+  /**
+   * `"lobster"`: path or file URL of the depth-profile JSON written by `lib/lobster`
+   * (`deno task replay`), whose `bid.meanSize[d]` gives the shape. Default
+   * {@linkcode DEFAULT_LOBSTER_PROFILE} (GOOG, 2012-06-21), located relative to this module.
+   */
   lobsterPath: string;
-  /** Fraction of each level's gap to its profile size refilled per step, in [0, 1]. Default 0.2. */
+  /**
+   * Resilience ρ of the bid ladder: the fraction of each level's gap to its target refilled per
+   * step, in [0, 1]. Default 0.2 (half-life 3.1 steps): a TWAP-style sale then costs a few ticks,
+   * selling at once tens. 0 never refills; 1 restores every level fully each step.
+   */
   resilience: number;
-  /** "fraction" (deterministic ceil(ρ·gap)) or "poisson" (Poisson with mean ρ·gap). */
+  /**
+   * `"fraction"` (default): `ceil(ρ·gap)` contracts, deterministic, so the game's randomness
+   * comes from the agents only. `"poisson"`: a Poisson draw with mean `ρ·gap`, capped at the gap.
+   */
   refill: RefillMode;
-  /** Fraction of the way the reference moves to the mid each step; 0 = anchored. Default 0. */
+  /**
+   * `"level"` (default): every level refills its own fraction of its own gap, so the best price
+   * returns to its profile level at once, with a thin queue, and the depth behind it rebuilds.
+   * `"deepest"`: the side's total gap shrinks by the fraction, and the new quantity fills the
+   * deepest depleted levels first, so the best price itself recovers gradually (the
+   * block-shaped book of Alfonsi, Fruth and Schied); the taker then pays more for the same
+   * resilience, and the mid carries the impact.
+   */
+  refillOrder: RefillOrder;
+  /**
+   * κ in [0, 1]: each step the reference price moves a fraction κ of the way to the current mid
+   * and the ladders are re-laid around it. Default 0 (anchored at `p0`, the game's setting since
+   * the taker's PnL is measured against `p0`). κ = 1 re-centres fully every step.
+   */
   recentre: number;
-  /** Best ask at p0 + spreadTicks. Default 1. */
+  /** Best ask at `p0 + spreadTicks` (integer ≥ 1). Default 1 (see `gap`). */
   spreadTicks: number;
-  /** Number of ask levels. Default 20. */
+  /** Number of ask levels (0 for none: then there is no mid). Default 20. */
   askLevels: number;
-  /** Size of each ask level (flat). Default 200. */
+  /** Size of every ask level (flat profile). Default 200, about the best bid level's size. */
   askSize: number;
-  /** Ask-side resilience, in [0, 1]. Default 0.2. */
+  /** Resilience of the ask side, in [0, 1]. Default 0.2, as the bids. */
   askResilience: number;
-  /** Mean number of noise market orders per step (Poisson). Default 0 (off). */
+  /**
+   * Mean number of noise market orders per step (Poisson), in [0, 1000]. Default 0: off for the
+   * game (it adds variance, not a mechanism); e.g. 0.5 gives one small order every two steps.
+   */
   noiseRate: number;
-  /** Noise order size, uniform in [1, noiseMaxSize]. Default 20. */
+  /** Noise order sizes are uniform in `[1, noiseMaxSize]`. Default 20 (mean 10.5, small). */
   noiseMaxSize: number;
-  /** Probability that a noise order is a buy. Default 0.5. */
+  /** Probability that a noise order is a buy (otherwise a sell), in [0, 1]. Default 0.5. */
   noiseBuyProb: number;
 }
 
@@ -61,18 +231,528 @@ export interface Background {
   step(book: OrderBook, t: number): void;
   /** Parameters actually used (validated, defaults filled). */
   readonly options: Readonly<Required<BackgroundOptions>>;
+  /** Target size of bid level `d` (`d` ticks below the top bid level), integers. */
+  readonly profile: readonly number[];
+  /** Current reference price in ticks (`p0` unless `recentre > 0`). */
+  reference(): number;
 }
 
-/** Validates options and fills defaults; throws a `ConfigError` naming the field. (Stub.) */
+/** Defaults of every option but `p0` (see {@linkcode BackgroundOptions} for the rationale). */
+export const BACKGROUND_DEFAULTS: Readonly<Omit<Required<BackgroundOptions>, "p0">> = Object
+  .freeze({
+    gap: 1,
+    depthLevels: 50,
+    profile: "linear",
+    totalDepth: 17_000,
+    linearSlope: 0.05,
+    expRate: 0.03,
+    lobsterPath: DEFAULT_LOBSTER_PROFILE,
+    resilience: 0.2,
+    refill: "fraction",
+    refillOrder: "level",
+    recentre: 0,
+    spreadTicks: 1,
+    askLevels: 20,
+    askSize: 200,
+    askResilience: 0.2,
+    noiseRate: 0,
+    noiseMaxSize: 20,
+    noiseBuyProb: 0.5,
+  });
+
+const MAX_PRICE = 0x7fffffff;
+
+/**
+ * Validates background options and fills defaults. Throws a `ConfigError` naming the field and
+ * its allowed values for a missing `p0`, a value out of range, an unknown shape or mode, or an
+ * unknown field (a typo would otherwise be silently ignored).
+ *
+ * @example
+ * ```ts
+ * import { validateBackgroundOptions } from "./background.ts";
+ * const o = validateBackgroundOptions({ p0: 10_000, resilience: 0.5 });
+ * if (o.depthLevels !== 50 || o.resilience !== 0.5) throw new Error("defaults filled");
+ * try {
+ *   validateBackgroundOptions({ p0: 10_000, resilience: 1.5 });
+ *   throw new Error("unreachable");
+ * } catch (e) {
+ *   if (!(e as Error).message.startsWith("resilience: must be a number in [0, 1]")) throw e;
+ * }
+ * ```
+ */
 export function validateBackgroundOptions(o: unknown): Required<BackgroundOptions> {
-  throw new ConfigError("options", "implemented (work in progress)", o);
+  if (typeof o !== "object" || o === null || Array.isArray(o)) {
+    throw new ConfigError("options", "an object with at least p0", o);
+  }
+  const r = o as Record<string, unknown>;
+  const D = BACKGROUND_DEFAULTS as unknown as Record<string, unknown>;
+  for (const k of Object.keys(r)) {
+    if (k !== "p0" && !(k in D)) {
+      throw new ConfigError(k, `a known option (p0, ${Object.keys(D).join(", ")})`, r[k]);
+    }
+  }
+  const get = (k: string): unknown => r[k] === undefined ? D[k] : r[k];
+
+  const gap = checkInt("gap", get("gap"), 1, 1_000_000);
+  const spreadTicks = checkInt("spreadTicks", get("spreadTicks"), 1, 1_000_000);
+  const askLevels = checkInt("askLevels", get("askLevels"), 0, 1_000_000);
+  const askSize = checkInt("askSize", get("askSize"), 0, MAX_QTY);
+  let profile: ProfileShape | readonly number[];
+  let depthLevels: number;
+  let totalDepth: number;
+  const p = get("profile");
+  if (Array.isArray(p)) {
+    if (p.length < 1 || p.length > 1_000_000) {
+      throw new ConfigError("profile", "a shape name or a non-empty array of sizes", p);
+    }
+    let sum = 0;
+    const sizes = p.map((v, i) => {
+      const s = Math.round(checkNum(`profile[${i}]`, v, 0, MAX_QTY));
+      sum += s;
+      return s;
+    });
+    depthLevels = r.depthLevels === undefined ? p.length : r.depthLevels as number;
+    if (depthLevels !== p.length) {
+      throw new ConfigError(
+        "depthLevels",
+        `${p.length} (the length of the explicit profile), or omitted`,
+        r.depthLevels,
+      );
+    }
+    if (r.totalDepth !== undefined && r.totalDepth !== sum) {
+      throw new ConfigError(
+        "totalDepth",
+        `${sum} (the sum of the explicit profile), or omitted`,
+        r.totalDepth,
+      );
+    }
+    totalDepth = sum;
+    profile = Object.freeze(sizes);
+  } else {
+    profile = checkOneOf("profile", p, PROFILE_SHAPES);
+    depthLevels = checkInt("depthLevels", get("depthLevels"), 1, 1_000_000);
+    totalDepth = checkInt("totalDepth", get("totalDepth"), 0, MAX_QTY);
+  }
+  const linearSlope = checkNum("linearSlope", get("linearSlope"), 0, 100);
+  const expRate = checkNum("expRate", get("expRate"), -5, 5);
+  const lobsterPath = get("lobsterPath");
+  if (typeof lobsterPath !== "string" || lobsterPath === "") {
+    throw new ConfigError("lobsterPath", "a non-empty path or file URL", lobsterPath);
+  }
+  const resilience = checkNum("resilience", get("resilience"), 0, 1);
+  const refill = checkOneOf("refill", get("refill"), REFILL_MODES);
+  const refillOrder = checkOneOf("refillOrder", get("refillOrder"), REFILL_ORDERS);
+  const recentre = checkNum("recentre", get("recentre"), 0, 1);
+  const askResilience = checkNum("askResilience", get("askResilience"), 0, 1);
+  const noiseRate = checkNum("noiseRate", get("noiseRate"), 0, 1000);
+  const noiseMaxSize = checkInt("noiseMaxSize", get("noiseMaxSize"), 1, MAX_QTY);
+  const noiseBuyProb = checkNum("noiseBuyProb", get("noiseBuyProb"), 0, 1);
+
+  const lo = gap + depthLevels - 1;
+  const hi = MAX_PRICE - spreadTicks - askLevels;
+  const p0 = r.p0;
+  if (typeof p0 !== "number" || !Number.isInteger(p0) || p0 < lo || p0 > hi) {
+    throw new ConfigError(
+      "p0",
+      `an integer tick in [${lo}, ${hi}] (the ladders p0 − gap − depthLevels + 1 … ` +
+        `p0 + spreadTicks + askLevels − 1 must be valid ticks)`,
+      p0,
+    );
+  }
+  return {
+    p0,
+    gap,
+    depthLevels,
+    profile,
+    totalDepth,
+    linearSlope,
+    expRate,
+    lobsterPath,
+    resilience,
+    refill,
+    refillOrder,
+    recentre,
+    spreadTicks,
+    askLevels,
+    askSize,
+    askResilience,
+    noiseRate,
+    noiseMaxSize,
+    noiseBuyProb,
+  };
 }
 
-/** Creates the background-liquidity model. (Stub: implementation in progress.) */
+/**
+ * Target sizes of the bid ladder by distance `d` from its top level (integers; for a named shape
+ * they sum to `totalDepth`). Reads the LOBSTER profile file for `profile: "lobster"` and throws a
+ * `ConfigError` naming `lobsterPath` if it is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * import { bidProfile, validateBackgroundOptions } from "./background.ts";
+ * const s = bidProfile(validateBackgroundOptions({ p0: 100, depthLevels: 3, totalDepth: 10,
+ *   profile: "flat" }));
+ * if (s.join() !== "4,3,3") throw new Error("largest remainder: ties go to the best level");
+ * ```
+ */
+export function bidProfile(options: Required<BackgroundOptions>): number[] {
+  const o = options;
+  if (typeof o.profile !== "string") return [...o.profile];
+  const n = o.depthLevels;
+  const w = new Float64Array(n);
+  switch (o.profile) {
+    case "flat":
+      w.fill(1);
+      break;
+    case "linear":
+      for (let d = 0; d < n; d++) w[d] = 1 + o.linearSlope * d;
+      break;
+    case "exponential": {
+      // Relative to the largest weight, so that exp never overflows.
+      const ref = o.expRate > 0 ? n - 1 : 0;
+      for (let d = 0; d < n; d++) w[d] = Math.exp(o.expRate * (d - ref));
+      break;
+    }
+    case "lobster": {
+      const m = readLobsterBidMeans(o.lobsterPath);
+      for (let d = 0; d < n; d++) w[d] = m[Math.min(d, m.length - 1)];
+      break;
+    }
+    default: {
+      const never: never = o.profile;
+      throw new ConfigError("profile", `one of ${PROFILE_SHAPES.join(", ")}`, never);
+    }
+  }
+  return apportion(o.totalDepth, w);
+}
+
+/** Splits `total` in proportion to `w` (largest remainder; ties to the smaller index). */
+function apportion(total: number, w: Float64Array): number[] {
+  let sum = 0;
+  for (const x of w) sum += x;
+  const out = new Array<number>(w.length);
+  const frac: [number, number][] = [];
+  let given = 0;
+  for (let d = 0; d < w.length; d++) {
+    const exact = sum > 0 ? total * w[d] / sum : 0;
+    out[d] = Math.floor(exact);
+    given += out[d];
+    frac.push([exact - out[d], d]);
+  }
+  frac.sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (let k = 0; given < total && k < frac.length; k++, given++) out[frac[k][1]]++;
+  return out;
+}
+
+/** Mean bid sizes by distance from a `lib/lobster` depth-profile JSON (nulls carry forward). */
+function readLobsterBidMeans(path: string): number[] {
+  const where = path.startsWith("file:") ? new URL(path) : path;
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(where);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new ConfigError(
+        "lobsterPath",
+        "an existing depth-profile JSON (written by `deno task replay` as " +
+          "data/lobster/depth_profile_<TICKER>.json)",
+        path,
+      );
+    }
+    throw e;
+  }
+  const bad = () =>
+    new ConfigError(
+      "lobsterPath",
+      "a depth-profile JSON whose bid.meanSize is an array of non-negative numbers or nulls, " +
+        "with at least one positive number",
+      path,
+    );
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw bad();
+  }
+  const ms = (json as { bid?: { meanSize?: unknown } } | null)?.bid?.meanSize;
+  if (!Array.isArray(ms)) throw bad();
+  const out: number[] = [];
+  let last = NaN;
+  for (const v of ms) {
+    if (v === null) {
+      if (!Number.isNaN(last)) out.push(last);
+      continue;
+    }
+    if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw bad();
+    last = v;
+    out.push(v);
+  }
+  if (out.length === 0 || !out.some((v) => v > 0)) throw bad();
+  return out;
+}
+
+/** Background orders tracked per level (see the module doc). */
+const PER_LEVEL = 8;
+
+/**
+ * Creates the background-liquidity model. Options are validated (see
+ * {@linkcode validateBackgroundOptions}); the LOBSTER profile, if chosen, is read here.
+ * `rng` is used only by Poisson refill and noise flow: pass `stream(seed, "background")`.
+ */
 export function createBackground(
   options: Partial<BackgroundOptions> & { p0: number },
-  _rng: Rng,
+  rng: Rng,
 ): Background {
-  const o = validateBackgroundOptions(options);
-  return { init() {}, step() {}, options: o };
+  const o = Object.freeze(validateBackgroundOptions(options));
+  const profile = Object.freeze(bidProfile(o));
+  const { gap, spreadTicks, noiseRate, noiseMaxSize, noiseBuyProb, recentre } = o;
+  // Per side (index BID = 0, ASK = 1): number of levels, target sizes, resilience and the dirty
+  // frontier (levels d < dirty may be below target).
+  const nLev = [o.depthLevels, o.askSize > 0 ? o.askLevels : 0];
+  const target = [Float64Array.from(profile), new Float64Array(o.askLevels).fill(o.askSize)];
+  const rho = [o.resilience, o.askResilience];
+  const dirty = new Int32Array(2);
+  const gaps = new Float64Array(Math.max(nLev[0], nLev[1]));
+  const poissonRefill = o.refill === "poisson";
+  const deepest = o.refillOrder === "deepest";
+
+  let book: OrderBook | null = null;
+  let minTick = 0;
+  let maxTick = 0;
+  let lo = 0; // price of bookkeeping slot 0
+  let span = 0; // bookkeeping slots per side
+  // Per side, indexed by price - lo: the background quantity resting there (exact: it changes
+  // only by our adds and by fills, which `consumed` replays), and the ids of the background
+  // orders there, oldest first (ids[side][(price - lo) * PER_LEVEL + k]).
+  let known: Float64Array[] = [];
+  let ids: Float64Array[] = [];
+  let lens: Int32Array[] = [];
+  // Per side: the background's resting total after its last step, and its best price (NONE if
+  // it has nothing on that side).
+  const expected = new Float64Array(2);
+  const ownBest = new Int32Array([NONE, NONE]);
+  let ref = o.p0; // reference price (float when recentring)
+  let anchor = o.p0; // round(ref): the ladders are laid around it
+
+  /** Price of level `d` on `side` around the current anchor. */
+  function priceOf(side: Side, d: number): number {
+    return side === BID ? anchor - gap - d : anchor + spreadTicks + d;
+  }
+
+  /** Adds `q` background contracts at the back of the queue at `price` on `side`. */
+  function add(b: OrderBook, side: Side, price: number, q: number) {
+    const i = price - lo;
+    const a = ids[side];
+    const base = i * PER_LEVEL;
+    const n = lens[side][i];
+    if (n > 0 && (n === PER_LEVEL || b.ordersAt(side, price) === n)) {
+      // Our newest order is last in the queue (or the slots are full): grow it at the back.
+      const id = a[base + n - 1];
+      b.modify(id, price, b.orderQty(id) + q);
+    } else {
+      const id = b.limit(side, price, q, BACKGROUND);
+      if (id === NONE) return; // unreachable: callers never cross the opposite best
+      a[base + n] = id;
+      lens[side][i] = n + 1;
+    }
+    known[side][i] += q;
+    const best = ownBest[side];
+    if (best === NONE || (side === BID ? price > best : price < best)) ownBest[side] = price;
+  }
+
+  /**
+   * Replays the consumption of `c` background contracts on `side` since the last step. Fills
+   * follow price-time priority and the background only adds between steps, so what was consumed
+   * is a prefix of its own orders in price order: its best levels in full, then part of one.
+   * Extends the dirty frontier to the deepest level touched.
+   */
+  function consumed(b: OrderBook, side: Side, c: number) {
+    const k = known[side];
+    const len = lens[side];
+    const step = side === BID ? -1 : 1;
+    let p = ownBest[side];
+    let touched = p;
+    while (c > 0 && p !== NONE) {
+      const i = p - lo;
+      const q = k[i];
+      if (q > 0) {
+        touched = p;
+        if (c >= q) {
+          c -= q;
+          k[i] = 0;
+          len[i] = 0;
+        } else {
+          k[i] = q - c;
+          c = 0;
+          // Drop the filled orders at the front of this level's queue.
+          const a = ids[side];
+          const base = i * PER_LEVEL;
+          const n = len[i];
+          let j = 0;
+          while (j < n && !b.isLive(a[base + j])) j++;
+          if (j > 0) {
+            a.copyWithin(base, base + j, base + n);
+            len[i] = n - j;
+          }
+          break;
+        }
+      }
+      p += step;
+      if (p - lo < 0 || p - lo >= span) p = NONE;
+    }
+    // The background's new best: the first level still holding quantity.
+    while (p !== NONE && k[p - lo] === 0) {
+      p += step;
+      if (p - lo < 0 || p - lo >= span) p = NONE;
+    }
+    ownBest[side] = p;
+    if (touched === NONE) return;
+    const d = side === BID ? anchor - gap - touched : touched - anchor - spreadTicks;
+    const n = nLev[side];
+    if (d >= 0 && d + 1 > dirty[side]) dirty[side] = d + 1 < n ? d + 1 : n;
+  }
+
+  /** Quantity to add for a gap of `g` at resilience `r`. */
+  function amount(g: number, r: number): number {
+    if (poissonRefill) {
+      const k = poisson(rng, r * g);
+      return k < g ? k : g;
+    }
+    // ceil, with a guard against 0.2 * 5 = 1.0000000000000002.
+    return Math.ceil(r * g - 1e-9);
+  }
+
+  /**
+   * Gap to target of level `d` on `side` (0 if it needs nothing or lies outside the book), or −1
+   * if it cannot be refilled now because it would cross the opposite best `opp`.
+   */
+  function gapAt(side: Side, d: number, opp: number): number {
+    const tgt = target[side][d];
+    if (tgt === 0) return 0;
+    const p = priceOf(side, d);
+    if (p < lo || p - lo >= span) return 0;
+    if (opp !== NONE && (side === BID ? p >= opp : p <= opp)) return -1;
+    const g = tgt - known[side][p - lo];
+    return g > 0 ? g : 0;
+  }
+
+  function refill(b: OrderBook, side: Side) {
+    const opp = b.best((1 - side) as Side);
+    const n = dirty[side];
+    const r = rho[side];
+    let last = -1;
+    if (!deepest) {
+      for (let d = 0; d < n; d++) {
+        const g = gapAt(side, d, opp);
+        if (g === 0) continue;
+        if (g < 0) {
+          last = d;
+          continue;
+        }
+        const q = amount(g, r);
+        if (q > 0) add(b, side, priceOf(side, d), q);
+        if (q < g) last = d;
+      }
+    } else {
+      let total = 0;
+      for (let d = 0; d < n; d++) {
+        const g = gapAt(side, d, opp);
+        gaps[d] = g;
+        if (g > 0) total += g;
+        else if (g < 0) last = d;
+      }
+      let left = total > 0 ? amount(total, r) : 0;
+      for (let d = n - 1; d >= 0; d--) {
+        const g = gaps[d];
+        if (g <= 0) continue;
+        const q = left < g ? left : g;
+        if (q > 0) {
+          add(b, side, priceOf(side, d), q);
+          left -= q;
+        }
+        if (q < g && d > last) last = d;
+      }
+    }
+    dirty[side] = last + 1;
+  }
+
+  /** Accounts for what was consumed on `side` since the last step, then refills it. */
+  function sideStep(b: OrderBook, side: Side) {
+    const c = expected[side] - b.ownerResting(BACKGROUND, side);
+    if (c === 0 && dirty[side] === 0) return; // the idle path: two reads
+    if (c > 0) consumed(b, side, c);
+    if (dirty[side] > 0) refill(b, side);
+    expected[side] = b.ownerResting(BACKGROUND, side);
+  }
+
+  return {
+    options: o,
+    profile,
+    reference: () => anchor,
+
+    init(b: OrderBook) {
+      if (book !== null) {
+        throw new ConfigError("book", "a fresh book: init is called once", "a second init");
+      }
+      if (b.size !== 0) {
+        throw new ConfigError("book", "an empty OrderBook", `${b.size} resting orders`);
+      }
+      const lowest = o.p0 - gap - o.depthLevels + 1;
+      const highest = o.askLevels > 0 ? o.p0 + spreadTicks + o.askLevels - 1 : o.p0;
+      if (lowest < b.minTick || highest > b.maxTick) {
+        throw new ConfigError(
+          "p0",
+          `such that the ladders [${lowest}, ${highest}] fit the book's ticks ` +
+            `[${b.minTick}, ${b.maxTick}]`,
+          o.p0,
+        );
+      }
+      book = b;
+      minTick = b.minTick;
+      maxTick = b.maxTick;
+      // Anchored ladders stay in [lowest, highest]; recentring ones may go anywhere in the book.
+      lo = recentre > 0 ? minTick : lowest;
+      span = (recentre > 0 ? maxTick : highest) - lo + 1;
+      known = [new Float64Array(span), new Float64Array(span)];
+      ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
+      lens = [new Int32Array(span), new Int32Array(span)];
+      for (const side of [BID, ASK] as const) {
+        const t = target[side];
+        for (let d = 0; d < nLev[side]; d++) if (t[d] > 0) add(b, side, priceOf(side, d), t[d]);
+        expected[side] = b.ownerResting(BACKGROUND, side);
+      }
+    },
+
+    step(b: OrderBook, _t: number) {
+      if (b !== book) {
+        throw new ConfigError(
+          "book",
+          "the book passed to init (call init once before step)",
+          book === null ? "step before init" : "another book",
+        );
+      }
+      if (recentre > 0) {
+        const bb = b.bestBid();
+        const ba = b.bestAsk();
+        if (bb !== NONE && ba !== NONE) {
+          ref += recentre * ((bb + ba) / 2 - ref);
+          const a = Math.round(ref);
+          if (a !== anchor) {
+            anchor = a;
+            dirty[BID] = nLev[BID];
+            dirty[ASK] = nLev[ASK];
+          }
+        }
+      }
+      sideStep(b, BID);
+      sideStep(b, ASK);
+      if (noiseRate > 0) {
+        let n = poisson(rng, noiseRate);
+        while (n-- > 0) {
+          const side: Side = rng() < noiseBuyProb ? BID : ASK;
+          b.market(side, 1 + Math.floor(rng() * noiseMaxSize), NOISE);
+        }
+      }
+    },
+  };
 }
