@@ -60,10 +60,13 @@
  * best level replays it and extends a "dirty" frontier to the deepest level touched (this stays
  * right when a maker has since bid above the swept levels). Only levels above the frontier are
  * refilled, and the frontier shrinks back as they reach their targets. A step without a sale costs
- * two reads (about 15 ns). Under a TWAP-style sale (133 contracts per step) it refills the four or
- * five levels the sale keeps emptying: about four book operations and roughly 300 ns per step
- * (`bench/market_bench.ts`). Nothing is allocated per step. Bookkeeping per price: the quantity
- * and at most 8 order ids, over the ladders' span (over the whole book when recentring).
+ * two reads (15–40 ns). Under a TWAP-style sale (133 contracts per step) it refills the four or
+ * five levels the sale keeps emptying, about four book operations per step: about 300 ns with hot
+ * caches, 400–650 ns averaged over fresh 60-step episodes (`bench/market_bench.ts`, measured on a
+ * shared 2-core machine). Poisson refill costs several times more (Knuth's draw is O(mean)), and
+ * so does recentring (each move of the reference re-examines both ladders). Nothing is allocated
+ * per step. Bookkeeping per price: the quantity and at most 8 order ids (72 bytes per side), over
+ * the ladders' span (over the whole book when recentring).
  *
  * ## Defaults and calibration
  * The defaults make the game's sale of 8,000 contracts in 60 one-second steps meaningful against
