@@ -384,6 +384,24 @@ function checkIdentities(config: GameConfig) {
   return s;
 }
 
+Deno.test("fills are attributed to the resting orders' owners, at their prices", () => {
+  // Background 100 at P0 − 1 first, then maker 0 (200) and maker 1 (200); background 10,000 at
+  // P0 − 5. The taker sells 450 at t = 0: 100 + 200 + 150 at P0 − 1.
+  const g = two([], [], [450]);
+  while (!g.step());
+  const s = g.summary();
+  assertEquals(s.makerVolume, [200, 150]);
+  assertEquals(s.backgroundVolume, 100);
+  assertEquals(s.makerFills, [1, 1]);
+  assertAlmostEquals(s.takerPnl, -450 * 0.01, 1e-12);
+  assertAlmostEquals(s.makerPnl[0], 2, 1e-12);
+  assertAlmostEquals(s.makerPnl[1], 1.5, 1e-12);
+  assertAlmostEquals(s.backgroundPnl, 1, 1e-12);
+  assertEquals(s.makerMtm, [2, 1.5]);
+  assertEquals(s.makerShare, [200 / 450, 150 / 450]);
+  assertEquals(s.finalQty, [0, 50]);
+});
+
 Deno.test("accounting identities on the default game and each taker", () => {
   for (const kind of ["aggressive", "passive", "reactive", "almgren-chriss"] as const) {
     for (const makers of [0, 1, 2, 10]) {
@@ -677,7 +695,7 @@ Deno.test("episode frame: one row per step and agent, typed columns, nulls where
   ]);
   const taker = frame.filter(pl.col("agent").eq(pl.lit("taker")));
   assertEquals(taker.getColumn("action").nullCount(), 10);
-  assertEquals(taker.getColumn("child_floor").toArray()[0], P0 - 2, "passive: best bid − 1");
+  assertEquals(taker.getColumn("child_floor").toArray()[0], P0 - 4, "passive: best bid − 3");
   assertEquals(
     (frame.getColumn("fills").sum() as number) - (taker.getColumn("fills").sum() as number),
     summary.executed,
@@ -746,6 +764,7 @@ Deno.test("every configuration field is validated, naming the field and the allo
     assertThrows(() => createGame(cfg as GameConfig), ConfigError, msg);
   }
   assertEquals(resolveConfig({}).makers, 2);
+  assertThrows(() => runEpisodes({}, { episodes: 0 }), ConfigError, "episodes: must be an integer");
 });
 
 Deno.test("custom background draws from the background stream only", () => {

@@ -6,6 +6,7 @@
  */
 import pl from "nodejs-polars";
 import { NONE } from "../book/mod.ts";
+import { checkInt } from "../errors.ts";
 import { createGame, type EpisodeSummary, type Game } from "./game.ts";
 import type { GameConfig } from "./types.ts";
 
@@ -197,6 +198,7 @@ export function runEpisodes(
   config: GameConfig,
   options: { episodes: number },
 ): { summaries: EpisodeSummary[]; frame: pl.DataFrame } {
+  checkInt("episodes", options.episodes, 1, 1e9);
   const game = createGame(config);
   const summaries: EpisodeSummary[] = [];
   for (let e = 0; e < options.episodes; e++) {

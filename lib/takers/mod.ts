@@ -8,7 +8,7 @@
  * | factory | schedule | floor (default) |
  * |---|---|---|
  * | {@linkcode aggressive} | `ceil(rate × remaining)` each step (front-loads; rate 0.25) | none: market |
- * | {@linkcode passive} | TWAP: cumulative target `round(Q(t+1)/N)` minus executed | `bestBid − maxWalk` (1) |
+ * | {@linkcode passive} | TWAP: cumulative target `round(Q(t+1)/N)` minus executed | `bestBid − maxWalk` (3) |
  * | {@linkcode reactive} | `remaining/stepsLeft` × a multiplier from the depth near P0 and the price | `bestBid − maxWalk` (2), none in catch-up |
  * | {@linkcode almgrenChriss} | cumulative target `Q − x_{t+1}`, `x_j ∝ sinh(κ(N−j))` | none |
  *

@@ -82,6 +82,11 @@ export function aggressive(options: AggressiveOptions = {}): TakerStrategy {
  * the target minus what is executed (so a shortfall caused by the floor is retried). The floor is
  * `bestBid − maxWalk`: it never walks the book more than `maxWalk` ticks in one step.
  *
+ * Default `maxWalk` 3: a resilient ladder refills its emptied top levels a little at a time
+ * (`ceil(ρ·gap)` contracts each), so the best bid is often a thin level; a 1-tick limit then
+ * starves the schedule (against the default background alone, half the order would be left for
+ * the deadline), while 3 ticks keep pace with almost no leftover.
+ *
  * @example
  * ```ts
  * import { passive } from "./strategies.ts";
@@ -96,7 +101,7 @@ export function aggressive(options: AggressiveOptions = {}): TakerStrategy {
 export function passive(options: PassiveOptions = {}): TakerStrategy {
   const o = checkObject("taker", options);
   checkKeys("taker", o, ["kind", "maxWalk", "floorTicks"]);
-  const maxWalk = optInt("taker.maxWalk", o.maxWalk, 1, 0, MAX_TICKS);
+  const maxWalk = optInt("taker.maxWalk", o.maxWalk, 3, 0, MAX_TICKS);
   const floorTicks = optNullableInt("taker.floorTicks", o.floorTicks, null, [
     -MAX_TICKS,
     MAX_TICKS,

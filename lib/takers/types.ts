@@ -107,7 +107,7 @@ export interface AggressiveOptions {
 
 /** The passive (TWAP) strategy's options. */
 export interface PassiveOptions {
-  /** Greatest number of ticks below the current best bid a child may trade. Default 1. */
+  /** Greatest number of ticks below the current best bid a child may trade. Default 3. */
   maxWalk?: number;
   /** Absolute floor at `P0 - floorTicks`; `null` (default): none. */
   floorTicks?: number | null;
