@@ -43,22 +43,37 @@ export interface ResolvedGame {
 
 /** A validated configuration with every default filled. */
 export interface ResolvedConfig {
+  /** Root seed of the named streams. */
   readonly seed: number | string;
+  /** Number of steps N. */
   readonly steps: number;
+  /** Seconds per step. */
   readonly stepSeconds: number;
+  /** P0 in ticks. */
   readonly p0: number;
+  /** Currency per tick. */
   readonly tickSize: number;
+  /** The book spans `[p0 − bookSpan, p0 + bookSpan]`. */
   readonly bookSpan: number;
+  /** The game variant. */
   readonly game: ResolvedGame;
+  /** The taker's spec (its options are validated when the strategy is built). */
   readonly taker: TakerSpec;
+  /** Number of makers n. */
   readonly makers: number;
   /** One policy spec per maker. */
   readonly policies: readonly MakerPolicySpec[];
+  /** The bid rules. */
   readonly bid: ResolvedBidRules;
+  /** The action set. */
   readonly actions: ActionSetKind;
+  /** Order of the makers' updates within a step. */
   readonly makerOrder: MakerOrder;
+  /** Rule for quantity unsold at the deadline. */
   readonly unsold: UnsoldRule;
+  /** Background options or factory. */
   readonly background: GameBackgroundOptions | BackgroundFactory;
+  /** Whether steps are recorded. */
   readonly record: boolean;
 }
 

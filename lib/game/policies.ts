@@ -64,7 +64,11 @@ function qtyStep(
  * if (actions.names[p.act(view)] !== "replenish") throw new Error("refills after a fill");
  * ```
  */
-export function replenisher(options: ReplenisherOptions, ctx: MakerContext, field = "policy") {
+export function replenisher(
+  options: ReplenisherOptions,
+  ctx: MakerContext,
+  field = "policy",
+): MakerPolicy {
   const o = checkObject(field, options);
   checkKeys(field, o, ["kind", "offset", "qty"]);
   const r = ctx.rules;
@@ -92,7 +96,11 @@ export function replenisher(options: ReplenisherOptions, ctx: MakerContext, fiel
  * rounded to increments and kept in `[minQty, maxQty]`. When price and quantity are where it
  * wants them, it replenishes after fills.
  */
-export function follower(options: FollowerOptions, ctx: MakerContext, field = "policy") {
+export function follower(
+  options: FollowerOptions,
+  ctx: MakerContext,
+  field = "policy",
+): MakerPolicy {
   const o = checkObject(field, options);
   checkKeys(field, o, ["kind", "offset", "share", "alpha", "minQty"]);
   const r = ctx.rules;
@@ -138,7 +146,11 @@ export function follower(options: FollowerOptions, ctx: MakerContext, field = "p
 }
 
 /** **Random**: draws an action from its own stream, uniformly or with relative `weights`. */
-export function randomPolicy(options: RandomOptions, ctx: MakerContext, field = "policy") {
+export function randomPolicy(
+  options: RandomOptions,
+  ctx: MakerContext,
+  field = "policy",
+): MakerPolicy {
   const o = checkObject(field, options);
   checkKeys(field, o, ["kind", "weights"]);
   const n = ctx.actions.n;
