@@ -54,8 +54,13 @@
  *
  * ## Determinism and reuse
  * `reset({seed})` re-seeds the flow's streams; `reset()` continues them (the first reset without a
- * seed uses `config.seed`). `step` allocates nothing: it returns the same result object each time,
- * with the same observation buffer (`copyObs: false`, the default; `bench:env` measures the copy).
+ * seed uses `config.seed`). `step` returns the same result object each time, with the same
+ * observation buffer (`copyObs: false`, the default): `bench:env` measured about 0.7–0.95 M
+ * steps/s reused against 0.48 M copied, so copying is opt-in. The environment's own code allocates
+ * nothing per step (with `--v8-flags=--trace-gc`, a million steps on a static book trigger no
+ * scavenge); under the Poisson flow some doubles returned by the engine (order ids past 2^31,
+ * quantities) and by the seeded generator are boxed by V8 when it does not inline the call,
+ * about one scavenge per 20,000 steps. `reset` builds a new book.
  *
  * @example
  * ```ts
@@ -78,7 +83,7 @@ import { ASK, BID, NONE, OrderBook, type Side } from "../book/mod.ts";
 import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
 import { makerOwner } from "../market/owners.ts";
 import { BUY, createFillLog, type FillLog, SELL } from "../metrics/fills.ts";
-import { bookMid, queueFraction, RollingWindow, topImbalance } from "./features.ts";
+import { bookMid, RollingWindow, topImbalance } from "./features.ts";
 import {
   checkPoissonFlow,
   type MatchHandler,
@@ -582,10 +587,10 @@ class BookEnv implements MarketMakingEnv {
   private othersBest(side: Side, own: number): number {
     const book = this.book;
     const p = book.best(side);
-    if (
-      p === NONE || own === NONE || book.orderPrice(own) !== p ||
-      book.depthAt(side, p) !== book.orderQty(own)
-    ) return p;
+    // Integer queries only (order counts, prices): no double is returned, nothing is boxed.
+    if (p === NONE || own === NONE || book.orderPrice(own) !== p || book.ordersAt(side, p) !== 1) {
+      return p;
+    }
     // The maker's order is alone at the best price: the others' best is the next level.
     return book.levels(side, 2, this.lvPrices, this.lvQtys) > 1 ? this.lvPrices[1] : NONE;
   }
@@ -599,7 +604,8 @@ class BookEnv implements MarketMakingEnv {
     if (id === NONE) return NONE;
     const book = this.book;
     if (size > 0 && book.orderPrice(id) === price) {
-      if (book.orderQty(id) > size) book.modify(id, price, size);
+      // An order holds at most quoteSize: only a clipped size can be smaller than it.
+      if (size < this.config.quoteSize && book.orderQty(id) > size) book.modify(id, price, size);
       return id;
     }
     book.cancel(id);
@@ -709,8 +715,8 @@ class BookEnv implements MarketMakingEnv {
     const b = book.bestBid();
     const a = book.bestAsk();
     o[4] = b === NONE || a === NONE || a - b > c.spreadClip ? c.spreadClip : a - b;
-    o[5] = queueFraction(book, this.bidId);
-    o[6] = queueFraction(book, this.askId);
+    this.queueObs(BID, this.bidId, BOOK_OBS.bidQueue);
+    this.queueObs(ASK, this.askId, BOOK_OBS.askQueue);
     o[7] = momentum;
     const buy = this.buyFlow.sum;
     const sell = this.sellFlow.sum;
@@ -723,6 +729,20 @@ class BookEnv implements MarketMakingEnv {
     info.pnl = pnl;
     info.bidPrice = this.bidId === NONE ? NaN : book.orderPrice(this.bidId);
     info.askPrice = this.askId === NONE ? NaN : book.orderPrice(this.askId);
+  }
+
+  /**
+   * `queueFraction` of the maker's order `id` into `obs[i]`. A method of its own (not the
+   * `features.ts` helper inlined into `observe`): V8 then inlines the book's queries here, and the
+   * doubles they return are not boxed, which keeps `step` allocation-free.
+   */
+  private queueObs(side: Side, id: number, i: number) {
+    if (id === NONE) {
+      this.obs[i] = 1;
+      return;
+    }
+    const book = this.book;
+    this.obs[i] = book.queueAhead(id) / book.depthAt(side, book.orderPrice(id));
   }
 
   private depth(side: Side, offset: number) {
