@@ -1,0 +1,212 @@
+/**
+ * Baseline market makers for the quoting environments (`lib/env/quoting.ts`): they read the
+ * environment's `spec` (action grid, scales, nominal volatility) and the shared observation
+ * indices (`OBS_INVENTORY`, `OBS_TIME`), so each works in both the order-book and the
+ * Avellaneda–Stoikov environment.
+ *
+ * - {@linkcode fixedSpreadAgent}: always the same quote (a fixed half-spread and skew).
+ * - {@linkcode asAgent}: Avellaneda–Stoikov (2008): the closed-form reservation price
+ *   `r = s − q·γ·σ²·τ` and spread `γ·σ²·τ + (2/γ)·ln(1 + γ/k)` of `avellaneda_stoikov.ts`, mapped
+ *   to the nearest quote action (least squares on the two offsets).
+ * - {@linkcode randomQuoter}: a uniformly random quote action (optionally cancel/flatten too);
+ *   `randomAgent` of `random.ts` draws over all actions.
+ *
+ * None learns; all are deterministic given their seed (only the random one draws).
+ *
+ * @module
+ */
+import { checkNum, ConfigError } from "../errors.ts";
+import { stream } from "../rng.ts";
+import { optimalSpread, reservationPrice } from "../env/avellaneda_stoikov.ts";
+import { nearestQuoteAction, OBS_INVENTORY, OBS_TIME, type QuotingSpec } from "../env/quoting.ts";
+import type { Agent, SpacesLike } from "./types.ts";
+
+/** The spaces and spec of a quoting environment (a `QuotingEnv` will do). */
+export interface QuotingSpaces extends SpacesLike {
+  readonly spec: QuotingSpec;
+}
+
+/** Hyperparameters of {@linkcode fixedSpreadAgent}. */
+export interface FixedSpreadConfig {
+  /** Agent name. Default `"fixed-spread"`. */
+  readonly name: string;
+  /**
+   * Half-spread, the environment's price unit; the nearest grid action is used. Default: the
+   * grid's smallest half-spread (in the book environment, 1 tick: join the best quotes).
+   */
+  readonly halfSpread?: number;
+  /** Skew (positive lowers both quotes). Default 0: symmetric around the mid. */
+  readonly skew: number;
+}
+
+/** Defaults of {@linkcode FixedSpreadConfig}. */
+export const FIXED_SPREAD_DEFAULTS: FixedSpreadConfig = { name: "fixed-spread", skew: 0 };
+
+/** A baseline agent with its resolved configuration. */
+export interface BaselineAgent<C> extends Agent {
+  /** The configuration in use. */
+  readonly config: Readonly<C>;
+}
+
+/**
+ * Quotes the same half-spread and skew at every step.
+ *
+ * @example
+ * ```ts
+ * import { fixedSpreadAgent } from "./baselines.ts";
+ * import { createMarketMakingEnv } from "../env/market_making_env.ts";
+ * const env = createMarketMakingEnv();
+ * const agent = fixedSpreadAgent(env, { halfSpread: 2 });
+ * // half-spreads [1..5] × skews [-2..2]: half-spread 2 is i = 1, skew 0 is j = 2
+ * if (agent.act(env.reset({ seed: 1 }).obs) !== 7) throw new Error();
+ * ```
+ */
+export function fixedSpreadAgent(
+  env: QuotingSpaces,
+  config: Partial<FixedSpreadConfig> = {},
+): BaselineAgent<FixedSpreadConfig> {
+  const t = env.spec.actions;
+  const c: FixedSpreadConfig = {
+    ...FIXED_SPREAD_DEFAULTS,
+    halfSpread: t.halfSpreads[0],
+    ...config,
+  };
+  const h = checkNum("halfSpread", c.halfSpread, 0, 1e12);
+  const s = checkNum("skew", c.skew, -1e12, 1e12);
+  const action = nearestQuoteAction(t, h + s, h - s);
+  return {
+    name: c.name,
+    config: Object.freeze(c),
+    stats: {},
+    act: () => action,
+    dispose() {},
+  };
+}
+
+/** Hyperparameters of {@linkcode asAgent}, in the environment's units (price unit, model time). */
+export interface AsAgentConfig {
+  /** Agent name. Default `"avellaneda-stoikov"`. */
+  readonly name: string;
+  /** Risk aversion γ > 0. Default 0.1 (the paper's). */
+  readonly gamma: number;
+  /**
+   * Volatility σ of the mid per √(model time). Default: the environment's `spec.sigma` (the
+   * model's σ; for the book environment the reference price's `sqrt(moveProb)` ticks per √step).
+   */
+  readonly sigma?: number;
+  /**
+   * Decay k > 0 of the fill intensity with distance (per price unit). Default 1.5 (the paper's;
+   * for the book environment a nominal value: calibrate it from fills by distance).
+   */
+  readonly k: number;
+}
+
+/** Defaults of {@linkcode AsAgentConfig}. */
+export const AS_AGENT_DEFAULTS: AsAgentConfig = { name: "avellaneda-stoikov", gamma: 0.1, k: 1.5 };
+
+/**
+ * The Avellaneda–Stoikov quoter: from the observed inventory `q` and time remaining `τ`, the
+ * reservation price and optimal spread give the wanted offsets `δb = spread/2 + (s − r)` below and
+ * `δa = spread/2 − (s − r)` above the mid; the agent plays the quote action nearest to them.
+ *
+ * @example
+ * ```ts
+ * import { asAgent } from "./baselines.ts";
+ * import { createAsEnv } from "../env/as_env.ts";
+ * const env = createAsEnv();
+ * const agent = asAgent(env);
+ * const obs = env.reset({ seed: 1 }).obs;
+ * // q = 0, τ = 1: spread 0.4 + 20·ln(1 + 0.1/1.5) = 1.69, half 0.845 -> the grid's 0.875, skew 0
+ * const t = env.spec.actions;
+ * const a = agent.act(obs);
+ * if (t.bidOffset[a] !== 0.875 || t.askOffset[a] !== 0.875) throw new Error(String(a));
+ * ```
+ */
+export function asAgent(
+  env: QuotingSpaces,
+  config: Partial<AsAgentConfig> = {},
+): BaselineAgent<AsAgentConfig> {
+  const spec = env.spec;
+  const c: AsAgentConfig = { ...AS_AGENT_DEFAULTS, sigma: spec.sigma, ...config };
+  const gamma = checkPositive("gamma", c.gamma);
+  const k = checkPositive("k", c.k);
+  const sigma = checkNum("sigma", c.sigma, 0, 1e12);
+  const horizon = spec.episodeLength * spec.dt;
+  const table = spec.actions;
+  // Reused inputs: acting allocates nothing.
+  const r = { s: 0, q: 0, gamma, sigma, tau: 0 };
+  const sp = { gamma, sigma, tau: 0, k };
+  return {
+    name: c.name,
+    config: Object.freeze(c),
+    stats: {},
+    act(obs) {
+      const tau = obs[OBS_TIME] * horizon;
+      r.q = Math.round(obs[OBS_INVENTORY] * spec.maxInventory);
+      r.tau = sp.tau = tau;
+      const shift = -reservationPrice(r); // s − r with s = 0
+      const half = 0.5 * optimalSpread(sp);
+      return nearestQuoteAction(table, half + shift, half - shift);
+    },
+    dispose() {},
+  };
+}
+
+/** Hyperparameters of {@linkcode randomQuoter}. */
+export interface RandomQuoterConfig {
+  /** Agent name and random stream name. Default `"random-quoter"`. */
+  readonly name: string;
+  /** Root seed of the stream. Default 0. */
+  readonly seed: number;
+  /** Also draw the cancel and flatten actions. Default false: quote actions only. */
+  readonly special: boolean;
+}
+
+/** Defaults of {@linkcode RandomQuoterConfig}. */
+export const RANDOM_QUOTER_DEFAULTS: RandomQuoterConfig = {
+  name: "random-quoter",
+  seed: 0,
+  special: false,
+};
+
+/**
+ * Draws a uniformly random quote action each step (or any action with `special: true`).
+ *
+ * @example
+ * ```ts
+ * import { randomQuoter } from "./baselines.ts";
+ * import { createMarketMakingEnv } from "../env/market_making_env.ts";
+ * const env = createMarketMakingEnv();
+ * const a = randomQuoter(env, { seed: 3 });
+ * const b = randomQuoter(env, { seed: 3 });
+ * const obs = env.reset({ seed: 1 }).obs;
+ * for (let i = 0; i < 100; i++) {
+ *   const x = a.act(obs);
+ *   if (x !== b.act(obs) || x >= env.spec.actions.nQuotes) throw new Error();
+ * }
+ * ```
+ */
+export function randomQuoter(
+  env: QuotingSpaces,
+  config: Partial<RandomQuoterConfig> = {},
+): BaselineAgent<RandomQuoterConfig> {
+  const c: RandomQuoterConfig = { ...RANDOM_QUOTER_DEFAULTS, ...config };
+  if (typeof c.special !== "boolean") throw new ConfigError("special", "true or false", c.special);
+  checkNum("seed", c.seed, -(2 ** 53), 2 ** 53);
+  const n = c.special ? env.spec.actions.n : env.spec.actions.nQuotes;
+  const rng = stream(c.seed, c.name);
+  return {
+    name: c.name,
+    config: Object.freeze(c),
+    stats: {},
+    act: () => Math.floor(rng() * n),
+    dispose() {},
+  };
+}
+
+function checkPositive(field: string, v: unknown): number {
+  if (typeof v !== "number" || !(v > 0 && v < Infinity)) {
+    throw new ConfigError(field, "a finite number > 0", v);
+  }
+  return v;
+}
