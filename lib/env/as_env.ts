@@ -64,7 +64,7 @@ import type { InventoryLimitMode } from "./market_making_env.ts";
 
 /** Configuration of the Avellaneda–Stoikov environment; every field has a default. */
 export interface AsEnvConfig {
-  /** The model (`s0, T, sigma, dt, A, k, increment`; `gamma` is only passed on to baselines). Default `AS_PAPER`. */
+  /** The model (`s0, T, sigma, dt, A, k, increment`; the env does not use `gamma`). Default `AS_PAPER`. */
   readonly model: AsParams;
   /** Steps before an instruction takes effect. Integer in [0, 10^4]. Default 0 (the paper's). */
   readonly latency: number;

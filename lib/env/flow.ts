@@ -51,7 +51,10 @@ import { poisson, type Rng, stream } from "../rng.ts";
  */
 export type MatchHandler = (aggressor: Side) => void;
 
-/** Background order flow: swappable, see {@linkcode poissonFlow} and {@linkcode scriptedFlow}. */
+/**
+ * Background order flow: swappable, see {@linkcode poissonFlow} and {@linkcode scriptedFlow}. A
+ * flow keeps state between `init` and `step`: give each live environment its own.
+ */
 export interface OrderFlow {
   /** Short name for logs. */
   readonly name: string;
