@@ -103,7 +103,7 @@ export interface PngOptions {
 
 let dom: JSDOM | undefined;
 
-function window(): JSDOM["window"] {
+function jsdomWindow(): JSDOM["window"] {
   if (!dom) {
     dom = new JSDOM("<!DOCTYPE html><html><body></body></html>");
     installCanvas(dom.window);
@@ -113,7 +113,7 @@ function window(): JSDOM["window"] {
 
 /** The shared jsdom document to pass to Plot as `{document}` (created on first use). */
 export function figureDocument(): PlotDocument {
-  return window().document;
+  return jsdomWindow().document;
 }
 
 /**
@@ -180,7 +180,7 @@ export function toSvg(element: PlotElement): string {
 }
 
 function serialize(node: PlotElement): string {
-  const s = new (window().XMLSerializer)().serializeToString(node);
+  const s = new (jsdomWindow().XMLSerializer)().serializeToString(node);
   // The root always declares both namespaces, so a standalone file parses everywhere.
   return s.replace(/^<svg(?![^>]*\sxmlns=)/, `<svg xmlns="${SVG_NS}"`)
     .replace(/^<svg((?:(?!xmlns:xlink)[^>])*)>/, `<svg$1 xmlns:xlink="${XLINK_NS}">`);
