@@ -41,7 +41,9 @@ export interface TabularQConfig {
   readonly seed: number;
   /** Agent name. Default `"tabular-q"`. */
   readonly name: string;
-  /** Cut points of the time remaining `obs[OBS_TIME]` in [0, 1]. Default [0.25, 0.5, 0.75]: 4 bins. */
+  /**
+   * Cut points of the time remaining `obs[OBS_TIME]` in [0, 1]. Default [0.25, 0.5, 0.75]: 4 bins.
+   */
   readonly timeEdges: readonly number[];
   /**
    * Cut points of the scaled inventory `obs[OBS_INVENTORY] = q / maxInventory`. Default

@@ -64,13 +64,18 @@ import type { InventoryLimitMode } from "./market_making_env.ts";
 
 /** Configuration of the Avellaneda–Stoikov environment; every field has a default. */
 export interface AsEnvConfig {
-  /** The model (`s0, T, sigma, dt, A, k, increment`; the env does not use `gamma`). Default `AS_PAPER`. */
+  /**
+   * The model (`s0, T, sigma, dt, A, k, increment`; the env does not use `gamma`). Default
+   * `AS_PAPER`.
+   */
   readonly model: AsParams;
   /** Steps before an instruction takes effect. Integer in [0, 10^4]. Default 0 (the paper's). */
   readonly latency: number;
   /** Units per fill. Integer in [1, 10^6]. Default 1. */
   readonly quoteSize: number;
-  /** Inventory limit, units. Integer in [1, 10^6]. Default 50 (the paper has none; its sd is ~3). */
+  /**
+   * Inventory limit, units. Integer in [1, 10^6]. Default 50 (the paper has none; its sd is ~3).
+   */
   readonly maxInventory: number;
   /** `"clip"` or `"terminate"`, as in the book environment. Default "clip". */
   readonly inventoryLimit: InventoryLimitMode;
@@ -417,7 +422,8 @@ class AsEnvImpl implements AsEnv {
     let capture = 0;
     const canSell = !this.clip || this.q - size >= -c.maxInventory;
     const canBuy = !this.clip || this.q + size <= c.maxInventory;
-    // A filled quote is gone until the next quote instruction (one unit per order, as in the paper).
+    // A filled quote is gone until the next quote instruction (one unit per order, as in the
+    // paper).
     if (this.askOn && canSell && ua < fillProbability(this.ask - s, m)) {
       this.askOn = false;
       this.q -= size;

@@ -110,19 +110,34 @@ export type InventoryLimitMode = "clip" | "terminate";
 
 /** Configuration of the order-book environment; every field has a default. */
 export interface MarketMakingConfig {
-  /** Steps per episode; the episode is truncated after this many. Integer in [1, 10^8]. Default 1,000. */
+  /**
+   * Steps per episode; the episode is truncated after this many. Integer in [1, 10^8]. Default
+   * 1,000.
+   */
   readonly episodeLength: number;
-  /** Steps before an instruction reaches the book (0: in the step it is given). Integer in [0, 10^4]. Default 1. */
+  /**
+   * Steps before an instruction reaches the book (0: in the step it is given). Integer in [0,
+   * 10^4]. Default 1.
+   */
   readonly latency: number;
   /** Size of each quote, units. Integer in [1, 10^6]. Default 1. */
   readonly quoteSize: number;
   /** Inventory limit, units. Integer in [1, 10^6]. Default 10. */
   readonly maxInventory: number;
-  /** `"clip"` quote sizes to respect the limit, or `"terminate"` when it is exceeded. Default "clip". */
+  /**
+   * `"clip"` quote sizes to respect the limit, or `"terminate"` when it is exceeded. Default
+   * "clip".
+   */
   readonly inventoryLimit: InventoryLimitMode;
-  /** Terminate when the PnL falls to `−maxLoss` ticks or below; number > 0 or Infinity. Default Infinity. */
+  /**
+   * Terminate when the PnL falls to `−maxLoss` ticks or below; number > 0 or Infinity. Default
+   * Infinity.
+   */
   readonly maxLoss: number;
-  /** Rebate earned per unit filled passively, ticks (negative: a maker fee). In [−10^6, 10^6]. Default 0.2. */
+  /**
+   * Rebate earned per unit filled passively, ticks (negative: a maker fee). In [−10^6, 10^6].
+   * Default 0.2.
+   */
   readonly makerRebate: number;
   /** Fee paid per unit traded by a flatten order, ticks. In [0, 10^6]. Default 0.5. */
   readonly takerFee: number;
@@ -134,7 +149,10 @@ export interface MarketMakingConfig {
   readonly reward: RewardConfig;
   /** Initial reference price, ticks. Integer. Default 10,000. */
   readonly p0: number;
-  /** The book spans `[p0 − priceRange, p0 + priceRange]` ticks. Integer in [16, 2^21 − 1]. Default 2,000. */
+  /**
+   * The book spans `[p0 − priceRange, p0 + priceRange]` ticks. Integer in [16, 2^21 − 1]. Default
+   * 2,000.
+   */
   readonly priceRange: number;
   /** Parameters of the default Poisson background flow. */
   readonly flow: PoissonFlowConfig;
@@ -144,13 +162,19 @@ export interface MarketMakingConfig {
   readonly pnlScale: number;
   /** Depth scale of the observation, units. Number > 0. Default 10. */
   readonly depthScale: number;
-  /** Cap on the observed spread, ticks (also its value when a side is empty). Integer in [1, 10^6]. Default 20. */
+  /**
+   * Cap on the observed spread, ticks (also its value when a side is empty). Integer in [1, 10^6].
+   * Default 20.
+   */
   readonly spreadClip: number;
   /** Momentum look-back, steps. Integer in [1, 10^6]. Default 10. */
   readonly momentumWindow: number;
   /** Trade-flow window, steps. Integer in [1, 10^6]. Default 20. */
   readonly flowWindow: number;
-  /** Return a fresh copy of the observation on every reset/step instead of one reused buffer. Default false. */
+  /**
+   * Return a fresh copy of the observation on every reset/step instead of one reused buffer.
+   * Default false.
+   */
   readonly copyObs: boolean;
   /** Seed of the first reset when none is given. Integer. Default 0. */
   readonly seed: number;

@@ -88,7 +88,8 @@ export interface ActionTableOptions extends ActionGrid {
  * import { actionTable } from "./quoting.ts";
  * const t = actionTable({ halfSpreads: [1, 2], skews: [-1, 0, 1], minHalfSpread: 1 });
  * // action 5 = half-spread 2 (i = 1), skew 1 (j = 2): bid 3 below, ask 1 above the mid
- * if (t.n !== 8 || t.cancel !== 6 || t.bidOffset[5] !== 3 || t.askOffset[5] !== 1) throw new Error();
+ * if (t.n !== 8 || t.cancel !== 6) throw new Error();
+ * if (t.bidOffset[5] !== 3 || t.askOffset[5] !== 1) throw new Error();
  * ```
  */
 export function actionTable(options: ActionTableOptions): ActionTable {

@@ -326,7 +326,8 @@ export interface EpisodeMetricsInputs {
  * const record = { steps: 2, action: Int32Array.from([-1, 0, 0]), reward: col([0, 2, 1]),
  *   loss: col([NaN, NaN, NaN]), info, terminated: false, truncated: true, stop: "" };
  * const fills = fillLogOf({ step: [0, 1], side: [BUY, SELL], price: [99, 102], qty: [1, 1] });
- * const m = episodeMetrics({ record, fills, ordersPlaced: 4, quotedQty: 4, tickSize: 1, horizons: [1] });
+ * const inputs = { record, fills, ordersPlaced: 4, quotedQty: 4, tickSize: 1, horizons: [1] };
+ * const m = episodeMetrics(inputs);
  * // capture: 1 and 1 tick; markout at 1 step: the buy +1, the sell 0
  * if (m.pnl !== 3 || m.spreadCapture !== 1 || m.fillRate !== 0.5 || m.markout[0] !== 0.5) {
  *   throw new Error(JSON.stringify(m));
@@ -399,7 +400,8 @@ export interface EpisodesResult {
  * import { runEpisodes } from "./runner.ts";
  * const env = createAsEnv();
  * const r = runEpisodes(env, { act: () => 40 }, { episodes: 3, seed: 5 });
- * if (r.frame.height !== 3 || r.frame.getColumn("seed").toArray().join() !== "5,6,7") throw new Error();
+ * if (r.frame.height !== 3) throw new Error();
+ * if (r.frame.getColumn("seed").toArray().join() !== "5,6,7") throw new Error();
  * ```
  */
 export function runEpisodes(
