@@ -1,0 +1,514 @@
+/**
+ * Tests of `lib/agents/`: the sum-tree and replay, GAE, the network and optimiser parts, the
+ * training loop, and for DQN, PPO and discrete SAC: learning on toy environments, determinism
+ * under a seed, and no tensor leaks.
+ */
+import assert from "node:assert/strict";
+import {
+  type Agent,
+  createAdam,
+  createBatch,
+  createMlp,
+  createReplayBuffer,
+  createSumTree,
+  dqn,
+  type DqnConfig,
+  evaluate,
+  gae,
+  linearSchedule,
+  ppo,
+  type PpoConfig,
+  randomAgent,
+  sac,
+  type SacConfig,
+  type SpacesLike,
+  train,
+} from "../lib/agents/mod.ts";
+import { tf } from "../lib/agents/_tf.ts";
+import { ConfigError } from "../lib/errors.ts";
+import { stream } from "../lib/rng.ts";
+import type { Env } from "../lib/env/types.ts";
+import { chain, signBandit } from "./_toy_envs.ts";
+
+// ---------------------------------------------------------------------------------------------
+// Sum-tree and replay
+
+Deno.test("sum-tree: prefix-sum search on a hand-made case, and after updates", () => {
+  const t = createSumTree(5); // not a power of two
+  [1, 2, 3, 4].forEach((p, i) => t.set(i, p)); // leaf 4 stays 0
+  assert.equal(t.total(), 10);
+  assert.equal(t.min(), 1); // the unset leaf does not count
+  // Prefix sums 1, 3, 6, 10: find(u) is the first leaf whose running sum exceeds u.
+  const cases: [number, number][] = [[0, 0], [0.999, 0], [1, 1], [2.999, 1], [3, 2], [5.999, 2], [
+    6,
+    3,
+  ], [9.999, 3]];
+  for (const [u, want] of cases) assert.equal(t.find(u), want, `find(${u})`);
+  // u at or past the total (rounding) lands on the last non-zero leaf, never the empty one.
+  assert.equal(t.find(10), 3);
+  assert.equal(t.find(1e9), 3);
+  t.set(1, 0); // prefix sums 1, 1, 4, 8
+  assert.equal(t.total(), 8);
+  assert.equal(t.find(1), 2);
+  assert.equal(t.find(0.5), 0);
+  t.set(0, 0.25);
+  assert.equal(t.min(), 0); // leaf 1 was set to 0
+  assert.equal(t.get(0), 0.25);
+});
+
+Deno.test("sum-tree: agrees with naive prefix sums under random updates", () => {
+  const rng = stream(7, "sumtree-test");
+  const cap = 13;
+  const t = createSumTree(cap);
+  const p = new Float64Array(cap);
+  for (let round = 0; round < 500; round++) {
+    const i = Math.floor(rng() * cap);
+    p[i] = rng() < 0.2 ? 0 : rng() * 10;
+    t.set(i, p[i]);
+    const total = p.reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(t.total() - total) < 1e-9);
+    if (total === 0) continue;
+    for (let k = 0; k < 5; k++) {
+      const u = rng() * total;
+      let j = 0, run = p[0];
+      while (run <= u && j < cap - 1) run += p[++j];
+      // Rounding at a boundary may pick the neighbour; both must have positive priority.
+      const got = t.find(u);
+      assert.ok(got === j || Math.abs(run - u) < 1e-9, `find(${u}) = ${got}, naive ${j}`);
+      assert.ok(p[got] > 0);
+    }
+  }
+});
+
+const transition = (x: number, action: number) => ({
+  obs: new Float64Array([x]),
+  action,
+  reward: x,
+  nextObs: new Float64Array([x + 0.5]),
+  terminated: x === 3,
+  truncated: false,
+});
+
+Deno.test("prioritised replay: sampling frequencies and importance weights", () => {
+  const buf = createReplayBuffer({
+    capacity: 8,
+    obsDim: 1,
+    rng: stream(1, "per-test"),
+    prioritized: true,
+    alpha: 1,
+    epsilon: 0,
+  });
+  for (let x = 0; x < 4; x++) buf.add(transition(x, x % 2));
+  const b = createBatch(4, 1);
+  // Give slots 0..3 priorities 1..4 through the TD-error path.
+  b.indices.set([0, 1, 2, 3]);
+  buf.updatePriorities(b, [1, -2, 3, -4]);
+  const batch = createBatch(1000, 1);
+  const counts = new Float64Array(4);
+  for (let r = 0; r < 20; r++) {
+    buf.sample(batch, 1);
+    for (let k = 0; k < batch.size; k++) {
+      const i = batch.indices[k];
+      counts[i]++;
+      // The row holds slot i's transition, weighted (p_i / p_min)^-β with β = 1.
+      assert.equal(batch.obs[k], i);
+      assert.equal(batch.nextObs[k], i + 0.5);
+      assert.equal(batch.dones[k], i === 3 ? 1 : 0);
+      assert.ok(Math.abs(batch.weights[k] - 1 / (i + 1)) < 1e-6);
+    }
+  }
+  for (let i = 0; i < 4; i++) {
+    assert.ok(Math.abs(counts[i] / 20000 - (i + 1) / 10) < 0.01, `slot ${i}: ${counts[i]}`);
+  }
+  // β = 0 switches the correction off.
+  buf.sample(batch, 0);
+  assert.ok(batch.weights.every((w) => w === 1));
+});
+
+Deno.test("uniform replay: ring buffer overwrites the oldest, weights are 1", () => {
+  const buf = createReplayBuffer({ capacity: 3, obsDim: 1, rng: stream(1, "uniform-test") });
+  for (let x = 0; x < 5; x++) buf.add(transition(x, 0)); // keeps 2, 3, 4
+  assert.equal(buf.size, 3);
+  assert.equal(buf.tree, null);
+  const batch = createBatch(300, 1);
+  buf.sample(batch, 0.4);
+  const seen = new Set(batch.obs);
+  assert.deepEqual([...seen].sort(), [2, 3, 4]);
+  assert.ok(batch.weights.every((w) => w === 1));
+});
+
+// ---------------------------------------------------------------------------------------------
+// GAE, schedules, networks, optimiser
+
+Deno.test("gae: hand-computed case with an episode boundary", () => {
+  // γ = 0.9, λ = 0.8. t=2: δ = 2 + 0.9·1.0 − 0.3 = 2.6 = A_2.
+  // t=1 ends an episode: δ = 0 − 0.4, A_1 = −0.4.
+  // t=0: δ = 1 + 0.9·0.4 − 0.5 = 0.86, A_0 = 0.86 + 0.72·(−0.4) = 0.572.
+  const { advantages, returns } = gae({
+    rewards: [1, 0, 2],
+    values: [0.5, 0.4, 0.3],
+    dones: [0, 1, 0],
+    lastValue: 1,
+    gamma: 0.9,
+    lambda: 0.8,
+  });
+  const close = (a: ArrayLike<number>, b: number[]) =>
+    b.forEach((v, i) => assert.ok(Math.abs(a[i] - v) < 1e-12, `${a[i]} vs ${v}`));
+  close(advantages, [0.572, -0.4, 2.6]);
+  close(returns, [1.072, 0, 2.9]);
+  // λ = 1, γ = 1, no boundary: advantages are Monte Carlo returns minus values.
+  const mc = gae({
+    rewards: [1, 1, 1],
+    values: [0.5, 0, 0],
+    dones: [0, 0, 0],
+    lastValue: 2,
+    gamma: 1,
+    lambda: 1,
+  });
+  close(mc.advantages, [4.5, 4, 3]);
+});
+
+Deno.test("linearSchedule: endpoints and midpoint", () => {
+  const f = linearSchedule({ start: 0.4, end: 1, duration: 10 });
+  assert.equal(f(0), 0.4);
+  assert.ok(Math.abs(f(5) - 0.7) < 1e-12);
+  assert.equal(f(10), 1);
+  assert.equal(f(1e6), 1);
+});
+
+Deno.test("mlp: the JS kernel matches composed tfjs kernels in values and gradients", () => {
+  const before = tf.memory().numTensors;
+  const rng = stream(4, "mlp-input");
+  const x = tf.tensor2d(Float32Array.from({ length: 8 * 5 }, () => 2 * rng() - 1), [8, 5]);
+  const y = tf.tensor2d(Float32Array.from({ length: 8 * 3 }, () => 2 * rng() - 1), [8, 3]);
+  for (const activation of ["relu", "tanh"] as const) {
+    for (const activateOutput of [false, true]) {
+      const make = (kernel: "js" | "tfjs") =>
+        createMlp({
+          sizes: [5, 16, 12, 3],
+          activation,
+          activateOutput,
+          kernel,
+          rng: stream(3, "mlp-test"), // same weights for both
+        });
+      const js = make("js"), ref = make("tfjs");
+      const loss = (net: typeof js) => () =>
+        tf.mean(tf.square(tf.sub(net.apply(x), y))) as tf.Scalar;
+      tf.tidy(() => {
+        const a = tf.variableGrads(loss(js), js.vars as tf.Variable[]);
+        const b = tf.variableGrads(loss(ref), ref.vars as tf.Variable[]);
+        assert.ok(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0]) < 1e-6);
+        js.vars.forEach((v, k) => {
+          const ga = a.grads[v.name].dataSync(), gb = b.grads[ref.vars[k].name].dataSync();
+          for (let i = 0; i < ga.length; i++) assert.ok(Math.abs(ga[i] - gb[i]) < 1e-6);
+        });
+        // Gradient with respect to the input (a dueling head's trunk needs it).
+        const dxa = tf.grad((t: tf.Tensor) => tf.sum(tf.square(js.apply(t as tf.Tensor2D))))(x);
+        const dxb = tf.grad((t: tf.Tensor) => tf.sum(tf.square(ref.apply(t as tf.Tensor2D))))(x);
+        const da = dxa.dataSync(), db = dxb.dataSync();
+        for (let i = 0; i < da.length; i++) assert.ok(Math.abs(da[i] - db[i]) < 1e-5);
+        // The single-observation forward agrees with the batch.
+        const batch = ref.apply(x).arraySync();
+        const xs = x.dataSync();
+        for (let r = 0; r < 8; r++) {
+          const one = js.forward(xs.subarray(r * 5, r * 5 + 5));
+          for (let j = 0; j < 3; j++) assert.ok(Math.abs(one[j] - batch[r][j]) < 1e-5);
+        }
+      });
+      js.dispose();
+      ref.dispose();
+    }
+  }
+  x.dispose();
+  y.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
+Deno.test("mlp: orthogonal initialisation gives WᵀW = gain² I", () => {
+  const net = createMlp({
+    sizes: [16, 16, 4],
+    activation: "tanh",
+    init: "orthogonal",
+    outputGain: 0.01,
+    rng: stream(5, "ortho"),
+  });
+  const w = net.vars[0].dataSync();
+  for (let i = 0; i < 16; i++) {
+    for (let j = 0; j < 16; j++) {
+      let dot = 0;
+      for (let k = 0; k < 16; k++) dot += w[k * 16 + i] * w[k * 16 + j];
+      assert.ok(Math.abs(dot - (i === j ? 2 : 0)) < 1e-5);
+    }
+  }
+  // 16×4 output layer: orthonormal columns times 0.01; biases zero.
+  const o = net.vars[2].dataSync();
+  let norm = 0;
+  for (let k = 0; k < 16; k++) norm += o[k * 4] * o[k * 4];
+  assert.ok(Math.abs(norm - 1e-4) < 1e-9);
+  assert.ok(net.vars[3].dataSync().every((b) => b === 0));
+  net.dispose();
+});
+
+Deno.test("adam: first step moves by the learning rate; clipping bounds the step", () => {
+  const before = tf.memory().numTensors;
+  const x = tf.tidy(() => tf.variable(tf.tensor1d([3, -1])));
+  const opt = createAdam([x], { learningRate: 0.1 });
+  const loss = opt.minimize(() => tf.sum(tf.square(x)));
+  assert.ok(Math.abs(loss - 10) < 1e-6);
+  assert.ok(Math.abs(opt.gradNorm - Math.hypot(6, 2)) < 1e-5);
+  // Adam's first step is lr · g / |g| per coordinate.
+  const v = x.dataSync();
+  assert.ok(Math.abs(v[0] - 2.9) < 1e-6 && Math.abs(v[1] + 0.9) < 1e-6);
+  // With clipping, the moments see the clipped gradient, and the step is unchanged in sign.
+  const y = tf.tidy(() => tf.variable(tf.scalar(3)));
+  const clipped = createAdam([y], { learningRate: 0.1, maxGradNorm: 1 });
+  for (let i = 0; i < 5; i++) clipped.minimize(() => tf.square(y));
+  assert.ok(y.dataSync()[0] < 3);
+  x.dispose();
+  y.dispose();
+  assert.equal(tf.memory().numTensors, before);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Training loop
+
+Deno.test("train: step and episode budgets, reports, early stop, buffer reuse", () => {
+  const env = chain({ length: 4, horizon: 6 });
+  const reports: number[] = [];
+  const r = train(env, randomAgent(env, { seed: 1 }), {
+    episodes: 5,
+    seed: 1,
+    onEpisode: (e) => {
+      reports.push(e.step);
+      assert.ok(Math.abs(e.return - r0(e.length, e.terminated)) < 1e-9);
+      assert.ok(Number.isNaN(e.loss)); // the random agent never learns
+    },
+  });
+  assert.equal(r.episodes, 5);
+  assert.equal(reports.length, 5);
+  assert.equal(reports[4], r.steps);
+  assert.equal(r.lengths.reduce((a, b) => a + b, 0), r.steps);
+  const short = train(env, randomAgent(env, { seed: 1 }), { steps: 7 });
+  assert.equal(short.steps, 7);
+  const stopped = train(env, randomAgent(env, { seed: 1 }), {
+    steps: 1000,
+    onEpisode: (e) => e.episode < 2,
+  });
+  assert.equal(stopped.episodes, 3);
+  assert.throws(() => train(env, randomAgent(env), {}), ConfigError);
+});
+
+/** Chain return for an episode of `length` steps: −0.01 per step, +1 on reaching the goal. */
+function r0(length: number, reachedGoal: boolean): number {
+  return -0.01 * length + (reachedGoal ? 1 : 0);
+}
+
+Deno.test("train: transitions carry the pre-step observation although the env reuses its buffer", () => {
+  const env = chain({ length: 4, horizon: 50 });
+  const seen: string[] = [];
+  const spy: Agent = {
+    name: "spy",
+    stats: {},
+    act: () => 1,
+    observe(t) {
+      seen.push(`${t.obs.indexOf(1)}->${t.nextObs.indexOf(1)}`);
+      return NaN;
+    },
+    dispose() {},
+  };
+  train(env, spy, { episodes: 1 });
+  assert.deepEqual(seen, ["0->1", "1->2", "2->3"]);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Agents: learning
+
+type Make = (env: SpacesLike, seed: number) => Agent;
+
+/** Greedy return of `agent` vs a random agent, on fresh copies of the environment. */
+function compare(makeEnv: () => Env, agent: Agent) {
+  const episodes = makeEnv === signBandit ? 400 : 50;
+  const learned = evaluate(makeEnv(), agent, { episodes, seed: 99 }).mean;
+  const random = evaluate(makeEnv(), randomAgent(makeEnv(), { seed: 99 }), { episodes, seed: 99 })
+    .mean;
+  return { learned, random };
+}
+
+const SMALL_DQN: Partial<DqnConfig> = {
+  hidden: [32, 32],
+  learningRate: 1e-3,
+  batchSize: 32,
+  trainFrequency: 2,
+  targetNetworkFrequency: 100,
+};
+
+Deno.test("dqn (double, dueling, prioritised) learns the sign bandit and the chain", () => {
+  const bandit = signBandit();
+  const a = dqn(bandit, { ...SMALL_DQN, seed: 1, learningStarts: 200, explorationSteps: 400 });
+  train(bandit, a, { steps: 1200, seed: 1 });
+  const b = compare(signBandit, a);
+  assert.ok(b.learned >= 0.85 && b.random < 0.2, JSON.stringify(b));
+  a.dispose();
+
+  const env = chain();
+  const c = dqn(env, {
+    ...SMALL_DQN,
+    seed: 1,
+    learningStarts: 300,
+    explorationSteps: 1500,
+    targetNetworkFrequency: 50,
+  });
+  const r = train(env, c, { steps: 3500, seed: 1 });
+  const res = compare(chain, c);
+  // Best return 0.93; random play rarely reaches the goal in 20 steps.
+  assert.ok(res.learned > 0.9 && res.random < 0.3, JSON.stringify(res));
+  assert.ok(Number.isFinite(r.losses[r.losses.length - 1]));
+  assert.ok(c.stats.beta > 0.4 && c.stats.beta < 1);
+  c.dispose();
+});
+
+Deno.test("dqn with double, dueling and prioritised replay all off still learns the bandit", () => {
+  const env = signBandit();
+  const a = dqn(env, {
+    ...SMALL_DQN,
+    seed: 2,
+    learningStarts: 200,
+    explorationSteps: 400,
+    double: false,
+    dueling: false,
+    prioritized: false,
+    loss: "mse",
+  });
+  train(env, a, { steps: 1200, seed: 2 });
+  const res = compare(signBandit, a);
+  assert.ok(res.learned >= 0.85, JSON.stringify(res));
+  a.dispose();
+});
+
+const SMALL_PPO: Partial<PpoConfig> = { hidden: [32, 32], learningRate: 3e-3 };
+
+Deno.test("ppo learns the sign bandit and the chain", () => {
+  const bandit = signBandit();
+  const a = ppo(bandit, { ...SMALL_PPO, seed: 1, numSteps: 64, numMinibatches: 2 });
+  train(bandit, a, { steps: 1280, seed: 1 });
+  const b = compare(signBandit, a);
+  assert.ok(b.learned >= 0.85, JSON.stringify(b));
+  assert.ok(a.stats.entropy < Math.log(2)); // the policy sharpened
+  a.dispose();
+
+  const env = chain();
+  const c = ppo(env, { ...SMALL_PPO, seed: 1 });
+  train(env, c, { steps: 2560, seed: 1 });
+  const res = compare(chain, c);
+  assert.ok(res.learned > 0.9, JSON.stringify(res));
+  c.dispose();
+});
+
+const SMALL_SAC: Partial<SacConfig> = {
+  hidden: [32, 32],
+  batchSize: 32,
+  policyLr: 1e-3,
+  qLr: 1e-3,
+  updateFrequency: 2,
+};
+
+Deno.test("sac (discrete) learns the sign bandit and the chain", () => {
+  const bandit = signBandit();
+  const a = sac(bandit, { ...SMALL_SAC, seed: 1, learningStarts: 200 });
+  train(bandit, a, { steps: 1000, seed: 1 });
+  const b = compare(signBandit, a);
+  assert.ok(b.learned >= 0.85, JSON.stringify(b));
+  a.dispose();
+
+  // Two actions and a goal that ends the episode: a lower target entropy, else the entropy bonus
+  // outweighs the step cost and the soft-optimal policy dawdles.
+  const env = chain();
+  const c = sac(env, { ...SMALL_SAC, seed: 1, learningStarts: 300, targetEntropyScale: 0.3 });
+  train(env, c, { steps: 2500, seed: 1 });
+  const res = compare(chain, c);
+  assert.ok(res.learned > 0.9, JSON.stringify(res));
+  assert.ok(c.alpha < 0.2); // the temperature fell towards the target entropy
+  c.dispose();
+});
+
+// ---------------------------------------------------------------------------------------------
+// Agents: determinism and memory
+
+const TINY: Record<string, Make> = {
+  dqn: (env, seed) =>
+    dqn(env, {
+      seed,
+      hidden: [16, 16],
+      batchSize: 16,
+      learningStarts: 50,
+      trainFrequency: 1,
+      targetNetworkFrequency: 40,
+      explorationSteps: 200,
+    }),
+  ppo: (env, seed) => ppo(env, { seed, hidden: [16, 16], numSteps: 64, numMinibatches: 2 }),
+  sac: (env, seed) =>
+    sac(env, { seed, hidden: [16, 16], batchSize: 16, learningStarts: 50, updateFrequency: 1 }),
+};
+
+for (const [name, make] of Object.entries(TINY)) {
+  Deno.test(`${name}: same seed, same actions and returns; another seed differs`, () => {
+    const run = (seed: number) => {
+      const env = chain({ length: 5, horizon: 12 });
+      const agent = make(env, seed);
+      const probe = new Float64Array(5);
+      const first: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        probe.fill(0);
+        probe[i] = 1;
+        first.push(agent.act(probe, { explore: true }));
+      }
+      const r = train(env, agent, { steps: 300, seed });
+      const after = JSON.stringify(agent.stats);
+      agent.dispose();
+      return { first, returns: [...r.returns], losses: [...r.losses], after };
+    };
+    const a = run(11), b = run(11), c = run(12);
+    assert.deepEqual(a.first, b.first);
+    assert.deepEqual(a.returns, b.returns);
+    assert.deepEqual(a.losses, b.losses); // bit-identical updates, NaN where none
+    assert.equal(a.after, b.after);
+    assert.ok(a.losses.some(Number.isFinite), "some updates happened");
+    assert.notDeepEqual([a.first, a.returns, a.after], [c.first, c.returns, c.after]);
+  });
+
+  Deno.test(`${name}: no tensors leak across steps and updates; dispose frees everything`, () => {
+    const before = tf.memory().numTensors;
+    const env = chain({ length: 5, horizon: 12 });
+    const agent = make(env, 3);
+    train(env, agent, { steps: 150, seed: 3 }); // past learning starts and the first updates
+    const warm = tf.memory().numTensors;
+    const r = train(env, agent, { steps: 300 });
+    assert.ok(r.losses.some(Number.isFinite), "updates happened in the measured window");
+    assert.equal(tf.memory().numTensors, warm);
+    agent.dispose();
+    assert.equal(tf.memory().numTensors, before);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration errors
+
+Deno.test("bad hyperparameters throw ConfigError naming the field", () => {
+  const env = signBandit();
+  const field = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      assert.ok(e instanceof ConfigError, String(e));
+      return e.field;
+    }
+    assert.fail("expected a ConfigError");
+  };
+  const before = tf.memory().numTensors;
+  assert.equal(field(() => dqn(env, { batchSize: 0 })), "batchSize");
+  assert.equal(field(() => dqn(env, { gamma: 1.5 })), "gamma");
+  assert.equal(field(() => dqn(env, { dueling: true, hidden: [] })), "hidden");
+  assert.equal(field(() => ppo(env, { numSteps: 100, numMinibatches: 3 })), "numMinibatches");
+  assert.equal(field(() => sac(env, { maxGradNorm: -1 })), "maxGradNorm");
+  assert.equal(tf.memory().numTensors, before); // validated before any weight is made
+});
