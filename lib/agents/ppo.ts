@@ -63,7 +63,7 @@ export interface PpoConfig {
   readonly vfCoef: number;
   /** Clip the global gradient norm to this (∞: no clipping). */
   readonly maxGradNorm: number;
-  /** Stop a rollout's epochs early once the approximate KL exceeds this (∞: never). */
+  /** Stop a rollout's epochs once an epoch's mean approximate KL exceeds this (∞: never). */
   readonly targetKl: number;
 }
 

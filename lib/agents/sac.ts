@@ -18,7 +18,7 @@
  * @module
  */
 import { tf } from "./_tf.ts";
-import { stream } from "../rng.ts";
+import { randInt, stream } from "../rng.ts";
 import { checkInt, checkNum, checkOneOf } from "../errors.ts";
 import type { ActOptions, Agent, SpacesLike, Transition } from "./types.ts";
 import {
@@ -52,7 +52,7 @@ export interface SacConfig {
   readonly tau: number;
   /** Transitions per gradient step. */
   readonly batchSize: number;
-  /** Environment steps before learning starts (actions come from the initial policy meanwhile). */
+  /** Environment steps of uniformly random exploration before learning starts. */
   readonly learningStarts: number;
   /** Actor Adam step size. */
   readonly policyLr: number;
@@ -228,6 +228,8 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
       return stats.alpha;
     },
     act(obs: Float64Array, options?: ActOptions): number {
+      // Exploring before learning starts: uniform actions, as CleanRL does.
+      if (options?.explore && step < c.learningStarts) return randInt(explore, 0, n - 1);
       const logits = actor.forward(obs);
       return options?.explore ? sampleLogits(logits, explore) : argmax(logits, n);
     },
