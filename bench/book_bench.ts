@@ -10,13 +10,16 @@
  *
  * The streams are generated once (cancel targets are chosen among the orders live at that point,
  * found by running the engine untimed), then replayed into each engine; both must report the same
- * total traded volume. Each timing is the median of several runs.
+ * total traded volume. Each timing is the median of several runs. Last, the LOBSTER replay speed
+ * (messages/s, best of 3, each message applied and the top N levels compared exactly).
  *
  * @module
  */
 import { OrderBook as PeerBook } from "nodejs-order-book";
 import { ASK, BID, OrderBook } from "../lib/book/mod.ts";
 import { type Rng, stream } from "../lib/rng.ts";
+import { fileURLToPath } from "node:url";
+import { findSamples, loadSample, replay } from "../lib/lobster/mod.ts";
 
 const N = Number(Deno.env.get("BENCH_OPS") ?? 1_000_000);
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 5);
@@ -222,6 +225,28 @@ console.log(
   `  engine cost per op, last tenth vs first: ${(1 / growth).toFixed(2)}x ` +
     `(book ${fmt(passive.liveAt[0])} -> ${fmt(passive.liveAt[9])} live orders)`,
 );
+
+// LOBSTER replay speed: every message through the engine plus the top-N comparison after each.
+console.log("\nLOBSTER replay (engine + exact top-N comparison after every message)");
+for (const files of findSamples(fileURLToPath(new URL("../data/lobster/", import.meta.url)))) {
+  const sample = loadSample(files);
+  const n = sample.messages.count;
+  const times: number[] = [];
+  let exact = "";
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    const rep = replay({ messages: sample.messages, orderbook: sample.orderbook });
+    times.push(performance.now() - t0);
+    exact = `${rep.matched}/${rep.rows} rows exact`;
+  }
+  const best = Math.min(...times) / 1000;
+  console.log(
+    `  ${files.ticker.padEnd(5)} ${fmt(n)} messages  ${
+      fmt(n / best).padStart(10)
+    } messages/s  (${exact})`,
+  );
+}
+
 const ok = r1.same && r2.same;
 if (!ok) {
   console.error("traded volumes differ between the engine and the peer");
