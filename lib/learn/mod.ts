@@ -5,7 +5,8 @@
  *   constant or visit-count learning rates, terminal (no-bootstrap) transitions.
  * - Schedules (`scheduleAt`) and state encoding (`encodeState`, `binIndex`): pure functions.
  * - Diagnostics: `greedyPolicy`, `policyChange`, `stateVisits`, `coverage`, and the learner's
- *   `meanAbsDelta`.
+ *   `meanAbsDelta`; convergence bookkeeping: `greedyWithFallback`, `createPolicyTracker` (policy
+ *   change between checks), `convergedAt` (unchanged for M consecutive checks).
  * - Exact solution of explicit MDPs (`tabularMDP`): `backwardInduction`, `evaluatePolicy`,
  *   `valueIteration`, `evaluatePolicyDiscounted`.
  * - Persistence: `saveQTable`, `loadQTable` (training records as Parquet: `lib/io/parquet.ts`).
@@ -59,6 +60,15 @@ export {
   type PolicyChangeOptions,
   stateVisits,
 } from "./diagnostics.ts";
+export {
+  convergedAt,
+  type ConvergenceCriterion,
+  createPolicyTracker,
+  greedyWithFallback,
+  type GreedyWithFallbackOptions,
+  type PolicyTracker,
+  type PolicyTrackerOptions,
+} from "./convergence.ts";
 export {
   type Outcome,
   type TabularMDP,

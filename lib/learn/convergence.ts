@@ -1,0 +1,197 @@
+/**
+ * Convergence bookkeeping for tabular learners: greedy snapshots with a fallback for unvisited
+ * states, a tracker of the policy change between periodic checks, and the stopping criterion
+ * "the greedy policy is (almost) unchanged for M consecutive checks". Environment-agnostic.
+ *
+ * **Policy change** at a check is the fraction of states visited *before the previous check*
+ * whose greedy action changed since the previous snapshot. States first visited since then are
+ * left out: their earlier greedy action was the fallback of an untrained row, and their first
+ * value is discovery (reported by coverage), not a change of mind. With a `margin` > 0 a change
+ * counts only if it is material: the previous greedy action is now worse than the new best by
+ * more than `margin · |best|`. This matters when several actions are equivalent in a state
+ * (e.g. "keep" and "replenish" on a full bid): their estimates keep swapping places by noise
+ * while neither is better, and a strict count (margin 0) would never settle.
+ *
+ * @module
+ */
+import { checkInt, checkNum, ConfigError } from "../errors.ts";
+
+/** Options of {@linkcode greedyWithFallback}. */
+export interface GreedyWithFallbackOptions {
+  /** Q-table, `Q(s, a)` at `s * nActions + a`. */
+  table: ArrayLike<number>;
+  /** Update counts, same layout. */
+  visits: ArrayLike<number>;
+  /** Number of actions. */
+  nActions: number;
+  /** Action for states with no visit at all. */
+  fallback: number;
+  /** Output (length `nStates`), allocated if absent. */
+  out?: Int32Array;
+}
+
+/**
+ * The greedy policy of a Q-table with a fallback for unvisited states: for each state the best
+ * action (the lowest index among exact ties, as `greedyPolicy`), or `fallback` if no action of
+ * the state has a visit. Writes into `out` and returns it.
+ *
+ * @example
+ * ```ts
+ * import { greedyWithFallback } from "./convergence.ts";
+ * const table = new Float64Array([0, 2, 0, 0]); // 2 states × 2 actions
+ * const visits = new Float64Array([1, 1, 0, 0]);
+ * if (greedyWithFallback({ table, visits, nActions: 2, fallback: 0 }).join() !== "1,0") {
+ *   throw new Error("best action, then the fallback");
+ * }
+ * ```
+ */
+export function greedyWithFallback(options: GreedyWithFallbackOptions): Int32Array {
+  const { table, visits, nActions: nA, fallback } = options;
+  if (!Number.isInteger(nA) || nA < 1 || table.length % nA !== 0) {
+    throw new ConfigError("nActions", `a positive divisor of table.length (${table.length})`, nA);
+  }
+  if (visits.length !== table.length) {
+    throw new ConfigError("visits.length", `${table.length} (table.length)`, visits.length);
+  }
+  checkInt("fallback", fallback, 0, nA - 1);
+  const nS = table.length / nA;
+  const out = options.out ?? new Int32Array(nS);
+  if (out.length !== nS) throw new ConfigError("out.length", `${nS} (nStates)`, out.length);
+  for (let s = 0; s < nS; s++) {
+    const base = s * nA;
+    let seen = false;
+    for (let a = 0; a < nA; a++) if (visits[base + a] > 0) seen = true;
+    if (!seen) {
+      out[s] = fallback;
+      continue;
+    }
+    let best = table[base], bestA = 0;
+    for (let a = 1; a < nA; a++) {
+      if (table[base + a] > best) {
+        best = table[base + a];
+        bestA = a;
+      }
+    }
+    out[s] = bestA;
+  }
+  return out;
+}
+
+/** Options of {@linkcode createPolicyTracker}. */
+export interface PolicyTrackerOptions {
+  /** Number of states. */
+  nStates: number;
+  /** Number of actions. */
+  nActions: number;
+  /** Greedy action of unvisited states (see {@linkcode greedyWithFallback}). Default 0. */
+  fallback?: number;
+  /**
+   * Relative margin in [0, 1]: a state's change counts only if the previous greedy action is now
+   * worse than the best by more than `margin · |best|`. Default 0 (any strict loss of the
+   * top place counts; an exact tie does not).
+   */
+  margin?: number;
+}
+
+/** Tracks a learner's greedy policy from check to check (made by {@linkcode createPolicyTracker}). */
+export interface PolicyTracker {
+  /** The snapshot taken at the last check (the fallback everywhere before the first). */
+  readonly policy: Int32Array;
+  /** Which states had a visit at the last check (1) or not (0). */
+  readonly visited: Uint8Array;
+  /** Number of checks so far. */
+  readonly checks: number;
+  /**
+   * Takes a snapshot of `(table, visits)` and returns the policy change since the previous
+   * check: the fraction of states visited at the previous check whose greedy action changed
+   * (materially, with a margin).
+   * `NaN` at the first check (there is nothing to compare with), 0 if no state had been
+   * visited. Also updates `visited`.
+   */
+  check(table: ArrayLike<number>, visits: ArrayLike<number>): number;
+}
+
+/**
+ * A policy-change tracker.
+ *
+ * @example
+ * ```ts
+ * import { createPolicyTracker } from "./convergence.ts";
+ * const tracker = createPolicyTracker({ nStates: 2, nActions: 2 });
+ * const first = tracker.check([0, 1, 0, 0], [1, 1, 0, 0]); // state 0 → action 1
+ * if (!Number.isNaN(first)) throw new Error("nothing to compare with at the first check");
+ * const change = tracker.check([2, 1, 0, 3], [2, 1, 0, 1]); // state 0 flips; state 1 is new
+ * if (change !== 1) throw new Error("the one state visited before changed");
+ * if (tracker.policy.join() !== "0,1" || tracker.checks !== 2) throw new Error();
+ * ```
+ */
+export function createPolicyTracker(options: PolicyTrackerOptions): PolicyTracker {
+  const nS = checkInt("nStates", options.nStates, 1, 0x7fffffff);
+  const nA = checkInt("nActions", options.nActions, 1, 0xffff);
+  const fallback = checkInt("fallback", options.fallback ?? 0, 0, nA - 1);
+  const margin = checkNum("margin", options.margin ?? 0, 0, 1);
+  const policy = new Int32Array(nS).fill(fallback);
+  const next = new Int32Array(nS);
+  const visited = new Uint8Array(nS);
+  let checks = 0;
+  return {
+    policy,
+    visited,
+    get checks() {
+      return checks;
+    },
+    check(table, visits) {
+      greedyWithFallback({ table, visits, nActions: nA, fallback, out: next });
+      let before = 0, changed = 0;
+      for (let s = 0; s < nS; s++) {
+        if (visited[s] === 1) {
+          before++;
+          const old = policy[s], now = next[s];
+          if (now !== old) {
+            const best = table[s * nA + now];
+            if (table[s * nA + old] < best - margin * Math.abs(best)) changed++;
+          }
+        }
+        let v = 0;
+        for (let a = 0; a < nA; a++) v += visits[s * nA + a];
+        if (v > 0) visited[s] = 1;
+      }
+      policy.set(next);
+      if (checks++ === 0) return NaN;
+      return before === 0 ? 0 : changed / before;
+    },
+  };
+}
+
+/** Options of {@linkcode convergedAt}. */
+export interface ConvergenceCriterion {
+  /** M: the number of consecutive checks that must pass, ≥ 1. */
+  patience: number;
+  /** A check passes when its policy change is at most `tol`, in [0, 1]. */
+  tol: number;
+}
+
+/**
+ * The first check index at which the criterion is met: the last `patience` checks (this one
+ * included) all had a policy change ≤ `tol`; −1 if never. `changes[c]` is the change at check
+ * `c` (for several learners, pass the largest of them, so that all must be settled); `NaN`
+ * (the first check) never passes.
+ *
+ * @example
+ * ```ts
+ * import { convergedAt } from "./convergence.ts";
+ * const changes = [NaN, 0.3, 0, 0.002, 0.1, 0, 0, 0];
+ * if (convergedAt(changes, { patience: 3, tol: 0.01 }) !== 7) throw new Error("checks 5, 6, 7");
+ * if (convergedAt(changes, { patience: 2, tol: 0.01 }) !== 3) throw new Error("checks 2, 3");
+ * ```
+ */
+export function convergedAt(changes: ArrayLike<number>, criterion: ConvergenceCriterion): number {
+  const m = checkInt("patience", criterion.patience, 1, 0x7fffffff);
+  const tol = checkNum("tol", criterion.tol, 0, 1);
+  let run = 0;
+  for (let c = 0; c < changes.length; c++) {
+    run = changes[c] <= tol ? run + 1 : 0;
+    if (run >= m) return c;
+  }
+  return -1;
+}
