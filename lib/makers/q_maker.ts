@@ -1,0 +1,238 @@
+/**
+ * A Q-learning maker: a {@linkcode MakerPolicy} that encodes its view with a
+ * {@linkcode MakerEncoder}, acts ε-greedily with its own {@linkcode QLearner} (seeded from the
+ * maker's own stream `"maker:<i>"`), and learns from the game's per-step reward (the change of
+ * its running PnL share). Plugs into the game as `{kind: "custom", create}` ({@linkcode qMaker}).
+ *
+ * - **Learning** (`mode: "learn"`): `act(view)` encodes the state and draws an ε-greedy action;
+ *   `learn(reward, next, truncated)` applies `update(s, a, r, s', terminal = truncated)`: the
+ *   state contains the time left, so the end of the window has no future (see `QLearner`).
+ *   `endEpisode` is called at the last step, so ε follows its schedule per episode.
+ * - **Greedy** (`mode: "greedy"`): plays `policy[state]`, a snapshot of the greedy policy
+ *   ({@linkcode greedyWithFallback}: the lowest-index best action, the `fallback` action in
+ *   states never visited); draws no random number and changes nothing. This is how trained
+ *   makers are evaluated and replayed.
+ *
+ * Several makers each get their own learner and stream; moves are simultaneous because the game
+ * asks every maker for its action on the same snapshot before applying any.
+ *
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import type { MakerContext, MakerPolicy, MakerPolicySpec, MakerView } from "../game/mod.ts";
+import {
+  createQLearner,
+  greedyWithFallback,
+  type LearningRate,
+  type QLearner,
+  type Schedule,
+} from "../learn/mod.ts";
+import { type MakerEncoder, makerEncoder, type MakerStateOptions } from "./state.ts";
+
+/** The learner's hyperparameters (CleanRL-style: one commented field each). */
+export interface LearnerSettings {
+  /** Discount γ. Default 1: a fixed window with the time in the state; rewards sum to the PnL. */
+  gamma?: number;
+  /**
+   * Learning rate. Default 0.1 (constant): the makers' environment is not stationary (the other
+   * learners move, the state aliases many book states), so a constant rate that keeps tracking
+   * is the usual choice; `{kind: "visits", omega}` for the exact check's stationary problem.
+   */
+  alpha?: LearningRate | number;
+  /** Exploration ε: a number or a schedule over episodes. Default 0.1 (`train` sets a decay). */
+  epsilon?: Schedule | number;
+  /** What the ε schedule counts. Default `"episode"`. */
+  epsilonUnit?: "episode" | "step";
+  /** Initial Q-value. Default 0. */
+  init?: number;
+}
+
+/** Options of a Q-learning maker. */
+export interface QMakerOptions extends LearnerSettings {
+  /** Bucket edges of the state (see `state.ts`). */
+  state?: MakerStateOptions;
+  /** `"learn"` (default) or `"greedy"` (play the greedy snapshot, no learning). */
+  mode?: "learn" | "greedy";
+  /** Initial Q-table (e.g. `loadQTable(...).table`), length `nStates × nActions`. */
+  table?: ArrayLike<number>;
+  /** Initial visit counts, same layout (needed for the greedy fallback of a loaded table). */
+  visits?: ArrayLike<number>;
+  /**
+   * Action played greedily in a state never visited. Default `"keep_price"` (`"keep/keep"` with
+   * the factored set): stay put, rather than the arbitrary action 0 of an all-zero row.
+   */
+  fallback?: string;
+  /** Policy name in records. Default `"q"`. */
+  name?: string;
+}
+
+/** A Q-learning maker as built by {@linkcode createQMaker}. */
+export interface QMakerPolicy extends MakerPolicy {
+  /** Tag for type guards ({@linkcode isQMaker}). */
+  readonly kind: "q-maker";
+  /** Its learner (table, visits, ε, |ΔQ|). */
+  readonly learner: QLearner;
+  /** Its state encoder. */
+  readonly encoder: MakerEncoder;
+  /** The fallback action index (see {@linkcode QMakerOptions.fallback}). */
+  readonly fallback: number;
+  /** `"learn"` or `"greedy"`; may be switched between episodes. */
+  mode: "learn" | "greedy";
+  /** The greedy snapshot played in greedy mode (refreshed by `snapshot()`). */
+  readonly policy: Int32Array;
+  /** Recomputes `policy` from the current table and visits; returns it. */
+  snapshot(): Int32Array;
+  /** Sum of the rewards received in the current (or last) episode. */
+  readonly episodeReward: number;
+  /** Number of distinct states it has acted in while learning. */
+  readonly visited: number;
+}
+
+/** Whether a maker policy is a Q-learning maker. */
+export function isQMaker(p: MakerPolicy): p is QMakerPolicy {
+  return (p as Partial<QMakerPolicy>).kind === "q-maker";
+}
+
+/** Copies a table into a learner after checking its length. */
+export function loadInto(
+  learner: QLearner,
+  init: { table?: ArrayLike<number>; visits?: ArrayLike<number> },
+  field: string,
+): void {
+  const n = learner.table.length;
+  if (init.table !== undefined) {
+    if (init.table.length !== n) {
+      throw new ConfigError(`${field}.table`, `an array of length ${n} (nStates × nActions)`, {
+        length: init.table.length,
+      });
+    }
+    learner.table.set(init.table);
+  }
+  if (init.visits !== undefined) {
+    if (init.visits.length !== n) {
+      throw new ConfigError(`${field}.visits`, `an array of length ${n}`, {
+        length: init.visits.length,
+      });
+    }
+    learner.visits.set(init.visits);
+  }
+}
+
+/**
+ * Builds a Q-learning maker for the game's maker context (its stream, action set, game 1/2).
+ * `makers` is the game's maker count (it decides whether the `competition` feature exists).
+ */
+export function createQMaker(
+  ctx: MakerContext,
+  options: QMakerOptions & { makers: number },
+  field = "policy",
+): QMakerPolicy {
+  const encoder = makerEncoder({
+    state: options.state,
+    makers: options.makers,
+    sizeVisible: ctx.sizeVisible,
+  });
+  const nA = ctx.actions.n;
+  const learner = createQLearner({
+    nStates: encoder.nStates,
+    nActions: nA,
+    gamma: options.gamma ?? 1,
+    rng: ctx.rng,
+    epsilon: options.epsilon ?? 0.1,
+    epsilonUnit: options.epsilonUnit ?? "episode",
+    alpha: options.alpha ?? { kind: "visits", omega: 0.7 },
+    init: options.init ?? 0,
+  });
+  loadInto(learner, options, field);
+  const fallbackName = options.fallback ??
+    (ctx.actions.kind === "spec" ? "keep_price" : "keep/keep");
+  const fallback = ctx.actions.index(fallbackName);
+  const mode0 = options.mode ?? "learn";
+  if (mode0 !== "learn" && mode0 !== "greedy") {
+    throw new ConfigError(`${field}.mode`, '"learn" or "greedy"', mode0);
+  }
+  const policy = new Int32Array(encoder.nStates);
+  const seen = new Uint8Array(encoder.nStates);
+  for (let s = 0; s < encoder.nStates; s++) {
+    for (let a = 0; a < nA; a++) if (learner.visits[s * nA + a] > 0) seen[s] = 1;
+  }
+  // Mutable numbers in a typed array: no heap numbers in the step loop.
+  const f = new Float64Array(4); // 0 state, 1 action, 2 cached next state (-1: none), 3 reward
+  f[2] = -1;
+  let visited = seen.reduce((a, b) => a + b, 0);
+  const encode = encoder.encode;
+  const snapshot = () =>
+    greedyWithFallback({
+      table: learner.table,
+      visits: learner.visits,
+      nActions: nA,
+      fallback,
+      out: policy,
+    });
+  if (mode0 === "greedy") snapshot();
+
+  const self: QMakerPolicy = {
+    kind: "q-maker",
+    name: options.name ?? "q",
+    learner,
+    encoder,
+    fallback,
+    mode: mode0,
+    policy,
+    snapshot,
+    get episodeReward() {
+      return f[3];
+    },
+    get visited() {
+      return visited;
+    },
+    reset() {
+      f[2] = -1;
+      f[3] = 0;
+    },
+    act(view: Readonly<MakerView>): number {
+      const s = f[2] >= 0 ? f[2] : encode(view);
+      f[2] = -1;
+      if (self.mode === "greedy") return policy[s];
+      const a = learner.act(s);
+      if (seen[s] === 0) {
+        seen[s] = 1;
+        visited++;
+      }
+      f[0] = s;
+      f[1] = a;
+      return a;
+    },
+    learn(reward: number, next: Readonly<MakerView>, truncated: boolean): void {
+      f[3] += reward;
+      if (self.mode === "greedy") return;
+      if (truncated) {
+        learner.update(f[0], f[1], reward, 0, true);
+        learner.endEpisode();
+      } else {
+        const s2 = encode(next);
+        learner.update(f[0], f[1], reward, s2, false);
+        f[2] = s2;
+      }
+    },
+  };
+  return self;
+}
+
+/**
+ * A game policy spec for a Q-learning maker (`{kind: "custom", create}`). `makers` is the game's
+ * maker count n.
+ *
+ * @example
+ * ```ts
+ * import { createGame } from "../game/mod.ts";
+ * import { isQMaker, qMaker } from "./q_maker.ts";
+ * const game = createGame({ makers: 1, policy: qMaker({ makers: 1 }), steps: 20, seed: 1 });
+ * for (let e = 0; e < 5; e++) game.run();
+ * const p = game.policies[0];
+ * if (!isQMaker(p) || p.learner.episodes !== 5 || p.visited === 0) throw new Error("learned");
+ * ```
+ */
+export function qMaker(options: QMakerOptions & { makers: number }): MakerPolicySpec {
+  return { kind: "custom", create: (ctx) => createQMaker(ctx, options) };
+}

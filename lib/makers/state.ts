@@ -1,0 +1,240 @@
+/**
+ * The makers' state: a pure, allocation-free encoder from a {@linkcode MakerView} to a state
+ * index, built from the features the spec lists, each cut into buckets by configurable edges.
+ *
+ * | feature | measured as | default edges | bins (default) |
+ * |---|---|---|---|
+ * | `time` | steps left, `stepsLeft` (1 at the last step) | `[2, 11, 31]` | last step · 2–10 · 11–30 · 31+ |
+ * | `remaining` | game 1: the taker's remaining quantity (dropped in game 2) | `[1, 2000, 5000]` | done · < 2,000 · 2,000–4,999 · 5,000+ |
+ * | `bestBid` | market price: `P0 − bestBid` in ticks (no bid: last bin) | `[1, 2, 4]` | at/above P0 · 1 below · 2–3 below · 4+ below |
+ * | `ownBid` | own bid relative to the best bid, `bestBid − price` in ticks; a bin of its own when no bid rests | `[1, 2]` | none · at best · 1 below · 2+ below |
+ * | `competition` | depth of competing makers' bids, `makersQty − qty` (dropped when n = 1) | `[1, 1000]` | none · 1–999 · 1,000+ |
+ * | `volume` | traded volume at the previous step, `lastVolume` | `[1, 150, 400]` | none · 1–149 · 150–399 · 400+ |
+ * | `velocity` | its change, `lastVolume − prevVolume` | `[-50, 50]` | falling · steady · rising |
+ * | `ownQty` | *opt-in, not in the spec*: the maker's target quantity | `[]` (off) | — |
+ *
+ * `k` edges make `k + 1` bins (`binIndex`: bin `i` holds `edges[i-1] ≤ x < edges[i]`), except
+ * `ownBid`, which adds the "no resting bid" bin in front. A feature with no edges has one bin:
+ * it is switched off. Features are numbered in the order of the table, the first most
+ * significant (`encodeState`), so states of one time bin are contiguous.
+ *
+ * **Rationale of the default edges** (for the default game: 60 steps, Q = 8,000, a TWAP pace of
+ * about 133 contracts per step, background best bid at `P0 − 1` refilled at ρ = 0.2):
+ * - `time`: the last step is different in kind (the deadline sweep follows the child order) and
+ *   has no future, so it gets its own bin; 2–10 is the reactive taker's catch-up window; the rest
+ *   of the minute is split in two halves. Use one bin per step (`[2, 3, …, N]`) for small games.
+ * - `remaining`: whether the taker is done, nearly done, half-way or early (game 1 only; in
+ *   game 2 it is `NaN` and the feature is dropped, so the two games have different state counts).
+ * - `bestBid`: `P0 − 1` is the undisturbed background top; at or above P0 means a maker improved
+ *   inside the spread; 2–3 ticks is the impact of a TWAP-paced sale; 4+ a depressed price (an
+ *   aggressive sale, or the reactive taker's "depressed" threshold of 5).
+ * - `ownBid`: present or not, and at the touch, just behind it, or deeper: what decides whether
+ *   the next child order reaches the bid.
+ * - `competition`: alone, some, or as much as the TWAP pace many times over (1,000).
+ * - `volume` and `velocity`: no flow, below TWAP pace, above it, heavy (an aggressive sale's
+ *   first steps sell thousands); velocity separates a decaying front-loaded sale from a steady
+ *   or accelerating one, with a dead band of ±50 contracts for TWAP rounding and refill noise.
+ *
+ * Default state counts (`nStates`): game 1 with n ≥ 2 makers: 4·4·4·4·3·4·3 = 9,216; game 1
+ * with one maker: 3,072; game 2 with n ≥ 2: 2,304; game 2 with one maker: 768. Many of these
+ * combinations are never reached (the coverage diagnostic reports how many are).
+ *
+ * @module
+ */
+import { NONE } from "../book/mod.ts";
+import { ConfigError } from "../errors.ts";
+import { binIndex, decodeState, stateCount } from "../learn/mod.ts";
+import type { MakerView } from "../game/mod.ts";
+
+/** Bucket edges of the makers' state features (see the module doc for their meaning). */
+export interface MakerStateOptions {
+  /** Edges on steps left (1 at the last step). Default `[2, 11, 31]`. */
+  time?: readonly number[];
+  /** Edges on the taker's remaining quantity (game 1 only). Default `[1, 2000, 5000]`. */
+  remaining?: readonly number[];
+  /** Edges on `P0 − bestBid` in ticks. Default `[1, 2, 4]`. */
+  bestBid?: readonly number[];
+  /** Edges on `bestBid − price` in ticks for a resting bid. Default `[1, 2]`. */
+  ownBid?: readonly number[];
+  /** Edges on the other makers' resting quantity (only with n ≥ 2). Default `[1, 1000]`. */
+  competition?: readonly number[];
+  /** Edges on the previous step's traded volume. Default `[1, 150, 400]`. */
+  volume?: readonly number[];
+  /** Edges on `lastVolume − prevVolume`. Default `[-50, 50]`. */
+  velocity?: readonly number[];
+  /** Opt-in edges on the maker's target quantity (not in the spec). Default `[]` (off). */
+  ownQty?: readonly number[];
+}
+
+/** The feature names, most significant first (the order of `MakerEncoder.radices`). */
+export const MAKER_FEATURES = [
+  "time",
+  "remaining",
+  "bestBid",
+  "ownBid",
+  "competition",
+  "volume",
+  "velocity",
+  "ownQty",
+] as const;
+
+/** One of {@linkcode MAKER_FEATURES}. */
+export type MakerFeature = typeof MAKER_FEATURES[number];
+
+/** The default edges (see the module doc for the rationale). */
+export const DEFAULT_MAKER_STATE: Readonly<Required<MakerStateOptions>> = Object.freeze({
+  time: [2, 11, 31],
+  remaining: [1, 2000, 5000],
+  bestBid: [1, 2, 4],
+  ownBid: [1, 2],
+  competition: [1, 1000],
+  volume: [1, 150, 400],
+  velocity: [-50, 50],
+  ownQty: [],
+});
+
+/** What the encoder needs to know of the game besides the edges. */
+export interface MakerEncoderOptions {
+  /** Bucket edges; missing features take {@linkcode DEFAULT_MAKER_STATE}. */
+  state?: MakerStateOptions;
+  /** Number of makers n (the `competition` feature is dropped when n = 1). */
+  makers: number;
+  /** Whether the taker's remaining size is visible (game 1); `remaining` is dropped if not. */
+  sizeVisible: boolean;
+}
+
+/** A pure encoder from the maker's view to a state index `0 .. nStates − 1`. */
+export interface MakerEncoder {
+  /** Number of states: the product of `radices`. */
+  readonly nStates: number;
+  /** Bins per feature, in {@linkcode MAKER_FEATURES} order (1 for a dropped feature). */
+  readonly radices: Int32Array;
+  /** The edges used, per feature (empty for a dropped feature). */
+  readonly edges: Readonly<Record<MakerFeature, readonly number[]>>;
+  /** The state of a view. Pure and allocation-free. */
+  encode(view: Readonly<MakerView>): number;
+  /** The bin of each feature of state `s` (allocates the result). */
+  digits(s: number): Int32Array;
+  /** A readable label of each feature's bin of state `s`, e.g. `{time: "2–10", ...}`. */
+  describe(s: number): Record<MakerFeature, string>;
+}
+
+function checkEdges(field: string, v: unknown): number[] {
+  if (!Array.isArray(v) || v.length > 64) {
+    throw new ConfigError(field, "an array of at most 64 increasing finite numbers", v);
+  }
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (typeof x !== "number" || !Number.isFinite(x) || (i > 0 && !(x > v[i - 1]))) {
+      throw new ConfigError(field, "an array of at most 64 increasing finite numbers", v);
+    }
+  }
+  return [...v];
+}
+
+/**
+ * Resolves bucket edges: defaults filled, every array checked (increasing finite numbers),
+ * unknown features rejected with a `ConfigError` naming `field.feature`.
+ */
+export function resolveEdges<F extends string>(
+  state: Partial<Record<F, readonly number[]>>,
+  features: readonly F[],
+  defaults: Readonly<Record<F, readonly number[]>>,
+  field: string,
+): Record<F, number[]> {
+  if (typeof state !== "object" || state === null || Array.isArray(state)) {
+    throw new ConfigError(field, "an object of bucket edges", state);
+  }
+  for (const k of Object.keys(state)) {
+    if (!(features as readonly string[]).includes(k)) {
+      throw new ConfigError(`${field}.${k}`, `one of ${features.join(", ")}`, k);
+    }
+  }
+  const out = {} as Record<F, number[]>;
+  for (const f of features) out[f] = checkEdges(`${field}.${f}`, state[f] ?? defaults[f]);
+  return out;
+}
+
+/** Label of bin `b` of `edges` (`"≤ a"`, `"a–b"`, `"≥ c"`); integer edges read inclusively. */
+export function binLabel(edges: readonly number[], b: number): string {
+  if (edges.length === 0) return "all";
+  const int = edges.every(Number.isInteger);
+  const lo = b === 0 ? null : edges[b - 1];
+  const hi = b === edges.length ? null : edges[b];
+  if (lo === null) return int ? `≤ ${hi! - 1}` : `< ${hi}`;
+  if (hi === null) return `≥ ${lo}`;
+  if (int) return hi - 1 === lo ? `${lo}` : `${lo}–${hi - 1}`;
+  return `[${lo}, ${hi})`;
+}
+
+/**
+ * Builds the encoder. With the defaults it reproduces the state counts of the module doc.
+ *
+ * @example
+ * ```ts
+ * import { makerEncoder } from "./state.ts";
+ * const game1 = makerEncoder({ makers: 2, sizeVisible: true });
+ * const game2alone = makerEncoder({ makers: 1, sizeVisible: false });
+ * if (game1.nStates !== 9216 || game2alone.nStates !== 768) throw new Error("state counts");
+ * const view = {
+ *   stepsLeft: 60, takerRemaining: 8000, p0: 10_000, bestBid: 9_999, price: 9_999, qty: 200,
+ *   makersQty: 200, lastVolume: 0, prevVolume: 0, target: 200,
+ * } as Parameters<typeof game1.encode>[0];
+ * const d = game1.describe(game1.encode(view));
+ * if (d.time !== "≥ 31" || d.bestBid !== "1" || d.ownBid !== "at best") throw new Error();
+ * ```
+ */
+export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
+  const { makers, sizeVisible } = options;
+  if (!Number.isInteger(makers) || makers < 1) {
+    throw new ConfigError("makers", "a positive integer (the game's maker count)", makers);
+  }
+  const e = resolveEdges(options.state ?? {}, MAKER_FEATURES, DEFAULT_MAKER_STATE, "state");
+  if (!sizeVisible) e.remaining = [];
+  if (makers === 1) e.competition = [];
+  const radices = new Int32Array(MAKER_FEATURES.length);
+  MAKER_FEATURES.forEach((f, i) => {
+    radices[i] = e[f].length + (f === "ownBid" ? 2 : 1);
+  });
+  const nStates = stateCount(radices);
+  // Typed copies for the hot path.
+  const eT = Float64Array.from(e.time), eR = Float64Array.from(e.remaining);
+  const eB = Float64Array.from(e.bestBid), eO = Float64Array.from(e.ownBid);
+  const eC = Float64Array.from(e.competition), eV = Float64Array.from(e.volume);
+  const eD = Float64Array.from(e.velocity), eQ = Float64Array.from(e.ownQty);
+  const [, rR, rB, rO, rC, rV, rD, rQ] = radices;
+
+  function encode(view: Readonly<MakerView>): number {
+    let s = binIndex(eT, view.stepsLeft);
+    s = s * rR + (rR === 1 ? 0 : binIndex(eR, view.takerRemaining));
+    const bb = view.bestBid;
+    s = s * rB + binIndex(eB, bb === NONE ? Infinity : view.p0 - bb);
+    s = s * rO + (view.qty > 0 ? 1 + binIndex(eO, bb - view.price) : 0);
+    s = s * rC + (rC === 1 ? 0 : binIndex(eC, view.makersQty - view.qty));
+    s = s * rV + binIndex(eV, view.lastVolume);
+    s = s * rD + binIndex(eD, view.lastVolume - view.prevVolume);
+    s = s * rQ + (rQ === 1 ? 0 : binIndex(eQ, view.target));
+    return s;
+  }
+
+  function digits(s: number): Int32Array {
+    return decodeState(radices, s);
+  }
+
+  function describe(s: number): Record<MakerFeature, string> {
+    const d = digits(s);
+    const out = {} as Record<MakerFeature, string>;
+    MAKER_FEATURES.forEach((f, i) => {
+      if (f === "ownBid") {
+        out[f] = d[i] === 0
+          ? "none"
+          : d[i] === 1 && e.ownBid[0] === 1
+          ? "at best"
+          : binLabel(e.ownBid, d[i] - 1);
+      } else out[f] = binLabel(e[f], d[i]);
+    });
+    return out;
+  }
+
+  return { nStates, radices, edges: e, encode, digits, describe };
+}
