@@ -1,0 +1,52 @@
+/**
+ * # Q-learning agents of the maker–taker game
+ *
+ * The makers of the spec learn their bidding by tabular Q-learning (`lib/learn`), several at
+ * once, against each taker strategy; beyond the spec, the taker can learn too.
+ *
+ * - **State** (`state.ts`): {@linkcode makerEncoder}, a pure, allocation-free map from the
+ *   maker's view to a state index: market price (`P0 − bestBid`, own bid relative to the best
+ *   bid), depth of competing makers' bids, traded volume and its velocity, time left, and in
+ *   game 1 the taker's remaining size; bucket edges configurable (defaults and rationale in the
+ *   module doc). Default counts: 9,216 states in game 1 with n ≥ 2 makers, 3,072 with one,
+ *   2,304 and 768 in game 2.
+ * - **Makers** (`q_maker.ts`): {@linkcode qMaker} / {@linkcode createQMaker}, a custom maker
+ *   policy with its own learner on its own stream; `mode: "greedy"` replays a table.
+ * - **Training** (`train.ts`): {@linkcode train} runs episodes with an ε schedule, checks every
+ *   K episodes (policy change, greedy evaluation on fixed seeds), records one Polars frame per
+ *   run and says whether and when the convergence criterion was met (policy change ≤ 5 % of the
+ *   visited states at 5 consecutive checks, by default).
+ * - **Exact check** (`exact.ts`): {@linkcode exactOptimum} solves a small deterministic
+ *   configuration over the game's true state by backward induction; {@linkcode exactCheck}
+ *   trains a learner on it and reports the value gap of its greedy policy in the real game,
+ *   and whether its state is Markov there.
+ * - **Learning taker** (`q_taker.ts`): {@linkcode qTaker}, selling multiples of the even pace;
+ *   {@linkcode coLearn} trains both sides and says whether the play settles or cycles.
+ * - **Persistence** (`persist.ts`): {@linkcode saveRun} / {@linkcode loadRun} (Parquet records,
+ *   Q-tables, `run.json`), {@linkcode greedyPolicies} to replay trained agents,
+ *   {@linkcode initialTables} to continue training; {@linkcode policyMap} for policy maps.
+ *
+ * ```ts
+ * import { greedyPolicies, policyMap, train } from "./mod.ts";
+ * import { runEpisodes } from "../game/mod.ts";
+ * const game = { makers: 1, steps: 20, seed: 1, game: { kind: "known", size: 2000 } } as const;
+ * const run = train({ game, taker: { kind: "passive" }, episodes: 200, evalEvery: 20 });
+ * // One row per (episode, agent): the learning curve is `pnl` (or `eval_pnl`) by episode.
+ * if (run.records.height !== 200 * 2 || run.checks !== 10) throw new Error();
+ * const { policy } = greedyPolicies(run); // the learned maker, replayed greedily
+ * const vsAggressive = runEpisodes({ ...game, policy, taker: { kind: "aggressive" } }, {
+ *   episodes: 3,
+ * });
+ * if (vsAggressive.frame.height !== 3 || policyMap(run).height === 0) throw new Error();
+ * ```
+ *
+ * @module
+ */
+export * from "./state.ts";
+export * from "./q_maker.ts";
+export * from "./q_taker.ts";
+export * from "./train.ts";
+export * from "./exact.ts";
+export * from "./colearn.ts";
+export * from "./persist.ts";
+export * from "./policy_map.ts";

@@ -1,0 +1,218 @@
+/**
+ * Saving and reloading training runs, so notebooks can reuse trained makers without retraining.
+ *
+ * A run is saved as a folder (under `data/`, e.g. `data/runs/02_passive`):
+ *
+ * - `records.parquet`: the per (episode, agent) training records;
+ * - `maker0.qtable`, `maker1.qtable`, …, `taker.qtable`: each learner's Q-table and visit
+ *   counts (`saveQTable`), with the learner's options in the file's metadata;
+ * - `run.json`: label, configuration (plain data), episodes, checks, convergence verdict,
+ *   final evaluation PnL, and the list of learners with their files.
+ *
+ * Every file is written atomically (temporary name, then rename).
+ *
+ * {@linkcode greedyPolicies} turns a run (trained or loaded) into game policy specs that replay
+ * the learners' greedy policies, for `createGame`/`runEpisodes`; {@linkcode initialTables}
+ * turns it into `train({init})` to continue training.
+ *
+ * @module
+ */
+import type pl from "nodejs-polars";
+import { writeFileAtomic } from "../io/atomic.ts";
+import { readParquet, writeParquetAtomic } from "../io/parquet.ts";
+import { ConfigError } from "../errors.ts";
+import type { MakerPolicySpec } from "../game/mod.ts";
+import { loadQTable, saveQTable } from "../learn/mod.ts";
+import type { TakerSpec } from "../takers/mod.ts";
+import { qMaker, type QMakerOptions } from "./q_maker.ts";
+import { qTaker, type QTakerOptions } from "./q_taker.ts";
+import type { ConvergenceReport, InitialTable, TrainResult } from "./train.ts";
+
+/** A learner as saved and reloaded. */
+export interface SavedLearner {
+  /** `"maker:<i>"` or `"taker"`. */
+  readonly agent: string;
+  /** Maker index, or −1 for the taker. */
+  readonly index: number;
+  /** Number of states. */
+  readonly nStates: number;
+  /** Number of actions. */
+  readonly nActions: number;
+  /** Action names. */
+  readonly actionNames: readonly string[];
+  /** The action played greedily in unvisited states. */
+  readonly fallback: number;
+  /** Options it was built with (state edges, learner settings, …). */
+  readonly options: Record<string, unknown>;
+  /** Q-table. */
+  readonly table: Float64Array;
+  /** Visit counts. */
+  readonly visits: Float64Array;
+}
+
+/** A run reloaded by {@linkcode loadRun} (the same fields as a `TrainResult` that matter). */
+export interface LoadedRun {
+  /** Label. */
+  readonly label: string;
+  /** The training configuration, as data. */
+  readonly config: Record<string, unknown>;
+  /** Training episodes played. */
+  readonly episodes: number;
+  /** Checks done. */
+  readonly checks: number;
+  /** Convergence verdict. */
+  readonly convergence: ConvergenceReport;
+  /** Mean evaluation PnL at the last check. */
+  readonly final: { readonly makerPnl: readonly number[]; readonly takerPnl: number };
+  /** Training records. */
+  readonly records: pl.DataFrame;
+  /** The learners. */
+  readonly learners: readonly SavedLearner[];
+}
+
+const fileOf = (agent: string) => `${agent.replace(":", "")}.qtable`;
+
+/**
+ * Saves a training run to folder `dir` (created if missing).
+ *
+ * @example
+ * ```ts
+ * import { loadRun, saveRun, train } from "./mod.ts";
+ * const run = train({ game: { makers: 1, steps: 5, seed: 1 }, episodes: 20, evalEpisodes: 1 });
+ * const dir = await Deno.makeTempDir();
+ * await saveRun(dir, run);
+ * const back = await loadRun(dir);
+ * if (back.records.height !== run.records.height) throw new Error("records");
+ * if (back.learners[0].table.join() !== run.learners[0].table.join()) throw new Error("table");
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function saveRun(dir: string, run: TrainResult | LoadedRun): Promise<void> {
+  await writeParquetAtomic(run.records, `${dir}/records.parquet`);
+  const learners = [];
+  for (const l of run.learners) {
+    const file = fileOf(l.agent);
+    await saveQTable(`${dir}/${file}`, {
+      nStates: l.nStates,
+      nActions: l.nActions,
+      table: l.table,
+      visits: l.visits,
+      meta: { agent: l.agent, options: l.options },
+    });
+    learners.push({
+      agent: l.agent,
+      index: l.index,
+      nStates: l.nStates,
+      nActions: l.nActions,
+      actionNames: l.actionNames,
+      fallback: l.fallback,
+      options: l.options,
+      file,
+    });
+  }
+  const meta = {
+    format: "makers-run/1",
+    label: run.label,
+    config: run.config,
+    episodes: run.episodes,
+    checks: run.checks,
+    convergence: run.convergence,
+    final: run.final,
+    learners,
+  };
+  const json = JSON.stringify(
+    meta,
+    (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? null : v),
+    1,
+  );
+  await writeFileAtomic(`${dir}/run.json`, new TextEncoder().encode(json));
+}
+
+/** Loads a run saved by {@linkcode saveRun}. */
+export async function loadRun(dir: string): Promise<LoadedRun> {
+  const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
+  if (meta?.format !== "makers-run/1") {
+    throw new ConfigError(
+      `${dir}/run.json`,
+      'a run saved by saveRun (format "makers-run/1")',
+      meta?.format,
+    );
+  }
+  const records = await readParquet(`${dir}/records.parquet`);
+  const learners: SavedLearner[] = [];
+  for (const l of meta.learners) {
+    const q = await loadQTable(`${dir}/${l.file}`);
+    if (q.nStates !== l.nStates || q.nActions !== l.nActions || q.visits === undefined) {
+      throw new ConfigError(
+        `${dir}/${l.file}`,
+        `a ${l.nStates} × ${l.nActions} table with visits`,
+        [
+          q.nStates,
+          q.nActions,
+        ],
+      );
+    }
+    learners.push({ ...l, table: q.table, visits: q.visits });
+  }
+  const nan = (x: number | null) => (x === null ? NaN : x);
+  return {
+    label: meta.label,
+    config: meta.config,
+    episodes: meta.episodes,
+    checks: meta.checks,
+    convergence: { ...meta.convergence, changes: meta.convergence.changes.map(nan) },
+    final: { makerPnl: meta.final.makerPnl.map(nan), takerPnl: nan(meta.final.takerPnl) },
+    records,
+    learners,
+  };
+}
+
+/**
+ * Game policy specs that replay a run's agents: each Q-learning maker as its greedy policy
+ * (`mode: "greedy"`, fallback in unvisited states), each baseline maker as its spec; the taker
+ * likewise if it learned (otherwise `taker` is undefined: choose any strategy). With `learn:
+ * true`, the learners keep learning from their tables instead.
+ *
+ * @example
+ * ```ts
+ * import { runEpisodes } from "../game/mod.ts";
+ * import { greedyPolicies, train } from "./mod.ts";
+ * const game = { makers: 2, steps: 10, seed: 3 };
+ * const run = train({ game, policy: [{ kind: "q" }, { kind: "replenisher" }], episodes: 30 });
+ * const { policy } = greedyPolicies(run);
+ * const res = runEpisodes({ ...game, policy, taker: { kind: "aggressive" } }, { episodes: 2 });
+ * if (res.summaries[0].makerPolicy.join() !== "q,replenisher") throw new Error();
+ * ```
+ */
+export function greedyPolicies(
+  run: TrainResult | LoadedRun,
+  options: { learn?: boolean } = {},
+): { policy: MakerPolicySpec[]; taker: TakerSpec | undefined } {
+  const mode = options.learn ? "learn" : "greedy";
+  const cfg = run.config as { game?: { makers?: number }; policy?: unknown };
+  const n = cfg.game?.makers ?? 2;
+  const specs = Array.isArray(cfg.policy)
+    ? cfg.policy
+    : Array.from({ length: n }, () => cfg.policy ?? { kind: "q" });
+  const policy: MakerPolicySpec[] = specs.map((spec, i) => {
+    const l = run.learners.find((x) => x.agent === `maker:${i}`);
+    if (l === undefined) {
+      if (spec === null || typeof spec !== "object" || (spec as { kind?: string }).kind === "q") {
+        throw new ConfigError(`policy[${i}]`, "a saved baseline spec or a saved learner", spec);
+      }
+      return spec as MakerPolicySpec;
+    }
+    const o = l.options as unknown as QMakerOptions & { makers: number };
+    return qMaker({ ...o, mode, table: l.table, visits: l.visits, makers: o.makers ?? n });
+  });
+  const t = run.learners.find((x) => x.agent === "taker");
+  const taker = t === undefined
+    ? undefined
+    : qTaker({ ...(t.options as QTakerOptions), mode, table: t.table, visits: t.visits });
+  return { policy, taker };
+}
+
+/** A run's learners as `train({init})` tables, to continue training from them. */
+export function initialTables(run: TrainResult | LoadedRun): InitialTable[] {
+  return run.learners.map((l) => ({ agent: l.agent, table: l.table, visits: l.visits }));
+}
