@@ -13,7 +13,6 @@ import {
   coLearn,
   DEFAULT_MAKER_STATE,
   exactCheck,
-  type ExactConfig,
   exactOptimum,
   greedyPolicies,
   initialTables,
@@ -25,6 +24,7 @@ import {
   type PolicySnapshot,
   qMaker,
   saveRun,
+  smallExactConfig,
   takerEncoder,
   train,
   type TrainConfig,
@@ -328,24 +328,8 @@ Deno.test("train: checks, ε, convergence bookkeeping and early stop", () => {
 // ---------------------------------------------------------------------------------------------
 // Exact check
 
-/** One maker against a passive taker, 6 steps, a small deterministic book. */
-function exactConfig(steps: number): ExactConfig {
-  return {
-    game: {
-      steps,
-      p0: 100,
-      bookSpan: 50,
-      seed: 0,
-      game: { kind: "known", size: 100 * steps },
-      background: { depthLevels: 8, totalDepth: 800, askLevels: 2, askSize: 100, resilience: 0.5 },
-      bid: { startOffset: 1, startQty: 100, increment: 100, maxQty: 200, maxOffset: 2 },
-    },
-    taker: { kind: "passive" },
-  };
-}
-
 Deno.test("exact: the DP optimum equals brute force over all action sequences", () => {
-  const cfg = exactConfig(3);
+  const cfg = smallExactConfig({ steps: 3 });
   const opt = exactOptimum(cfg);
   assertEquals(opt.verified.mismatches, 0);
   assertTrue(opt.verified.pairs > 0);
@@ -382,23 +366,10 @@ Deno.test("exact: the DP optimum equals brute force over all action sequences", 
 });
 
 Deno.test("exact: the trained learner's greedy policy reaches the optimum within 1%", () => {
-  const res = exactCheck({
-    ...exactConfig(6),
-    maker: {
-      // One bin per step; market price, own bid and own quantity; the rest is constant here.
-      state: {
-        time: [2, 3, 4, 5, 6],
-        remaining: [],
-        bestBid: [1, 2, 3],
-        ownBid: [1, 2],
-        volume: [],
-        velocity: [],
-        ownQty: [100, 200],
-      },
-    },
-    episodes: 20_000,
-    tolerance: 0.01,
-  });
+  // One bin per step; market price, own bid and own quantity (the rest is constant here).
+  const cfg = smallExactConfig({ steps: 6, episodes: 20_000 });
+  assertEquals(cfg.tolerance, 0.01);
+  const res = exactCheck(cfg);
   assertEquals(res.optimum.statesPerDepth.slice(0, 4), [1, 5, 23, 88]);
   assertEquals(res.optimum.verified.mismatches, 0);
   assertTrue(res.gap >= -1e-9, `the optimum is an upper bound: gap ${res.gap}`);

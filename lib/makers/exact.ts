@@ -334,6 +334,53 @@ export function exactOptimum(config: ExactConfig): ExactOptimum {
   };
 }
 
+/**
+ * The small configuration of the exact check used by the tests and notebook 02: one maker
+ * against a deterministic taker (default passive) over `steps` steps (default 6) of a small
+ * book (P0 = 100, an 8-level background of 800 contracts refilled at ρ = 0.5, two ask levels),
+ * bids of 0 to 200 in steps of 100 within 2 ticks of P0, the taker selling 100 per step; and a
+ * learner whose state has one bin per step, the market price, its own bid and its own target
+ * quantity (the taker's remaining size, the volume and its velocity are constant here and
+ * dropped). 6 steps give about 6,500 true states; the learner has 288 states.
+ *
+ * @example
+ * ```ts
+ * import { smallExactConfig } from "./exact.ts";
+ * const cfg = smallExactConfig({ steps: 4 });
+ * if (cfg.game.steps !== 4 || cfg.maker?.state?.time?.length !== 3) throw new Error();
+ * ```
+ */
+export function smallExactConfig(
+  options: { steps?: number; taker?: TakerSpec; episodes?: number } = {},
+): ExactCheckConfig {
+  const steps = checkInt("steps", options.steps ?? 6, 1, 8);
+  return {
+    game: {
+      steps,
+      p0: 100,
+      bookSpan: 50,
+      seed: 0,
+      game: { kind: "known", size: 100 * steps },
+      background: { depthLevels: 8, totalDepth: 800, askLevels: 2, askSize: 100, resilience: 0.5 },
+      bid: { startOffset: 1, startQty: 100, increment: 100, maxQty: 200, maxOffset: 2 },
+    },
+    taker: options.taker ?? { kind: "passive" },
+    maker: {
+      state: {
+        time: Array.from({ length: steps - 1 }, (_, i) => i + 2),
+        remaining: [],
+        bestBid: [1, 2, 3],
+        ownBid: [1, 2],
+        volume: [],
+        velocity: [],
+        ownQty: [100, 200],
+      },
+    },
+    episodes: options.episodes ?? 20_000,
+    tolerance: 0.01,
+  };
+}
+
 /** Whether the learner's state is Markov on the reachable true states. */
 export interface MarkovReport {
   /** True if no two true states with the same learner state disagree (see the module doc). */

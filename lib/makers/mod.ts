@@ -26,6 +26,24 @@
  *   Q-tables, `run.json`), {@linkcode greedyPolicies} to replay trained agents,
  *   {@linkcode initialTables} to continue training; {@linkcode policyMap} for policy maps.
  *
+ * ## For the notebooks
+ * - **02 (game 1, one maker)**: `train({game: {makers: 1, seed}, taker: {kind}, episodes})` per
+ *   taker strategy; learning curves from `run.records` (`pnl` by `episode`, `eval_pnl` at
+ *   checks), convergence from `policy_change`, `coverage`, `mean_abs_dq` and
+ *   `run.convergence`; the policy map `policyMap(run)`; baselines with `runEpisodes` (lib/game);
+ *   the exact optimum `exactCheck(smallExactConfig())` (value gap, Markov report).
+ * - **03 (game 2)**: the same with `game: {kind: "hidden"}` in the game config.
+ * - **04 (competition)**: `train` with `makers: n` for n = 0 … 10 (`{kind: "q"}` for all), per
+ *   maker rows in `records`; tag runs with `label` and concatenate the frames.
+ * - **05 (taker responses)**: replay trained makers with `greedyPolicies(run).policy` in
+ *   `runEpisodes({...game, policy, taker})` for each taker strategy; `coLearn` for a learning
+ *   taker against learning makers (`dynamics`, `outcome`).
+ * - **06 (fixed vs dynamic)**: `policy: [{kind: "q"}, {kind: "replenisher"}, …]` mixes learners
+ *   and baselines in one book.
+ * - Save with `saveRun("data/runs/<name>", run)` and reload with `loadRun` (no retraining);
+ *   `train` config is plain data (everything but `onProgress`), so sweeps can ship it to
+ *   workers.
+ *
  * ```ts
  * import { greedyPolicies, policyMap, train } from "./mod.ts";
  * import { runEpisodes } from "../game/mod.ts";

@@ -558,7 +558,8 @@ export function train(config: TrainConfig): TrainResult {
     if (isCheck) {
       const c = changes.length;
       eCheck[e] = c;
-      let worst = learns.length === 0 ? 0 : -Infinity;
+      // No learner: nothing to converge (NaN never passes the criterion).
+      let worst = learns.length === 0 ? NaN : -Infinity;
       for (let k = 0; k < learns.length; k++) {
         const l = learns[k];
         const ch = l.tracker.check(l.learner.table, l.learner.visits);
