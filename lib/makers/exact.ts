@@ -395,16 +395,23 @@ export interface MarkovReport {
   readonly conflicts: number;
 }
 
+/** Options of {@linkcode markovReport}. */
+export interface MarkovReportOptions {
+  /** The configuration `opt` was computed for. */
+  config: ExactConfig;
+  /** Its optimum (true states, transitions, rewards). */
+  opt: ExactOptimum;
+  /** The learner's encoder. */
+  encoder: MakerEncoder;
+}
+
 /**
  * Checks whether `encoder`'s state is a deterministic bisimulation of the true states of
  * `opt`: every true state with the same learner state has, for every action, the same reward
  * and the same next learner state.
  */
-export function markovReport(
-  config: ExactConfig,
-  opt: ExactOptimum,
-  encoder: MakerEncoder,
-): MarkovReport {
+export function markovReport(options: MarkovReportOptions): MarkovReport {
+  const { config, opt, encoder } = options;
   const { game, script } = scriptedGame(config);
   const nA = opt.nActions;
   const nNodes = opt.depth.length;
@@ -532,7 +539,7 @@ export function exactCheck(config: ExactCheckConfig): ExactCheckResult {
     makers: 1,
     sizeVisible: g.config.game.sizeVisible,
   });
-  const markov = markovReport(config, opt, encoder);
+  const markov = markovReport({ config, opt, encoder });
   const gap = opt.value - learned;
   const relativeGap = opt.value === 0 ? Math.abs(gap) : gap / Math.abs(opt.value);
   const names = g.actions.names;

@@ -93,12 +93,12 @@ export function isQMaker(p: MakerPolicy): p is QMakerPolicy {
   return (p as Partial<QMakerPolicy>).kind === "q-maker";
 }
 
-/** Copies a table into a learner after checking its length. */
+/** Copies an initial table (and visits) into a learner, checking lengths; errors name `field`. */
 export function loadInto(
   learner: QLearner,
-  init: { table?: ArrayLike<number>; visits?: ArrayLike<number> },
-  field: string,
+  init: { table?: ArrayLike<number>; visits?: ArrayLike<number>; field: string },
 ): void {
+  const { field } = init;
   const n = learner.table.length;
   if (init.table !== undefined) {
     if (init.table.length !== n) {
@@ -120,13 +120,14 @@ export function loadInto(
 
 /**
  * Builds a Q-learning maker for the game's maker context (its stream, action set, game 1/2).
- * `makers` is the game's maker count (it decides whether the `competition` feature exists).
+ * `makers` is the game's maker count (it decides whether the `competition` feature exists);
+ * `field` names the policy in error messages (default `"policy"`).
  */
 export function createQMaker(
   ctx: MakerContext,
-  options: QMakerOptions & { makers: number },
-  field = "policy",
+  options: QMakerOptions & { makers: number; field?: string },
 ): QMakerPolicy {
+  const field = options.field ?? "policy";
   const encoder = makerEncoder({
     state: options.state,
     makers: options.makers,
@@ -143,7 +144,7 @@ export function createQMaker(
     alpha: options.alpha ?? { kind: "visits", omega: 0.7 },
     init: options.init ?? 0,
   });
-  loadInto(learner, options, field);
+  loadInto(learner, { table: options.table, visits: options.visits, field });
   const fallbackName = options.fallback ??
     (ctx.actions.kind === "spec" ? "keep_price" : "keep/keep");
   const fallback = ctx.actions.index(fallbackName);

@@ -81,7 +81,12 @@ export interface TakerEncoder {
  * ```
  */
 export function takerEncoder(state: TakerStateOptions = {}): TakerEncoder {
-  const e = resolveEdges(state, TAKER_FEATURES, DEFAULT_TAKER_STATE, "taker.state");
+  const e = resolveEdges({
+    state,
+    features: TAKER_FEATURES,
+    defaults: DEFAULT_TAKER_STATE,
+    field: "taker.state",
+  });
   const radices = Int32Array.from(TAKER_FEATURES, (f) => e[f].length + 1);
   const nStates = stateCount(radices);
   const eT = Float64Array.from(e.time), eI = Float64Array.from(e.inventory);
@@ -200,7 +205,7 @@ export function createQTaker(rng: () => number, options: QTakerOptions = {}): QT
     alpha: options.alpha ?? { kind: "visits", omega: 0.7 },
     init: options.init ?? 0,
   });
-  loadInto(learner, options, "taker");
+  loadInto(learner, { table: options.table, visits: options.visits, field: "taker" });
   const mode0 = options.mode ?? "learn";
   if (mode0 !== "learn" && mode0 !== "greedy") {
     throw new ConfigError("taker.mode", '"learn" or "greedy"', mode0);

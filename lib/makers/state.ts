@@ -136,12 +136,17 @@ function checkEdges(field: string, v: unknown): number[] {
  * Resolves bucket edges: defaults filled, every array checked (increasing finite numbers),
  * unknown features rejected with a `ConfigError` naming `field.feature`.
  */
-export function resolveEdges<F extends string>(
-  state: Partial<Record<F, readonly number[]>>,
-  features: readonly F[],
-  defaults: Readonly<Record<F, readonly number[]>>,
-  field: string,
-): Record<F, number[]> {
+export function resolveEdges<F extends string>(options: {
+  /** The edges given, by feature. */
+  state: Partial<Record<F, readonly number[]>>;
+  /** The known features. */
+  features: readonly F[];
+  /** Edges of the features not given. */
+  defaults: Readonly<Record<F, readonly number[]>>;
+  /** Field name for errors, e.g. `"state"`. */
+  field: string;
+}): Record<F, number[]> {
+  const { state, features, defaults, field } = options;
   if (typeof state !== "object" || state === null || Array.isArray(state)) {
     throw new ConfigError(field, "an object of bucket edges", state);
   }
@@ -189,7 +194,12 @@ export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
   if (!Number.isInteger(makers) || makers < 1) {
     throw new ConfigError("makers", "a positive integer (the game's maker count)", makers);
   }
-  const e = resolveEdges(options.state ?? {}, MAKER_FEATURES, DEFAULT_MAKER_STATE, "state");
+  const e = resolveEdges({
+    state: options.state ?? {},
+    features: MAKER_FEATURES,
+    defaults: DEFAULT_MAKER_STATE,
+    field: "state",
+  });
   if (!sizeVisible) e.remaining = [];
   if (makers === 1) e.competition = [];
   const radices = new Int32Array(MAKER_FEATURES.length);

@@ -337,7 +337,7 @@ export function train(config: TrainConfig): TrainResult {
     create: (ctx: MakerContext) => {
       const slot = slots[i];
       if (slot.spec.kind === "q") {
-        slot.q = createQMaker(ctx, qOptions(i), `policy[${i}]`);
+        slot.q = createQMaker(ctx, { ...qOptions(i), field: `policy[${i}]` });
         return slot.q;
       }
       const base = createPolicy(slot.spec, ctx, `policy[${i}]`);
