@@ -34,9 +34,12 @@ export interface LearnerSettings {
   /** Discount γ. Default 1: a fixed window with the time in the state; rewards sum to the PnL. */
   gamma?: number;
   /**
-   * Learning rate. Default 0.1 (constant): the makers' environment is not stationary (the other
-   * learners move, the state aliases many book states), so a constant rate that keeps tracking
-   * is the usual choice; `{kind: "visits", omega}` for the exact check's stationary problem.
+   * Learning rate. Default `{kind: "visits", omega: 0.7}`: `α = N(s,a)^−0.7`, the polynomial
+   * rate of Even-Dar & Mansour (2003). Measured on 10,000-episode runs of one maker (passive,
+   * aggressive, reactive taker): it learned policies as good as or better than a constant 0.1
+   * and its greedy policy settled (a constant rate keeps the estimates of equivalent actions
+   * swapping places for ever). With other learners in the book, whose moves make the problem
+   * non-stationary, a floor (`min`) or a constant rate keeps tracking them.
    */
   alpha?: LearningRate | number;
   /** Exploration ε: a number or a schedule over episodes. Default 0.1 (`train` sets a decay). */
