@@ -35,11 +35,13 @@ export interface LearnerSettings {
   gamma?: number;
   /**
    * Learning rate. Default `{kind: "visits", omega: 0.7}`: `α = N(s,a)^−0.7`, the polynomial
-   * rate of Even-Dar & Mansour (2003). Measured on 10,000-episode runs of one maker (passive,
-   * aggressive, reactive taker): it learned policies as good as or better than a constant 0.1
-   * and its greedy policy settled (a constant rate keeps the estimates of equivalent actions
-   * swapping places for ever). With other learners in the book, whose moves make the problem
-   * non-stationary, a floor (`min`) or a constant rate keeps tracking them.
+   * rate of Even-Dar & Mansour (2003). On 10,000-episode runs of one maker (seed 1, greedy
+   * evaluation PnL) it did better than a constant 0.1 against the passive taker (81 vs 70) and
+   * worse against the aggressive (137 vs 142) and reactive ones (69 vs 80), but its greedy
+   * policy settled (the convergence criterion was met against passive and aggressive), while
+   * with a constant rate the estimates of equivalent actions keep swapping places and it never
+   * was. With other learners in the book, whose moves make the problem non-stationary, a floor
+   * (`min`) or a constant rate keeps tracking them.
    */
   alpha?: LearningRate | number;
   /** Exploration ε: a number or a schedule over episodes. Default 0.1 (`train` sets a decay). */
