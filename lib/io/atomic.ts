@@ -33,3 +33,33 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
     throw e;
   }
 }
+
+/**
+ * The synchronous sibling of {@linkcode writeFileAtomic} (for notebook cells and other synchronous
+ * callers); also takes text, written as UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { writeFileAtomicSync } from "./atomic.ts";
+ * const dir = Deno.makeTempDirSync();
+ * writeFileAtomicSync(`${dir}/a.txt`, "hello");
+ * if (Deno.readTextFileSync(`${dir}/a.txt`) !== "hello") throw new Error("not written");
+ * ```
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const dir = dirname(path);
+  Deno.mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${counter++}.tmp`);
+  try {
+    if (typeof data === "string") Deno.writeTextFileSync(tmp, data, { createNew: true });
+    else Deno.writeFileSync(tmp, data, { createNew: true });
+    Deno.renameSync(tmp, path);
+  } catch (e) {
+    try {
+      Deno.removeSync(tmp);
+    } catch {
+      // nothing to clean up
+    }
+    throw e;
+  }
+}

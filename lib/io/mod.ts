@@ -3,5 +3,5 @@
  *
  * @module
  */
-export { writeFileAtomic } from "./atomic.ts";
+export { writeFileAtomic, writeFileAtomicSync } from "./atomic.ts";
 export { readParquet, writeParquetAtomic } from "./parquet.ts";

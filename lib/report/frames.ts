@@ -18,7 +18,7 @@
  */
 import pl from "nodejs-polars";
 import { ConfigError } from "../errors.ts";
-import { tQuantile } from "./_stats.ts";
+import { studentTQuantile } from "../metrics/mean_ci.ts";
 import { auto } from "./format.ts";
 import { dataPath, outPath, readParquetFile, writeAtomic } from "./io.ts";
 
@@ -178,7 +178,7 @@ export function summarise(df: pl.DataFrame, options: SummariseOptions): pl.DataF
   } else {
     g = df.groupBy(by).agg(...aggs).sort(by);
   }
-  const q = (n: number) => (n >= 2 ? tQuantile(1 - (1 - level) / 2, n - 1) : NaN);
+  const q = (n: number) => (n >= 2 ? studentTQuantile(1 - (1 - level) / 2, n - 1) : NaN);
   const out: pl.Series[] = by.map((b) => g.getColumn(b));
   for (const c of cols) {
     const mean = g.getColumn(`${c}_mean`).toArray() as (number | null)[];

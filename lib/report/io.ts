@@ -20,6 +20,7 @@ import { Buffer } from "node:buffer";
 import { basename, dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pl from "nodejs-polars";
+import { writeFileAtomicSync } from "../io/atomic.ts";
 
 /** Absolute path of the project root (the folder holding `deno.json`). */
 export const PROJECT_ROOT: string = fileURLToPath(new URL("../../", import.meta.url)).replace(
@@ -63,30 +64,11 @@ export function figurePath(name: string): string {
   return outPath("figures", name);
 }
 
-let counter = 0;
-
 /**
- * Writes `data` to `path` atomically: to `.<name>.<pid>.<n>.tmp` beside it first, then renamed
- * over `path`, so a reader never sees a half-written file. Creates the parent folder. (The
- * synchronous sibling of `writeFileAtomic` in `lib/io/`, for figures written from notebook cells.)
+ * Writes `data` to `path` atomically (temporary name, then rename), creating the parent folder:
+ * `writeFileAtomicSync` from `lib/io/`, under the name the report helpers use.
  */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  Deno.mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${Deno.pid}.${counter++}.tmp`);
-  try {
-    if (typeof data === "string") Deno.writeTextFileSync(tmp, data, { createNew: true });
-    else Deno.writeFileSync(tmp, data, { createNew: true });
-    Deno.renameSync(tmp, path);
-  } catch (e) {
-    try {
-      Deno.removeSync(tmp);
-    } catch {
-      // nothing to clean up
-    }
-    throw e;
-  }
-}
+export const writeAtomic: (path: string, data: string | Uint8Array) => void = writeFileAtomicSync;
 
 /**
  * Reads a Parquet file through Deno's file API (so `--allow-read` applies; Polars reading a path
