@@ -1,0 +1,422 @@
+/**
+ * Tests of `lib/experiments/game_learning.ts` (notebooks 02 and 03): determinism of a learning
+ * job and of a study for any worker count, common random numbers in the tests of policies,
+ * learning-curve block means against the training records, saved runs that replay to the same
+ * test result, the exact check against the DP, paired differences, policy cells and agreement,
+ * and input validation. Tiny budgets (10-step games, tens of episodes).
+ */
+import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
+import { ConfigError } from "../lib/errors.ts";
+import { runEpisodes } from "../lib/game/mod.ts";
+import {
+  exactOptimum,
+  greedyPolicies,
+  loadRun,
+  smallExactConfig,
+  train,
+} from "../lib/makers/mod.ts";
+import {
+  DEFAULT_BASELINES,
+  exactJob,
+  exactStudy,
+  type MakerLearnJob,
+  makerLearnJob,
+  makerLearnJobs,
+  makerLearnStudy,
+  pairedDiff,
+  policyAgreement,
+  policyCells,
+  type StudyRow,
+  testPolicies,
+} from "../lib/experiments/mod.ts";
+import { pl } from "../lib/report/mod.ts";
+
+const SMALL = { steps: 10 } as const;
+const GAME1 = { kind: "known", size: 1_000 } as const;
+const GAME2 = { kind: "hidden", size: { kind: "uniform", min: 500, max: 1_500 } } as const;
+const AGGRESSIVE = { label: "aggressive", taker: { kind: "aggressive" } } as const;
+const PASSIVE = { label: "passive", taker: { kind: "passive" } } as const;
+
+const job = (over: Partial<MakerLearnJob> = {}): MakerLearnJob => ({
+  game: "game 1",
+  spec: GAME1,
+  taker: AGGRESSIVE,
+  seed: 3,
+  episodes: 60,
+  evalEvery: 20,
+  evalEpisodes: 2,
+  testEpisodes: 3,
+  gameOptions: SMALL,
+  ...over,
+});
+
+const of = (rows: StudyRow[], table: string) => rows.filter((r) => r.table === table);
+
+async function rejects(p: () => Promise<unknown>, field: string): Promise<void> {
+  try {
+    await p();
+  } catch (e) {
+    assertTrue(e instanceof ConfigError, `expected ConfigError, got ${e}`);
+    assertTrue((e as ConfigError).field === field, `field ${(e as ConfigError).field}`);
+    return;
+  }
+  throw new Error(`expected a ConfigError on ${field}`);
+}
+
+Deno.test("makerLearnJob: the same job gives identical rows; another seed learns differently", async () => {
+  const a = await makerLearnJob(job());
+  const b = await makerLearnJob(job());
+  assertEquals(a, b);
+  const c = await makerLearnJob(job({ seed: 4 }));
+  assertTrue(
+    JSON.stringify(of(a, "curve").map((r) => r.train_pnl)) !==
+      JSON.stringify(of(c, "curve").map((r) => r.train_pnl)),
+    "a different seed explores differently",
+  );
+  // Every table is there, with the keys on every row.
+  assertEquals([...new Set(a.map((r) => r.table))].sort(), ["curve", "map", "run", "test"]);
+  for (const r of a) {
+    assertEquals([r.game, r.size_visible, r.taker, r.seed], ["game 1", true, "aggressive", 3]);
+  }
+  assertEquals(of(a, "curve").map((r) => r.episode), [20, 40, 60]);
+  assertEquals(of(a, "test").map((r) => r.policy), [
+    "learned",
+    ...DEFAULT_BASELINES.map((b) => b.label),
+  ]);
+});
+
+Deno.test("makerLearnJob: curve rows are block means of the training records", async () => {
+  const rows = await makerLearnJob(job({ map: false }));
+  const run = train({
+    label: "x",
+    game: { ...SMALL, makers: 1, seed: 3, game: GAME1 },
+    taker: AGGRESSIVE.taker,
+    policy: { kind: "q" },
+    episodes: 60,
+    evalEvery: 20,
+    evalEpisodes: 2,
+  });
+  const maker = run.records.filter(pl.col("agent").eq(pl.lit("maker:0")));
+  const pnl = maker.getColumn("pnl").toArray() as number[];
+  const curve = of(rows, "curve");
+  for (let c = 0; c < 3; c++) {
+    const block = pnl.slice(20 * c, 20 * (c + 1));
+    assertAlmostEquals(curve[c].train_pnl as number, block.reduce((s, x) => s + x, 0) / 20, 1e-9);
+  }
+  assertAlmostEquals(curve[2].eval_pnl as number, run.final.makerPnl[0], 1e-12);
+  const [r] = of(rows, "run");
+  assertEquals(r.converged, run.convergence.met);
+  assertEquals(r.checks, 3);
+  assertEquals(r.final_eval_pnl, run.final.makerPnl[0]);
+  assertTrue((r.visited as number) > 0 && (r.visited as number) <= (r.states as number));
+});
+
+Deno.test("testPolicies: common seeds, order-independent, no-maker row, means of the summaries", () => {
+  const game = { ...SMALL, game: GAME2 };
+  const both = testPolicies({
+    game,
+    taker: PASSIVE.taker,
+    policies: DEFAULT_BASELINES,
+    episodes: 4,
+    seed: "test:1",
+  });
+  const alone = testPolicies({
+    game,
+    taker: PASSIVE.taker,
+    policies: [DEFAULT_BASELINES[1]],
+    episodes: 4,
+    seed: "test:1",
+  });
+  assertEquals(alone[0], both[1], "a policy's result does not depend on the others tested");
+  // The replenisher's means equal runEpisodes' summaries on the same seed.
+  const ref = runEpisodes({
+    ...game,
+    makers: 1,
+    seed: "test:1",
+    policy: { kind: "replenisher" },
+    taker: PASSIVE.taker,
+  }, { episodes: 4 });
+  const mean = (f: (s: (typeof ref.summaries)[number]) => number) =>
+    ref.summaries.reduce((s, x) => s + f(x), 0) / 4;
+  assertAlmostEquals(both[0].maker_pnl as number, mean((s) => s.makerPnl[0]), 1e-9);
+  assertAlmostEquals(both[0].taker_pnl as number, mean((s) => s.takerPnl), 1e-9);
+  assertTrue((both[0].maker_pnl_sd as number) > 0, "game 2 sizes vary: so does the PnL");
+  // No maker: the taker against the background alone.
+  const none = both[3];
+  assertEquals([none.policy, none.maker_pnl, none.bid_offset, none.act_up], [
+    "none",
+    null,
+    null,
+    null,
+  ]);
+  const alone0 = runEpisodes({ ...game, makers: 0, seed: "test:1", taker: PASSIVE.taker }, {
+    episodes: 4,
+  });
+  assertAlmostEquals(
+    none.taker_pnl as number,
+    alone0.summaries.reduce((s, x) => s + x.takerPnl, 0) / 4,
+    1e-9,
+  );
+  // Action shares sum to one; the replenisher never moves its price from its start.
+  const acts = Object.keys(both[0]).filter((k) => k.startsWith("act_"));
+  assertEquals(acts.length, 7);
+  assertAlmostEquals(acts.reduce((s, k) => s + (both[0][k] as number), 0), 1, 1e-12);
+  assertEquals([both[0].act_up, both[0].act_down, both[0].bid_offset], [0, 0, 1]);
+});
+
+Deno.test("testPolicies: game 1 with the default market is deterministic", () => {
+  const [r] = testPolicies({
+    game: { ...SMALL, game: GAME1 },
+    taker: AGGRESSIVE.taker,
+    policies: [DEFAULT_BASELINES[0]],
+    episodes: 5,
+    seed: 9,
+  });
+  assertEquals(r.maker_pnl_sd, 0);
+  assertTrue((r.maker_pnl as number) > 0);
+});
+
+Deno.test("makerLearnJob: tests in other games, sizes, and a saved run that replays the same", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows = await makerLearnJob(job({
+      game: "game 2",
+      spec: GAME2,
+      tests: [
+        { label: "own", game: GAME2 },
+        { label: "Q=800", game: { kind: "hidden", size: { kind: "fixed", value: 800 } } },
+      ],
+      baselines: [DEFAULT_BASELINES[0]],
+      save: `${dir}/run`,
+    }));
+    const tests = of(rows, "test");
+    assertEquals(tests.map((r) => `${r.test}|${r.size}|${r.policy}`), [
+      "own|null|learned",
+      "own|null|replenisher",
+      "Q=800|800|learned",
+      "Q=800|800|replenisher",
+    ]);
+    assertTrue(rows.every((r) => r.size_visible === false));
+    // A baseline does not see the size: hidden and known games of one size are the same to it.
+    const [known] = testPolicies({
+      game: { ...SMALL, game: { kind: "known", size: 800 } },
+      taker: AGGRESSIVE.taker,
+      policies: [DEFAULT_BASELINES[0]],
+      episodes: 3,
+      seed: "test:3",
+    });
+    const {
+      table: _t,
+      test: _s,
+      size: _z,
+      game: _g,
+      size_visible: _v,
+      taker: _k,
+      seed: _d,
+      ...hidden
+    } = tests[3];
+    assertEquals(hidden, known, "the replenisher ignores the size's visibility");
+    // The game-2 map has no remaining-size feature.
+    assertTrue(of(rows, "map").every((r) => !("remaining" in r)));
+    // The saved run: records at the checks only, and its greedy policy replays the test.
+    const back = await loadRun(`${dir}/run`);
+    assertEquals(back.records.height, 3 * 2);
+    const { policy } = greedyPolicies(back);
+    const [replay] = testPolicies({
+      game: { ...SMALL, game: GAME2 },
+      taker: AGGRESSIVE.taker,
+      policies: [{ label: "learned", spec: policy[0] }],
+      episodes: 3,
+      seed: "test:3",
+    });
+    assertEquals(replay.maker_pnl, tests[0].maker_pnl);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("makerLearnStudy: jobs in order, identical frames with 1 and 2 workers", async () => {
+  const jobs = makerLearnJobs({
+    games: [{ label: "game 1", game: GAME1 }, { label: "game 2", game: GAME2 }],
+    takers: [AGGRESSIVE, PASSIVE],
+    seeds: 2,
+    settings: {
+      episodes: 30,
+      evalEvery: 10,
+      evalEpisodes: 1,
+      testEpisodes: 2,
+      gameOptions: SMALL,
+    },
+  });
+  assertEquals(jobs.length, 8);
+  assertEquals(
+    jobs.map((j) => `${j.game}/${j.taker.label}/${j.seed}`).slice(0, 3),
+    ["game 1/aggressive/0", "game 1/aggressive/1", "game 1/passive/0"],
+  );
+  const one = await makerLearnStudy({ jobs, workers: 1 });
+  const two = await makerLearnStudy({ jobs, workers: 2 });
+  for (const k of ["curves", "tests", "maps", "runs"] as const) {
+    assertEquals(one[k].toRecords(), two[k].toRecords(), k);
+  }
+  assertEquals(one.runs.height, 8);
+  assertEquals(one.tests.height, 8 * 5);
+  assertEquals(one.curves.height, 8 * 3);
+  assertTrue(!one.curves.columns.includes("test"), "columns of other tables are dropped");
+  // Game 2 maps carry no remaining size; game 1 maps do.
+  const g2 = one.maps.filter(pl.col("game").eq(pl.lit("game 2")));
+  assertEquals(g2.getColumn("remaining").nullCount(), g2.height);
+  assertThrows(
+    () =>
+      makerLearnJobs({
+        games: [],
+        takers: [AGGRESSIVE, AGGRESSIVE],
+        seeds: 1,
+        settings: { episodes: 1 },
+      }),
+    ConfigError,
+    "takers[].label",
+  );
+});
+
+Deno.test("exactJob: the optimum is the DP's for every seed; the gap is never negative", async () => {
+  const rows = await exactStudy({
+    takers: [PASSIVE],
+    seeds: 2,
+    steps: 3,
+    episodes: 400,
+    workers: 2,
+  });
+  const opt = exactOptimum(smallExactConfig({ steps: 3 }));
+  assertEquals(rows.height, 2);
+  for (const r of rows.toRecords()) {
+    assertAlmostEquals(r.optimal as number, opt.value, 1e-12);
+    assertTrue((r.gap as number) >= -1e-9, "V* ≥ the learner's value");
+    assertAlmostEquals((r.optimal as number) - (r.learned as number), r.gap as number, 1e-12);
+    assertEquals((r.optimal_actions as string).split(" ").length, 3);
+    assertEquals(r.verify_mismatches, 0);
+  }
+  assertEquals(
+    exactJob({ taker: PASSIVE, seed: 1, steps: 3, episodes: 400 })[0],
+    rows.toRecords()[1],
+  );
+});
+
+Deno.test("pairedDiff: paired means and intervals; unmatched rows left out; bad keys rejected", () => {
+  const df = pl.DataFrame({
+    taker: ["a", "a", "a", "a", "a", "a", "b", "b"],
+    policy: ["q", "q", "q", "r", "r", "r", "q", "r"],
+    seed: [0, 1, 2, 0, 1, 3, 0, 0],
+    pnl: [10, 12, 14, 9, 9, 100, 5, 7],
+  });
+  const d = pairedDiff(df, {
+    a: { policy: "q" },
+    b: { policy: "r" },
+    on: ["taker", "seed"],
+    by: ["taker"],
+    value: "pnl",
+  }).toRecords();
+  assertEquals(d.map((r) => r.taker), ["a", "b"]);
+  // Seeds 0 and 1 pair for taker a: differences 1 and 3.
+  assertEquals([d[0].a_mean, d[0].b_mean, d[0].diff_mean, d[0].diff_n], [11, 9, 2, 2]);
+  // t(0.975, 1) = 12.706: half-width 12.706 · sd / √2 with sd = √2.
+  assertAlmostEquals(d[0].diff_hi as number, 2 + 12.7062047, 1e-6);
+  assertEquals([d[1].diff_mean, d[1].diff_n, d[1].diff_lo], [-2, 1, null]);
+  assertThrows(
+    () =>
+      pairedDiff(df, {
+        a: { policy: "q" },
+        b: { policy: "r" },
+        on: ["taker"],
+        by: [],
+        value: "pnl",
+      }),
+    ConfigError,
+    "on",
+  );
+  assertThrows(
+    () =>
+      pairedDiff(df, {
+        a: { policy: "q" },
+        b: { policy: "r" },
+        on: ["seed"],
+        by: ["taker"],
+        value: "pnl",
+      }),
+    ConfigError,
+    "by",
+  );
+  assertThrows(
+    () =>
+      pairedDiff(df, { a: { nope: 1 }, b: { policy: "r" }, on: ["seed"], by: [], value: "pnl" }),
+    ConfigError,
+    "selector",
+  );
+});
+
+Deno.test("policyCells and policyAgreement on hand-built maps", () => {
+  const maps = pl.DataFrame({
+    game: ["g1", "g1", "g1", "g1", "g2", "g2", "g2"],
+    seed: [0, 0, 1, 1, 0, 0, 1],
+    time: ["late", "late", "late", "early", "late", "early", "late"],
+    ownBid: ["none", "none", "none", "none", "none", "none", "none"],
+    remaining: ["0", "9", "9", "9", null, null, null],
+    visits: [10, 30, 20, 40, 5, 5, 5],
+    action_name: ["up", "down", "up", "keep_qty", "down", "up", "up"],
+    q_margin: [0, 1, 1, 1, 1, 1, 0],
+  });
+  const cells = policyCells(maps, { x: "time", y: "ownBid", by: ["game"] }).toRecords();
+  const late = cells.find((c) => c.game === "g1" && c.time === "late")!;
+  // Decisive visits: 30 down (seed 0), 20 up (seed 1); the indifferent 10 count in visits only.
+  assertEquals([late.action, late.share, late.visits, late.decisive, late.states], [
+    "down",
+    0.6,
+    60,
+    50 / 60,
+    3,
+  ]);
+  const g2late = cells.find((c) => c.game === "g2" && c.time === "late")!;
+  assertEquals([g2late.action, g2late.share], ["down", 1]);
+  assertEquals(cells.map((c) => `${c.game}:${c.time}`), [
+    "g1:early",
+    "g1:late",
+    "g2:early",
+    "g2:late",
+  ]);
+  const agree = policyAgreement(maps, {
+    a: { game: "g1" },
+    b: { game: "g2" },
+    on: ["seed"],
+    features: ["time", "ownBid"],
+  }).toRecords();
+  // Seed 0: the decisive g1 state (late, 30 visits) matches g2's "down": full agreement.
+  // Seed 1: late (20, "up") meets an indifferent g2 state; early (40) has no g2 state at all.
+  assertEquals(agree, [
+    { seed: 0, matched: 1, agreement: 1 },
+    { seed: 1, matched: 0, agreement: null },
+  ]);
+  assertThrows(() => policyCells(maps, { x: "nope", y: "ownBid", by: [] }), ConfigError, "maps");
+});
+
+Deno.test("makerLearnJob: bad input names the field", async () => {
+  await rejects(
+    () => makerLearnJob(job({ tests: [{ label: "x", game: GAME2 }] })),
+    "tests[0].game.kind",
+  );
+  await rejects(() => makerLearnJob(job({ seed: -1 })), "seed");
+  await rejects(() => makerLearnJob(job({ episodes: 0 })), "episodes");
+  await rejects(() => makerLearnJob(job({ testEpisodes: 0 })), "testEpisodes");
+  await rejects(
+    () =>
+      makerLearnJob(job({ gameOptions: { ...SMALL, makers: 2 } as MakerLearnJob["gameOptions"] })),
+    "gameOptions.makers",
+  );
+  await rejects(
+    () => makerLearnJob(job({ taker: { label: 3 } as unknown as MakerLearnJob["taker"] })),
+    "taker.label",
+  );
+  assertThrows(
+    () => testPolicies({ game: SMALL, taker: PASSIVE.taker, policies: [], episodes: 0, seed: 0 }),
+    ConfigError,
+    "episodes",
+  );
+});
