@@ -8,12 +8,8 @@
  * - `game_learning.ts` (notebooks 02 and 03, one maker in game 1 and game 2): Q-learning makers
  *   trained per (game, taker, seed) on Web Workers, tested with the baselines on common seeds,
  *   the exact-optimum check, paired differences with confidence intervals, policy maps.
- * - `takers.ts` (notebook 05, taker responses): makers trained against each taker and replayed
- *   against every taker (the cross-table), baselines, the reactive taker's child orders step by
- *   step, a learning taker co-learning with makers, the best taker per setting.
  *
  * @module
  */
 export * from "./market.ts";
 export * from "./game_learning.ts";
-export * from "./takers.ts";
