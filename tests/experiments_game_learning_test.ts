@@ -255,8 +255,10 @@ Deno.test("makerLearnStudy: jobs in order, identical frames with 1 and 2 workers
   );
   const one = await makerLearnStudy({ jobs, workers: 1 });
   const two = await makerLearnStudy({ jobs, workers: 2 });
+  const inline = await makerLearnStudy({ jobs, workers: 0 });
   for (const k of ["curves", "tests", "maps", "runs"] as const) {
     assertEquals(one[k].toRecords(), two[k].toRecords(), k);
+    assertEquals(inline[k].toRecords(), two[k].toRecords(), `${k} (in this thread)`);
   }
   assertEquals(one.runs.height, 8);
   assertEquals(one.tests.height, 8 * 5);

@@ -51,7 +51,8 @@
  * ## Parallel and deterministic
  * {@linkcode makerLearnStudy} and {@linkcode exactStudy} run their jobs on Web Workers
  * (`lib/sweep`) and merge rows in job order: every job depends on its own JSON only, so the
- * frames do not depend on the number of workers.
+ * frames do not depend on the number of workers. `workers: 0` runs them in the calling thread
+ * instead (the same frames, without the workers' start-up: for small budgets).
  *
  * @example
  * ```ts
@@ -89,7 +90,7 @@ import {
   type TrainResult,
 } from "../makers/mod.ts";
 import { summarise } from "../report/frames.ts";
-import { sweep } from "../sweep/mod.ts";
+import { merge, sweep } from "../sweep/mod.ts";
 import type { TakerSpec } from "../takers/mod.ts";
 
 /** A taker strategy with a label for tables and figures (plain data: no `custom` taker). */
@@ -508,6 +509,36 @@ export function makerLearnJobs(options: MakerLearnJobsOptions): MakerLearnJob[] 
   return jobs;
 }
 
+/** Runs `jobs` through `fn` of this module: on `workers` Web Workers, or in this thread for 0. */
+async function runJobs(options: {
+  fn: "makerLearnJob" | "exactJob";
+  jobs: readonly unknown[];
+  workers?: number;
+  onResult?: (info: { index: number; done: number; total: number }) => void;
+}): Promise<pl.DataFrame> {
+  const { fn, jobs, workers, onResult } = options;
+  if (workers !== 0) {
+    return await sweep({
+      module: new URL("./game_learning.ts", import.meta.url),
+      fn,
+      jobs,
+      workers,
+      onResult,
+    });
+  }
+  // In this thread, in order (no worker start-up: for small budgets); the same frame.
+  const results = new Map<number, unknown>();
+  const copy = (j: unknown) => JSON.parse(JSON.stringify(j ?? null));
+  for (let i = 0; i < jobs.length; i++) {
+    results.set(
+      i,
+      fn === "makerLearnJob" ? await makerLearnJob(copy(jobs[i])) : exactJob(copy(jobs[i])),
+    );
+    onResult?.({ index: i, done: i + 1, total: jobs.length });
+  }
+  return merge(jobs.map((_, i) => i), results);
+}
+
 /** The frames of a learning study, one per row table (columns that are all null dropped). */
 export interface MakerLearnStudy {
   /** Learning curves: one row per check of every run. */
@@ -535,7 +566,7 @@ export function splitStudyTables(df: pl.DataFrame, tables: readonly string[]): p
 export interface MakerLearnStudyOptions {
   /** The jobs (e.g. from {@linkcode makerLearnJobs}). */
   readonly jobs: readonly MakerLearnJob[];
-  /** Worker count. Default: the number of cores. */
+  /** Worker count; 0 runs the jobs in this thread (no start-up cost). Default: the cores. */
   readonly workers?: number;
   /** Called as each job finishes (for a progress line). */
   readonly onResult?: (info: { index: number; done: number; total: number }) => void;
@@ -545,8 +576,7 @@ export interface MakerLearnStudyOptions {
  * Runs the jobs on Web Workers and returns the study's frames (identical for any worker count).
  */
 export async function makerLearnStudy(options: MakerLearnStudyOptions): Promise<MakerLearnStudy> {
-  const df = await sweep({
-    module: new URL("./game_learning.ts", import.meta.url),
+  const df = await runJobs({
     fn: "makerLearnJob",
     jobs: options.jobs,
     workers: options.workers,
@@ -626,7 +656,7 @@ export interface ExactStudyOptions {
   readonly steps?: number;
   /** Training episodes per check. Default 20,000. */
   readonly episodes?: number;
-  /** Worker count. Default: the number of cores. */
+  /** Worker count; 0 runs the jobs in this thread (no start-up cost). Default: the cores. */
   readonly workers?: number;
   /** Progress callback. */
   readonly onResult?: (info: { index: number; done: number; total: number }) => void;
@@ -641,8 +671,7 @@ export async function exactStudy(options: ExactStudyOptions): Promise<pl.DataFra
       jobs.push({ taker, seed, steps: options.steps, episodes: options.episodes });
     }
   }
-  const df = await sweep({
-    module: new URL("./game_learning.ts", import.meta.url),
+  const df = await runJobs({
     fn: "exactJob",
     jobs,
     workers: options.workers,
