@@ -150,6 +150,23 @@ Deno.test("queries: levels, depth, queue position, per-owner totals", () => {
   assertEquals(b.ownerResting(60000, BID), 0);
 });
 
+Deno.test("clear empties the book, kills every old id and leaves a working book", () => {
+  const b = mk();
+  const ids = [b.limit(BID, 100, 5, 1), b.limit(BID, 95, 5, 2), b.limit(ASK, 104, 5, 3)];
+  b.cancel(ids[1]); // a freed slot, then cleared
+  b.market(ASK, 2, 9);
+  b.clear();
+  assertEquals([b.bestBid(), b.bestAsk(), b.size, b.fills.count], [NONE, NONE, 0, 0]);
+  assertEquals(b.stats(), { restedIn: 0, makerFilled: 0, cancelled: 0, resting: 0 });
+  assertEquals(b.ownerResting(1, BID), 0);
+  for (const id of ids) assertEquals(b.isLive(id), false);
+  const again = [b.limit(BID, 99, 3, 1), b.limit(BID, 99, 4, 2), b.limit(BID, 98, 1, 1)];
+  for (const id of again) assertEquals(ids.includes(id), false);
+  assertEquals([b.bestBid(), b.depthAt(BID, 99), b.queueAhead(again[1])], [99, 7, 3]);
+  assertEquals(b.market(ASK, 10, 9), 8);
+  assertEquals(b.bestBid(), NONE);
+});
+
 Deno.test("insertFront seeds ahead of the queue and refuses to cross", () => {
   const b = mk();
   const a = b.limit(BID, 100, 5, 1);
@@ -257,7 +274,8 @@ type Op =
   | { kind: "market"; side: Side; qty: number; owner: number }
   | { kind: "ioc"; side: Side; price: number; qty: number; owner: number }
   | { kind: "cancel"; pick: number }
-  | { kind: "modify"; pick: number; dp: number; qty: number };
+  | { kind: "modify"; pick: number; dp: number; qty: number }
+  | { kind: "clear" };
 
 const side = fc.constantFrom<Side>(BID, ASK);
 const price = fc.integer({ min: 90, max: 110 });
@@ -286,6 +304,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       qty,
     }),
   },
+  { weight: 1, arbitrary: fc.constant({ kind: "clear" as const }) },
 );
 
 Deno.test("property: the engine matches a naive reference book and keeps its invariants", () => {
@@ -338,6 +357,14 @@ Deno.test("property: the engine matches a naive reference book and keeps its inv
             assertEquals(b.cancel(id), ro.qty);
             cancelled += ro.qty;
             ref.orders = ref.orders.filter((x) => x.id !== id);
+            break;
+          }
+          case "clear": {
+            b.clear();
+            for (const id of live) assertEquals(b.isLive(id), false);
+            live.length = 0;
+            ref.orders = [];
+            submitted = filledAsMaker = cancelled = 0;
             break;
           }
           case "modify": {

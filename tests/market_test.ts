@@ -522,6 +522,32 @@ Deno.test("validation: init and step check the book", () => {
   busy.limit(BID, 9_000, 1, 5);
   assertThrows(() => bg.init(busy), ConfigError, "an empty OrderBook");
   bg.init(book);
-  assertThrows(() => bg.init(book), ConfigError, "init is called once");
+  assertThrows(() => bg.init(book), ConfigError, "an empty OrderBook"); // not cleared
   assertThrows(() => bg.step(busy, 0), ConfigError, "another book");
+});
+
+Deno.test("re-initialising on the cleared book replays an episode exactly", () => {
+  const play = (bg: ReturnType<typeof createBackground>, book: OrderBook) => {
+    bg.init(book);
+    const out: number[] = [];
+    const p = new Int32Array(10), q = new Float64Array(10);
+    for (let t = 0; t < 30; t++) {
+      book.market(ASK, 400, TAKER);
+      bg.step(book, t);
+      const k = book.levels(BID, 10, p, q);
+      out.push(k, ...p.slice(0, k), ...q.slice(0, k));
+    }
+    return out;
+  };
+  const book = new OrderBook({ minTick: 9_000, maxTick: 11_000 });
+  const bg = createBackground({ p0: 10_000 }, stream(3, "background"));
+  const first = play(bg, book);
+  book.clear();
+  const second = play(bg, book);
+  const fresh = play(
+    createBackground({ p0: 10_000 }, stream(3, "background")),
+    new OrderBook({ minTick: 9_000, maxTick: 11_000 }),
+  );
+  assertEquals(second, first);
+  assertEquals(fresh, first);
 });

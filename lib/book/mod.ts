@@ -17,6 +17,7 @@
  *   price keep the order's queue position; `modify` to a larger quantity or another price moves
  *   the order to the back of its (new) level, keeping its id (and may trade first at a crossing
  *   price). An unknown or dead id throws a {@linkcode BookError}; `isLive(id)` asks first.
+ * - `clear()` empties the book for a new episode (all ids die; totals restart at zero).
  * - `insertFront` rests quantity at the front of a level without matching: only for seeding a
  *   replay with quantity older than anything that follows.
  * - Queries: `bestBid`/`bestAsk` (`NONE` when the side is empty), `levels` (top N occupied

@@ -201,7 +201,7 @@ export function createGame(config: GameConfig = {}): Game {
     policies.push(p);
   }
 
-  // The background: validated once; a new instance per episode (its init runs once per book).
+  // The background: validated once; re-initialised on the same book every episode.
   let bgSpec = cfg.background;
   const makeBackground = (): GameBackground => {
     if (typeof bgSpec === "function") return bgSpec({ p0, rng: bgRng });
@@ -337,30 +337,6 @@ export function createGame(config: GameConfig = {}): Game {
     tv.bestAsk = ba;
   }
 
-  // ---------------------------------------------------------------- book clearing
-  const lvP = new Int32Array(64), lvQ = new Float64Array(64);
-  let idBuf = new Float64Array(256);
-  let nIds = 0;
-  const collect = (id: number) => {
-    if (nIds === idBuf.length) {
-      const b = new Float64Array(2 * nIds);
-      b.set(idBuf);
-      idBuf = b;
-    }
-    idBuf[nIds++] = id;
-  };
-  function clearBook() {
-    for (const side of [BID, ASK] as const) {
-      for (;;) {
-        const k = book.levels(side, 64, lvP, lvQ);
-        if (k === 0) break;
-        nIds = 0;
-        for (let j = 0; j < k; j++) book.forEachAt(side, lvP[j], collect);
-        for (let j = 0; j < nIds; j++) book.cancel(idBuf[j]);
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- recording
   const rec = cfg.record ? newRecord(N, n) : null;
 
@@ -407,8 +383,9 @@ export function createGame(config: GameConfig = {}): Game {
     share.fill(0);
     reward.fill(0);
     orderId.fill(NONE);
-    clearBook();
-    if (!bgFresh) background = makeBackground();
+    book.clear();
+    // A built-in background re-initialises on the same book; a custom one is built afresh.
+    if (!bgFresh && typeof bgSpec === "function") background = makeBackground();
     background.init(book);
     bgFresh = false;
     // Makers' initial bids, behind the background at their level, in the step's order rule.

@@ -150,7 +150,7 @@
  * and agent: makers, background, taker); {@linkcode summaryFrame} makes one row per episode.
  * With `record: false` (default) nothing is written. The step loop allocates nothing: views,
  * the child order and all state are reused objects and typed arrays. Per episode, `reset`
- * clears the book and builds a fresh background (its `init` runs once per instance).
+ * clears the book (`book.clear()`) and re-initialises the background on it.
  *
  * @module
  */

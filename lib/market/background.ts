@@ -228,7 +228,10 @@ export interface BackgroundOptions {
 
 /** Background liquidity: an exogenous bid ladder and ask side, refilled each step. */
 export interface Background {
-  /** Places the initial ladder and ask side around p0 (ticks). Call once on an empty book. */
+  /**
+   * Places the initial ladder and ask side around p0 (ticks) on an empty book. Calling it again on
+   * the same book, emptied (`book.clear()`), starts a new episode and reuses the bookkeeping.
+   */
   init(book: OrderBook): void;
   /** Once per step, after the taker's child order: refill toward the profile, then noise flow. */
   step(book: OrderBook, t: number): void;
@@ -694,9 +697,6 @@ export function createBackground(
     reference: () => anchor,
 
     init(b: OrderBook) {
-      if (book !== null) {
-        throw new ConfigError("book", "a fresh book: init is called once", "a second init");
-      }
       if (b.size !== 0) {
         throw new ConfigError("book", "an empty OrderBook", `${b.size} resting orders`);
       }
@@ -710,15 +710,25 @@ export function createBackground(
           o.p0,
         );
       }
+      // A second init on the same (emptied) book is a new episode: the bookkeeping is reused.
+      const again = book === b;
       book = b;
       minTick = b.minTick;
       maxTick = b.maxTick;
       // Anchored ladders stay in [lowest, highest]; recentring ones may go anywhere in the book.
       lo = recentre > 0 ? minTick : lowest;
       span = (recentre > 0 ? maxTick : highest) - lo + 1;
-      known = [new Float64Array(span), new Float64Array(span)];
-      ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
-      lens = [new Int32Array(span), new Int32Array(span)];
+      if (again) {
+        for (const a of [...known, ...ids, ...lens]) a.fill(0);
+      } else {
+        known = [new Float64Array(span), new Float64Array(span)];
+        ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
+        lens = [new Int32Array(span), new Int32Array(span)];
+      }
+      ref = o.p0;
+      anchor = o.p0;
+      dirty.fill(0);
+      ownBest.fill(NONE);
       for (const side of [BID, ASK] as const) {
         const t = target[side];
         for (let d = 0; d < nLev[side]; d++) if (t[d] > 0) add(b, side, priceOf(side, d), t[d]);
