@@ -8,8 +8,16 @@
  * - `game_learning.ts` (notebooks 02 and 03, one maker in game 1 and game 2): Q-learning makers
  *   trained per (game, taker, seed) on Web Workers, tested with the baselines on common seeds,
  *   the exact-optimum check, paired differences with confidence intervals, policy maps.
+ * - `takers.ts` (notebook 05, taker responses): makers trained against each taker and replayed
+ *   against every taker (the cross-table), baselines, the reactive taker's child orders step by
+ *   step, a learning taker co-learning with makers, the best taker per setting.
+ * - `fixed_vs_dynamic.ts` (notebook 06, fixed-price replenishment versus dynamic bidding):
+ *   populations mixing replenishers with followers or Q-learning makers, per-maker PnL, fill
+ *   share, queue position from the per-step frames, fills in the first steps, by kind.
  *
  * @module
  */
 export * from "./market.ts";
 export * from "./game_learning.ts";
+export * from "./takers.ts";
+export * from "./fixed_vs_dynamic.ts";
