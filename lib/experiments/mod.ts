@@ -8,6 +8,10 @@
  * - `game_learning.ts` (notebooks 02 and 03, one maker in game 1 and game 2): Q-learning makers
  *   trained per (game, taker, seed) on Web Workers, tested with the baselines on common seeds,
  *   the exact-optimum check, paired differences with confidence intervals, policy maps.
+ * - `competition.ts` (notebook 04, competition): n = 0 … 10 Q-learning makers trained together per
+ *   (taker, n, seed) on Web Workers and replayed greedily (PnL, shares, bid levels, convergence);
+ *   the fixed-rule game (symmetric profiles × unilateral deviations) behind the competitive and
+ *   collusive benchmarks, and the profit gain Δ of Calvano et al. (2020).
  * - `takers.ts` (notebook 05, taker responses): makers trained against each taker and replayed
  *   against every taker (the cross-table), baselines, the reactive taker's child orders step by
  *   step, a learning taker co-learning with makers, the best taker per setting.
@@ -19,5 +23,6 @@
  */
 export * from "./market.ts";
 export * from "./game_learning.ts";
+export * from "./competition.ts";
 export * from "./takers.ts";
 export * from "./fixed_vs_dynamic.ts";
