@@ -58,14 +58,17 @@
  * ```ts
  * import { makerLearnJob } from "./game_learning.ts";
  * const rows = await makerLearnJob({
- *   game: "g1", spec: { kind: "known", size: 1000 }, taker: { label: "twap", taker: { kind: "passive" } },
+ *   game: "g1",
+ *   spec: { kind: "known", size: 1000 },
+ *   taker: { label: "twap", taker: { kind: "passive" } },
  *   seed: 1, episodes: 20, evalEvery: 10, evalEpisodes: 1, testEpisodes: 2,
  *   gameOptions: { steps: 10 },
  * });
  * const kinds = [...new Set(rows.map((r) => r.table))].sort().join();
  * if (kinds !== "curve,map,run,test") throw new Error(kinds);
  * if (rows.filter((r) => r.table === "curve").length !== 2) throw new Error("two checks");
- * if (rows.filter((r) => r.table === "test").length !== 5) throw new Error("learned, 3 baselines, none");
+ * const tests = rows.filter((r) => r.table === "test");
+ * if (tests.length !== 5) throw new Error("learned, 3 baselines, none");
  * ```
  * @module
  */
@@ -469,14 +472,16 @@ export interface MakerLearnJobsOptions {
  * import { makerLearnJobs } from "./game_learning.ts";
  * const jobs = makerLearnJobs({
  *   games: [{ label: "game 1", game: { kind: "known" } }],
- *   takers: [{ label: "a", taker: { kind: "aggressive" } }, { label: "p", taker: { kind: "passive" } }],
+ *   takers: [
+ *     { label: "a", taker: { kind: "aggressive" } },
+ *     { label: "p", taker: { kind: "passive" } },
+ *   ],
  *   seeds: 2,
  *   settings: { episodes: 10 },
  *   save: ({ taker, seed }) => (seed === 0 ? `/tmp/runs/${taker}` : undefined),
  * });
- * if (jobs.map((j) => `${j.taker.label}${j.seed}${j.save ?? ""}`).join() !== "a0/tmp/runs/a,a1,p0/tmp/runs/p,p1") {
- *   throw new Error();
- * }
+ * const got = jobs.map((j) => `${j.taker.label}${j.seed}${j.save ?? ""}`).join();
+ * if (got !== "a0/tmp/runs/a,a1,p0/tmp/runs/p,p1") throw new Error(got);
  * ```
  */
 export function makerLearnJobs(options: MakerLearnJobsOptions): MakerLearnJob[] {
@@ -604,7 +609,8 @@ export interface ExactJob {
  * @example
  * ```ts
  * import { exactJob } from "./game_learning.ts";
- * const [r] = exactJob({ taker: { label: "twap", taker: { kind: "passive" } }, seed: 0, steps: 3, episodes: 300 });
+ * const taker = { label: "twap", taker: { kind: "passive" } } as const;
+ * const [r] = exactJob({ taker, seed: 0, steps: 3, episodes: 300 });
  * if (!(Number(r.gap) >= -1e-9) || r.optimal_actions === "") throw new Error();
  * ```
  */
@@ -725,8 +731,14 @@ function select(df: pl.DataFrame, s: RowSelector): pl.DataFrame {
  *   seed: [0, 1, 2, 0, 1, 2],
  *   pnl: [10, 12, 11, 8, 9, 10],
  * });
- * const d = pairedDiff(df, { a: { policy: "q" }, b: { policy: "base" }, on: ["seed"], by: [], value: "pnl" });
- * if (d.getColumn("diff_mean").get(0) !== 2 || Number(d.getColumn("diff_n").get(0)) !== 3) throw new Error();
+ * const d = pairedDiff(df, {
+ *   a: { policy: "q" },
+ *   b: { policy: "base" },
+ *   on: ["seed"],
+ *   by: [],
+ *   value: "pnl",
+ * }).toRecords()[0];
+ * if (d.diff_mean !== 2 || Number(d.diff_n) !== 3) throw new Error(JSON.stringify(d));
  * ```
  */
 export function pairedDiff(df: pl.DataFrame, options: PairedDiffOptions): pl.DataFrame {
@@ -762,7 +774,7 @@ export interface PolicyCellsOptions {
   readonly x: string;
   /** The state feature on the y axis (e.g. `"ownBid"`). */
   readonly y: string;
-  /** Columns kept apart (e.g. `["game", "taker"]`); everything else (seeds, other features) is pooled. */
+  /** Columns kept apart (e.g. `["game", "taker"]`); the rest (seeds, other features) is pooled. */
   readonly by: readonly string[];
   /**
    * A state is **indifferent** when its best action beats the runner-up by at most this
@@ -787,7 +799,8 @@ export interface PolicyCellsOptions {
  *   visits: [10, 30, 5], action_name: ["up", "down", "up"], q_margin: [1, 2, 0],
  * });
  * const [c] = policyCells(maps, { x: "time", y: "ownBid", by: ["taker"] }).toRecords();
- * if (c.action !== "down" || c.share !== 0.75 || c.visits !== 45) throw new Error(JSON.stringify(c));
+ * const ok = c.action === "down" && c.share === 0.75 && c.visits === 45;
+ * if (!ok) throw new Error(JSON.stringify(c));
  * ```
  */
 export function policyCells(maps: pl.DataFrame, options: PolicyCellsOptions): pl.DataFrame {
@@ -855,7 +868,7 @@ export interface PolicyAgreementOptions {
   readonly b: RowSelector;
   /** Columns pairing a run of `a` with one of `b` (e.g. `["taker", "seed"]`). */
   readonly on: readonly string[];
-  /** The state features both share (a state of `a` is matched to the `b` state with equal values). */
+  /** State features both have (an `a` state is matched to the `b` state with equal values). */
   readonly features: readonly string[];
   /** Indifference margin, as in {@linkcode policyCells}. Default 1e-6. */
   readonly tol?: number;
