@@ -99,7 +99,7 @@ Deno.test("learnJob: n = 0 is the taker against the background alone", () => {
   assertEquals(run.background_share, 1);
   assertEquals(run.converged, false);
   assertEquals(run.maker_pnl, null);
-  const s = createGame({ makers: 0, taker: REACTIVE.taker }).run("eval:0");
+  const s = createGame({ makers: 0, taker: REACTIVE.taker }).run("eval:1:0");
   assertAlmostEquals(run.taker_pnl as number, s.takerPnl, 1e-9);
   assertTrue(table(rows, "step").every((r) => r.offset === null && r.best_offset !== null));
 });

@@ -7,8 +7,10 @@
  * For each (taker, n, seed): `n` independent Q-learning makers (`lib/makers`, library defaults:
  * visit-count learning rate, ε linear from 1 to 0.05 over 80 % of the episodes, then 0.05) are
  * trained together for `episodes` episodes on the game seeded with `seed`; then their final greedy
- * policies (no exploration, no learning) are replayed for `evalEpisodes` episodes on fixed
- * evaluation seeds (`"eval:0"`, `"eval:1"`, …, the same for every run), with recording on. With
+ * policies (no exploration, no learning) are replayed for `evalEpisodes` episodes on the run's own
+ * evaluation seeds (`"eval:<seed>:0"`, `"eval:<seed>:1"`, …), with recording on. (Seeds shared by
+ * all runs would give every run the same sequence of update orders, so whichever maker index that
+ * sequence happens to favour in ties would be favoured in every run.) With
  * n = 0 nothing is trained: the same evaluation shows what the taker pays the background alone.
  * What is reported is the greedy play, not the exploring training episodes.
  *
@@ -105,7 +107,7 @@ export interface LearnJob {
   readonly seed: number;
   /** Training episodes. */
   readonly episodes: number;
-  /** Greedy evaluation episodes at the end (seeds `"eval:0"` …). */
+  /** Greedy evaluation episodes at the end (seeds `"eval:<seed>:0"` …). */
   readonly evalEpisodes: number;
   /** Convergence checks during training (`evalEvery = ⌊episodes / checks⌋`), ≤ `episodes`. Default 50 (at most `episodes`). */
   readonly checks?: number;
@@ -345,7 +347,7 @@ export function learnJob(job: LearnJob): CompetitionRow[] {
     policy = greedyPolicies(run).policy;
   }
 
-  const p = play({ ...game, makers: n, policy, taker: taker.taker }, evalEpisodes, "eval");
+  const p = play({ ...game, makers: n, policy, taker: taker.taker }, evalEpisodes, `eval:${seed}`);
   const makersPnl = sum(p.makerPnl);
   rows.push({
     table: "run",
