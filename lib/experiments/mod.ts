@@ -15,6 +15,9 @@
  * - `takers.ts` (notebook 05, taker responses): makers trained against each taker and replayed
  *   against every taker (the cross-table), baselines, the reactive taker's child orders step by
  *   step, a learning taker co-learning with makers, the best taker per setting.
+ * - `rl.ts` (notebook 07, reinforcement learning for market making): baselines, tabular Q, DQN,
+ *   PPO and SAC on the order-book environment, trained and evaluated per (agent, seed) on Web
+ *   Workers; learning curves, PnL / fill-rate / adverse-selection maps, inventory distributions.
  * - `fixed_vs_dynamic.ts` (notebook 06, fixed-price replenishment versus dynamic bidding):
  *   populations mixing replenishers with followers or Q-learning makers, per-maker PnL, fill
  *   share, queue position from the per-step frames, fills in the first steps, by kind.
@@ -25,4 +28,5 @@ export * from "./market.ts";
 export * from "./game_learning.ts";
 export * from "./competition.ts";
 export * from "./takers.ts";
+export * from "./rl.ts";
 export * from "./fixed_vs_dynamic.ts";
