@@ -319,3 +319,21 @@ Deno.test("stats: Student t quantiles match tables", () => {
   assert.equal(tQuantile(0.5, 3), 0);
   assert.throws(() => tQuantile(1, 3), ConfigError);
 });
+
+Deno.test("summarise: means are the row-order sums over n, exactly, whatever the grouping", () => {
+  const n = 50_000;
+  const g = Int32Array.from({ length: n }, (_, i) => (i * 7919) % 13);
+  const x = Float64Array.from({ length: n }, (_, i) => Math.sin(i) * 1e3 + 1 / (i + 1));
+  const df = runFrame({ g, x });
+  const s = summarise(df, { by: ["g"], cols: ["x"] });
+  assert.deepEqual(s.getColumn("g").toArray(), Array.from({ length: 13 }, (_, i) => i));
+  const means = s.getColumn("x_mean").toArray() as number[];
+  for (let k = 0; k < 13; k++) {
+    let sum = 0, m = 0;
+    for (let i = 0; i < n; i++) if (g[i] === k) (sum += x[i]), m++;
+    assert.equal(means[k], sum / m, `group ${k}`);
+  }
+  const whole = summarise(df, { by: [], cols: ["x"] });
+  assert.equal(whole.height, 1);
+  assert.equal(Number(whole.getColumn("x_n").toArray()[0]), n);
+});

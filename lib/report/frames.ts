@@ -167,23 +167,48 @@ export function summarise(df: pl.DataFrame, options: SummariseOptions): pl.DataF
     if (!have.has(c)) throw new ConfigError("column", `one of ${df.columns.join(", ")}`, c);
   }
   if (cols.length === 0) throw new ConfigError("cols", "a non-empty list of columns", cols);
-  const aggs = cols.flatMap((c) => [
-    pl.col(c).cast(pl.Float64).mean().alias(`${c}_mean`),
-    pl.col(c).cast(pl.Float64).std().alias(`${c}_sd`),
-    pl.col(c).count().cast(pl.Int64).alias(`${c}_n`),
-  ]);
-  let g: pl.DataFrame;
-  if (by.length === 0) {
-    g = df.select(...aggs);
-  } else {
-    g = df.groupBy(by).agg(...aggs).sort(by);
+  // Grouping and sums in plain JavaScript, in row order: Polars' parallel group-by sums floats in
+  // a varying order, so its means can differ in the last bits from run to run.
+  const keys = by.map((b) => df.getColumn(b).toArray() as unknown[]);
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < df.height; r++) {
+    const k = JSON.stringify(keys.map((col) => {
+      const v = col[r];
+      return typeof v === "bigint" ? `${v}n` : v;
+    }));
+    const rows = groups.get(k);
+    if (rows) rows.push(r);
+    else groups.set(k, [r]);
   }
+  const order = [...groups.values()].sort((a, b) => {
+    for (const col of keys) {
+      const c = compareKeys(col[a[0]], col[b[0]]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  if (by.length === 0 && order.length === 0) order.push([]);
+  const values = cols.map((c) => df.getColumn(c).cast(pl.Float64).toArray() as (number | null)[]);
+  const stat = (ci: number) => {
+    const mean: (number | null)[] = [], sd: (number | null)[] = [], n: number[] = [];
+    for (const rows of order) {
+      const x = rows.map((r) => values[ci][r]).filter((v): v is number => v !== null);
+      let sum = 0;
+      for (const v of x) sum += v;
+      const m = x.length > 0 ? sum / x.length : null;
+      let ss = 0;
+      for (const v of x) ss += (v - m!) * (v - m!);
+      mean.push(m);
+      sd.push(x.length >= 2 ? Math.sqrt(ss / (x.length - 1)) : null);
+      n.push(x.length);
+    }
+    return { mean, sd, n };
+  };
   const q = (n: number) => (n >= 2 ? studentTQuantile(1 - (1 - level) / 2, n - 1) : NaN);
-  const out: pl.Series[] = by.map((b) => g.getColumn(b));
-  for (const c of cols) {
-    const mean = g.getColumn(`${c}_mean`).toArray() as (number | null)[];
-    const sd = g.getColumn(`${c}_sd`).toArray() as (number | null)[];
-    const n = (g.getColumn(`${c}_n`).toArray() as (number | bigint)[]).map(Number);
+  const first = order.map((rows) => rows[0]);
+  const out: pl.Series[] = by.map((b) => df.getColumn(b).gather(first));
+  for (const [ci, c] of cols.entries()) {
+    const { mean, sd, n } = stat(ci);
     const half = n.map((k, i) => (k >= 2 && sd[i] !== null ? q(k) * sd[i]! / Math.sqrt(k) : null));
     const sdOut = sd.map((s, i) => (n[i] >= 2 ? s : null));
     out.push(
@@ -195,6 +220,16 @@ export function summarise(df: pl.DataFrame, options: SummariseOptions): pl.DataF
     );
   }
   return pl.DataFrame(out);
+}
+
+/** Sort order of group keys: nulls first, then numbers, booleans, strings (as Polars sorts). */
+function compareKeys(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : 1;
+  const x = Number(a), y = Number(b);
+  return x < y ? -1 : x > y ? 1 : 0;
 }
 
 /** Options of {@link markdownTable}. */
