@@ -2,7 +2,8 @@
  * The Avellaneda–Stoikov (2008) fill model as an environment: the second fill model, for
  * comparison with the literature. It reuses `avellaneda_stoikov.ts` (parameters, defaults,
  * `fillProbability`, step count), and shares the action space, reward terms, latency, fees and risk
- * limits of the order-book environment (`market_making_env.ts`) through `quoting.ts`.
+ * limits of the order-book environment (`market_making_env.ts`) through `quoting.ts` (interface)
+ * and `_common.ts` (implementation).
  *
  * ## One step (the paper's §4 with the project's actions)
  * 1. The action becomes an instruction priced against the current mid `s`: bid `s − bidOffset`,
@@ -58,9 +59,25 @@ import {
   type QuotingStepResult,
   type StepInfo,
 } from "./quoting.ts";
-import { checkReward, type RewardConfig, rewardTerms } from "./reward.ts";
+import { checkReward, type RewardConfig } from "./reward.ts";
 import type { BoxSpace, DiscreteSpace } from "./types.ts";
 import type { InventoryLimitMode } from "./market_making_env.ts";
+import {
+  checkConfigKeys,
+  checkCopyObsAndSeed,
+  checkSeed,
+  checkTradingFields,
+  createResults,
+  createStepOutcome,
+  endStep,
+  I_CANCEL,
+  I_FLATTEN,
+  I_QUOTE,
+  InstructionQueue,
+  notRunningError,
+  resetInfo,
+  type StepOutcome,
+} from "./_common.ts";
 
 /** Configuration of the Avellaneda–Stoikov environment; every field has a default. */
 export interface AsEnvConfig {
@@ -154,12 +171,7 @@ const MODEL_KEYS = Object.keys(AS_PAPER);
  * ```
  */
 export function checkAsEnvConfig(options: AsEnvOptions = {}): AsEnvConfig {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ConfigError("config", "an object of AsEnvConfig fields", options);
-  }
-  for (const k of Object.keys(options)) {
-    if (!KEYS.includes(k)) throw new ConfigError(k, `an AsEnvConfig field (${KEYS.join(", ")})`, k);
-  }
+  checkConfigKeys(options, { name: "AsEnvConfig", keys: KEYS });
   const m = options.model ?? {};
   if (m === null || typeof m !== "object") {
     throw new ConfigError("model", "an object of AsParams fields", m);
@@ -192,19 +204,10 @@ export function checkAsEnvConfig(options: AsEnvOptions = {}): AsEnvConfig {
     }
     throw e;
   }
-  checkInt("latency", c.latency, 0, 1e4);
-  checkInt("quoteSize", c.quoteSize, 1, 1e6);
-  checkInt("maxInventory", c.maxInventory, 1, 1e6);
-  checkOneOf("inventoryLimit", c.inventoryLimit, ["clip", "terminate"] as const);
-  if (typeof c.maxLoss !== "number" || !(c.maxLoss > 0)) {
-    throw new ConfigError("maxLoss", "a number > 0 or Infinity", c.maxLoss);
-  }
-  checkNum("makerRebate", c.makerRebate, -1e6, 1e6);
-  checkNum("takerFee", c.takerFee, 0, 1e6);
+  checkTradingFields(c);
   checkNum("pnlScale", c.pnlScale, 1e-9, 1e12);
   checkInt("momentumWindow", c.momentumWindow, 1, 1e6);
-  if (typeof c.copyObs !== "boolean") throw new ConfigError("copyObs", "true or false", c.copyObs);
-  checkInt("seed", c.seed, -(2 ** 53 - 1), 2 ** 53 - 1);
+  checkCopyObsAndSeed(c);
   actionTable({ halfSpreads: c.halfSpreads, skews: c.skews, minHalfSpread: 1e-9 });
   return c;
 }
@@ -226,11 +229,6 @@ export function createAsEnv(options: AsEnvOptions = {}): AsEnv {
   return new AsEnvImpl(checkAsEnvConfig(options));
 }
 
-const I_NONE = 0;
-const I_QUOTE = 1;
-const I_CANCEL = 2;
-const I_FLATTEN = 3;
-
 class AsEnvImpl implements AsEnv {
   readonly config: Readonly<AsEnvConfig>;
   readonly spec: QuotingSpec;
@@ -246,14 +244,11 @@ class AsEnvImpl implements AsEnv {
   private readonly dS: number;
   private readonly gaussian: boolean;
   private readonly clip: boolean;
-  private readonly reward: RewardConfig;
   private readonly obs: Float64Array;
   private readonly result: QuotingStepResult;
   private readonly resetResult: QuotingResetResult;
-  private readonly rin = { dWealth: 0, q: 0, dMid: 0, capture: 0 };
-  private readonly qKind: Uint8Array;
-  private readonly qBid: Float64Array;
-  private readonly qAsk: Float64Array;
+  private readonly outcome: StepOutcome;
+  private readonly queue: InstructionQueue;
   private readonly momentum: RollingWindow;
   private readonly momScale: number;
   private midRng: Rng = () => 0;
@@ -279,7 +274,6 @@ class AsEnvImpl implements AsEnv {
     this.dS = m.sigma * Math.sqrt(m.dt);
     this.gaussian = m.increment === "gaussian";
     this.clip = c.inventoryLimit === "clip";
-    this.reward = c.reward;
     this.spec = Object.freeze({
       kind: "as",
       actions: this.table,
@@ -300,17 +294,11 @@ class AsEnvImpl implements AsEnv {
     });
     this.actionSpace = Object.freeze({ kind: "discrete", n: this.table.n });
     this.obs = new Float64Array(AS_OBS_NAMES.length);
-    this.result = {
-      obs: this.obs,
-      reward: 0,
-      terminated: false,
-      truncated: false,
-      info: this.info,
-    };
-    this.resetResult = { obs: this.obs, info: this.info };
-    this.qKind = new Uint8Array(c.latency + 1);
-    this.qBid = new Float64Array(c.latency + 1);
-    this.qAsk = new Float64Array(c.latency + 1);
+    const results = createResults(this.obs, this.info);
+    this.result = results.result;
+    this.resetResult = results.resetResult;
+    this.outcome = createStepOutcome(c, this.steps);
+    this.queue = new InstructionQueue(c.latency);
     this.momentum = new RollingWindow(c.momentumWindow);
     const sd = m.sigma * Math.sqrt(c.momentumWindow * m.dt);
     this.momScale = sd > 0 ? 1 / sd : 0;
@@ -320,7 +308,7 @@ class AsEnvImpl implements AsEnv {
   reset(options?: { seed?: number }): QuotingResetResult {
     const seed = options?.seed;
     if (seed !== undefined) {
-      checkInt("seed", seed, -(2 ** 53 - 1), 2 ** 53 - 1);
+      checkSeed(seed);
       this.seedStreams(seed);
     } else if (!this.seeded) {
       this.seedStreams(this.config.seed);
@@ -329,21 +317,12 @@ class AsEnvImpl implements AsEnv {
     this.q = this.cash = this.fees = 0;
     this.t = 0;
     this.bidOn = this.askOn = false;
-    this.qKind.fill(I_NONE);
+    this.queue.clear();
     this.fills.n = 0;
     this.ordersPlaced = this.quotedQty = 0;
     this.momentum.clear(this.s);
     this.done = false;
-    const info = this.info;
-    info.step = 0;
-    info.fees = 0;
-    info.passiveFills = info.passiveQty = info.takerQty = 0;
-    info.rewardPnl =
-      info.rewardInventory =
-      info.rewardDampening =
-      info.rewardSpreadCapture =
-        0;
-    info.stop = "";
+    resetInfo(this.info);
     this.observe(0);
     if (this.config.copyObs) this.resetResult.obs = this.obs.slice();
     return this.resetResult;
@@ -357,17 +336,10 @@ class AsEnvImpl implements AsEnv {
   }
 
   step(action: number): QuotingStepResult {
-    if (this.done) {
-      throw new Error(
-        this.seeded
-          ? "step: the episode has ended (terminated or truncated); call reset() first"
-          : "step: call reset() before the first step",
-      );
-    }
+    if (this.done) throw notRunningError(this.seeded);
     checkAction(this.table.n, action);
     const c = this.config;
     const m = c.model;
-    const L = c.latency;
     const t = this.t;
     const s = this.s;
     const wealthBefore = this.cash + this.q * s;
@@ -375,24 +347,18 @@ class AsEnvImpl implements AsEnv {
     info.passiveFills = info.passiveQty = info.takerQty = 0;
     // Instruction priced now, applied after the latency.
     const tb = this.table;
-    const w = (t + L) % (L + 1);
-    if (action < tb.nQuotes) {
-      this.qKind[w] = I_QUOTE;
-      this.qBid[w] = s - tb.bidOffset[action];
-      this.qAsk[w] = s + tb.askOffset[action];
-    } else this.qKind[w] = action === tb.cancel ? I_CANCEL : I_FLATTEN;
-    const slot = t % (L + 1);
-    const kind = this.qKind[slot];
-    this.qKind[slot] = I_NONE;
-    switch (kind) {
+    const queue = this.queue;
+    if (action < tb.nQuotes) queue.quote(t, s - tb.bidOffset[action], s + tb.askOffset[action]);
+    else queue.other(t, action === tb.cancel ? I_CANCEL : I_FLATTEN);
+    switch (queue.take(t)) {
       case I_QUOTE: {
         // A side is quoted unless its fill would pass the limit ("clip"); a new or re-priced
         // quote counts as an order placed.
         const size = c.quoteSize;
         const bidOk = !this.clip || this.q + size <= c.maxInventory;
         const askOk = !this.clip || this.q - size >= -c.maxInventory;
-        const bid = this.qBid[slot];
-        const ask = this.qAsk[slot];
+        const bid = queue.bid;
+        const ask = queue.ask;
         if (bidOk && (!this.bidOn || bid !== this.bid)) this.placed();
         if (askOk && (!this.askOn || ask !== this.ask)) this.placed();
         this.bid = bid;
@@ -443,33 +409,19 @@ class AsEnvImpl implements AsEnv {
     this.s = s + this.dS * um;
     this.t = t + 1;
     // Reward and stops.
-    const rin = this.rin;
-    rin.dWealth = this.cash + this.q * this.s - wealthBefore;
-    rin.q = this.q;
-    rin.dMid = this.s - s;
-    rin.capture = capture;
-    const reward = rewardTerms(this.reward, rin, info);
-    const pnl = this.cash + this.q * this.s;
-    let terminated = false;
-    info.stop = "";
-    if (!this.clip && Math.abs(this.q) > c.maxInventory) {
-      terminated = true;
-      info.stop = "inventory";
-    } else if (pnl <= -c.maxLoss) {
-      terminated = true;
-      info.stop = "maxLoss";
-    }
-    const truncated = this.t >= this.steps;
-    this.done = terminated || truncated;
-    info.step = this.t;
+    const o = this.outcome;
+    o.dWealth = this.cash + this.q * this.s - wealthBefore;
+    o.q = this.q;
+    o.dMid = this.s - s;
+    o.capture = capture;
+    o.pnl = this.cash + this.q * this.s;
+    o.t = this.t;
+    const r = this.result;
+    this.done = endStep(o, r);
     info.fees = this.fees;
     const mom = (this.s - this.momentum.oldest()) * this.momScale;
     this.momentum.push(this.s);
     this.observe(mom);
-    const r = this.result;
-    r.reward = reward;
-    r.terminated = terminated;
-    r.truncated = truncated;
     if (c.copyObs) r.obs = this.obs.slice();
     return r;
   }

@@ -80,7 +80,7 @@
  * @module
  */
 import { ASK, BID, NONE, OrderBook, type Side } from "../book/mod.ts";
-import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import { checkInt, checkNum, ConfigError } from "../errors.ts";
 import { makerOwner } from "../market/owners.ts";
 import { BUY, createFillLog, type FillLog, SELL } from "../metrics/fills.ts";
 import { bookMid, RollingWindow, topImbalance } from "./features.ts";
@@ -102,8 +102,24 @@ import {
   type QuotingStepResult,
   type StepInfo,
 } from "./quoting.ts";
-import { checkReward, type RewardConfig, rewardTerms } from "./reward.ts";
+import { checkReward, type RewardConfig } from "./reward.ts";
 import type { BoxSpace, DiscreteSpace } from "./types.ts";
+import {
+  checkConfigKeys,
+  checkCopyObsAndSeed,
+  checkSeed,
+  checkTradingFields,
+  createResults,
+  createStepOutcome,
+  endStep,
+  I_CANCEL,
+  I_FLATTEN,
+  I_QUOTE,
+  InstructionQueue,
+  notRunningError,
+  resetInfo,
+  type StepOutcome,
+} from "./_common.ts";
 
 /** How the inventory limit acts (see the module doc). */
 export type InventoryLimitMode = "clip" | "terminate";
@@ -264,14 +280,7 @@ const CONFIG_KEYS = [...Object.keys(MARKET_MAKING_DEFAULTS), "orderFlow"];
  * ```
  */
 export function checkMarketMakingConfig(options: MarketMakingOptions = {}): MarketMakingConfig {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ConfigError("config", "an object of MarketMakingConfig fields", options);
-  }
-  for (const k of Object.keys(options)) {
-    if (!CONFIG_KEYS.includes(k)) {
-      throw new ConfigError(k, `a MarketMakingConfig field (${CONFIG_KEYS.join(", ")})`, k);
-    }
-  }
+  checkConfigKeys(options, { name: "MarketMakingConfig", keys: CONFIG_KEYS });
   const d = MARKET_MAKING_DEFAULTS;
   const c = {
     ...d,
@@ -280,15 +289,7 @@ export function checkMarketMakingConfig(options: MarketMakingOptions = {}): Mark
     flow: checkPoissonFlow(options.flow),
   } as MarketMakingConfig;
   checkInt("episodeLength", c.episodeLength, 1, 1e8);
-  checkInt("latency", c.latency, 0, 1e4);
-  checkInt("quoteSize", c.quoteSize, 1, 1e6);
-  checkInt("maxInventory", c.maxInventory, 1, 1e6);
-  checkOneOf("inventoryLimit", c.inventoryLimit, ["clip", "terminate"] as const);
-  if (typeof c.maxLoss !== "number" || !(c.maxLoss > 0)) {
-    throw new ConfigError("maxLoss", "a number > 0 or Infinity", c.maxLoss);
-  }
-  checkNum("makerRebate", c.makerRebate, -1e6, 1e6);
-  checkNum("takerFee", c.takerFee, 0, 1e6);
+  checkTradingFields(c);
   checkInt("priceRange", c.priceRange, 16, 2 ** 21 - 1);
   checkInt("p0", c.p0, c.priceRange, 2 ** 31 - 1 - c.priceRange);
   checkNum("pnlScale", c.pnlScale, 1e-9, 1e12);
@@ -296,8 +297,7 @@ export function checkMarketMakingConfig(options: MarketMakingOptions = {}): Mark
   checkInt("spreadClip", c.spreadClip, 1, 1e6);
   checkInt("momentumWindow", c.momentumWindow, 1, 1e6);
   checkInt("flowWindow", c.flowWindow, 1, 1e6);
-  if (typeof c.copyObs !== "boolean") throw new ConfigError("copyObs", "true or false", c.copyObs);
-  checkInt("seed", c.seed, -(2 ** 53 - 1), 2 ** 53 - 1);
+  checkCopyObsAndSeed(c);
   if (c.orderFlow !== undefined) {
     const f = c.orderFlow as Partial<OrderFlow> | null;
     if (
@@ -333,12 +333,6 @@ export function createMarketMakingEnv(options: MarketMakingOptions = {}): Market
   return new BookEnv(checkMarketMakingConfig(options));
 }
 
-// Instruction kinds in the latency queue.
-const I_NONE = 0;
-const I_QUOTE = 1;
-const I_CANCEL = 2;
-const I_FLATTEN = 3;
-
 /** The maker is the first maker id of `lib/market/owners.ts`. */
 const MAKER = makerOwner(0);
 
@@ -358,16 +352,12 @@ class BookEnv implements MarketMakingEnv {
 
   private readonly table: ActionTable;
   private readonly flow: OrderFlow;
-  private readonly reward: RewardConfig;
   private readonly obs: Float64Array;
   private readonly result: QuotingStepResult;
   private readonly resetResult: QuotingResetResult;
-  private readonly rin: { dWealth: number; q: number; dMid: number; capture: number };
+  private readonly outcome: StepOutcome;
   private readonly onMatch: MatchHandler;
-  // Latency queue, indexed by step mod (latency + 1).
-  private readonly qKind: Uint8Array;
-  private readonly qBid: Float64Array;
-  private readonly qAsk: Float64Array;
+  private readonly queue: InstructionQueue;
   private readonly momentum: RollingWindow;
   private readonly buyFlow: RollingWindow;
   private readonly sellFlow: RollingWindow;
@@ -395,7 +385,6 @@ class BookEnv implements MarketMakingEnv {
     this.config = Object.freeze(c);
     this.table = actionTable({ halfSpreads: c.halfSpreads, skews: c.skews, minHalfSpread: 1 });
     this.flow = c.orderFlow ?? poissonFlow(c.flow);
-    this.reward = c.reward;
     this.clip = c.inventoryLimit === "clip";
     this.invBound = this.clip ? 1 : 1 + c.quoteSize / c.maxInventory;
     this.spec = Object.freeze({
@@ -425,18 +414,11 @@ class BookEnv implements MarketMakingEnv {
     });
     this.actionSpace = Object.freeze({ kind: "discrete", n: this.table.n });
     this.obs = new Float64Array(BOOK_OBS_NAMES.length);
-    this.result = {
-      obs: this.obs,
-      reward: 0,
-      terminated: false,
-      truncated: false,
-      info: this.info,
-    };
-    this.resetResult = { obs: this.obs, info: this.info };
-    this.rin = { dWealth: 0, q: 0, dMid: 0, capture: 0 };
-    this.qKind = new Uint8Array(c.latency + 1);
-    this.qBid = new Float64Array(c.latency + 1);
-    this.qAsk = new Float64Array(c.latency + 1);
+    const results = createResults(this.obs, this.info);
+    this.result = results.result;
+    this.resetResult = results.resetResult;
+    this.outcome = createStepOutcome(c, c.episodeLength);
+    this.queue = new InstructionQueue(c.latency);
     this.momentum = new RollingWindow(c.momentumWindow);
     this.buyFlow = new RollingWindow(c.flowWindow);
     this.sellFlow = new RollingWindow(c.flowWindow);
@@ -453,7 +435,7 @@ class BookEnv implements MarketMakingEnv {
   reset(options?: { seed?: number }): QuotingResetResult {
     const seed = options?.seed;
     if (seed !== undefined) {
-      checkInt("seed", seed, -(2 ** 53 - 1), 2 ** 53 - 1);
+      checkSeed(seed);
       this.flow.seed(seed);
       this.seeded = true;
     } else if (!this.seeded) {
@@ -470,39 +452,23 @@ class BookEnv implements MarketMakingEnv {
     this.t = 0;
     this.fills.n = 0;
     this.ordersPlaced = this.quotedQty = 0;
-    this.qKind.fill(I_NONE);
+    this.queue.clear();
     const m = bookMid(this.book);
     this.mid = m === m ? m : c.p0;
     this.momentum.clear(this.mid);
     this.buyFlow.clear(0);
     this.sellFlow.clear(0);
     this.done = false;
-    const info = this.info;
-    info.step = 0;
-    info.fees = 0;
-    info.passiveFills = info.passiveQty = info.takerQty = 0;
-    info.rewardPnl =
-      info.rewardInventory =
-      info.rewardDampening =
-      info.rewardSpreadCapture =
-        0;
-    info.stop = "";
+    resetInfo(this.info);
     this.observe(0);
     if (c.copyObs) this.resetResult.obs = this.obs.slice();
     return this.resetResult;
   }
 
   step(action: number): QuotingStepResult {
-    if (this.done) {
-      throw new Error(
-        this.seeded
-          ? "step: the episode has ended (terminated or truncated); call reset() first"
-          : "step: call reset() before the first step",
-      );
-    }
+    if (this.done) throw notRunningError(this.seeded);
     checkAction(this.table.n, action);
     const c = this.config;
-    const L = c.latency;
     const t = this.t;
     this.midBefore = this.mid;
     const wealthBefore = this.cash + this.q * this.mid;
@@ -513,13 +479,18 @@ class BookEnv implements MarketMakingEnv {
         0;
     this.stepBuy = this.stepSell = 0;
     // 1. Price the instruction now; 2. apply the one that arrives now.
-    this.enqueue((t + L) % (L + 1), action);
-    const slot = t % (L + 1);
-    const kind = this.qKind[slot];
-    this.qKind[slot] = I_NONE;
-    switch (kind) {
+    const queue = this.queue;
+    const tb = this.table;
+    if (action < tb.nQuotes) {
+      queue.quote(
+        t,
+        Math.ceil(this.mid - tb.bidOffset[action]),
+        Math.floor(this.mid + tb.askOffset[action]),
+      );
+    } else queue.other(t, action === tb.cancel ? I_CANCEL : I_FLATTEN);
+    switch (queue.take(t)) {
       case I_QUOTE:
-        this.applyQuote(this.qBid[slot], this.qAsk[slot]);
+        this.applyQuote(queue.bid, queue.ask);
         break;
       case I_CANCEL:
         this.cancelQuotes();
@@ -536,35 +507,21 @@ class BookEnv implements MarketMakingEnv {
     this.buyFlow.push(this.stepBuy);
     this.sellFlow.push(this.stepSell);
     // 4. Reward, stop conditions, observation.
+    const o = this.outcome;
+    o.dWealth = this.cash + this.q * this.mid - wealthBefore;
+    o.q = this.q;
+    o.dMid = this.mid - this.midBefore;
+    o.capture = this.capture;
+    o.pnl = this.cash + this.q * this.mid;
+    o.t = this.t;
+    const r = this.result;
+    this.done = endStep(o, r);
     const info = this.info;
-    const rin = this.rin;
-    rin.dWealth = this.cash + this.q * this.mid - wealthBefore;
-    rin.q = this.q;
-    rin.dMid = this.mid - this.midBefore;
-    rin.capture = this.capture;
-    const reward = rewardTerms(this.reward, rin, info);
-    const pnl = this.cash + this.q * this.mid;
-    let terminated = false;
-    info.stop = "";
-    if (!this.clip && Math.abs(this.q) > c.maxInventory) {
-      terminated = true;
-      info.stop = "inventory";
-    } else if (pnl <= -c.maxLoss) {
-      terminated = true;
-      info.stop = "maxLoss";
-    }
-    const truncated = this.t >= c.episodeLength;
-    this.done = terminated || truncated;
-    info.step = this.t;
     info.fees = this.fees;
     info.passiveFills = this.stepFills;
     info.passiveQty = this.stepQty;
     info.takerQty = this.stepTaker;
     this.observe(this.momentumOf());
-    const r = this.result;
-    r.reward = reward;
-    r.terminated = terminated;
-    r.truncated = truncated;
     if (c.copyObs) r.obs = this.obs.slice();
     return r;
   }
@@ -574,17 +531,6 @@ class BookEnv implements MarketMakingEnv {
     const mom = this.mid - this.momentum.oldest();
     this.momentum.push(this.mid);
     return mom;
-  }
-
-  private enqueue(slot: number, action: number) {
-    const tb = this.table;
-    if (action < tb.nQuotes) {
-      this.qKind[slot] = I_QUOTE;
-      this.qBid[slot] = Math.ceil(this.mid - tb.bidOffset[action]);
-      this.qAsk[slot] = Math.floor(this.mid + tb.askOffset[action]);
-    } else {
-      this.qKind[slot] = action === tb.cancel ? I_CANCEL : I_FLATTEN;
-    }
   }
 
   private applyQuote(bidPx: number, askPx: number) {
