@@ -18,16 +18,12 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
 import type { MakerContext, MakerPolicy, MakerPolicySpec, MakerView } from "../game/mod.ts";
-import {
-  createQLearner,
-  greedyWithFallback,
-  type LearningRate,
-  type QLearner,
-  type Schedule,
-} from "../learn/mod.ts";
+import type { LearningRate, QLearner, Schedule } from "../learn/mod.ts";
 import { type MakerEncoder, makerEncoder, type MakerStateOptions } from "./state.ts";
+import { createTabularLearner, greedyState } from "./_tabular.ts";
+
+export { loadInto } from "./_tabular.ts";
 
 /** The learner's hyperparameters (CleanRL-style: one commented field each). */
 export interface LearnerSettings {
@@ -98,31 +94,6 @@ export function isQMaker(p: MakerPolicy): p is QMakerPolicy {
   return (p as Partial<QMakerPolicy>).kind === "q-maker";
 }
 
-/** Copies an initial table (and visits) into a learner, checking lengths; errors name `field`. */
-export function loadInto(
-  learner: QLearner,
-  init: { table?: ArrayLike<number>; visits?: ArrayLike<number>; field: string },
-): void {
-  const { field } = init;
-  const n = learner.table.length;
-  if (init.table !== undefined) {
-    if (init.table.length !== n) {
-      throw new ConfigError(`${field}.table`, `an array of length ${n} (nStates × nActions)`, {
-        length: init.table.length,
-      });
-    }
-    learner.table.set(init.table);
-  }
-  if (init.visits !== undefined) {
-    if (init.visits.length !== n) {
-      throw new ConfigError(`${field}.visits`, `an array of length ${n}`, {
-        length: init.visits.length,
-      });
-    }
-    learner.visits.set(init.visits);
-  }
-}
-
 /**
  * Builds a Q-learning maker for the game's maker context (its stream, action set, game 1/2).
  * `makers` is the game's maker count (it decides whether the `competition` feature exists);
@@ -138,44 +109,22 @@ export function createQMaker(
     makers: options.makers,
     sizeVisible: ctx.sizeVisible,
   });
-  const nA = ctx.actions.n;
-  const learner = createQLearner({
+  const learner = createTabularLearner({
+    ...options,
     nStates: encoder.nStates,
-    nActions: nA,
-    gamma: options.gamma ?? 1,
+    nActions: ctx.actions.n,
     rng: ctx.rng,
-    epsilon: options.epsilon ?? 0.1,
-    epsilonUnit: options.epsilonUnit ?? "episode",
-    alpha: options.alpha ?? { kind: "visits", omega: 0.7 },
-    init: options.init ?? 0,
+    field,
   });
-  loadInto(learner, { table: options.table, visits: options.visits, field });
   const fallbackName = options.fallback ??
     (ctx.actions.kind === "spec" ? "keep_price" : "keep/keep");
   const fallback = ctx.actions.index(fallbackName);
-  const mode0 = options.mode ?? "learn";
-  if (mode0 !== "learn" && mode0 !== "greedy") {
-    throw new ConfigError(`${field}.mode`, '"learn" or "greedy"', mode0);
-  }
-  const policy = new Int32Array(encoder.nStates);
-  const seen = new Uint8Array(encoder.nStates);
-  for (let s = 0; s < encoder.nStates; s++) {
-    for (let a = 0; a < nA; a++) if (learner.visits[s * nA + a] > 0) seen[s] = 1;
-  }
+  const greedy = greedyState({ learner, fallback, mode: options.mode, field });
+  const policy = greedy.policy;
   // Mutable numbers in a typed array: no heap numbers in the step loop.
   const f = new Float64Array(4); // 0 state, 1 action, 2 cached next state (-1: none), 3 reward
   f[2] = -1;
-  let visited = seen.reduce((a, b) => a + b, 0);
   const encode = encoder.encode;
-  const snapshot = () =>
-    greedyWithFallback({
-      table: learner.table,
-      visits: learner.visits,
-      nActions: nA,
-      fallback,
-      out: policy,
-    });
-  if (mode0 === "greedy") snapshot();
 
   const self: QMakerPolicy = {
     kind: "q-maker",
@@ -183,14 +132,14 @@ export function createQMaker(
     learner,
     encoder,
     fallback,
-    mode: mode0,
+    mode: greedy.mode,
     policy,
-    snapshot,
+    snapshot: greedy.snapshot,
     get episodeReward() {
       return f[3];
     },
     get visited() {
-      return visited;
+      return greedy.visited;
     },
     reset() {
       f[2] = -1;
@@ -201,10 +150,7 @@ export function createQMaker(
       f[2] = -1;
       if (self.mode === "greedy") return policy[s];
       const a = learner.act(s);
-      if (seen[s] === 0) {
-        seen[s] = 1;
-        visited++;
-      }
+      greedy.visit(s);
       f[0] = s;
       f[1] = a;
       return a;

@@ -22,17 +22,11 @@
  */
 import { BID, NONE } from "../book/mod.ts";
 import { ConfigError } from "../errors.ts";
-import {
-  binIndex,
-  createQLearner,
-  decodeState,
-  greedyWithFallback,
-  type QLearner,
-  stateCount,
-} from "../learn/mod.ts";
+import { binIndex, decodeState, type QLearner, stateCount } from "../learn/mod.ts";
 import type { TakerSpec, TakerStrategy, TakerView } from "../takers/mod.ts";
-import { type LearnerSettings, loadInto } from "./q_maker.ts";
+import type { LearnerSettings } from "./q_maker.ts";
 import { resolveEdges } from "./state.ts";
+import { createTabularLearner, greedyState } from "./_tabular.ts";
 
 /** Bucket edges of the learning taker's state. */
 export interface TakerStateOptions {
@@ -195,41 +189,15 @@ export function createQTaker(rng: () => number, options: QTakerOptions = {}): QT
   } else if (!Number.isInteger(fallback) || fallback < 0 || fallback >= nA) {
     throw new ConfigError("taker.fallback", `an integer in [0, ${nA - 1}]`, fallback);
   }
-  const learner = createQLearner({
+  const learner = createTabularLearner({
+    ...options,
     nStates: encoder.nStates,
     nActions: nA,
-    gamma: options.gamma ?? 1,
     rng,
-    epsilon: options.epsilon ?? 0.1,
-    epsilonUnit: options.epsilonUnit ?? "episode",
-    alpha: options.alpha ?? { kind: "visits", omega: 0.7 },
-    init: options.init ?? 0,
+    field: "taker",
   });
-  loadInto(learner, { table: options.table, visits: options.visits, field: "taker" });
-  const mode0 = options.mode ?? "learn";
-  if (mode0 !== "learn" && mode0 !== "greedy") {
-    throw new ConfigError("taker.mode", '"learn" or "greedy"', mode0);
-  }
-  const policy = new Int32Array(encoder.nStates);
-  const snapshot = () =>
-    greedyWithFallback({
-      table: learner.table,
-      visits: learner.visits,
-      nActions: nA,
-      fallback,
-      out: policy,
-    });
-  if (mode0 === "greedy") snapshot();
-  const seen = new Uint8Array(encoder.nStates);
-  let visited = 0;
-  for (let s = 0; s < encoder.nStates; s++) {
-    for (let a = 0; a < nA; a++) {
-      if (learner.visits[s * nA + a] > 0 && seen[s] === 0) {
-        seen[s] = 1;
-        visited++;
-      }
-    }
-  }
+  const greedy = greedyState({ learner, fallback, mode: options.mode, field: "taker" });
+  const policy = greedy.policy;
   // 0 state, 1 action, 2 pending reward, 3 pending (1) or not (0), 4 episode reward
   const f = new Float64Array(5);
   const self: QTakerPolicy = {
@@ -239,14 +207,14 @@ export function createQTaker(rng: () => number, options: QTakerOptions = {}): QT
     encoder,
     multiples,
     fallback,
-    mode: mode0,
+    mode: greedy.mode,
     policy,
-    snapshot,
+    snapshot: greedy.snapshot,
     get episodeReward() {
       return f[4];
     },
     get visited() {
-      return visited;
+      return greedy.visited;
     },
     reset() {
       f[3] = 0;
@@ -260,10 +228,7 @@ export function createQTaker(rng: () => number, options: QTakerOptions = {}): QT
         if (f[3] === 1) learner.update(f[0], f[1], f[2], s, false);
         f[3] = 0;
         a = learner.act(s);
-        if (seen[s] === 0) {
-          seen[s] = 1;
-          visited++;
-        }
+        greedy.visit(s);
         f[0] = s;
         f[1] = a;
       }

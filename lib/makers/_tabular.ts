@@ -1,0 +1,131 @@
+/**
+ * What the Q-learning maker (`q_maker.ts`) and the learning taker (`q_taker.ts`) share (private
+ * to `lib/makers/`): building the tabular learner from {@linkcode LearnerSettings} and an initial
+ * table, and the greedy side of the agent (mode, greedy snapshot, states visited).
+ *
+ * @module
+ */
+import { ConfigError } from "../errors.ts";
+import { createQLearner, greedyWithFallback, type QLearner } from "../learn/mod.ts";
+import type { LearnerSettings } from "./q_maker.ts";
+
+/** Copies an initial table (and visits) into a learner, checking lengths; errors name `field`. */
+export function loadInto(
+  learner: QLearner,
+  init: { table?: ArrayLike<number>; visits?: ArrayLike<number>; field: string },
+): void {
+  const { field } = init;
+  const n = learner.table.length;
+  if (init.table !== undefined) {
+    if (init.table.length !== n) {
+      throw new ConfigError(`${field}.table`, `an array of length ${n} (nStates × nActions)`, {
+        length: init.table.length,
+      });
+    }
+    learner.table.set(init.table);
+  }
+  if (init.visits !== undefined) {
+    if (init.visits.length !== n) {
+      throw new ConfigError(`${field}.visits`, `an array of length ${n}`, {
+        length: init.visits.length,
+      });
+    }
+    learner.visits.set(init.visits);
+  }
+}
+
+/** Options of {@linkcode createTabularLearner}: the settings, the sizes and the start. */
+export interface TabularLearnerOptions extends LearnerSettings {
+  /** Number of states. */
+  readonly nStates: number;
+  /** Number of actions. */
+  readonly nActions: number;
+  /** The agent's random stream. */
+  readonly rng: () => number;
+  /** Initial Q-table, length `nStates × nActions`. */
+  readonly table?: ArrayLike<number>;
+  /** Initial visit counts, same layout. */
+  readonly visits?: ArrayLike<number>;
+  /** The agent in error messages (`"policy[0]"`, `"taker"`). */
+  readonly field: string;
+}
+
+/** A Q-learner with the defaults of {@linkcode LearnerSettings}, loaded with `table`/`visits`. */
+export function createTabularLearner(options: TabularLearnerOptions): QLearner {
+  const learner = createQLearner({
+    nStates: options.nStates,
+    nActions: options.nActions,
+    gamma: options.gamma ?? 1,
+    rng: options.rng,
+    epsilon: options.epsilon ?? 0.1,
+    epsilonUnit: options.epsilonUnit ?? "episode",
+    alpha: options.alpha ?? { kind: "visits", omega: 0.7 },
+    init: options.init ?? 0,
+  });
+  loadInto(learner, { table: options.table, visits: options.visits, field: options.field });
+  return learner;
+}
+
+/** The greedy side of a tabular agent (made by {@linkcode greedyState}). */
+export interface GreedyState {
+  /** The mode the agent starts in. */
+  readonly mode: "learn" | "greedy";
+  /** The greedy snapshot played in greedy mode. */
+  readonly policy: Int32Array;
+  /** Recomputes `policy` from the learner's table and visits; returns it. */
+  snapshot(): Int32Array;
+  /** Records that the agent acted in state `s` while learning. Allocation-free. */
+  visit(s: number): void;
+  /** Number of distinct states visited: with a visit in the initial table, or `visit`ed. */
+  readonly visited: number;
+}
+
+/**
+ * Checks the starting `mode` (`"learn"` by default; errors name `<field>.mode`), takes the greedy
+ * snapshot at once in greedy mode, and counts the states the learner's visits already cover.
+ */
+export function greedyState(
+  options: { learner: QLearner; fallback: number; mode?: unknown; field: string },
+): GreedyState {
+  const { learner, fallback } = options;
+  const mode = options.mode ?? "learn";
+  if (mode !== "learn" && mode !== "greedy") {
+    throw new ConfigError(`${options.field}.mode`, '"learn" or "greedy"', mode);
+  }
+  const nS = learner.nStates;
+  const nA = learner.nActions;
+  const policy = new Int32Array(nS);
+  const snapshot = () =>
+    greedyWithFallback({
+      table: learner.table,
+      visits: learner.visits,
+      nActions: nA,
+      fallback,
+      out: policy,
+    });
+  if (mode === "greedy") snapshot();
+  const seen = new Uint8Array(nS);
+  let visited = 0;
+  for (let s = 0; s < nS; s++) {
+    for (let a = 0; a < nA; a++) {
+      if (learner.visits[s * nA + a] > 0 && seen[s] === 0) {
+        seen[s] = 1;
+        visited++;
+      }
+    }
+  }
+  return {
+    mode,
+    policy,
+    snapshot,
+    visit(s) {
+      if (seen[s] === 0) {
+        seen[s] = 1;
+        visited++;
+      }
+    },
+    get visited() {
+      return visited;
+    },
+  };
+}
