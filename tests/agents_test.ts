@@ -512,3 +512,41 @@ Deno.test("bad hyperparameters throw ConfigError naming the field", () => {
   assert.equal(field(() => sac(env, { maxGradNorm: -1 })), "maxGradNorm");
   assert.equal(tf.memory().numTensors, before); // validated before any weight is made
 });
+
+// ---------------------------------------------------------------------------------------------
+// The tfjs backend
+
+Deno.test("tfjs in a Web Worker: CPU backend, no WebGL probe on the console", async () => {
+  // In a worker tfjs also registers WebGL; `_tf.ts` must select the CPU backend before the
+  // first tensor, or tfjs probes WebGL and prints the failures. Checked in a child process,
+  // whose output can be captured.
+  const dir = await Deno.makeTempDir();
+  try {
+    const tfModule = new URL("../lib/agents/_tf.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      `${dir}/worker.ts`,
+      `import { tf } from ${JSON.stringify(tfModule)};\n` +
+        "const sum = tf.tensor1d([1, 2, 3]).sum().dataSync()[0];\n" +
+        "self.postMessage(`${tf.getBackend()} ${sum}`);\n",
+    );
+    await Deno.writeTextFile(
+      `${dir}/main.ts`,
+      'const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });\n' +
+        "w.onmessage = (e) => {\n  console.log(e.data);\n  w.terminate();\n};\n",
+    );
+    const config = new URL("../deno.json", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--config", config, "--allow-read", "--allow-env", "--allow-sys", "--allow-ffi"]
+        .concat(`${dir}/main.ts`),
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 0, stderr);
+    assert.equal(new TextDecoder().decode(out.stdout), "cpu 6\n");
+    assert.equal(stderr, "");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

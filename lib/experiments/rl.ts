@@ -61,7 +61,6 @@
  * @module
  */
 import pl from "nodejs-polars";
-import * as tf from "@tensorflow/tfjs";
 import { NONE } from "../book/mod.ts";
 import { checkInt, checkNum, ConfigError } from "../errors.ts";
 import {
@@ -201,14 +200,10 @@ const EPISODE_STRIDE = 10_000;
 
 /**
  * Runs one job (the sweep's experiment function; see the module doc) and returns its rows.
- * Throws `ConfigError` for invalid settings.
- *
- * In a Web Worker, TensorFlow.js takes Deno for a browser and, on the first tensor, probes WebGL
- * and prints the failures; selecting its CPU backend first (the one that runs anyway, see
- * `lib/agents/_tf.ts`) skips the probe. That is why this function is async.
+ * Invalid settings reject the promise with a `ConfigError`.
  */
+// deno-lint-ignore require-await -- async so that a bad job rejects rather than throws
 export async function rlJob(job: RlJob): Promise<RlRow[]> {
-  await tf.setBackend("cpu");
   switch (job.kind) {
     case "agent":
       return agentJob(job.case, job.seed, job.settings);
