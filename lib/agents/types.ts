@@ -7,7 +7,9 @@
  *
  * @module
  */
-import type { BoxSpace, DiscreteSpace } from "../env/types.ts";
+import type { BoxSpace, DiscreteSpace, Transition } from "../env/types.ts";
+
+export type { Transition };
 
 /** Options of {@linkcode Agent.act}. */
 export interface ActOptions {
@@ -16,25 +18,6 @@ export interface ActOptions {
    * `false` (default): act greedily, e.g. for evaluation.
    */
   readonly explore?: boolean;
-}
-
-/**
- * One environment step as seen by a learner. The object and its arrays are valid only during the
- * `observe` call: the training loop reuses them.
- */
-export interface Transition {
-  /** Observation the action was chosen from. */
-  readonly obs: Float64Array;
-  /** Action taken, in `0..n-1`. */
-  readonly action: number;
-  /** Reward received. */
-  readonly reward: number;
-  /** Observation after the step (the final observation when the episode ended). */
-  readonly nextObs: Float64Array;
-  /** `nextObs` is terminal: its value is zero. */
-  readonly terminated: boolean;
-  /** The episode was cut off by time: `nextObs` is not terminal, its value can be bootstrapped. */
-  readonly truncated: boolean;
 }
 
 /** An agent for an environment with a box observation and a discrete action space. */

@@ -3,7 +3,7 @@
  * runner.
  *
  * - `types.ts`: the `Env` interface (`reset({seed}) -> {obs, info}`, `step(a) -> {obs, reward,
- *   terminated, truncated, info}`) and the spaces.
+ *   terminated, truncated, info}`), the spaces, and the `Transition` a learning agent is fed.
  * - `quoting.ts`: what the market-making variants share: the discrete action space (half-spread ×
  *   skew grid, cancel, flatten), the `StepInfo` record, the `QuotingEnv` interface.
  * - {@linkcode createMarketMakingEnv} (`market_making_env.ts`): two-sided quoting on the order book

@@ -35,16 +35,10 @@ import {
 } from "../metrics/mod.ts";
 import { createFillLog } from "../metrics/fills.ts";
 import { type QuotingEnv, STEP_INFO_NUMBERS, type StepInfo } from "./quoting.ts";
+import type { Transition } from "./types.ts";
 
-/** A transition handed to a learning agent (valid only during the call: buffers are reused). */
-export interface EpisodeTransition {
-  readonly obs: Float64Array;
-  readonly action: number;
-  readonly reward: number;
-  readonly nextObs: Float64Array;
-  readonly terminated: boolean;
-  readonly truncated: boolean;
-}
+/** A transition handed to a learning agent: the {@linkcode Transition} of `types.ts`. */
+export type EpisodeTransition = Transition;
 
 /** What the runner needs of an agent (the `Agent` of `lib/agents` fits). */
 export interface EpisodeAgent {

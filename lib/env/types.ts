@@ -44,6 +44,25 @@ export interface StepResult<O> {
   info: Record<string, unknown>;
 }
 
+/**
+ * One environment step as a learning agent sees it (`observe` in `lib/agents` and the episode
+ * runner). The object and its arrays are valid only during the call: the loops reuse them.
+ */
+export interface Transition {
+  /** Observation the action was chosen from. */
+  readonly obs: Float64Array;
+  /** Action taken, in `0..n-1`. */
+  readonly action: number;
+  /** Reward received. */
+  readonly reward: number;
+  /** Observation after the step (the final observation when the episode ended). */
+  readonly nextObs: Float64Array;
+  /** `nextObs` is terminal: its value is zero. */
+  readonly terminated: boolean;
+  /** The episode was cut off by time: `nextObs` is not terminal, its value can be bootstrapped. */
+  readonly truncated: boolean;
+}
+
 /** A Gymnasium-style environment with a box observation and a discrete action space. */
 export interface Env<O = Float64Array, A = number> {
   readonly observationSpace: BoxSpace;
