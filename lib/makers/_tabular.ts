@@ -1,13 +1,13 @@
 /**
  * What the Q-learning maker (`q_maker.ts`) and the learning taker (`q_taker.ts`) share (private
- * to `lib/makers/`): building the tabular learner from {@linkcode LearnerSettings} and an initial
+ * to `lib/makers/`): building the tabular learner from `LearnerSettings` and an initial
  * table, and the greedy side of the agent (mode, greedy snapshot, states visited).
  *
  * @module
  */
 import { ConfigError } from "../errors.ts";
 import { createQLearner, greedyWithFallback, type QLearner } from "../learn/mod.ts";
-import type { LearnerSettings } from "./q_maker.ts";
+import type { TabularAgent, TabularAgentOptions } from "./q_maker.ts";
 
 /** Copies an initial table (and visits) into a learner, checking lengths; errors name `field`. */
 export function loadInto(
@@ -34,23 +34,19 @@ export function loadInto(
   }
 }
 
-/** Options of {@linkcode createTabularLearner}: the settings, the sizes and the start. */
-export interface TabularLearnerOptions extends LearnerSettings {
+/** Options of {@linkcode createTabularLearner}: the settings, the start, and the sizes. */
+export interface TabularLearnerOptions extends Omit<TabularAgentOptions, "mode"> {
   /** Number of states. */
   readonly nStates: number;
   /** Number of actions. */
   readonly nActions: number;
   /** The agent's random stream. */
   readonly rng: () => number;
-  /** Initial Q-table, length `nStates × nActions`. */
-  readonly table?: ArrayLike<number>;
-  /** Initial visit counts, same layout. */
-  readonly visits?: ArrayLike<number>;
   /** The agent in error messages (`"policy[0]"`, `"taker"`). */
   readonly field: string;
 }
 
-/** A Q-learner with the defaults of {@linkcode LearnerSettings}, loaded with `table`/`visits`. */
+/** A Q-learner with the defaults of `LearnerSettings`, loaded with `table`/`visits`. */
 export function createTabularLearner(options: TabularLearnerOptions): QLearner {
   const learner = createQLearner({
     nStates: options.nStates,
@@ -67,17 +63,11 @@ export function createTabularLearner(options: TabularLearnerOptions): QLearner {
 }
 
 /** The greedy side of a tabular agent (made by {@linkcode greedyState}). */
-export interface GreedyState {
+export interface GreedyState extends Pick<TabularAgent, "policy" | "snapshot" | "visited"> {
   /** The mode the agent starts in. */
   readonly mode: "learn" | "greedy";
-  /** The greedy snapshot played in greedy mode. */
-  readonly policy: Int32Array;
-  /** Recomputes `policy` from the learner's table and visits; returns it. */
-  snapshot(): Int32Array;
   /** Records that the agent acted in state `s` while learning. Allocation-free. */
   visit(s: number): void;
-  /** Number of distinct states visited: with a visit in the initial table, or `visit`ed. */
-  readonly visited: number;
 }
 
 /**

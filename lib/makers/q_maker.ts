@@ -48,34 +48,21 @@ export interface LearnerSettings {
   init?: number;
 }
 
-/** Options of a Q-learning maker. */
-export interface QMakerOptions extends LearnerSettings {
-  /** Bucket edges of the state (see `state.ts`). */
-  state?: MakerStateOptions;
+/** The options of a tabular agent, the Q-learning maker or the learning taker. */
+export interface TabularAgentOptions extends LearnerSettings {
   /** `"learn"` (default) or `"greedy"` (play the greedy snapshot, no learning). */
   mode?: "learn" | "greedy";
   /** Initial Q-table (e.g. `loadQTable(...).table`), length `nStates × nActions`. */
   table?: ArrayLike<number>;
   /** Initial visit counts, same layout (needed for the greedy fallback of a loaded table). */
   visits?: ArrayLike<number>;
-  /**
-   * Action played greedily in a state never visited. Default `"keep_price"` (`"keep/keep"` with
-   * the factored set): stay put, rather than the arbitrary action 0 of an all-zero row.
-   */
-  fallback?: string;
-  /** Policy name in records. Default `"q"`. */
-  name?: string;
 }
 
-/** A Q-learning maker as built by {@linkcode createQMaker}. */
-export interface QMakerPolicy extends MakerPolicy {
-  /** Tag for type guards ({@linkcode isQMaker}). */
-  readonly kind: "q-maker";
+/** What a tabular agent, the Q-learning maker or the learning taker, exposes. */
+export interface TabularAgent {
   /** Its learner (table, visits, ε, |ΔQ|). */
   readonly learner: QLearner;
-  /** Its state encoder. */
-  readonly encoder: MakerEncoder;
-  /** The fallback action index (see {@linkcode QMakerOptions.fallback}). */
+  /** The action index played greedily in states never visited (see the options' `fallback`). */
   readonly fallback: number;
   /** `"learn"` or `"greedy"`; may be switched between episodes. */
   mode: "learn" | "greedy";
@@ -87,6 +74,27 @@ export interface QMakerPolicy extends MakerPolicy {
   readonly episodeReward: number;
   /** Number of distinct states it has acted in while learning. */
   readonly visited: number;
+}
+
+/** Options of a Q-learning maker. */
+export interface QMakerOptions extends TabularAgentOptions {
+  /** Bucket edges of the state (see `state.ts`). */
+  state?: MakerStateOptions;
+  /**
+   * Action played greedily in a state never visited. Default `"keep_price"` (`"keep/keep"` with
+   * the factored set): stay put, rather than the arbitrary action 0 of an all-zero row.
+   */
+  fallback?: string;
+  /** Policy name in records. Default `"q"`. */
+  name?: string;
+}
+
+/** A Q-learning maker as built by {@linkcode createQMaker}. */
+export interface QMakerPolicy extends MakerPolicy, TabularAgent {
+  /** Tag for type guards ({@linkcode isQMaker}). */
+  readonly kind: "q-maker";
+  /** Its state encoder. */
+  readonly encoder: MakerEncoder;
 }
 
 /** Whether a maker policy is a Q-learning maker. */

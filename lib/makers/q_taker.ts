@@ -22,9 +22,9 @@
  */
 import { BID, NONE } from "../book/mod.ts";
 import { ConfigError } from "../errors.ts";
-import { binIndex, decodeState, type QLearner, stateCount } from "../learn/mod.ts";
+import { binIndex, decodeState, stateCount } from "../learn/mod.ts";
 import type { TakerSpec, TakerStrategy, TakerView } from "../takers/mod.ts";
-import type { LearnerSettings } from "./q_maker.ts";
+import type { TabularAgent, TabularAgentOptions } from "./q_maker.ts";
 import { resolveEdges } from "./state.ts";
 import { createTabularLearner, greedyState } from "./_tabular.ts";
 
@@ -104,19 +104,13 @@ export function takerEncoder(state: TakerStateOptions = {}): TakerEncoder {
 }
 
 /** Options of the learning taker. */
-export interface QTakerOptions extends LearnerSettings {
+export interface QTakerOptions extends TabularAgentOptions {
   /** Bucket edges of its state. */
   state?: TakerStateOptions;
   /** Sell multiples of the even pace, one action each. Default `[0, 0.5, 1, 1.5, 2, 3]`. */
   multiples?: readonly number[];
   /** Greatest walk below the best bid per child (an `ioc` floor); `null` (default): market. */
   maxWalk?: number | null;
-  /** `"learn"` (default) or `"greedy"`. */
-  mode?: "learn" | "greedy";
-  /** Initial Q-table (e.g. loaded). */
-  table?: ArrayLike<number>;
-  /** Initial visit counts. */
-  visits?: ArrayLike<number>;
   /** Action index played greedily in unvisited states. Default: the multiple closest to 1. */
   fallback?: number;
   /** Strategy name in records. Default `"q-taker"`. */
@@ -124,27 +118,13 @@ export interface QTakerOptions extends LearnerSettings {
 }
 
 /** A learning taker (made by {@linkcode createQTaker}). */
-export interface QTakerPolicy extends TakerStrategy {
+export interface QTakerPolicy extends TakerStrategy, TabularAgent {
   /** Tag for type guards. */
   readonly kind: "q-taker";
-  /** Its learner. */
-  readonly learner: QLearner;
   /** Its encoder. */
   readonly encoder: TakerEncoder;
   /** The sell multiples, by action. */
   readonly multiples: Float64Array;
-  /** The fallback action. */
-  readonly fallback: number;
-  /** `"learn"` or `"greedy"`; switch between episodes only. */
-  mode: "learn" | "greedy";
-  /** The greedy snapshot played in greedy mode. */
-  readonly policy: Int32Array;
-  /** Recomputes `policy` from the table; returns it. */
-  snapshot(): Int32Array;
-  /** Sum of the rewards of the current (or last) episode. */
-  readonly episodeReward: number;
-  /** Number of distinct states it has acted in while learning. */
-  readonly visited: number;
 }
 
 /** Whether a taker strategy is a learning taker. */
