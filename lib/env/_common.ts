@@ -1,9 +1,8 @@
 /**
  * What the order-book environment (`market_making_env.ts`) and the Avellaneda–Stoikov environment
  * (`as_env.ts`) share in their implementation (private to `lib/env/`; `quoting.ts` holds what
- * they share in their interface): the validation of their common configuration fields, the
- * latency queue of instructions, and the bookkeeping that opens and closes a step (the `info`
- * record, reward terms, risk limits, end flags).
+ * they share in their interface): the checks of their common configuration fields, the latency
+ * queue, and the bookkeeping that opens and closes a step (`info`, reward, risk limits, flags).
  *
  * @module
  */
@@ -11,24 +10,10 @@ import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
 import type { QuotingResetResult, QuotingStepResult, StepInfo } from "./quoting.ts";
 import { type RewardConfig, rewardTerms } from "./reward.ts";
 import type { MarketMakingConfig } from "./market_making_env.ts";
+import type { AsEnvConfig } from "./as_env.ts";
 
-/** Largest seed magnitude: a seed is a safe integer. */
-const SEED_MAX = 2 ** 53 - 1;
-
-/** The configuration fields both environments have, with the same bounds. */
-export type CommonConfig = Pick<
-  MarketMakingConfig,
-  | "latency"
-  | "quoteSize"
-  | "maxInventory"
-  | "inventoryLimit"
-  | "maxLoss"
-  | "makerRebate"
-  | "takerFee"
-  | "reward"
-  | "copyObs"
-  | "seed"
->;
+/** The configuration fields both environments have. */
+export type CommonConfig = Pick<MarketMakingConfig, keyof AsEnvConfig & keyof MarketMakingConfig>;
 
 /**
  * Throws `ConfigError` unless `options` is a plain object whose keys are all in `keys`; `name` is
@@ -50,7 +35,7 @@ export function checkConfigKeys(
   }
 }
 
-/** Validates the trading fields of {@linkcode CommonConfig}, `latency` to `takerFee`, in order. */
+/** Checks the common fields `latency` to `takerFee`, in that order. */
 export function checkTradingFields(c: CommonConfig): void {
   checkInt("latency", c.latency, 0, 1e4);
   checkInt("quoteSize", c.quoteSize, 1, 1e6);
@@ -63,7 +48,7 @@ export function checkTradingFields(c: CommonConfig): void {
   checkNum("takerFee", c.takerFee, 0, 1e6);
 }
 
-/** Validates `copyObs` and `seed`, in that order. */
+/** Checks `copyObs`, then `seed`. */
 export function checkCopyObsAndSeed(c: CommonConfig): void {
   if (typeof c.copyObs !== "boolean") throw new ConfigError("copyObs", "true or false", c.copyObs);
   checkSeed(c.seed);
@@ -71,72 +56,65 @@ export function checkCopyObsAndSeed(c: CommonConfig): void {
 
 /** Throws `ConfigError` unless `seed` is a safe integer. */
 export function checkSeed(seed: unknown): void {
-  checkInt("seed", seed, -SEED_MAX, SEED_MAX);
+  checkInt("seed", seed, -(2 ** 53 - 1), 2 ** 53 - 1);
 }
 
-/** Instruction kinds in the latency queue. */
+/** Instruction kind in the latency queue: none. */
 export const I_NONE = 0;
-/** See {@linkcode I_NONE}. */
+/** Instruction kind: quote at a bid and an ask. */
 export const I_QUOTE = 1;
-/** See {@linkcode I_NONE}. */
+/** Instruction kind: cancel both quotes. */
 export const I_CANCEL = 2;
-/** See {@linkcode I_NONE}. */
+/** Instruction kind: cancel both quotes and trade the inventory away. */
 export const I_FLATTEN = 3;
 
 /**
- * The instructions on their way to the market: the one given at step `t` arrives at step
- * `t + latency`. A ring of `latency + 1` slots in typed arrays; allocation-free.
+ * The latency queue: the instruction given at step `t` arrives at step `t + latency`. A ring of
+ * `latency + 1` slots (kind, bid, ask) in one typed array; allocation-free.
  */
 export class InstructionQueue {
-  /** Bid price of the quote instruction last taken. */
+  /** Bid of the quote instruction last taken. */
   bid = 0;
-  /** Ask price of the quote instruction last taken. */
+  /** Ask of the quote instruction last taken. */
   ask = 0;
   private readonly latency: number;
-  private readonly kinds: Uint8Array;
-  private readonly bids: Float64Array;
-  private readonly asks: Float64Array;
+  private readonly slots: Float64Array;
 
   constructor(latency: number) {
     this.latency = latency;
-    this.kinds = new Uint8Array(latency + 1);
-    this.bids = new Float64Array(latency + 1);
-    this.asks = new Float64Array(latency + 1);
+    this.slots = new Float64Array(3 * (latency + 1));
   }
 
   /** Empties the queue. */
   clear(): void {
-    this.kinds.fill(I_NONE);
+    for (let i = 0; i < this.slots.length; i += 3) this.slots[i] = I_NONE;
   }
 
   /** Queues a quote at `bid`/`ask` given at step `t`. */
   quote(t: number, bid: number, ask: number): void {
-    const w = (t + this.latency) % (this.latency + 1);
-    this.kinds[w] = I_QUOTE;
-    this.bids[w] = bid;
-    this.asks[w] = ask;
+    const i = 3 * ((t + this.latency) % (this.latency + 1));
+    this.slots[i] = I_QUOTE;
+    this.slots[i + 1] = bid;
+    this.slots[i + 2] = ask;
   }
 
   /** Queues a cancel or flatten instruction given at step `t`. */
   other(t: number, kind: typeof I_CANCEL | typeof I_FLATTEN): void {
-    this.kinds[(t + this.latency) % (this.latency + 1)] = kind;
+    this.slots[3 * ((t + this.latency) % (this.latency + 1))] = kind;
   }
 
-  /**
-   * Takes the instruction arriving at step `t` and returns its kind (`I_NONE` if none); a quote's
-   * prices are then in `bid` and `ask`.
-   */
+  /** Takes the instruction arriving at step `t`: returns its kind, and sets `bid` and `ask`. */
   take(t: number): number {
-    const slot = t % (this.latency + 1);
-    const kind = this.kinds[slot];
-    this.kinds[slot] = I_NONE;
-    this.bid = this.bids[slot];
-    this.ask = this.asks[slot];
+    const i = 3 * (t % (this.latency + 1));
+    const kind = this.slots[i];
+    this.slots[i] = I_NONE;
+    this.bid = this.slots[i + 1];
+    this.ask = this.slots[i + 2];
     return kind;
   }
 }
 
-/** The result objects `reset` and `step` return every time: on `obs` and `info`. */
+/** The result objects `reset` and `step` return every time, on `obs` and `info`. */
 export function createResults(
   obs: Float64Array,
   info: StepInfo,
@@ -147,23 +125,16 @@ export function createResults(
   };
 }
 
-/** Zeroes the per-episode fields of `info` at reset (the state fields are set by `observe`). */
+/** Zeroes the per-episode fields of `info` at reset (`observe` sets the others). */
 export function resetInfo(info: StepInfo): void {
-  info.step = 0;
-  info.fees = 0;
+  info.step = info.fees = 0;
   info.passiveFills = info.passiveQty = info.takerQty = 0;
-  info.rewardPnl =
-    info.rewardInventory =
-    info.rewardDampening =
-    info.rewardSpreadCapture =
-      0;
+  info.rewardPnl = info.rewardInventory = 0;
+  info.rewardDampening = info.rewardSpreadCapture = 0;
   info.stop = "";
 }
 
-/**
- * The error `step` throws when no episode is running: before the first `reset` (`seeded` false)
- * or after the end of one.
- */
+/** What `step` throws outside an episode: before the first `reset`, or after the end. */
 export function notRunningError(seeded: boolean): Error {
   return new Error(
     seeded
@@ -172,25 +143,21 @@ export function notRunningError(seeded: boolean): Error {
   );
 }
 
-/** The limits {@linkcode endStep} applies. */
-export interface StepLimits {
+/**
+ * A step's outcome and the limits that apply, as {@linkcode endStep} reads them. The environment
+ * owns one ({@linkcode createStepOutcome}) and overwrites the numbers every step.
+ */
+export interface StepOutcome {
   /** Reward weights. */
   readonly reward: RewardConfig;
-  /** `inventoryLimit === "clip"`: the inventory limit never terminates. */
+  /** `inventoryLimit` is `"clip"`: the inventory limit never terminates. */
   readonly clip: boolean;
   /** Inventory limit, units. */
   readonly maxInventory: number;
-  /** PnL at or below `−maxLoss` terminates. */
+  /** A PnL at or below `−maxLoss` terminates. */
   readonly maxLoss: number;
   /** Steps per episode (truncation). */
   readonly episodeLength: number;
-}
-
-/**
- * One step's outcome as {@linkcode endStep} reads it, with the limits that apply. The environment
- * owns one ({@linkcode createStepOutcome}) and overwrites its numbers every step.
- */
-export interface StepOutcome extends StepLimits {
   /** Change of wealth `cash + q·mid` over the step. */
   dWealth: number;
   /** Inventory after the step. */
@@ -207,19 +174,10 @@ export interface StepOutcome extends StepLimits {
 
 /** A {@linkcode StepOutcome} with the limits of `c` and `episodeLength`, its numbers 0. */
 export function createStepOutcome(c: CommonConfig, episodeLength: number): StepOutcome {
-  return {
-    reward: c.reward,
-    clip: c.inventoryLimit === "clip",
-    maxInventory: c.maxInventory,
-    maxLoss: c.maxLoss,
-    episodeLength,
-    dWealth: 0,
-    q: 0,
-    dMid: 0,
-    capture: 0,
-    pnl: 0,
-    t: 0,
-  };
+  const { reward, maxInventory, maxLoss } = c;
+  const clip = c.inventoryLimit === "clip";
+  const zero = { dWealth: 0, q: 0, dMid: 0, capture: 0, pnl: 0, t: 0 };
+  return { reward, clip, maxInventory, maxLoss, episodeLength, ...zero };
 }
 
 /**
