@@ -13,6 +13,8 @@
  *
  * @module
  */
+// The import map sends the bare specifier here, so this module must name the package itself.
+// deno-lint-ignore no-import-prefix
 import pl from "npm:nodejs-polars@0.25.2";
 
 try {

@@ -17,7 +17,7 @@
  * @module
  */
 import { Buffer } from "node:buffer";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pl from "nodejs-polars";
 import { writeFileAtomicSync } from "../io/atomic.ts";
