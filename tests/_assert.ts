@@ -3,21 +3,39 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { ConfigError } from "../lib/errors.ts";
 
 /** Deep, strict equality. */
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
   assert.deepStrictEqual(actual, expected, msg);
 }
 
-/** `|actual - expected| <= tol`. */
-export function assertAlmostEquals(actual: number, expected: number, tol = 1e-9, msg?: string) {
+/** `|actual - expected| <= tol`; `what` labels the failure message. */
+export function assertAlmostEquals(actual: number, expected: number, tol = 1e-9, what = "") {
   if (!(Math.abs(actual - expected) <= tol)) {
     throw new assert.AssertionError({
-      message: msg ?? `expected ${expected} ± ${tol}, got ${actual}`,
+      message: `${what ? `${what}: ` : ""}expected ${expected} ± ${tol}, got ${actual}`,
       actual,
       expected,
     });
   }
+}
+
+/** Short name of {@linkcode assertAlmostEquals}. */
+export const near = assertAlmostEquals;
+
+/**
+ * `f` throws a `ConfigError` on `field` whose message starts `<field>: must be <allowed>`
+ * (any allowed values when `allowed` is not given).
+ */
+export function throwsConfig(f: () => unknown, field: string, allowed?: string): void {
+  assert.throws(
+    f,
+    (e: unknown) =>
+      e instanceof ConfigError && e.field === field &&
+      e.message.startsWith(`${field}: must be ${allowed ?? ""}`),
+    `expected a ConfigError on ${field}`,
+  );
 }
 
 /** Truthiness. */

@@ -2,8 +2,8 @@
  * Tests of the Avellaneda–Stoikov model: closed forms on hand-computed values, determinism, and
  * the paper's γ = 0.1 table within sampling error.
  */
+import { near, throwsConfig } from "./_assert.ts";
 import { strict as assert } from "node:assert";
-import { ConfigError } from "../lib/errors.ts";
 import {
   AS_PAPER,
   asSteps,
@@ -19,17 +19,6 @@ import {
   symmetricStrategy,
 } from "../lib/env/avellaneda_stoikov.ts";
 import { BUY, meanCI, pnlSeries, spreadCapture } from "../lib/metrics/mod.ts";
-
-function near(actual: number, expected: number, tol: number, what = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol,
-    `${what} expected ${expected} ± ${tol}, got ${actual}`,
-  );
-}
-
-function throwsConfig(f: () => unknown, field: string): void {
-  assert.throws(f, (e: unknown) => e instanceof ConfigError && e.field === field);
-}
 
 // ln(1 + 0.1/1.5) = ln(16/15) = 0.0645385211375712
 const LN_16_15 = 0.0645385211375712;

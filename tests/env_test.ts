@@ -3,9 +3,9 @@
  * baselines (`lib/agents/baselines.ts`, `lib/agents/tabular_q.ts`). Expected values in the
  * hand-built scenarios are worked out in the comments beside them.
  */
+import { near, throwsConfig } from "./_assert.ts";
 import { strict as assert } from "node:assert";
 import { ASK, BID, NONE, OrderBook } from "../lib/book/mod.ts";
-import { ConfigError } from "../lib/errors.ts";
 import { BUY, finalPnl, pnlSeries, SELL, spreadCapture } from "../lib/metrics/mod.ts";
 import {
   actionTable,
@@ -37,23 +37,6 @@ import {
 } from "../lib/env/mod.ts";
 import { asAgent, fixedSpreadAgent, randomQuoter } from "../lib/agents/baselines.ts";
 import { tabularQAgent } from "../lib/agents/tabular_q.ts";
-
-function near(actual: number, expected: number, tol = 1e-9, what = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol,
-    `${what} expected ${expected} ± ${tol}, got ${actual}`,
-  );
-}
-
-function throwsConfig(f: () => unknown, field: string, allowed?: string): void {
-  assert.throws(
-    f,
-    (e: unknown) =>
-      e instanceof ConfigError && e.field === field &&
-      e.message.startsWith(`${field}: must be ${allowed ?? ""}`),
-    `expected a ConfigError on ${field}`,
-  );
-}
 
 // ------------------------------------------------------------------ conformance checker
 

@@ -1,8 +1,8 @@
 /**
  * Tests of `lib/metrics/`: every figure below is computed by hand in the comment beside it.
  */
+import { near, throwsConfig } from "./_assert.ts";
 import { strict as assert } from "node:assert";
-import { ConfigError } from "../lib/errors.ts";
 import {
   BUY,
   createFillLog,
@@ -20,17 +20,6 @@ import {
   spreadCapture,
   studentTQuantile,
 } from "../lib/metrics/mod.ts";
-
-function near(actual: number, expected: number, tol: number, what = ""): void {
-  assert.ok(
-    Math.abs(actual - expected) <= tol,
-    `${what} expected ${expected} ± ${tol}, got ${actual}`,
-  );
-}
-
-function throwsConfig(f: () => unknown, field: string): void {
-  assert.throws(f, (e: unknown) => e instanceof ConfigError && e.field === field);
-}
 
 Deno.test("pnlSeries marks inventory at the mark price; finalPnl is its last value", () => {
   // step 1: buy 1 at 100 (cash -100), mark 100.5 -> 0.5; step 2: mark 99 -> -1;
