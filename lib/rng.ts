@@ -8,6 +8,10 @@
  *
  * `lib/` never calls `Math.random`: every random draw comes through a `Rng` made here.
  *
+ * **Seeds** follow one rule (`checkSeed` in `errors.ts`): a safe integer or a non-empty string.
+ * NaN, fractions, `null`, objects and booleans are rejected with a `ConfigError` (as strings they
+ * would silently collapse: `{a: 1}` and `{b: 2}` both read `"[object Object]"`).
+ *
  * @example
  * ```ts
  * import { stream } from "./rng.ts";
@@ -18,12 +22,18 @@
  * @module
  */
 import seedrandom from "seedrandom";
+import { checkSeed, ConfigError } from "./errors.ts";
 
 /** A source of uniform draws in [0, 1). */
 export type Rng = () => number;
 
-/** The stream called `name` under the root seed `seed`. */
+/**
+ * The stream called `name` under the root seed `seed` (a safe integer or a non-empty string;
+ * `name` a string). Throws `ConfigError` on anything else.
+ */
 export function stream(seed: number | string, name: string): Rng {
+  checkSeed("seed", seed);
+  if (typeof name !== "string") throw new ConfigError("name", "a string", name);
   const g = seedrandom.alea(`${seed}/${name}`);
   return () => g();
 }

@@ -465,7 +465,7 @@ Deno.test("validation: each bad field is named with its allowed values", () => {
     [{ noiseRate: -1 }, "noiseRate", "in [0, 1000]"],
     [{ noiseMaxSize: 0 }, "noiseMaxSize", "got 0"],
     [{ noiseBuyProb: 1.1 }, "noiseBuyProb", "in [0, 1]"],
-    [{ resiliance: 0.2 }, "resiliance", "a known option"],
+    [{ resiliance: 0.2 }, "resiliance", 'did you mean "resilience"?'],
     [{ p0: undefined }, "p0", "got undefined"],
     [{ p0: 10 }, "p0", "an integer tick in [50, "],
     [{ p0: 10_000.5 }, "p0", "got 10000.5"],
@@ -474,7 +474,6 @@ Deno.test("validation: each bad field is named with its allowed values", () => {
     const e = assertThrows(
       () => validateBackgroundOptions({ p0: P0, ...o }),
       ConfigError,
-      `${field}: `,
     ) as ConfigError;
     assertEquals(e.field, field);
     assertTrue(e.message.includes(msg), `${JSON.stringify(o)}: ${e.message}`);

@@ -184,7 +184,10 @@ Deno.test("taker options are validated field by field", () => {
     [() => almgrenChriss({ riskAversion: -1 }), "taker.riskAversion"],
     [() => almgrenChriss({ volatility: 0 }), "taker.volatility"],
     [() => almgrenChriss({ impact: NaN }), "taker.impact"],
-    [() => passive({ maxwalk: 2 } as unknown as object), "taker.maxwalk: must be absent"],
+    [
+      () => passive({ maxwalk: 2 } as unknown as object),
+      '"maxwalk": unknown option of taker; did you mean "maxWalk"?',
+    ],
   ];
   for (const [f, msg] of cases) assertThrows(f, ConfigError, msg);
   const ctx = { rng: stream(0, "taker"), steps: 60, p0: P0 };

@@ -5,7 +5,8 @@
  * @module
  */
 import { MAX_QTY } from "../book/mod.ts";
-import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import { checkInt, checkNum, checkOneOf, checkSeed, ConfigError } from "../errors.ts";
+import { validateBackgroundOptions } from "../market/background.ts";
 import { normal, type Rng } from "../rng.ts";
 import { checkKeys, checkObject, checkPositive, optInt } from "../takers/_validate.ts";
 import { TAKER_KINDS, type TakerSpec } from "../takers/types.ts";
@@ -240,11 +241,7 @@ function checkPolicySpec(field: string, v: unknown): MakerPolicySpec {
 export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
   const c = checkObject("config", config);
   checkKeys("", c, CONFIG_KEYS);
-  let seed: number | string = 0;
-  if (c.seed !== undefined) {
-    if (typeof c.seed === "string") seed = c.seed;
-    else seed = checkNum("seed", c.seed, -Number.MAX_VALUE, Number.MAX_VALUE);
-  }
+  const seed = c.seed === undefined ? 0 : checkSeed("seed", c.seed);
   const steps = optInt("steps", c.steps, 60, 1, 100_000_000);
   const stepSeconds = checkPositive("stepSeconds", c.stepSeconds, 1, 1e9);
   const bookSpan = optInt("bookSpan", c.bookSpan, 1_000, 1, (1 << 21) - 1);
@@ -287,6 +284,8 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
       if ("p0" in b) {
         throw new ConfigError("background.p0", "absent (the background uses the game's p0)", b.p0);
       }
+      // Checked here, with its path, so that a bad background fails before anything is built.
+      validateBackgroundOptions({ ...b, p0 }, { path: "background" });
       background = b as GameBackgroundOptions;
     }
   }

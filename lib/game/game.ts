@@ -6,7 +6,7 @@
  * @module
  */
 import { ASK, BID, NONE, OrderBook } from "../book/mod.ts";
-import { ConfigError } from "../errors.ts";
+import { checkSeed, ConfigError } from "../errors.ts";
 import { type Background, createBackground } from "../market/background.ts";
 import { BACKGROUND, MAKER0, makerOwner, TAKER } from "../market/owners.ts";
 import { type Rng, stream } from "../rng.ts";
@@ -355,6 +355,7 @@ export function createGame(config: GameConfig = {}): Game {
 
   function reset(s?: number | string) {
     if (s !== undefined) {
+      checkSeed("seed", s); // before anything changes
       seedStreams(s);
       episode = 0;
     } else episode++;

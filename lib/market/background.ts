@@ -109,7 +109,17 @@
  * @module
  */
 import { ASK, BID, MAX_QTY, NONE, type OrderBook, type Side } from "../book/mod.ts";
-import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import {
+  at,
+  checkInt,
+  checkKeys,
+  checkNum,
+  checkObject,
+  checkOneOf,
+  ConfigError,
+  item,
+  type Where,
+} from "../errors.ts";
 import { poisson, type Rng } from "../rng.ts";
 import { BACKGROUND, NOISE } from "./owners.ts";
 
@@ -269,9 +279,10 @@ export const BACKGROUND_DEFAULTS: Readonly<Omit<Required<BackgroundOptions>, "p0
 const MAX_PRICE = 0x7fffffff;
 
 /**
- * Validates background options and fills defaults. Throws a `ConfigError` naming the field and
- * its allowed values for a missing `p0`, a value out of range, an unknown shape or mode, or an
- * unknown field (a typo would otherwise be silently ignored).
+ * Validates background options and fills defaults. Throws a `ConfigError` naming the field (with
+ * `where.path` in front, e.g. `background.resilience` in a game config) and its allowed values
+ * for a missing `p0`, a value out of range, an unknown shape or mode, or an unknown field (a typo
+ * would otherwise be silently ignored; the message suggests the closest known field).
  *
  * @example
  * ```ts
@@ -286,48 +297,46 @@ const MAX_PRICE = 0x7fffffff;
  * }
  * ```
  */
-export function validateBackgroundOptions(o: unknown): Required<BackgroundOptions> {
-  if (typeof o !== "object" || o === null || Array.isArray(o)) {
-    throw new ConfigError("options", "an object with at least p0", o);
-  }
-  const r = o as Record<string, unknown>;
+export function validateBackgroundOptions(
+  o: unknown,
+  where: Where = {},
+): Required<BackgroundOptions> {
+  const path = where.path ?? "";
+  const f = (k: string) => at(path, k);
+  const r = checkObject(path || "options", o, "an object with at least p0");
   const D = BACKGROUND_DEFAULTS as unknown as Record<string, unknown>;
-  for (const k of Object.keys(r)) {
-    if (k !== "p0" && !(k in D)) {
-      throw new ConfigError(k, `a known option (p0, ${Object.keys(D).join(", ")})`, r[k]);
-    }
-  }
+  checkKeys(r, ["p0", ...Object.keys(D)], where);
   const get = (k: string): unknown => r[k] === undefined ? D[k] : r[k];
 
-  const gap = checkInt("gap", get("gap"), 1, 1_000_000);
-  const spreadTicks = checkInt("spreadTicks", get("spreadTicks"), 1, 1_000_000);
-  const askLevels = checkInt("askLevels", get("askLevels"), 0, 1_000_000);
-  const askSize = checkInt("askSize", get("askSize"), 0, MAX_QTY);
+  const gap = checkInt(f("gap"), get("gap"), 1, 1_000_000);
+  const spreadTicks = checkInt(f("spreadTicks"), get("spreadTicks"), 1, 1_000_000);
+  const askLevels = checkInt(f("askLevels"), get("askLevels"), 0, 1_000_000);
+  const askSize = checkInt(f("askSize"), get("askSize"), 0, MAX_QTY);
   let profile: ProfileShape | readonly number[];
   let depthLevels: number;
   let totalDepth: number;
   const p = get("profile");
   if (Array.isArray(p)) {
     if (p.length < 1 || p.length > 1_000_000) {
-      throw new ConfigError("profile", "a shape name or a non-empty array of sizes", p);
+      throw new ConfigError(f("profile"), "a shape name or a non-empty array of sizes", p);
     }
     let sum = 0;
     const sizes = p.map((v, i) => {
-      const s = Math.round(checkNum(`profile[${i}]`, v, 0, MAX_QTY));
+      const s = Math.round(checkNum(item(f("profile"), i), v, 0, MAX_QTY));
       sum += s;
       return s;
     });
     depthLevels = r.depthLevels === undefined ? p.length : r.depthLevels as number;
     if (depthLevels !== p.length) {
       throw new ConfigError(
-        "depthLevels",
+        f("depthLevels"),
         `${p.length} (the length of the explicit profile), or omitted`,
         r.depthLevels,
       );
     }
     if (r.totalDepth !== undefined && r.totalDepth !== sum) {
       throw new ConfigError(
-        "totalDepth",
+        f("totalDepth"),
         `${sum} (the sum of the explicit profile), or omitted`,
         r.totalDepth,
       );
@@ -335,31 +344,31 @@ export function validateBackgroundOptions(o: unknown): Required<BackgroundOption
     totalDepth = sum;
     profile = Object.freeze(sizes);
   } else {
-    profile = checkOneOf("profile", p, PROFILE_SHAPES);
-    depthLevels = checkInt("depthLevels", get("depthLevels"), 1, 1_000_000);
-    totalDepth = checkInt("totalDepth", get("totalDepth"), 0, MAX_QTY);
+    profile = checkOneOf(f("profile"), p, PROFILE_SHAPES);
+    depthLevels = checkInt(f("depthLevels"), get("depthLevels"), 1, 1_000_000);
+    totalDepth = checkInt(f("totalDepth"), get("totalDepth"), 0, MAX_QTY);
   }
-  const linearSlope = checkNum("linearSlope", get("linearSlope"), 0, 100);
-  const expRate = checkNum("expRate", get("expRate"), -5, 5);
+  const linearSlope = checkNum(f("linearSlope"), get("linearSlope"), 0, 100);
+  const expRate = checkNum(f("expRate"), get("expRate"), -5, 5);
   const lobsterPath = get("lobsterPath");
   if (typeof lobsterPath !== "string" || lobsterPath === "") {
-    throw new ConfigError("lobsterPath", "a non-empty path or file URL", lobsterPath);
+    throw new ConfigError(f("lobsterPath"), "a non-empty path or file URL", lobsterPath);
   }
-  const resilience = checkNum("resilience", get("resilience"), 0, 1);
-  const refill = checkOneOf("refill", get("refill"), REFILL_MODES);
-  const refillOrder = checkOneOf("refillOrder", get("refillOrder"), REFILL_ORDERS);
-  const recentre = checkNum("recentre", get("recentre"), 0, 1);
-  const askResilience = checkNum("askResilience", get("askResilience"), 0, 1);
-  const noiseRate = checkNum("noiseRate", get("noiseRate"), 0, 1000);
-  const noiseMaxSize = checkInt("noiseMaxSize", get("noiseMaxSize"), 1, MAX_QTY);
-  const noiseBuyProb = checkNum("noiseBuyProb", get("noiseBuyProb"), 0, 1);
+  const resilience = checkNum(f("resilience"), get("resilience"), 0, 1);
+  const refill = checkOneOf(f("refill"), get("refill"), REFILL_MODES);
+  const refillOrder = checkOneOf(f("refillOrder"), get("refillOrder"), REFILL_ORDERS);
+  const recentre = checkNum(f("recentre"), get("recentre"), 0, 1);
+  const askResilience = checkNum(f("askResilience"), get("askResilience"), 0, 1);
+  const noiseRate = checkNum(f("noiseRate"), get("noiseRate"), 0, 1000);
+  const noiseMaxSize = checkInt(f("noiseMaxSize"), get("noiseMaxSize"), 1, MAX_QTY);
+  const noiseBuyProb = checkNum(f("noiseBuyProb"), get("noiseBuyProb"), 0, 1);
 
   const lo = gap + depthLevels - 1;
   const hi = MAX_PRICE - spreadTicks - askLevels;
   const p0 = r.p0;
   if (typeof p0 !== "number" || !Number.isInteger(p0) || p0 < lo || p0 > hi) {
     throw new ConfigError(
-      "p0",
+      f("p0"),
       `an integer tick in [${lo}, ${hi}] (the ladders p0 − gap − depthLevels + 1 … ` +
         `p0 + spreadTicks + askLevels − 1 must be valid ticks)`,
       p0,
@@ -510,6 +519,7 @@ export function createBackground(
   rng: Rng,
 ): Background {
   const o = Object.freeze(validateBackgroundOptions(options));
+  if (typeof rng !== "function") throw new ConfigError("rng", "a function () => number", rng);
   const profile = Object.freeze(bidProfile(o));
   const { gap, spreadTicks, noiseRate, noiseMaxSize, noiseBuyProb, recentre } = o;
   // Per side (index BID = 0, ASK = 1): number of levels, target sizes, resilience and the dirty

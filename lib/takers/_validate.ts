@@ -3,28 +3,16 @@
  *
  * @module
  */
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import { checkInt, checkKeys as checkKnownKeys, checkNum, ConfigError } from "../errors.ts";
 
-/** Throws unless `v` is a plain object (not an array, not null). */
-export function checkObject(field: string, v: unknown): Record<string, unknown> {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    throw new ConfigError(field, "an object", v);
-  }
-  return v as Record<string, unknown>;
-}
+export { checkObject } from "../errors.ts";
 
-/** Throws if `obj` has a key outside `allowed` (catches misspelt options). */
+/**
+ * Throws an `UnknownOptionError` (with a did-you-mean suggestion) if `obj` has a key outside
+ * `allowed`; `field` is the object's path (`""` at the top level).
+ */
 export function checkKeys(field: string, obj: object, allowed: readonly string[]): void {
-  for (const k of Object.keys(obj)) {
-    if (!allowed.includes(k)) {
-      const where = field === "" ? k : `${field}.${k}`;
-      throw new ConfigError(
-        where,
-        `absent (unknown option; known: ${allowed.join(", ")})`,
-        (obj as Record<string, unknown>)[k],
-      );
-    }
-  }
+  checkKnownKeys(obj, allowed, { path: field });
 }
 
 /** `v ?? def`, checked to be an integer in [lo, hi]. */
