@@ -219,12 +219,19 @@ export function checkInt(field: string, v: unknown, lo: number, hi: number): num
   return v;
 }
 
-/** Throws unless `v` is a finite number in [lo, hi]. */
+/** Throws unless `v` is a finite number in [lo, hi] (infinite bounds: any finite number). */
 export function checkNum(field: string, v: unknown, lo: number, hi: number): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) {
-    throw new ConfigError(field, `a number in [${lo}, ${hi}]`, v);
+    throw new ConfigError(field, numAllowed(lo, hi), v);
   }
   return v;
+}
+
+function numAllowed(lo: number, hi: number): string {
+  if (lo === -Infinity && hi === Infinity) return "a finite number";
+  if (hi === Infinity) return `a finite number >= ${lo}`;
+  if (lo === -Infinity) return `a finite number <= ${hi}`;
+  return `a number in [${lo}, ${hi}]`;
 }
 
 /** Throws unless `v` is one of `allowed`. */
@@ -361,14 +368,14 @@ export function int(lo: number, hi: number): Field<number> {
   return { allowed: `an integer in [${lo}, ${hi}]`, check: (v, p) => checkInt(p, v, lo, hi) };
 }
 
-/** A finite number in [lo, hi]. */
-export function num(lo: number, hi: number): Field<number> {
-  return { allowed: `a number in [${lo}, ${hi}]`, check: (v, p) => checkNum(p, v, lo, hi) };
+/** A finite number in [lo, hi] (infinite bounds: any finite number). */
+export function num(lo = -Infinity, hi = Infinity): Field<number> {
+  return { allowed: numAllowed(lo, hi), check: (v, p) => checkNum(p, v, lo, hi) };
 }
 
-/** A finite number in (0, hi]. */
-export function positive(hi: number): Field<number> {
-  const allowed = `a number in (0, ${hi}]`;
+/** A finite number in (0, hi] (default: any finite number > 0). */
+export function positive(hi = Infinity): Field<number> {
+  const allowed = hi === Infinity ? "a finite number > 0" : `a number in (0, ${hi}]`;
   return {
     allowed,
     check: (v, p) => {
@@ -501,6 +508,14 @@ export function numbers(options: {
       return v;
     },
   };
+}
+
+/** A plain or typed array of numbers, returned as given; its entries are not checked. */
+export function numberArray(allowed = "an array of numbers"): Field<ArrayLike<number>> {
+  return custom(allowed, (v, path) => {
+    if (!isNumberArray(v)) throw new ConfigError(path, allowed, v);
+    return v;
+  });
 }
 
 /** Whether `v` is a plain array or a numeric typed array (not a DataView). */

@@ -14,7 +14,17 @@
  *
  * @module
  */
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import {
+  checkInt,
+  checkOptions,
+  ConfigError,
+  custom,
+  int,
+  isNumberArray,
+  num,
+  numberArray,
+  optional,
+} from "../errors.ts";
 
 /** Options of {@linkcode greedyWithFallback}. */
 export interface GreedyWithFallbackOptions {
@@ -46,8 +56,12 @@ export interface GreedyWithFallbackOptions {
  * ```
  */
 export function greedyWithFallback(options: GreedyWithFallbackOptions): Int32Array {
-  const { table, visits, nActions: nA, fallback } = options;
-  if (!Number.isInteger(nA) || nA < 1 || table.length % nA !== 0) {
+  const { table, visits, nActions: nA, fallback, out: given } = checkOptions(
+    options,
+    GREEDY_WITH_FALLBACK,
+    { owner: "greedyWithFallback" },
+  );
+  if (table.length % nA !== 0) {
     throw new ConfigError("nActions", `a positive divisor of table.length (${table.length})`, nA);
   }
   if (visits.length !== table.length) {
@@ -55,7 +69,7 @@ export function greedyWithFallback(options: GreedyWithFallbackOptions): Int32Arr
   }
   checkInt("fallback", fallback, 0, nA - 1);
   const nS = table.length / nA;
-  const out = options.out ?? new Int32Array(nS);
+  const out = given ?? new Int32Array(nS);
   if (out.length !== nS) throw new ConfigError("out.length", `${nS} (nStates)`, out.length);
   for (let s = 0; s < nS; s++) {
     const base = s * nA;
@@ -77,6 +91,19 @@ export function greedyWithFallback(options: GreedyWithFallbackOptions): Int32Arr
   return out;
 }
 
+const ARRAY = numberArray();
+
+const GREEDY_WITH_FALLBACK = {
+  table: ARRAY,
+  visits: ARRAY,
+  nActions: int(1, 0xffff),
+  fallback: int(0, 0xffff),
+  out: optional(custom("an Int32Array", (v, path) => {
+    if (!(v instanceof Int32Array)) throw new ConfigError(path, "an Int32Array", v);
+    return v;
+  })),
+};
+
 /** Options of {@linkcode createPolicyTracker}. */
 export interface PolicyTrackerOptions {
   /** Number of states. */
@@ -92,6 +119,13 @@ export interface PolicyTrackerOptions {
    */
   margin?: number;
 }
+
+const POLICY_TRACKER = {
+  nStates: int(1, 0x7fffffff),
+  nActions: int(1, 0xffff),
+  fallback: optional(int(0, 0xffff), 0),
+  margin: optional(num(0, 1), 0),
+};
 
 /** Tracks a learner's greedy policy from check to check (made by {@linkcode createPolicyTracker}). */
 export interface PolicyTracker {
@@ -126,10 +160,9 @@ export interface PolicyTracker {
  * ```
  */
 export function createPolicyTracker(options: PolicyTrackerOptions): PolicyTracker {
-  const nS = checkInt("nStates", options.nStates, 1, 0x7fffffff);
-  const nA = checkInt("nActions", options.nActions, 1, 0xffff);
-  const fallback = checkInt("fallback", options.fallback ?? 0, 0, nA - 1);
-  const margin = checkNum("margin", options.margin ?? 0, 0, 1);
+  const o = checkOptions(options, POLICY_TRACKER, { owner: "createPolicyTracker" });
+  const { nStates: nS, nActions: nA, margin } = o;
+  const fallback = checkInt("fallback", o.fallback, 0, nA - 1);
   const policy = new Int32Array(nS).fill(fallback);
   const next = new Int32Array(nS);
   const visited = new Uint8Array(nS);
@@ -171,6 +204,12 @@ export interface ConvergenceCriterion {
   tol: number;
 }
 
+/** The schema of {@linkcode ConvergenceCriterion} (for configs that embed one). */
+export const CONVERGENCE_CRITERION = {
+  patience: int(1, 0x7fffffff),
+  tol: num(0, 1),
+};
+
 /**
  * The first check index at which the criterion is met: the last `patience` checks (this one
  * included) all had a policy change ≤ `tol`; −1 if never. `changes[c]` is the change at check
@@ -186,8 +225,11 @@ export interface ConvergenceCriterion {
  * ```
  */
 export function convergedAt(changes: ArrayLike<number>, criterion: ConvergenceCriterion): number {
-  const m = checkInt("patience", criterion.patience, 1, 0x7fffffff);
-  const tol = checkNum("tol", criterion.tol, 0, 1);
+  if (!isNumberArray(changes)) throw new ConfigError("changes", "an array of numbers", changes);
+  const { patience: m, tol } = checkOptions(criterion, CONVERGENCE_CRITERION, {
+    owner: "convergedAt",
+    path: "criterion",
+  });
   let run = 0;
   for (let c = 0; c < changes.length; c++) {
     run = changes[c] <= tol ? run + 1 : 0;

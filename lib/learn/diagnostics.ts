@@ -4,9 +4,10 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { checkOptions, ConfigError, isNumberArray, numberArray } from "../errors.ts";
 
 function checkShape(table: ArrayLike<number>, nActions: number): number {
+  if (!isNumberArray(table)) throw new ConfigError("table", "an array of numbers", table);
   if (!Number.isInteger(nActions) || nActions < 1) {
     throw new ConfigError("nActions", "a positive integer", nActions);
   }
@@ -73,6 +74,7 @@ export function stateVisits(visits: ArrayLike<number>, nActions: number): Float6
  * ```
  */
 export function coverage(perState: ArrayLike<number>): number {
+  if (!isNumberArray(perState)) throw new ConfigError("perState", "an array of numbers", perState);
   if (perState.length === 0) return 0;
   let n = 0;
   for (let s = 0; s < perState.length; s++) if (perState[s] > 0) n++;
@@ -89,6 +91,9 @@ export interface PolicyChangeOptions {
   visits: ArrayLike<number>;
 }
 
+const ARRAY = numberArray();
+const POLICY_CHANGE = { before: ARRAY, after: ARRAY, visits: ARRAY };
+
 /**
  * The fraction of visited states whose greedy action differs between two policy snapshots; 0 if
  * no state was visited. Unvisited states are left out so that arbitrary ties in never-updated
@@ -102,7 +107,7 @@ export interface PolicyChangeOptions {
  * ```
  */
 export function policyChange(options: PolicyChangeOptions): number {
-  const { before, after, visits } = options;
+  const { before, after, visits } = checkOptions(options, POLICY_CHANGE, { owner: "policyChange" });
   if (after.length !== before.length) {
     throw new ConfigError("after.length", `${before.length} (before.length)`, after.length);
   }

@@ -13,8 +13,17 @@
  *
  * @module
  */
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
-import { type TabularMDP, TERMINAL } from "./mdp.ts";
+import {
+  checkInt,
+  checkOptions,
+  ConfigError,
+  custom,
+  int,
+  num,
+  numberArray,
+  optional,
+} from "../errors.ts";
+import { checkMDP, type TabularMDP, TERMINAL } from "./mdp.ts";
 
 /** Optimal values and policy of a finite-horizon MDP (from `backwardInduction`). */
 export interface FiniteHorizonSolution {
@@ -58,9 +67,9 @@ export interface BackwardInductionOptions {
  * ```
  */
 export function backwardInduction(options: BackwardInductionOptions): FiniteHorizonSolution {
-  const { mdp } = options;
-  const horizon = checkHorizon(mdp, options.horizon);
-  const gamma = checkNum("gamma", options.gamma ?? 1, 0, 1);
+  const o = checkOptions(options, FINITE, { owner: "backwardInduction" });
+  const { mdp, gamma } = o;
+  const horizon = checkHorizon(mdp, o.horizon);
   const { nStates: nS, nActions: nA } = mdp;
   const values = new Float64Array((horizon + 1) * nS);
   const policy = new Int32Array(horizon * nS);
@@ -109,9 +118,9 @@ export interface EvaluatePolicyOptions {
  * ```
  */
 export function evaluatePolicy(options: EvaluatePolicyOptions): Float64Array {
-  const { mdp, policy } = options;
-  const horizon = checkHorizon(mdp, options.horizon);
-  const gamma = checkNum("gamma", options.gamma ?? 1, 0, 1);
+  const o = checkOptions(options, { ...FINITE, policy: POLICY }, { owner: "evaluatePolicy" });
+  const { mdp, policy, gamma } = o;
+  const horizon = checkHorizon(mdp, o.horizon);
   const { nStates: nS, nActions: nA } = mdp;
   const stationary = checkPolicy(mdp, policy, horizon);
   const values = new Float64Array((horizon + 1) * nS);
@@ -171,8 +180,9 @@ export interface ValueIterationOptions {
  * ```
  */
 export function valueIteration(options: ValueIterationOptions): DiscountedSolution {
-  const { mdp } = options;
-  const { gamma, tol, maxIterations } = checkDiscounted(options);
+  const { mdp, gamma, tol, maxIterations } = checkDiscounted(
+    checkOptions(options, DISCOUNTED, { owner: "valueIteration" }),
+  );
   const { nStates: nS, nActions: nA } = mdp;
   let values = new Float64Array(nS);
   let nextValues = new Float64Array(nS);
@@ -224,8 +234,10 @@ export interface PolicyValues {
  * improper policy under γ = 1, one that never ends, does not converge: check `converged`).
  */
 export function evaluatePolicyDiscounted(options: EvaluatePolicyDiscountedOptions): PolicyValues {
-  const { mdp, policy } = options;
-  const { gamma, tol, maxIterations } = checkDiscounted(options);
+  const o = checkOptions(options, { ...DISCOUNTED, policy: POLICY }, {
+    owner: "evaluatePolicyDiscounted",
+  });
+  const { mdp, policy, gamma, tol, maxIterations } = checkDiscounted(o);
   checkPolicy(mdp, policy, 1);
   const { nStates: nS, nActions: nA } = mdp;
   let values = new Float64Array(nS);
@@ -303,15 +315,26 @@ function checkPolicy(mdp: TabularMDP, policy: ArrayLike<number>, horizon: number
   return policy.length === nS;
 }
 
-function checkDiscounted(
-  options: ValueIterationOptions,
-): { gamma: number; tol: number; maxIterations: number } {
-  if (options.mdp.stages !== 1) {
-    throw new ConfigError("mdp.stages", "1 (a stationary MDP)", options.mdp.stages);
+function checkDiscounted<T extends { mdp: TabularMDP }>(o: T): T {
+  if (o.mdp.stages !== 1) {
+    throw new ConfigError("mdp.stages", "1 (a stationary MDP)", o.mdp.stages);
   }
-  return {
-    gamma: checkNum("gamma", options.gamma, 0, 1),
-    tol: checkNum("tol", options.tol ?? 1e-10, 0, Number.MAX_VALUE),
-    maxIterations: checkInt("maxIterations", options.maxIterations ?? 100_000, 1, 0x7fffffff),
-  };
+  return o;
 }
+
+const MDP = custom("a TabularMDP (made by tabularMDP)", checkMDPField);
+function checkMDPField(v: unknown, path: string): TabularMDP {
+  return checkMDP(path, v);
+}
+const POLICY = numberArray("an array of actions");
+const FINITE = {
+  mdp: MDP,
+  horizon: int(1, 0x7fffffff),
+  gamma: optional(num(0, 1), 1),
+};
+const DISCOUNTED = {
+  mdp: MDP,
+  gamma: num(0, 1),
+  tol: optional(num(0, Number.MAX_VALUE), 1e-10),
+  maxIterations: optional(int(1, 0x7fffffff), 100_000),
+};

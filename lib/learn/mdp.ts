@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkInt, ConfigError } from "../errors.ts";
+import { checkOptions, ConfigError, fn, int, optional } from "../errors.ts";
 
 /** `next` value of an outcome that ends the episode: no value follows its reward. */
 export const TERMINAL: -1 = -1;
@@ -49,6 +49,32 @@ export interface TabularMDPOptions {
   outcomes: (s: number, a: number, t: number) => readonly Outcome[];
 }
 
+const TABULAR_MDP = {
+  nStates: int(1, 0x7fffffff),
+  nActions: int(1, 0xffff),
+  stages: optional(int(1, 0x7fffffff), 1),
+  outcomes: fn<TabularMDPOptions["outcomes"]>("a function (s, a, t) => outcomes"),
+};
+
+/**
+ * Checks that `mdp` is a {@linkcode TabularMDP} as `tabularMDP` builds it (shape and typed
+ * arrays; the outcomes were checked when it was built); errors name `field`.
+ */
+export function checkMDP(field: string, mdp: unknown): TabularMDP {
+  const allowed = "a TabularMDP (made by tabularMDP)";
+  const m = mdp as Partial<TabularMDP> | null;
+  if (
+    typeof m !== "object" || m === null || !Number.isInteger(m.nStates) ||
+    !Number.isInteger(m.nActions) || !Number.isInteger(m.stages) ||
+    !(m.offsets instanceof Int32Array) || !(m.prob instanceof Float64Array) ||
+    !(m.next instanceof Int32Array) || !(m.reward instanceof Float64Array) ||
+    m.offsets.length !== m.stages! * m.nStates! * m.nActions! + 1
+  ) {
+    throw new ConfigError(field, allowed, mdp);
+  }
+  return m as TabularMDP;
+}
+
 /**
  * Builds a `TabularMDP`, checking every outcome.
  *
@@ -65,9 +91,9 @@ export interface TabularMDPOptions {
  * ```
  */
 export function tabularMDP(options: TabularMDPOptions): TabularMDP {
-  const nStates = checkInt("nStates", options.nStates, 1, 0x7fffffff);
-  const nActions = checkInt("nActions", options.nActions, 1, 0xffff);
-  const stages = checkInt("stages", options.stages ?? 1, 1, 0x7fffffff);
+  const { nStates, nActions, stages, outcomes } = checkOptions(options, TABULAR_MDP, {
+    owner: "tabularMDP",
+  });
   const pairs = stages * nStates * nActions;
   if (pairs > 0x3fffffff) throw new ConfigError("stages * nStates * nActions", "< 2^30", pairs);
   const offsets = new Int32Array(pairs + 1);
@@ -78,7 +104,7 @@ export function tabularMDP(options: TabularMDPOptions): TabularMDP {
   for (let t = 0; t < stages; t++) {
     for (let s = 0; s < nStates; s++) {
       for (let a = 0; a < nActions; a++) {
-        const list = options.outcomes(s, a, t);
+        const list = outcomes(s, a, t);
         const where = `outcomes(${s}, ${a}, ${t})`;
         if (!Array.isArray(list) || list.length === 0) {
           throw new ConfigError(where, "a non-empty array of [prob, next, reward]", list);

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { checkObject, ConfigError } from "../errors.ts";
 import { writeFileAtomic } from "../io/atomic.ts";
 
 const MAGIC = "QTABLE01";
@@ -62,7 +62,11 @@ export interface LoadedQTable {
  * ```
  */
 export async function saveQTable(path: string, data: QTableData): Promise<void> {
+  checkPath(path);
+  // Not a strict options object: a learner itself is passed (`{...learner, meta}`).
+  checkObject("data", data, "a Q-table (QTableData)");
   const { nStates, nActions, table, visits } = data;
+  if (data.meta !== undefined) checkObject("meta", data.meta, "an object of JSON data");
   if (!Number.isInteger(nStates) || nStates < 1) {
     throw new ConfigError("nStates", "a positive integer", nStates);
   }
@@ -103,7 +107,7 @@ export async function saveQTable(path: string, data: QTableData): Promise<void> 
 
 /** Loads a Q-table saved by `saveQTable`; throws `ConfigError` on a file that is not one. */
 export async function loadQTable(path: string): Promise<LoadedQTable> {
-  const bytes = await Deno.readFile(path);
+  const bytes = await Deno.readFile(checkPath(path));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (what: string) => new ConfigError(path, `a Q-table file (${what})`, bytes.length);
   if (bytes.length < 12 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
@@ -126,6 +130,10 @@ export async function loadQTable(path: string): Promise<LoadedQTable> {
   if (!Number.isInteger(nStates) || !Number.isInteger(nActions) || nStates < 1 || nActions < 1) {
     throw bad("shape in header");
   }
+  if (typeof hasVisits !== "boolean") throw bad("hasVisits in header");
+  if (meta !== undefined && (typeof meta !== "object" || meta === null || Array.isArray(meta))) {
+    throw bad("meta in header");
+  }
   const n = nStates * nActions;
   const start = align8(12 + h);
   if (bytes.length !== start + 8 * n * (hasVisits ? 2 : 1)) throw bad("length matching the shape");
@@ -137,6 +145,11 @@ export async function loadQTable(path: string): Promise<LoadedQTable> {
     for (let i = 0; i < n; i++) visits[i] = view.getFloat64(start + 8 * (n + i), true);
   }
   return { nStates, nActions, table, visits, meta: meta ?? {} };
+}
+
+function checkPath(path: unknown): string {
+  if (typeof path !== "string" || path === "") throw new ConfigError("path", "a file path", path);
+  return path;
 }
 
 function align8(x: number): number {

@@ -12,9 +12,22 @@
  *
  * @module
  */
-import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import {
+  anything,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  fn,
+  int,
+  num,
+  oneOf,
+  optional,
+  positive,
+  variant,
+} from "../errors.ts";
 import type { Rng } from "../rng.ts";
-import { checkSchedule, type Schedule, scheduleAt } from "./schedule.ts";
+import { type Schedule, scheduleAt, scheduleField } from "./schedule.ts";
 
 /**
  * Learning rate α.
@@ -124,21 +137,12 @@ const STEPS = 4;
  * ```
  */
 export function createQLearner(options: QLearnerOptions): QLearner {
-  const nS = checkInt("nStates", options.nStates, 1, 0x7fffffff);
-  const nA = checkInt("nActions", options.nActions, 1, 0xffff);
+  const o = checkOptions(options, Q_LEARNER_OPTIONS, { owner: "createQLearner" });
+  const { nStates: nS, nActions: nA, gamma, rng, epsilon: eps, alpha: rate, init } = o;
   if (nS * nA > 0x7fffffff) {
     throw new ConfigError("nStates * nActions", "at most 2^31 - 1", nS * nA);
   }
-  const gamma = checkNum("gamma", options.gamma, 0, 1);
-  const rng = options.rng;
-  if (typeof rng !== "function") throw new ConfigError("rng", "a function () => number", rng);
-  const eps = checkSchedule("epsilon", options.epsilon ?? 0.1, { lo: 0, hi: 1 });
-  const perStep = checkOneOf("epsilonUnit", options.epsilonUnit ?? "episode", [
-    "episode",
-    "step",
-  ]) === "step";
-  const rate = checkLearningRate(options.alpha ?? 0.1);
-  const init = checkNum("init", options.init ?? 0, -Number.MAX_VALUE, Number.MAX_VALUE);
+  const perStep = o.epsilonUnit === "step";
 
   const q = new Float64Array(nS * nA).fill(init);
   const visits = new Float64Array(nS * nA);
@@ -262,28 +266,35 @@ export function createQLearner(options: QLearnerOptions): QLearner {
   };
 }
 
-function checkLearningRate(v: LearningRate | number): LearningRate {
-  const unit = (x: unknown) => typeof x === "number" && x > 0 && x <= 1;
-  if (typeof v === "number") {
-    if (!unit(v)) throw new ConfigError("alpha", "a number in (0, 1] or a LearningRate", v);
-    return { kind: "constant", value: v };
-  }
-  if (v === null || typeof v !== "object") {
-    throw new ConfigError("alpha", "a number in (0, 1] or a LearningRate", v);
-  }
-  switch (v.kind) {
-    case "constant":
-      if (!unit(v.value)) throw new ConfigError("alpha.value", "a number in (0, 1]", v.value);
-      return v;
-    case "visits":
-      if (!unit(v.omega)) throw new ConfigError("alpha.omega", "a number in (0, 1]", v.omega);
-      if (v.min !== undefined) checkNum("alpha.min", v.min, 0, 1);
-      return v;
-    default:
-      throw new ConfigError(
-        "alpha.kind",
-        '"constant" or "visits"',
-        (v as { kind?: unknown }).kind,
-      );
-  }
-}
+/**
+ * The field checker of a learning rate: a number in (0, 1] (a constant) or a
+ * {@linkcode LearningRate} object, unknown keys rejected; errors name the path (`alpha.omega`).
+ */
+export const LEARNING_RATE: Field<LearningRate> = (() => {
+  const unit = positive(1);
+  const kind = anything("the rate's kind");
+  const rate = variant("kind", {
+    constant: { kind, value: unit },
+    visits: { kind, omega: unit, min: optional(num(0, 1)) },
+  });
+  const allowed = "a number in (0, 1] or a LearningRate";
+  return custom(allowed, (v, path) => {
+    if (typeof v === "number") return { kind: "constant", value: unit.check(v, path) };
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      throw new ConfigError(path, allowed, v);
+    }
+    return rate.check(v, path) as LearningRate;
+  });
+})();
+
+/** The schema of {@linkcode QLearnerOptions}. */
+export const Q_LEARNER_OPTIONS = {
+  nStates: int(1, 0x7fffffff),
+  nActions: int(1, 0xffff),
+  gamma: num(0, 1),
+  rng: fn<Rng>("a function () => number"),
+  epsilon: optional(scheduleField({ lo: 0, hi: 1 }), { kind: "constant", value: 0.1 }),
+  epsilonUnit: optional(oneOf(["episode", "step"] as const), "episode"),
+  alpha: optional(LEARNING_RATE, { kind: "constant", value: 0.1 }),
+  init: optional(num(), 0),
+};

@@ -4,7 +4,17 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import {
+  anything,
+  checkNum,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  num,
+  positive,
+  variant,
+} from "../errors.ts";
 
 /**
  * A schedule, as data. `scheduleAt(schedule, t)` gives its value at counter `t` (0, 1, 2, ...).
@@ -64,47 +74,60 @@ export function scheduleAt(schedule: Schedule, t: number): number {
 }
 
 /**
+ * The field checker of a schedule whose values must stay in `[lo, hi]`: a bare number (a
+ * constant schedule) or a `Schedule` object, unknown keys rejected; errors name the path
+ * (`epsilon.duration`, `learner.epsilon.kind`).
+ */
+export function scheduleField(range: { lo: number; hi: number }): Field<Schedule> {
+  const { lo, hi } = range;
+  const value = num(lo, hi);
+  const kind = anything("the schedule's kind");
+  const schedule = variant("kind", {
+    constant: { kind, value },
+    linear: { kind, start: value, end: value, duration: int(1, Number.MAX_SAFE_INTEGER) },
+    exponential: { kind, start: value, end: value, rate: positive() },
+  });
+  const allowed = `${value.allowed} or a Schedule object`;
+  return custom(allowed, (v, path) => {
+    if (typeof v === "number") {
+      return { kind: "constant", value: checkNum(path, v, lo, hi) } as Schedule;
+    }
+    if (v === null || typeof v !== "object" || Array.isArray(v)) {
+      throw new ConfigError(path, allowed, v);
+    }
+    return schedule.check(v, path) as Schedule;
+  });
+}
+
+/**
  * Checks a schedule whose values must stay in `[lo, hi]` and returns it; a bare number is read as
- * a constant schedule. Throws `ConfigError` naming `field` otherwise.
+ * a constant schedule. Throws `ConfigError` naming `field` (and the path of a bad key inside it)
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * import { checkSchedule } from "./schedule.ts";
+ * const s = checkSchedule("epsilon", { kind: "linear", start: 1, end: 0.05, duration: 100 }, {
+ *   lo: 0,
+ *   hi: 1,
+ * });
+ * if (s.kind !== "linear") throw new Error();
+ * let message = "";
+ * const typo = JSON.parse('{"kind": "linear", "start": 1, "end": 0, "duratoin": 9}'); // from a file
+ * try {
+ *   checkSchedule("epsilon", typo, { lo: 0, hi: 1 });
+ * } catch (e) {
+ *   message = (e as Error).message;
+ * }
+ * if (message !== '"duratoin": unknown option of epsilon; did you mean "duration"?') {
+ *   throw new Error(message);
+ * }
+ * ```
  */
 export function checkSchedule(
   field: string,
   v: Schedule | number,
   range: { lo: number; hi: number },
 ): Schedule {
-  const { lo, hi } = range;
-  const inRange = (x: unknown) => typeof x === "number" && Number.isFinite(x) && x >= lo && x <= hi;
-  const allowed = `a number in [${lo}, ${hi}]`;
-  if (typeof v === "number") {
-    if (!inRange(v)) throw new ConfigError(field, allowed, v);
-    return { kind: "constant", value: v };
-  }
-  if (v === null || typeof v !== "object") {
-    throw new ConfigError(field, `${allowed} or a Schedule object`, v);
-  }
-  switch (v.kind) {
-    case "constant":
-      if (!inRange(v.value)) throw new ConfigError(`${field}.value`, allowed, v.value);
-      return v;
-    case "linear":
-      if (!inRange(v.start)) throw new ConfigError(`${field}.start`, allowed, v.start);
-      if (!inRange(v.end)) throw new ConfigError(`${field}.end`, allowed, v.end);
-      if (!Number.isInteger(v.duration) || v.duration < 1) {
-        throw new ConfigError(`${field}.duration`, "a positive integer", v.duration);
-      }
-      return v;
-    case "exponential":
-      if (!inRange(v.start)) throw new ConfigError(`${field}.start`, allowed, v.start);
-      if (!inRange(v.end)) throw new ConfigError(`${field}.end`, allowed, v.end);
-      if (typeof v.rate !== "number" || !Number.isFinite(v.rate) || v.rate <= 0) {
-        throw new ConfigError(`${field}.rate`, "a finite number > 0", v.rate);
-      }
-      return v;
-    default:
-      throw new ConfigError(
-        `${field}.kind`,
-        '"constant", "linear" or "exponential"',
-        (v as { kind?: unknown }).kind,
-      );
-  }
+  return scheduleField(range).check(v, field);
 }
