@@ -94,6 +94,10 @@ export class ConfigError extends Error {
  * ```
  */
 export class UnknownOptionError extends ConfigError {
+  /** Path of the object holding the key (`""`: the top level). */
+  readonly path: string;
+  /** The function whose options these are, if named. */
+  readonly owner: string | undefined;
   /** The unknown key. */
   readonly key: string;
   /** The known keys of that object. */
@@ -115,6 +119,8 @@ export class UnknownOptionError extends ConfigError {
     const { key, known, path = "", owner } = options;
     super(at(path, key), `absent (unknown option; known: ${known.join(", ")})`, options.value);
     this.name = "ConfigError";
+    this.path = path;
+    this.owner = owner;
     this.key = key;
     this.known = known;
     this.suggestion = closestKey(key, known);
@@ -155,6 +161,48 @@ export function at(path: string, key: string): string {
 /** The path of element `i` of the array at `path`: `item("values", 2)` → `values[2]`. */
 export function item(path: string, i: number): string {
   return `${path}[${i}]`;
+}
+
+/** `sub` (a path) under `prefix`: `join("game", "bid.maxQty")`, `join("policy", "[0].alpha")`. */
+function join(prefix: string, sub: string): string {
+  if (prefix === "") return sub;
+  if (sub === "") return prefix;
+  return sub.startsWith("[") ? prefix + sub : `${prefix}.${sub}`;
+}
+
+/**
+ * Runs `f` and puts `path` in front of the field of any `ConfigError` it throws: for checks that
+ * name their fields from the top of their own object (`steps`) when that object sits at `path`
+ * in a larger config (`game.steps`). `owner` names the function for unknown-key messages.
+ *
+ * @example
+ * ```ts
+ * import { checkInt, underPath } from "./errors.ts";
+ * try {
+ *   underPath("game", () => checkInt("steps", 0, 1, 100));
+ * } catch (e) {
+ *   if ((e as Error).message !== "game.steps: must be an integer in [1, 100], got 0") throw e;
+ * }
+ * ```
+ */
+export function underPath<T>(path: string, f: () => T, owner?: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UnknownOptionError) {
+      throw new UnknownOptionError({
+        key: e.key,
+        known: e.known,
+        value: e.got,
+        path: join(path, e.path),
+        owner: owner ?? e.owner,
+      });
+    }
+    if (e instanceof ConfigError && e.constructor === ConfigError) {
+      throw new ConfigError(join(path, e.field), e.allowed, e.got);
+    }
+    throw e;
+  }
 }
 
 // ---------------------------------------------------------------- did you mean
@@ -481,7 +529,9 @@ export function numbers(options: {
   const maxLength = options.maxLength ?? 2 ** 32 - 1;
   const one = options.integer ? "integer" : options.infinite ? "number" : "finite number";
   const range = lo === -Infinity && hi === Infinity ? "" : ` in [${lo}, ${hi}]`;
-  const len = maxLength < 2 ** 32 - 1
+  const len = minLength === maxLength
+    ? ` (length ${minLength})`
+    : maxLength < 2 ** 32 - 1
     ? ` (${minLength} to ${maxLength})`
     : minLength > 0
     ? ` (at least ${minLength})`
@@ -551,11 +601,11 @@ export function arrayOf<T>(
 ): Field<T[]> {
   const min = options.minLength ?? 0, max = options.maxLength ?? 2 ** 32 - 1;
   const count = max === min
-    ? `${min}`
+    ? ` of ${min} entries`
     : max >= 2 ** 32 - 1
-    ? `at least ${min}`
-    : `${min} to ${max}`;
-  const allowed = `an array of ${min === 0 && max >= 2 ** 32 - 1 ? "" : `${count} `}${f.allowed}`;
+    ? min === 0 ? "" : ` of at least ${min} entries`
+    : ` of ${min} to ${max} entries`;
+  const allowed = `an array${count} (each ${f.allowed})`;
   return {
     allowed,
     check: (v, p) => {

@@ -166,7 +166,7 @@ Deno.test("state: dropped features, game 2, purity, bad edges", () => {
     () =>
       makerEncoder({ makers: 1, sizeVisible: true, state: { speed: [1] } as unknown as object }),
     ConfigError,
-    "state.speed",
+    '"speed": unknown option of state (known: time,',
   );
   assertThrows(() => makerEncoder({ makers: 0, sizeVisible: true }), ConfigError, "makers");
   assertEquals(DEFAULT_MAKER_STATE.ownQty, []);

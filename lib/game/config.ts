@@ -9,7 +9,8 @@ import { checkInt, checkNum, checkOneOf, checkSeed, ConfigError } from "../error
 import { validateBackgroundOptions } from "../market/background.ts";
 import { normal, type Rng } from "../rng.ts";
 import { checkKeys, checkObject, checkPositive, optInt } from "../takers/_validate.ts";
-import { TAKER_KINDS, type TakerSpec } from "../takers/types.ts";
+import { checkTakerSpec } from "../takers/strategies.ts";
+import type { TakerSpec } from "../takers/types.ts";
 import { ACTION_SET_KINDS, type ActionSetKind } from "./actions.ts";
 import {
   type BackgroundFactory,
@@ -248,8 +249,7 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
   const p0 = optInt("p0", c.p0, 10_000, bookSpan, 0x7fffffff - bookSpan);
   const tickSize = checkPositive("tickSize", c.tickSize, 0.01, 1e9);
   const game = resolveGame(c.game ?? { kind: "known" });
-  const takerSpec = checkObject("taker", c.taker ?? { kind: "passive" });
-  checkOneOf("taker.kind", takerSpec.kind, TAKER_KINDS);
+  const takerSpec = checkTakerSpec(c.taker ?? { kind: "passive" });
   const makers = optInt("makers", c.makers, 2, 0, MAX_MAKERS);
   let policies: MakerPolicySpec[];
   const p = c.policy ?? { kind: "replenisher" };
@@ -300,7 +300,7 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
     tickSize,
     bookSpan,
     game,
-    taker: takerSpec as TakerSpec,
+    taker: takerSpec,
     makers,
     policies,
     bid,

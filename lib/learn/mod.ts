@@ -47,11 +47,13 @@
  */
 export {
   createQLearner,
+  LEARNING_RATE,
   type LearningRate,
+  Q_LEARNER_OPTIONS,
   type QLearner,
   type QLearnerOptions,
 } from "./q_learner.ts";
-export { checkSchedule, type Schedule, scheduleAt } from "./schedule.ts";
+export { checkSchedule, type Schedule, scheduleAt, scheduleField } from "./schedule.ts";
 export { binIndex, decodeState, encodeState, type IntLike, stateCount } from "./encoding.ts";
 export {
   coverage,
@@ -62,6 +64,7 @@ export {
 } from "./diagnostics.ts";
 export {
   convergedAt,
+  CONVERGENCE_CRITERION,
   type ConvergenceCriterion,
   createPolicyTracker,
   greedyWithFallback,
@@ -70,6 +73,7 @@ export {
   type PolicyTrackerOptions,
 } from "./convergence.ts";
 export {
+  checkMDP,
   type Outcome,
   type TabularMDP,
   tabularMDP,

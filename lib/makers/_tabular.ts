@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { at, ConfigError, numbers } from "../errors.ts";
 import { createQLearner, greedyWithFallback, type QLearner } from "../learn/mod.ts";
 import type { TabularAgent, TabularAgentOptions } from "./q_maker.ts";
 
@@ -16,22 +16,14 @@ export function loadInto(
 ): void {
   const { field } = init;
   const n = learner.table.length;
-  if (init.table !== undefined) {
-    if (init.table.length !== n) {
-      throw new ConfigError(`${field}.table`, `an array of length ${n} (nStates × nActions)`, {
-        length: init.table.length,
-      });
-    }
-    learner.table.set(init.table);
-  }
-  if (init.visits !== undefined) {
-    if (init.visits.length !== n) {
-      throw new ConfigError(`${field}.visits`, `an array of length ${n}`, {
-        length: init.visits.length,
-      });
-    }
-    learner.visits.set(init.visits);
-  }
+  // Both checked before either is copied: a bad `visits` leaves the learner untouched.
+  const table = init.table === undefined ? undefined : numbers({ minLength: n, maxLength: n })
+    .check(init.table, at(field, "table"));
+  const visits = init.visits === undefined
+    ? undefined
+    : numbers({ lo: 0, minLength: n, maxLength: n }).check(init.visits, at(field, "visits"));
+  if (table !== undefined) learner.table.set(table);
+  if (visits !== undefined) learner.visits.set(visits);
 }
 
 /** Options of {@linkcode createTabularLearner}: the settings, the start, and the sizes. */

@@ -29,8 +29,21 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt, ConfigError } from "../errors.ts";
-import type { QTakerOptions } from "./q_taker.ts";
+import {
+  anything,
+  arrayOf,
+  checkInt,
+  checkKeys,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  int,
+  num,
+  optional,
+  variant,
+} from "../errors.ts";
+import { Q_TAKER_OPTIONS, type QTakerOptions } from "./q_taker.ts";
 import { type PolicySnapshot, train, type TrainConfig, type TrainResult } from "./train.ts";
 
 /** Configuration of {@linkcode coLearn}: a training config whose taker learns. */
@@ -40,6 +53,30 @@ export interface CoLearnConfig extends Omit<TrainConfig, "taker" | "keepSnapshot
   /** Checks the verdict looks back over. Default `max(patience, ⌈checks / 3⌉)`. */
   window?: number;
 }
+
+/** Every key of {@linkcode CoLearnConfig} (the compiler keeps the list complete). */
+const CO_LEARN_KEYS = {
+  label: 1,
+  game: 1,
+  policy: 1,
+  learner: 1,
+  episodes: 1,
+  evalEvery: 1,
+  evalEpisodes: 1,
+  evalSeed: 1,
+  convergence: 1,
+  stopWhenConverged: 1,
+  init: 1,
+  progressEvery: 1,
+  onProgress: 1,
+  taker: 1,
+  window: 1,
+} as const satisfies Record<keyof CoLearnConfig, 1>;
+
+const CO_LEARN_OWN = {
+  window: optional(int(1, 1e9)),
+  taker: optional(variant("kind", { q: { kind: anything(), ...Q_TAKER_OPTIONS } })),
+};
 
 /** The outcome of {@linkcode coLearn}. */
 export interface CoLearnResult {
@@ -99,6 +136,10 @@ function distance(a: PolicySnapshot, b: PolicySnapshot, margin: number): number 
  * ```
  */
 export function coLearn(config: CoLearnConfig): CoLearnResult {
+  // Its own fields here; the training fields are checked by `train`.
+  checkObject("config", config, "an object of coLearn's options");
+  checkKeys(config, Object.keys(CO_LEARN_KEYS), { owner: "coLearn" });
+  checkOptions({ window: config.window, taker: config.taker }, CO_LEARN_OWN, { owner: "coLearn" });
   const { window: win, taker, ...rest } = config;
   const run = train({
     label: "colearn",
@@ -184,6 +225,28 @@ export interface PlayDynamicsOptions {
   margin?: number;
 }
 
+const PLAY_DYNAMICS = {
+  sides: arrayOf(
+    arrayOf(
+      arrayOf(custom("a PolicySnapshot {policy, visited, table?}", (v, path) => {
+        const o = checkObject(path, v, "a PolicySnapshot {policy, visited, table?}");
+        if (!(o.policy instanceof Int32Array) || !(o.visited instanceof Uint8Array)) {
+          throw new ConfigError(
+            path,
+            "a PolicySnapshot {policy: Int32Array, visited: Uint8Array}",
+            v,
+          );
+        }
+        return o as unknown as PolicySnapshot;
+      })),
+    ),
+  ),
+  tol: num(0, 1),
+  patience: int(1, 1e9),
+  window: optional(int(1, 1e9)),
+  margin: optional(num(0, 1), 0),
+};
+
 /** Per-check dynamics and the verdict (see the module doc). */
 export interface PlayDynamics {
   /** Per side and check: policy change since the previous check (NaN at check 0). */
@@ -214,8 +277,9 @@ export interface PlayDynamics {
  * ```
  */
 export function playDynamics(options: PlayDynamicsOptions): PlayDynamics {
-  const { sides, tol, patience } = options;
-  const margin = options.margin ?? 0;
+  const { sides, tol, patience, margin } = checkOptions(options, PLAY_DYNAMICS, {
+    owner: "playDynamics",
+  });
   const C = sides.flat().reduce((m, list) => Math.max(m, list.length), 0);
   const window = checkInt("window", options.window ?? Math.max(patience, Math.ceil(C / 3)), 1, 1e9);
   const at = (list: readonly PolicySnapshot[], c: number) => {

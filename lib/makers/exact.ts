@@ -42,8 +42,25 @@
  * @module
  */
 import { ASK, BID } from "../book/mod.ts";
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
-import { createGame, type Game, type MakerPolicy, type MakerView } from "../game/mod.ts";
+import {
+  at,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  int,
+  num,
+  object,
+  optional,
+  underPath,
+} from "../errors.ts";
+import {
+  createGame,
+  type Game,
+  type MakerPolicy,
+  type MakerView,
+  resolveConfig,
+} from "../game/mod.ts";
 import {
   backwardInduction,
   type FiniteHorizonSolution,
@@ -52,8 +69,8 @@ import {
   tabularMDP,
 } from "../learn/mod.ts";
 import { stream } from "../rng.ts";
-import type { TakerSpec } from "../takers/mod.ts";
-import { createQMaker, type QMakerOptions } from "./q_maker.ts";
+import { checkTakerSpec, type TakerSpec } from "../takers/mod.ts";
+import { createQMaker, Q_MAKER_OPTIONS, type QMakerOptions } from "./q_maker.ts";
 import { type MakerEncoder, makerEncoder } from "./state.ts";
 import { train, type TrainGameConfig, type TrainResult } from "./train.ts";
 
@@ -66,6 +83,36 @@ export interface ExactConfig {
   /** Pairs of merged prefixes to verify by random continuations. Default 20. */
   verify?: number;
 }
+
+/** The game of an exact check: a training game with one maker (checked with its path). */
+const EXACT_GAME = custom("a game config with one maker (TrainGameConfig)", (v, path) => {
+  const g = checkObject(path, v, "a game config (TrainGameConfig)");
+  for (const k of ["policy", "taker", "record"]) {
+    if (k in g) throw new ConfigError(at(path, k), "absent (set by the exact check)", g[k]);
+  }
+  if (g.makers !== undefined && g.makers !== 1) {
+    throw new ConfigError(at(path, "makers"), "1 (the exact check has one maker)", g.makers);
+  }
+  underPath(path, () => resolveConfig({ ...g, makers: 1 }));
+  return g as TrainGameConfig;
+});
+
+const TAKER = custom("a taker spec", (v) => checkTakerSpec(v));
+
+const EXACT_CONFIG = {
+  game: EXACT_GAME,
+  taker: optional(TAKER),
+  verify: optional(int(0, 1e6), 20),
+};
+
+const { makers: _makers, ...MAKER_OPTIONS } = Q_MAKER_OPTIONS;
+
+const EXACT_CHECK_CONFIG = {
+  ...EXACT_CONFIG,
+  maker: optional(object(MAKER_OPTIONS)),
+  episodes: optional(int(1, 1e9), 20_000),
+  tolerance: optional(num(0, 1), 0.01),
+};
 
 /** The optimum of a small configuration (from {@linkcode exactOptimum}). */
 export interface ExactOptimum {
@@ -179,10 +226,8 @@ function trueStateKey(game: Game, lp: Int32Array, lq: Float64Array): string {
  * ```
  */
 export function exactOptimum(config: ExactConfig): ExactOptimum {
-  if ((config.game.makers ?? 1) !== 1) {
-    throw new ConfigError("game.makers", "1 (the exact check has one maker)", config.game.makers);
-  }
-  const verifyPairs = checkInt("verify", config.verify ?? 20, 0, 1e6);
+  // An ExactCheckConfig is an ExactConfig too: its extra fields are allowed (and checked).
+  const verifyPairs = checkOptions(config, EXACT_CHECK_CONFIG, { owner: "exactOptimum" }).verify;
   const { game, script } = scriptedGame(config);
   const N = game.config.steps;
   if (N > 8) {
@@ -353,7 +398,8 @@ export function exactOptimum(config: ExactConfig): ExactOptimum {
 export function smallExactConfig(
   options: { steps?: number; taker?: TakerSpec; episodes?: number } = {},
 ): ExactCheckConfig {
-  const steps = checkInt("steps", options.steps ?? 6, 1, 8);
+  const o = checkOptions(options, SMALL_EXACT, { owner: "smallExactConfig" });
+  const steps = o.steps;
   return {
     game: {
       steps,
@@ -364,7 +410,7 @@ export function smallExactConfig(
       background: { depthLevels: 8, totalDepth: 800, askLevels: 2, askSize: 100, resilience: 0.5 },
       bid: { startOffset: 1, startQty: 100, increment: 100, maxQty: 200, maxOffset: 2 },
     },
-    taker: options.taker ?? { kind: "passive" },
+    taker: o.taker ?? { kind: "passive" },
     maker: {
       state: {
         time: Array.from({ length: steps - 1 }, (_, i) => i + 2),
@@ -376,10 +422,16 @@ export function smallExactConfig(
         ownQty: [100, 200],
       },
     },
-    episodes: options.episodes ?? 20_000,
+    episodes: o.episodes,
     tolerance: 0.01,
   };
 }
+
+const SMALL_EXACT = {
+  steps: optional(int(1, 8), 6),
+  taker: optional(TAKER),
+  episodes: optional(int(1, 1e9), 20_000),
+};
 
 /** Whether the learner's state is Markov on the reachable true states. */
 export interface MarkovReport {
@@ -411,7 +463,23 @@ export interface MarkovReportOptions {
  * and the same next learner state.
  */
 export function markovReport(options: MarkovReportOptions): MarkovReport {
-  const { config, opt, encoder } = options;
+  const { config, opt, encoder } = checkOptions(options, {
+    config: custom("an ExactConfig", (v, path) => checkObject(path, v) as unknown as ExactConfig),
+    opt: custom("an ExactOptimum (from exactOptimum)", (v, path) => {
+      const o = checkObject(path, v, "an ExactOptimum (from exactOptimum)");
+      if (!(o.depth instanceof Int32Array) || !(o.child instanceof Int32Array)) {
+        throw new ConfigError(path, "an ExactOptimum (from exactOptimum)", v);
+      }
+      return o as unknown as ExactOptimum;
+    }),
+    encoder: custom("a MakerEncoder (from makerEncoder)", (v, path) => {
+      const o = checkObject(path, v, "a MakerEncoder (from makerEncoder)");
+      if (typeof o.encode !== "function") {
+        throw new ConfigError(path, "a MakerEncoder (from makerEncoder)", v);
+      }
+      return o as unknown as MakerEncoder;
+    }),
+  }, { owner: "markovReport" });
   const { game, script } = scriptedGame(config);
   const nA = opt.nActions;
   const nNodes = opt.depth.length;
@@ -492,8 +560,9 @@ export interface ExactCheckResult {
  * exactly, and reports the value gap of the learner's greedy policy (see the module doc).
  */
 export function exactCheck(config: ExactCheckConfig): ExactCheckResult {
-  const episodes = checkInt("episodes", config.episodes ?? 20_000, 1, 1e9);
-  const tolerance = checkNum("tolerance", config.tolerance ?? 0.01, 0, 1);
+  const { episodes, tolerance } = checkOptions(config, EXACT_CHECK_CONFIG, {
+    owner: "exactCheck",
+  });
   const opt = exactOptimum(config);
   const makerOptions: QMakerOptions = { ...(config.maker ?? {}), mode: "learn" };
   const run = train({

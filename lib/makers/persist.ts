@@ -20,7 +20,20 @@
 import type pl from "nodejs-polars";
 import { writeFileAtomic } from "../io/atomic.ts";
 import { readParquet, writeParquetAtomic } from "../io/parquet.ts";
-import { ConfigError } from "../errors.ts";
+import {
+  arrayOf,
+  at,
+  bool,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  int,
+  numbers,
+  object,
+  optional,
+  str,
+} from "../errors.ts";
 import type { MakerPolicySpec } from "../game/mod.ts";
 import { loadQTable, saveQTable } from "../learn/mod.ts";
 import type { TakerSpec } from "../takers/mod.ts";
@@ -70,6 +83,26 @@ export interface LoadedRun {
   readonly learners: readonly SavedLearner[];
 }
 
+/**
+ * The schema of one `train({init})` entry ({@linkcode InitialTable}), for `train` to check its
+ * `init` with (`init[0].tabel` is then an unknown key with a suggestion).
+ */
+export const INITIAL_TABLE = {
+  agent: str(),
+  table: numbers(),
+  visits: optional(numbers({ lo: 0 })),
+};
+
+/** Throws `ConfigError` unless `run` looks like a `TrainResult` or a `LoadedRun`. */
+export function checkRun(run: unknown): TrainResult | LoadedRun {
+  const allowed = "a training run (from train, coLearn or loadRun)";
+  const r = checkObject("run", run, allowed);
+  if (!Array.isArray(r.learners) || typeof r.config !== "object" || r.config === null) {
+    throw new ConfigError("run", allowed, run);
+  }
+  return run as TrainResult | LoadedRun;
+}
+
 const fileOf = (agent: string) => `${agent.replace(":", "")}.qtable`;
 
 /**
@@ -88,6 +121,8 @@ const fileOf = (agent: string) => `${agent.replace(":", "")}.qtable`;
  * ```
  */
 export async function saveRun(dir: string, run: TrainResult | LoadedRun): Promise<void> {
+  if (typeof dir !== "string" || dir === "") throw new ConfigError("dir", "a folder path", dir);
+  checkRun(run);
   await writeParquetAtomic(run.records, `${dir}/records.parquet`);
   const learners = [];
   for (const l of run.learners) {
@@ -128,15 +163,52 @@ export async function saveRun(dir: string, run: TrainResult | LoadedRun): Promis
   await writeFileAtomic(`${dir}/run.json`, new TextEncoder().encode(json));
 }
 
-/** Loads a run saved by {@linkcode saveRun}. */
+const NUMBER_OR_NULL = custom("a number or null", (v, path) => {
+  if (v !== null && typeof v !== "number") throw new ConfigError(path, "a number or null", v);
+  return v as number | null;
+});
+
+/** The schema of `run.json` (errors name the file and the path inside it). */
+const RUN_JSON = {
+  format: custom('"makers-run/1" (a run saved by saveRun)', (v, path) => {
+    if (v !== "makers-run/1") {
+      throw new ConfigError(path, '"makers-run/1" (a run saved by saveRun)', v);
+    }
+    return v;
+  }),
+  label: str({ empty: true }),
+  config: custom("an object", (v, path) => checkObject(path, v)),
+  episodes: int(0, Number.MAX_SAFE_INTEGER),
+  checks: int(0, Number.MAX_SAFE_INTEGER),
+  convergence: custom("a convergence report", (v, path) => {
+    const c = checkObject(path, v, "a convergence report");
+    arrayOf(NUMBER_OR_NULL).check(c.changes, at(path, "changes"));
+    return c;
+  }),
+  final: object({ makerPnl: arrayOf(NUMBER_OR_NULL), takerPnl: NUMBER_OR_NULL }),
+  learners: arrayOf(object({
+    agent: str(),
+    index: int(-1, 63),
+    nStates: int(1, 0x7fffffff),
+    nActions: int(1, 0xffff),
+    actionNames: arrayOf(str()),
+    fallback: int(0, 0xffff),
+    options: custom("an object", (v, path) => checkObject(path, v)),
+    file: str(),
+  })),
+};
+
+/** Loads a run saved by {@linkcode saveRun}; a file that is not one names the file and field. */
 export async function loadRun(dir: string): Promise<LoadedRun> {
-  const meta = JSON.parse(await Deno.readTextFile(`${dir}/run.json`));
-  if (meta?.format !== "makers-run/1") {
-    throw new ConfigError(
-      `${dir}/run.json`,
-      'a run saved by saveRun (format "makers-run/1")',
-      meta?.format,
-    );
+  if (typeof dir !== "string" || dir === "") throw new ConfigError("dir", "a folder path", dir);
+  const file = `${dir}/run.json`;
+  let meta: ReturnType<typeof checkOptions<typeof RUN_JSON>>;
+  try {
+    meta = checkOptions(JSON.parse(await Deno.readTextFile(file)), RUN_JSON);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new ConfigError(file, "a JSON file", e.message);
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(`${file}: ${e.field}`, e.allowed, e.got);
   }
   const records = await readParquet(`${dir}/records.parquet`);
   const learners: SavedLearner[] = [];
@@ -155,12 +227,16 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
     learners.push({ ...l, table: q.table, visits: q.visits });
   }
   const nan = (x: number | null) => (x === null ? NaN : x);
+  const convergence = meta.convergence as unknown as ConvergenceReport;
   return {
     label: meta.label,
     config: meta.config,
     episodes: meta.episodes,
     checks: meta.checks,
-    convergence: { ...meta.convergence, changes: meta.convergence.changes.map(nan) },
+    convergence: {
+      ...convergence,
+      changes: (convergence.changes as (number | null)[]).map(nan),
+    },
     final: { makerPnl: meta.final.makerPnl.map(nan), takerPnl: nan(meta.final.takerPnl) },
     records,
     learners,
@@ -188,7 +264,11 @@ export function greedyPolicies(
   run: TrainResult | LoadedRun,
   options: { learn?: boolean } = {},
 ): { policy: MakerPolicySpec[]; taker: TakerSpec | undefined } {
-  const mode = options.learn ? "learn" : "greedy";
+  checkRun(run);
+  const { learn } = checkOptions(options, { learn: optional(bool(), false) }, {
+    owner: "greedyPolicies",
+  });
+  const mode = learn ? "learn" : "greedy";
   const cfg = run.config as { game?: { makers?: number }; policy?: unknown };
   const n = cfg.game?.makers ?? 2;
   const specs = Array.isArray(cfg.policy)
@@ -202,17 +282,23 @@ export function greedyPolicies(
       }
       return spec as MakerPolicySpec;
     }
-    const o = l.options as unknown as QMakerOptions & { makers: number };
+    // The saved options carry the spec's `kind: "q"`, which the maker's options do not have.
+    const { kind: _kind, ...o } = l.options as unknown as QMakerOptions & {
+      makers: number;
+      kind?: string;
+    };
     return qMaker({ ...o, mode, table: l.table, visits: l.visits, makers: o.makers ?? n });
   });
   const t = run.learners.find((x) => x.agent === "taker");
+  const { kind: _kind, ...tOptions } = (t?.options ?? {}) as QTakerOptions & { kind?: string };
   const taker = t === undefined
     ? undefined
-    : qTaker({ ...(t.options as QTakerOptions), mode, table: t.table, visits: t.visits });
+    : qTaker({ ...tOptions, mode, table: t.table, visits: t.visits });
   return { policy, taker };
 }
 
 /** A run's learners as `train({init})` tables, to continue training from them. */
 export function initialTables(run: TrainResult | LoadedRun): InitialTable[] {
+  checkRun(run);
   return run.learners.map((l) => ({ agent: l.agent, table: l.table, visits: l.visits }));
 }

@@ -6,9 +6,9 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { ConfigError } from "../errors.ts";
+import { bool, checkOptions, ConfigError, optional, str } from "../errors.ts";
 import { greedyWithFallback, stateVisits } from "../learn/mod.ts";
-import type { LoadedRun, SavedLearner } from "./persist.ts";
+import { checkRun, type LoadedRun, type SavedLearner } from "./persist.ts";
 import { TAKER_FEATURES, takerEncoder, type TakerStateOptions } from "./q_taker.ts";
 import { binLabel, MAKER_FEATURES, makerEncoder, type MakerStateOptions } from "./state.ts";
 import type { TrainedLearner, TrainResult } from "./train.ts";
@@ -20,6 +20,11 @@ export interface PolicyMapOptions {
   /** Include states never visited (their action is the fallback). Default false. */
   all?: boolean;
 }
+
+const POLICY_MAP = {
+  agent: optional(str(), "maker:0"),
+  all: optional(bool(), false),
+};
 
 /**
  * The greedy policy of one learner of a run, by state. Columns: `state`, one string column per
@@ -40,7 +45,9 @@ export function policyMap(
   run: TrainResult | LoadedRun,
   options: PolicyMapOptions = {},
 ): pl.DataFrame {
-  const agent = options.agent ?? "maker:0";
+  checkRun(run);
+  const o = checkOptions(options, POLICY_MAP, { owner: "policyMap" });
+  const agent = o.agent;
   const l = (run.learners as readonly (TrainedLearner | SavedLearner)[]).find((x) =>
     x.agent === agent
   );
@@ -85,7 +92,7 @@ export function policyMap(
   const vis: number[] = [], act: number[] = [], name: string[] = [];
   const best: number[] = [], margin: number[] = [];
   for (let s = 0; s < l.nStates; s++) {
-    if (!options.all && visits[s] === 0) continue;
+    if (!o.all && visits[s] === 0) continue;
     cols.state.push(s);
     const lab = labels(s);
     for (const f of features) cols[f].push(lab[f]);

@@ -18,9 +18,32 @@
  *
  * @module
  */
-import type { MakerContext, MakerPolicy, MakerPolicySpec, MakerView } from "../game/mod.ts";
-import type { LearningRate, QLearner, Schedule } from "../learn/mod.ts";
-import { type MakerEncoder, makerEncoder, type MakerStateOptions } from "./state.ts";
+import {
+  at,
+  checkOneOf,
+  checkOptions,
+  int,
+  num,
+  numbers,
+  oneOf,
+  optional,
+  str,
+} from "../errors.ts";
+import {
+  type MakerContext,
+  type MakerPolicy,
+  type MakerPolicySpec,
+  type MakerView,
+  MAX_MAKERS,
+} from "../game/mod.ts";
+import {
+  LEARNING_RATE,
+  type LearningRate,
+  type QLearner,
+  type Schedule,
+  scheduleField,
+} from "../learn/mod.ts";
+import { MAKER_STATE, type MakerEncoder, makerEncoder, type MakerStateOptions } from "./state.ts";
 import { createTabularLearner, greedyState } from "./_tabular.ts";
 
 export { loadInto } from "./_tabular.ts";
@@ -58,6 +81,23 @@ export interface TabularAgentOptions extends LearnerSettings {
   visits?: ArrayLike<number>;
 }
 
+/** The schema of {@linkcode LearnerSettings} (also `train`'s `learner`). */
+export const LEARNER_SETTINGS = {
+  gamma: optional(num(0, 1)),
+  alpha: optional(LEARNING_RATE),
+  epsilon: optional(scheduleField({ lo: 0, hi: 1 })),
+  epsilonUnit: optional(oneOf(["episode", "step"] as const)),
+  init: optional(num()),
+};
+
+/** The schema of {@linkcode TabularAgentOptions}. */
+export const TABULAR_AGENT_OPTIONS = {
+  ...LEARNER_SETTINGS,
+  mode: optional(oneOf(["learn", "greedy"] as const)),
+  table: optional(numbers()),
+  visits: optional(numbers({ lo: 0 })),
+};
+
 /** What a tabular agent, the Q-learning maker or the learning taker, exposes. */
 export interface TabularAgent {
   /** Its learner (table, visits, ε, |ΔQ|). */
@@ -89,6 +129,15 @@ export interface QMakerOptions extends TabularAgentOptions {
   name?: string;
 }
 
+/** The schema of {@linkcode QMakerOptions} with the game's maker count (`qMaker`'s options). */
+export const Q_MAKER_OPTIONS = {
+  ...TABULAR_AGENT_OPTIONS,
+  state: optional(MAKER_STATE),
+  fallback: optional(str()),
+  name: optional(str()),
+  makers: int(1, MAX_MAKERS),
+};
+
 /** A Q-learning maker as built by {@linkcode createQMaker}. */
 export interface QMakerPolicy extends MakerPolicy, TabularAgent {
   /** Tag for type guards ({@linkcode isQMaker}). */
@@ -111,11 +160,16 @@ export function createQMaker(
   ctx: MakerContext,
   options: QMakerOptions & { makers: number; field?: string },
 ): QMakerPolicy {
-  const field = options.field ?? "policy";
+  const field = options?.field ?? "policy";
+  checkOptions(options, { ...Q_MAKER_OPTIONS, field: optional(str()) }, { path: field });
+  if (options.fallback !== undefined) {
+    checkOneOf(at(field, "fallback"), options.fallback, ctx.actions.names);
+  }
   const encoder = makerEncoder({
     state: options.state,
     makers: options.makers,
     sizeVisible: ctx.sizeVisible,
+    path: at(field, "state"),
   });
   const learner = createTabularLearner({
     ...options,
@@ -194,5 +248,6 @@ export function createQMaker(
  * ```
  */
 export function qMaker(options: QMakerOptions & { makers: number }): MakerPolicySpec {
+  checkOptions(options, Q_MAKER_OPTIONS, { owner: "qMaker", path: "policy" }); // at once
   return { kind: "custom", create: (ctx) => createQMaker(ctx, options) };
 }

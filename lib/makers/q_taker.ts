@@ -21,10 +21,20 @@
  * @module
  */
 import { BID, NONE } from "../book/mod.ts";
-import { ConfigError } from "../errors.ts";
+import {
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  nullable,
+  numbers,
+  optional,
+  str,
+} from "../errors.ts";
 import { binIndex, decodeState, stateCount } from "../learn/mod.ts";
 import type { TakerSpec, TakerStrategy, TakerView } from "../takers/mod.ts";
-import type { TabularAgent, TabularAgentOptions } from "./q_maker.ts";
+import { TABULAR_AGENT_OPTIONS, type TabularAgent, type TabularAgentOptions } from "./q_maker.ts";
 import { resolveEdges } from "./state.ts";
 import { createTabularLearner, greedyState } from "./_tabular.ts";
 
@@ -51,6 +61,18 @@ export const DEFAULT_TAKER_STATE: Readonly<Required<TakerStateOptions>> = Object
   depth: [300, 600],
 });
 
+/** The field checker of the taker's bucket edges (a {@linkcode TakerStateOptions}). */
+export const TAKER_STATE: Field<Record<typeof TAKER_FEATURES[number], number[]>> = custom(
+  `an object of bucket edges (${TAKER_FEATURES.join(", ")})`,
+  (v, path) =>
+    resolveEdges({
+      state: v as TakerStateOptions,
+      features: TAKER_FEATURES,
+      defaults: DEFAULT_TAKER_STATE,
+      field: path,
+    }),
+);
+
 /** The learning taker's pure state encoder. */
 export interface TakerEncoder {
   /** Number of states. */
@@ -74,13 +96,8 @@ export interface TakerEncoder {
  * if (takerEncoder().nStates !== 240) throw new Error("4 · 5 · 4 · 3");
  * ```
  */
-export function takerEncoder(state: TakerStateOptions = {}): TakerEncoder {
-  const e = resolveEdges({
-    state,
-    features: TAKER_FEATURES,
-    defaults: DEFAULT_TAKER_STATE,
-    field: "taker.state",
-  });
+export function takerEncoder(state: TakerStateOptions = {}, path = "taker.state"): TakerEncoder {
+  const e = TAKER_STATE.check(state, path);
   const radices = Int32Array.from(TAKER_FEATURES, (f) => e[f].length + 1);
   const nStates = stateCount(radices);
   const eT = Float64Array.from(e.time), eI = Float64Array.from(e.inventory);
@@ -117,6 +134,16 @@ export interface QTakerOptions extends TabularAgentOptions {
   name?: string;
 }
 
+/** The schema of {@linkcode QTakerOptions}. */
+export const Q_TAKER_OPTIONS = {
+  ...TABULAR_AGENT_OPTIONS,
+  state: optional(TAKER_STATE),
+  multiples: optional(numbers({ lo: 0, minLength: 1, maxLength: 64 })),
+  maxWalk: optional(nullable(int(0, 1 << 22))),
+  fallback: optional(int(0, 63)),
+  name: optional(str()),
+};
+
 /** A learning taker (made by {@linkcode createQTaker}). */
 export interface QTakerPolicy extends TakerStrategy, TabularAgent {
   /** Tag for type guards. */
@@ -146,15 +173,10 @@ export function isQTaker(s: TakerStrategy): s is QTakerPolicy {
  * ```
  */
 export function createQTaker(rng: () => number, options: QTakerOptions = {}): QTakerPolicy {
+  checkOptions(options, Q_TAKER_OPTIONS, { path: "taker" });
+  if (typeof rng !== "function") throw new ConfigError("rng", "a function () => number", rng);
   const encoder = takerEncoder(options.state);
-  const mult = options.multiples ?? [0, 0.5, 1, 1.5, 2, 3];
-  if (
-    !Array.isArray(mult) || mult.length < 1 || mult.length > 64 ||
-    !mult.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0)
-  ) {
-    throw new ConfigError("taker.multiples", "1 to 64 non-negative finite numbers", mult);
-  }
-  const multiples = Float64Array.from(mult);
+  const multiples = Float64Array.from(options.multiples ?? [0, 0.5, 1, 1.5, 2, 3]);
   const nA = multiples.length;
   const maxWalk = options.maxWalk ?? null;
   if (maxWalk !== null && (!Number.isInteger(maxWalk) || maxWalk < 0)) {
@@ -238,6 +260,7 @@ export function createQTaker(rng: () => number, options: QTakerOptions = {}): QT
 
 /** A game taker spec for a learning taker (`{kind: "custom", create}`). */
 export function qTaker(options: QTakerOptions = {}): TakerSpec {
+  checkOptions(options, Q_TAKER_OPTIONS, { owner: "qTaker", path: "taker" }); // at once
   return {
     kind: "custom",
     name: options.name ?? "q-taker",

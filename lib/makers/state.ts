@@ -42,7 +42,20 @@
  * @module
  */
 import { NONE } from "../book/mod.ts";
-import { ConfigError } from "../errors.ts";
+import {
+  anything,
+  at,
+  bool,
+  checkKeys,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  optional,
+  str,
+} from "../errors.ts";
 import { binIndex, decodeState, stateCount } from "../learn/mod.ts";
 import type { MakerView } from "../game/mod.ts";
 
@@ -101,7 +114,28 @@ export interface MakerEncoderOptions {
   makers: number;
   /** Whether the taker's remaining size is visible (game 1); `remaining` is dropped if not. */
   sizeVisible: boolean;
+  /** Path of `state` in error messages. Default `"state"`. */
+  path?: string;
 }
+
+/** The field checker of a maker's bucket edges (a {@linkcode MakerStateOptions}). */
+export const MAKER_STATE: Field<Record<MakerFeature, number[]>> = custom(
+  `an object of bucket edges (${MAKER_FEATURES.join(", ")})`,
+  (v, path) =>
+    resolveEdges({
+      state: v as MakerStateOptions,
+      features: MAKER_FEATURES,
+      defaults: DEFAULT_MAKER_STATE,
+      field: path,
+    }),
+);
+
+const MAKER_ENCODER = {
+  state: anything("an object of bucket edges (checked with its path)"),
+  makers: int(1, 0x7fffffff),
+  sizeVisible: bool(),
+  path: optional(str()),
+};
 
 /** A pure encoder from the maker's view to a state index `0 .. nStates − 1`. */
 export interface MakerEncoder {
@@ -147,16 +181,12 @@ export function resolveEdges<F extends string>(options: {
   field: string;
 }): Record<F, number[]> {
   const { state, features, defaults, field } = options;
-  if (typeof state !== "object" || state === null || Array.isArray(state)) {
-    throw new ConfigError(field, "an object of bucket edges", state);
-  }
-  for (const k of Object.keys(state)) {
-    if (!(features as readonly string[]).includes(k)) {
-      throw new ConfigError(`${field}.${k}`, `one of ${features.join(", ")}`, k);
-    }
-  }
+  checkObject(field, state, "an object of bucket edges");
+  checkKeys(state, features, { path: field });
   const out = {} as Record<F, number[]>;
-  for (const f of features) out[f] = checkEdges(`${field}.${f}`, state[f] ?? defaults[f]);
+  for (const f of features) {
+    out[f] = checkEdges(at(field, f), state[f] === undefined ? defaults[f] : state[f]);
+  }
   return out;
 }
 
@@ -190,16 +220,9 @@ export function binLabel(edges: readonly number[], b: number): string {
  * ```
  */
 export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
-  const { makers, sizeVisible } = options;
-  if (!Number.isInteger(makers) || makers < 1) {
-    throw new ConfigError("makers", "a positive integer (the game's maker count)", makers);
-  }
-  const e = resolveEdges({
-    state: options.state ?? {},
-    features: MAKER_FEATURES,
-    defaults: DEFAULT_MAKER_STATE,
-    field: "state",
-  });
+  const o = checkOptions(options, MAKER_ENCODER, { owner: "makerEncoder" });
+  const { makers, sizeVisible } = o;
+  const e = MAKER_STATE.check(o.state ?? {}, o.path ?? "state");
   if (!sizeVisible) e.remaining = [];
   if (makers === 1) e.competition = [];
   const radices = new Int32Array(MAKER_FEATURES.length);

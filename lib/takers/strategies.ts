@@ -277,6 +277,41 @@ export function almgrenChriss(options: AlmgrenChrissOptions = {}): TakerStrategy
 }
 
 /**
+ * Checks a {@linkcode TakerSpec} without building anything a custom spec would create: the
+ * built-in kinds' options are validated (errors name `taker.<option>`), a custom spec must have a
+ * `create` function. Returns the spec.
+ *
+ * @example
+ * ```ts
+ * import { checkTakerSpec } from "./strategies.ts";
+ * let message = "";
+ * try { checkTakerSpec({ kind: "passive", maxWlak: 2 } as never); } catch (e) { message = (e as Error).message; }
+ * if (message !== '"maxWlak": unknown option of taker; did you mean "maxWalk"?') throw new Error(message);
+ * ```
+ */
+export function checkTakerSpec(spec: unknown): TakerSpec {
+  const o = checkObject("taker", spec);
+  const kind = checkOneOf("taker.kind", o.kind, TAKER_KINDS);
+  if (kind === "custom") {
+    checkKeys("taker", o, ["kind", "name", "create"]);
+    if (typeof o.create !== "function") {
+      throw new ConfigError("taker.create", "a function (ctx) => TakerStrategy", o.create);
+    }
+    if (o.name !== undefined && typeof o.name !== "string") {
+      throw new ConfigError("taker.name", "a string", o.name);
+    }
+  } else BUILT_IN[kind](o);
+  return spec as TakerSpec;
+}
+
+const BUILT_IN: Record<Exclude<TakerSpec["kind"], "custom">, (o: object) => TakerStrategy> = {
+  aggressive: (o) => aggressive(o as AggressiveOptions),
+  passive: (o) => passive(o as PassiveOptions),
+  reactive: (o) => reactive(o as ReactiveOptions),
+  "almgren-chriss": (o) => almgrenChriss(o as AlmgrenChrissOptions),
+};
+
+/**
  * Builds the strategy a {@linkcode TakerSpec} names, validating every option (errors name the
  * field as `taker.<option>`).
  *
@@ -301,10 +336,7 @@ export function createTaker(spec: TakerSpec, ctx: TakerContext): TakerStrategy {
     case "almgren-chriss":
       return almgrenChriss(o as AlmgrenChrissOptions);
     case "custom": {
-      checkKeys("taker", o, ["kind", "name", "create"]);
-      if (typeof o.create !== "function") {
-        throw new ConfigError("taker.create", "a function (ctx) => TakerStrategy", o.create);
-      }
+      checkTakerSpec(o);
       const s = (o.create as (c: TakerContext) => TakerStrategy)(ctx);
       if (typeof s !== "object" || s === null || typeof s.decide !== "function") {
         throw new ConfigError("taker.create", "a function returning a TakerStrategy", s);
