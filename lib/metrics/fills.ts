@@ -17,8 +17,17 @@
  *
  * @module
  */
-import { checkInt, ConfigError } from "../errors.ts";
-import type { Numbers } from "./_validate.ts";
+import {
+  checkInt,
+  checkObject,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  num,
+  numbers,
+} from "../errors.ts";
+import { checkInputs, type Numbers } from "./_validate.ts";
 
 /** The maker bought (its bid was filled). */
 export const BUY = 1;
@@ -68,6 +77,13 @@ export interface FillColumns {
   readonly qty: Numbers;
 }
 
+const FILL_COLUMNS = {
+  step: numbers({ integer: true, lo: 0, hi: 2 ** 31 - 1 }),
+  side: numbers(),
+  price: numbers(),
+  qty: numbers(),
+};
+
 /**
  * A fill log holding exactly the given fills; throws `ConfigError` on unequal lengths or invalid
  * entries (see {@linkcode checkFillLog}).
@@ -80,6 +96,7 @@ export interface FillColumns {
  * ```
  */
 export function fillLogOf(columns: FillColumns): FillLog {
+  checkInputs(columns, FILL_COLUMNS, "fillLogOf");
   const n = columns.step.length;
   for (const f of ["side", "price", "qty"] as const) {
     if (columns[f].length !== n) {
@@ -101,6 +118,12 @@ export function fillLogOf(columns: FillColumns): FillLog {
  * finite number > 0, every price is finite and every step is >= 0 (and < `steps` when given).
  */
 export function checkFillLog(log: FillLog, steps = Infinity): void {
+  const allowed = "a FillLog (createFillLog, fillLogOf)";
+  const o = checkObject("fills", log, allowed);
+  if (
+    !(o.step instanceof Int32Array) || !(o.side instanceof Int8Array) ||
+    !(o.price instanceof Float64Array) || !(o.qty instanceof Float64Array)
+  ) throw new ConfigError("fills", allowed, log);
   const cap = Math.min(log.step.length, log.side.length, log.price.length, log.qty.length);
   checkInt("fills.n", log.n, 0, cap);
   for (let i = 0; i < log.n; i++) {
@@ -117,6 +140,18 @@ export function checkFillLog(log: FillLog, steps = Infinity): void {
     }
   }
 }
+
+/** The field checker of a {@linkcode FillLog} (its entries are checked by `checkFillLog`). */
+export const FILL_LOG: Field<FillLog> = custom("a FillLog (createFillLog, fillLogOf)", (v) => {
+  checkFillLog(v as FillLog);
+  return v as FillLog;
+});
+
+const FILL_RATE_INPUTS = {
+  fills: FILL_LOG,
+  quotedQty: num(0, Infinity),
+  ordersPlaced: int(0, Number.MAX_SAFE_INTEGER),
+};
 
 /** Total filled quantity of a fill log (units). */
 export function filledQty(log: FillLog): number {
@@ -161,12 +196,7 @@ export interface FillRate {
  * ```
  */
 export function fillRate(inputs: FillRateInputs): FillRate {
-  const { fills, quotedQty, ordersPlaced } = inputs;
-  checkFillLog(fills);
-  if (!(quotedQty >= 0 && quotedQty < Infinity)) {
-    throw new ConfigError("quotedQty", "a finite number >= 0", quotedQty);
-  }
-  checkInt("ordersPlaced", ordersPlaced, 0, Number.MAX_SAFE_INTEGER);
+  const { fills, quotedQty, ordersPlaced } = checkInputs(inputs, FILL_RATE_INPUTS, "fillRate");
   return {
     byQty: quotedQty === 0 ? NaN : filledQty(fills) / quotedQty,
     fillsPerOrder: ordersPlaced === 0 ? NaN : fills.n / ordersPlaced,

@@ -2,11 +2,12 @@
  * Inventory risk: variance and mean absolute inventory over an episode.
  *
  * Inventory is signed, in units of the asset, one value per step. Both statistics describe the
- * path itself (time averages over its steps), so the variance divides by `n`, not `n - 1`.
+ * path itself (time averages over its steps), so the variance divides by `n`, not `n - 1`. A NaN
+ * or infinite entry throws `ConfigError` naming it.
  *
  * @module
  */
-import { meanOf, type Numbers } from "./_validate.ts";
+import { checkFinite, meanOf, type Numbers } from "./_validate.ts";
 
 /**
  * Variance of the inventory path over its steps, `mean((q - mean(q))^2)` (divisor `n`),
@@ -20,6 +21,7 @@ import { meanOf, type Numbers } from "./_validate.ts";
  * ```
  */
 export function inventoryVariance(inventory: Numbers): number {
+  checkFinite("inventory", inventory);
   const n = inventory.length;
   const m = meanOf(inventory);
   let ss = 0;
@@ -40,6 +42,7 @@ export function inventoryVariance(inventory: Numbers): number {
  * ```
  */
 export function meanAbsInventory(inventory: Numbers): number {
+  checkFinite("inventory", inventory);
   let s = 0;
   for (let i = 0; i < inventory.length; i++) s += Math.abs(inventory[i]);
   return s / inventory.length;

@@ -3,10 +3,15 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import type { Numbers } from "./_validate.ts";
+import { numbers } from "../errors.ts";
+import { checkInputs, type Numbers } from "./_validate.ts";
 import { checkFillLog } from "./fills.ts";
-import { checkTickSize, type FillMidInputs } from "./spread_capture.ts";
+import { FILL_MID_INPUTS, type FillMidInputs } from "./spread_capture.ts";
+
+const MARKOUT_INPUTS = {
+  ...FILL_MID_INPUTS,
+  horizons: numbers({ integer: true, lo: 1, hi: 2 ** 31 - 1 }),
+};
 
 /** Options of {@linkcode markouts}. */
 export interface MarkoutInputs extends FillMidInputs {
@@ -44,8 +49,7 @@ export interface Markouts {
  * ```
  */
 export function markouts(inputs: MarkoutInputs): Markouts {
-  const { fills, mid, horizons } = inputs;
-  const tick = checkTickSize(inputs.tickSize);
+  const { fills, mid, horizons, tickSize: tick } = checkInputs(inputs, MARKOUT_INPUTS, "markouts");
   checkFillLog(fills, mid.length);
   const nh = horizons.length;
   const out: Markouts = {
@@ -56,9 +60,6 @@ export function markouts(inputs: MarkoutInputs): Markouts {
   };
   for (let j = 0; j < nh; j++) {
     const h = horizons[j];
-    if (!Number.isInteger(h) || h < 1 || h > 2 ** 31 - 1) {
-      throw new ConfigError(`horizons[${j}]`, "an integer >= 1 (steps)", h);
-    }
     let sum = 0;
     let qty = 0;
     let adverse = 0;

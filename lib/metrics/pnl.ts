@@ -7,7 +7,9 @@
  *
  * @module
  */
-import { checkLength, type Numbers } from "./_validate.ts";
+import { checkInputs, checkLength, type Numbers, SERIES } from "./_validate.ts";
+
+const PNL_INPUTS = { cash: SERIES, inventory: SERIES, mark: SERIES };
 
 /** The per-step state a PnL is computed from; all three arrays are indexed by step. */
 export interface PnlInputs {
@@ -23,7 +25,8 @@ export interface PnlInputs {
  * The per-step PnL series `pnl[t] = cash[t] + inventory[t] * mark[t]`.
  *
  * This is wealth marked to market; it equals the PnL when the episode starts flat with no cash
- * (subtract `pnl[0]` otherwise). Throws `ConfigError` if the lengths differ.
+ * (subtract `pnl[0]` otherwise). Throws `ConfigError` if the lengths differ or an entry is not
+ * a finite number (naming it, e.g. `mark[3]`).
  *
  * @example
  * ```ts
@@ -34,7 +37,7 @@ export interface PnlInputs {
  * ```
  */
 export function pnlSeries(inputs: PnlInputs): Float64Array {
-  const { cash, inventory, mark } = inputs;
+  const { cash, inventory, mark } = checkInputs(inputs, PNL_INPUTS, "pnlSeries");
   const n = cash.length;
   checkLength("inventory", inventory, n, "cash");
   checkLength("mark", mark, n, "cash");
@@ -54,7 +57,7 @@ export function pnlSeries(inputs: PnlInputs): Float64Array {
  * ```
  */
 export function finalPnl(inputs: PnlInputs): number {
-  const { cash, inventory, mark } = inputs;
+  const { cash, inventory, mark } = checkInputs(inputs, PNL_INPUTS, "finalPnl");
   const n = cash.length;
   checkLength("inventory", inventory, n, "cash");
   checkLength("mark", mark, n, "cash");

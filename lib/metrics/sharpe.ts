@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Numbers } from "./_validate.ts";
+import { checkFinite, type Numbers } from "./_validate.ts";
 
 /**
  * Sharpe ratio of the per-step changes of a cumulative PnL path:
@@ -14,7 +14,7 @@ import type { Numbers } from "./_validate.ts";
  * different lengths, multiply by `sqrt(steps)` yourself; the figures in this project are not
  * scaled. Edge cases: fewer than two changes (a path shorter than 3) gives NaN; `sd = 0` gives 0
  * when the mean change is 0 (a maker that never trades) and `±Infinity` otherwise (a riskless
- * gain or loss).
+ * gain or loss). A NaN or infinite entry throws `ConfigError` naming it (`pnl[4]`).
  *
  * @example
  * ```ts
@@ -24,6 +24,7 @@ import type { Numbers } from "./_validate.ts";
  * ```
  */
 export function sharpe(pnl: Numbers): number {
+  checkFinite("pnl", pnl);
   const m = pnl.length - 1;
   if (m < 2) return NaN;
   const mean = (pnl[m] - pnl[0]) / m;

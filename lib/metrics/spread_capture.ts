@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
-import type { Numbers } from "./_validate.ts";
-import { checkFillLog, type FillLog } from "./fills.ts";
+import { ConfigError, optional, positive } from "../errors.ts";
+import { checkInputs, type Numbers, SERIES } from "./_validate.ts";
+import { checkFillLog, FILL_LOG, type FillLog } from "./fills.ts";
 
 /** Options of {@linkcode spreadCapture} and of `markouts`. */
 export interface FillMidInputs {
@@ -26,6 +26,13 @@ export interface SpreadCapture {
   /** Total filled quantity (units). */
   readonly qty: number;
 }
+
+/** The schema of {@linkcode FillMidInputs} (fills, a finite mid series, a tick size). */
+export const FILL_MID_INPUTS = {
+  fills: FILL_LOG,
+  mid: SERIES,
+  tickSize: optional(positive(), 1),
+};
 
 /** Throws unless `tickSize` is a finite number > 0; returns it (default 1). */
 export function checkTickSize(tickSize: number | undefined): number {
@@ -50,8 +57,7 @@ export function checkTickSize(tickSize: number | undefined): number {
  * ```
  */
 export function spreadCapture(inputs: FillMidInputs): SpreadCapture {
-  const { fills, mid } = inputs;
-  const tick = checkTickSize(inputs.tickSize);
+  const { fills, mid, tickSize: tick } = checkInputs(inputs, FILL_MID_INPUTS, "spreadCapture");
   checkFillLog(fills, mid.length);
   let total = 0;
   let qty = 0;
