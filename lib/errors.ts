@@ -132,6 +132,50 @@ export class UnknownOptionError extends ConfigError {
   }
 }
 
+/**
+ * A file that cannot be read as what it should be (truncated, corrupt, another format). `field`
+ * is the file, with `:line` when the line is known; `row` is the data row when known.
+ *
+ * @example
+ * ```ts
+ * import { FileError } from "./errors.ts";
+ * const e = new FileError({ file: "a.csv.gz", line: 12, allowed: "a complete gzip file", got: "cut" });
+ * if (e.message !== 'a.csv.gz:12: must be a complete gzip file, got "cut"') throw new Error(e.message);
+ * ```
+ */
+export class FileError extends ConfigError {
+  /** The file (path or name). */
+  readonly file: string;
+  /** 1-based line, if known. */
+  readonly line: number | undefined;
+  /** 0-based data row, if known. */
+  readonly row: number | undefined;
+  constructor(options: {
+    /** The file. */
+    file: string;
+    /** 1-based line, if known. */
+    line?: number;
+    /** 0-based data row, if known. */
+    row?: number;
+    /** What the file must be. */
+    allowed: string;
+    /** What was found. */
+    got: unknown;
+  }) {
+    const { file, line, row } = options;
+    const where = line !== undefined
+      ? `${file}:${line}`
+      : row !== undefined
+      ? `${file} row ${row}`
+      : file;
+    super(where, options.allowed, options.got);
+    this.name = "FileError";
+    this.file = file;
+    this.line = line;
+    this.row = row;
+  }
+}
+
 /** A value for messages: strings quoted, short JSON for data, a name for the rest. */
 function fmt(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v);

@@ -4,4 +4,4 @@
  * @module
  */
 export { writeFileAtomic, writeFileAtomicSync } from "./atomic.ts";
-export { readParquet, writeParquetAtomic } from "./parquet.ts";
+export { parquetFrame, readParquet, writeParquetAtomic } from "./parquet.ts";

@@ -6,6 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import pl from "nodejs-polars";
+import { ConfigError, FileError } from "../errors.ts";
 import { writeFileAtomic } from "./atomic.ts";
 
 /**
@@ -25,12 +26,32 @@ import { writeFileAtomic } from "./atomic.ts";
  * ```
  */
 export async function writeParquetAtomic(df: pl.DataFrame, path: string): Promise<void> {
+  if (typeof (df as { writeParquet?: unknown })?.writeParquet !== "function") {
+    throw new ConfigError("df", "a Polars DataFrame", df);
+  }
+  if (typeof path !== "string" || path === "") throw new ConfigError("path", "a file path", path);
   const buf = df.writeParquet();
   await writeFileAtomic(path, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
 }
 
-/** Reads the Parquet file at `path` into a DataFrame. */
+/**
+ * Reads the Parquet file at `path` into a DataFrame. A file that is not complete Parquet
+ * (truncated, another format) throws a `FileError` naming it, with Polars' reason.
+ */
 export async function readParquet(path: string): Promise<pl.DataFrame> {
-  const bytes = await Deno.readFile(path);
-  return pl.readParquet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (typeof path !== "string" || path === "") throw new ConfigError("path", "a file path", path);
+  return parquetFrame(path, await Deno.readFile(path));
+}
+
+/** Parses Parquet `bytes` read from `file`; Polars' errors become a `FileError` naming the file. */
+export function parquetFrame(file: string, bytes: Uint8Array): pl.DataFrame {
+  try {
+    return pl.readParquet(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (e) {
+    throw new FileError({
+      file,
+      allowed: "a complete Parquet file",
+      got: `${bytes.length} bytes Polars cannot read (${(e as Error).message})`,
+    });
+  }
 }

@@ -6,12 +6,15 @@
  * holds them exactly, since a day has fewer than 2^53 ns), prices are dollars × 10000.
  *
  * A malformed line throws a {@linkcode LobsterFormatError} naming the file, the line number
- * (1-based) and what was wrong.
+ * (1-based) and what was wrong; a truncated or corrupt `.gz` file throws a `FileError` naming the
+ * file and the line where its readable text stops. Options objects are checked (unknown keys
+ * rejected with a suggestion): `{file}` for the parsers, `{levels}` (an integer in [1, 1000])
+ * for the orderbook readers.
  *
  * @module
  */
-import { gunzipSync } from "node:zlib";
-import { ConfigError } from "../errors.ts";
+import { constants, gunzipSync } from "node:zlib";
+import { checkOptions, ConfigError, FileError, int, optional, str } from "../errors.ts";
 
 /** Event type 1: submission of a new limit order. */
 export const SUBMIT = 1;
@@ -124,10 +127,46 @@ export function formatTime(ns: number): string {
   return `${s}.${String(ns - s * NS).padStart(9, "0")}`;
 }
 
-/** Gunzips `bytes` if they start with the gzip magic number; returns them unchanged otherwise. */
-export function maybeGunzip(bytes: Uint8Array): Uint8Array {
+/**
+ * Gunzips `bytes` if they start with the gzip magic number; returns them unchanged otherwise. A
+ * truncated or corrupt stream throws a {@linkcode FileError} naming `file` and the line where the
+ * readable text stops.
+ *
+ * @example
+ * ```ts
+ * import { gzipSync } from "node:zlib";
+ * import { maybeGunzip } from "./reader.ts";
+ * const gz = gzipSync(new TextEncoder().encode("1,2\n3,4\n".repeat(1000)));
+ * let message = "";
+ * try { maybeGunzip(gz.subarray(0, gz.length - 12), "x.csv.gz"); } catch (e) { message = (e as Error).message; }
+ * if (!message.startsWith("x.csv.gz:")) throw new Error(message);
+ * ```
+ */
+export function maybeGunzip(bytes: Uint8Array, file = "<input>"): Uint8Array {
+  if (!(bytes instanceof Uint8Array)) throw new ConfigError("bytes", "a Uint8Array", bytes);
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    const out = gunzipSync(bytes);
+    let out: Uint8Array;
+    try {
+      out = gunzipSync(bytes);
+    } catch (e) {
+      // Decompress what can be read, to say where the text stops.
+      let line: number | undefined;
+      try {
+        const part = gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH });
+        line = 1;
+        for (let i = 0; i < part.length; i++) if (part[i] === 10) line++;
+      } catch {
+        line = undefined;
+      }
+      throw new FileError({
+        file,
+        line,
+        allowed: "a complete gzip file",
+        got: `${line === undefined ? "a corrupt stream" : "a stream cut short at this line"} (${
+          (e as Error).message
+        })`,
+      });
+    }
     return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
   return bytes;
@@ -158,7 +197,8 @@ function orderbookColumn(col: number): string {
  * ```
  */
 export function parseMessages(bytes: Uint8Array, options: ParseOptions = {}): Messages {
-  const file = options.file ?? "<input>";
+  if (!(bytes instanceof Uint8Array)) throw new ConfigError("bytes", "a Uint8Array", bytes);
+  const { file } = checkOptions(options, PARSE_OPTIONS, { owner: "parseMessages" });
   const n = countLines(bytes);
   const m: Messages = {
     file,
@@ -211,8 +251,12 @@ export function parseMessages(bytes: Uint8Array, options: ParseOptions = {}): Me
  * ```
  */
 export function parseOrderbook(bytes: Uint8Array, options: OrderbookParseOptions = {}): Orderbook {
-  const file = options.file ?? "<input>";
-  let levels = options.levels;
+  if (!(bytes instanceof Uint8Array)) throw new ConfigError("bytes", "a Uint8Array", bytes);
+  const o = checkOptions(options, { ...PARSE_OPTIONS, levels: optional(int(1, 1000)) }, {
+    owner: "parseOrderbook",
+  });
+  const file = o.file;
+  let levels = o.levels;
   if (levels === undefined) {
     const cols = firstLineColumns(bytes);
     if (cols === 0 || cols % 4 !== 0) {
@@ -225,8 +269,6 @@ export function parseOrderbook(bytes: Uint8Array, options: OrderbookParseOptions
       });
     }
     levels = cols / 4;
-  } else if (!Number.isInteger(levels) || levels < 1 || levels > 1000) {
-    throw new ConfigError("levels", "an integer in [1, 1000]", levels);
   }
   const n = countLines(bytes);
   const ob: Orderbook = {
@@ -297,17 +339,27 @@ export function parseOrderbook(bytes: Uint8Array, options: OrderbookParseOptions
   return ob;
 }
 
-/** Reads (and gunzips, if compressed) a message file. */
+/** Reads (and gunzips, if compressed) a message file; errors name the file (and line). */
 export function readMessages(path: string): Messages {
-  return parseMessages(maybeGunzip(Deno.readFileSync(path)), { file: baseName(path) });
+  checkPath(path);
+  const file = baseName(path);
+  return parseMessages(maybeGunzip(Deno.readFileSync(path), file), { file });
 }
 
-/** Reads (and gunzips, if compressed) an orderbook file. */
+/** Reads (and gunzips, if compressed) an orderbook file; errors name the file (and line). */
 export function readOrderbook(path: string, options: { levels?: number } = {}): Orderbook {
-  return parseOrderbook(maybeGunzip(Deno.readFileSync(path)), {
-    file: baseName(path),
-    levels: options.levels,
+  checkPath(path);
+  const { levels } = checkOptions(options, { levels: optional(int(1, 1000)) }, {
+    owner: "readOrderbook",
   });
+  const file = baseName(path);
+  return parseOrderbook(maybeGunzip(Deno.readFileSync(path), file), { file, levels });
+}
+
+const PARSE_OPTIONS = { file: optional(str(), "<input>") };
+
+function checkPath(path: unknown): void {
+  if (typeof path !== "string" || path === "") throw new ConfigError("path", "a file path", path);
 }
 
 /** The two files of one LOBSTER sample, as found by {@linkcode findSamples}. */
@@ -339,6 +391,7 @@ const NAME = /^([A-Za-z0-9.]+)_(\d{4}-\d{2}-\d{2})_(\d+)_(\d+)_message_(\d+)\.cs
  * matching `orderbook` file, sorted by ticker, date and levels.
  */
 export function findSamples(dir: string): SampleFiles[] {
+  if (typeof dir !== "string" || dir === "") throw new ConfigError("dir", "a folder path", dir);
   const names = new Set<string>();
   for (const e of Deno.readDirSync(dir)) if (e.isFile) names.add(e.name);
   const out: SampleFiles[] = [];
@@ -377,8 +430,17 @@ export function findSamples(dir: string): SampleFiles[] {
   return out;
 }
 
+const SAMPLE_FILES = {
+  ticker: str(),
+  date: str(),
+  levels: int(1, 1000),
+  messagePath: str(),
+  orderbookPath: str(),
+};
+
 /** Reads both files of a sample and checks that they have the same number of rows. */
 export function loadSample(files: SampleFiles): Sample {
+  checkOptions(files, SAMPLE_FILES, { owner: "loadSample" });
   const messages = readMessages(files.messagePath);
   const orderbook = readOrderbook(files.orderbookPath, { levels: files.levels });
   if (messages.count !== orderbook.count) {

@@ -16,11 +16,11 @@
  * ```
  * @module
  */
-import { Buffer } from "node:buffer";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import pl from "nodejs-polars";
 import { writeFileAtomicSync } from "../io/atomic.ts";
+import { parquetFrame } from "../io/parquet.ts";
 
 /** Absolute path of the project root (the folder holding `deno.json`). */
 export const PROJECT_ROOT: string = fileURLToPath(new URL("../../", import.meta.url)).replace(
@@ -75,5 +75,5 @@ export const writeAtomic: (path: string, data: string | Uint8Array) => void = wr
  * itself would bypass Deno's permissions).
  */
 export function readParquetFile(path: string): pl.DataFrame {
-  return pl.readParquet(Buffer.from(Deno.readFileSync(path)));
+  return parquetFrame(path, Deno.readFileSync(path));
 }
