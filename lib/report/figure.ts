@@ -24,7 +24,7 @@ import * as Plot from "@observablehq/plot";
 import { JSDOM } from "jsdom";
 // @ts-types="./_resvg.d.ts"
 import { Resvg } from "@resvg/resvg-js";
-import { ConfigError } from "../errors.ts";
+import { checkOptions, ConfigError, optional, positive, str } from "../errors.ts";
 import { installCanvas } from "./_canvas.ts";
 import { JUPYTER_DISPLAY } from "./_kernel.ts";
 import { figurePath, outPath, writeAtomic } from "./io.ts";
@@ -373,16 +373,21 @@ function fonts(): { font: Record<string, unknown> } {
  * pixel).
  */
 export function toPng(svg: string, options: PngOptions = {}): Uint8Array {
-  const scale = options.scale ?? 2;
-  if (!(scale > 0 && scale <= 16)) throw new ConfigError("scale", "a number in (0, 16]", scale);
+  if (typeof svg !== "string") throw new ConfigError("svg", "an SVG document (a string)", svg);
+  const { scale, background } = checkOptions(options, PNG_OPTIONS, { owner: "toPng" });
   const r = new Resvg(svg, {
     ...fonts(),
-    background: options.background ?? "white",
+    background,
     fitTo: { mode: "zoom", value: scale },
     logLevel: "off",
   });
   return new Uint8Array(r.render().asPng());
 }
+
+const PNG_OPTIONS = {
+  scale: optional(positive(16), 2),
+  background: optional(str(), "white"),
+};
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -403,14 +408,19 @@ export function saveFigure(
   element: PlotElement | Figure,
   options: SaveFigureOptions = {},
 ): SavedFigure {
-  if (!NAME.test(name)) {
+  if (typeof name !== "string" || !NAME.test(name)) {
     throw new ConfigError("name", "letters, digits, '_', '-' or '.', not starting with one", name);
   }
+  const { dir, scale } = checkOptions(options, {
+    dir: optional(str()),
+    scale: optional(positive(16), 2),
+  }, { owner: "saveFigure" });
   const f = figure(element);
-  const base = options.dir === undefined ? figurePath(name) : outPath(options.dir, name);
+  const base = dir === undefined ? figurePath(name) : outPath(dir, name);
   const svgPath = `${base}.svg`;
   const pngPath = `${base}.png`;
+  const png = toPng(f.svg, { scale }); // before writing anything
   writeAtomic(svgPath, f.svg);
-  writeAtomic(pngPath, toPng(f.svg, { scale: options.scale }));
+  writeAtomic(pngPath, png);
   return { ...makeFigure(f.svg, f.width, f.height), svgPath, pngPath };
 }

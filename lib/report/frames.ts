@@ -17,7 +17,17 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { ConfigError } from "../errors.ts";
+import {
+  arrayOf,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  fn,
+  int,
+  optional,
+  str,
+} from "../errors.ts";
 import { studentTQuantile } from "../metrics/mean_ci.ts";
 import { auto } from "./format.ts";
 import { dataPath, outPath, readParquetFile, writeAtomic } from "./io.ts";
@@ -62,6 +72,13 @@ export interface RunFrameOptions {
   constants?: Record<string, Constant>;
 }
 
+const RUN_FRAME_OPTIONS = {
+  length: optional(int(0, 2 ** 32 - 1)),
+  constants: optional(
+    custom("an object of constants", (v, path) => checkObject(path, v) as Record<string, Constant>),
+  ),
+};
+
 function isTyped(c: Column): c is TypedColumn {
   return ArrayBuffer.isView(c);
 }
@@ -75,9 +92,17 @@ export function runFrame(
   columns: Record<string, Column>,
   options: RunFrameOptions = {},
 ): pl.DataFrame {
+  checkObject("columns", columns, "an object of named columns");
+  const o = checkOptions(options, RUN_FRAME_OPTIONS, { owner: "runFrame" });
   const names = Object.keys(columns);
+  names.forEach((n) => {
+    const c = columns[n] as unknown;
+    if (!Array.isArray(c) && !(ArrayBuffer.isView(c) && !(c instanceof DataView))) {
+      throw new ConfigError(`columns.${n}`, "a typed array or a plain array", c);
+    }
+  });
   const lengths = names.map((n) => columns[n].length);
-  let length = options.length;
+  let length = o.length;
   if (length === undefined) {
     length = lengths.length ? lengths[0] : 0;
     names.forEach((n, i) => {
@@ -101,7 +126,7 @@ export function runFrame(
   }
   const n = length;
   const series: pl.Series[] = [];
-  for (const [name, v] of Object.entries(options.constants ?? {})) {
+  for (const [name, v] of Object.entries(o.constants ?? {})) {
     series.push(constantSeries(name, v, n));
   }
   for (const name of names) {
@@ -152,6 +177,27 @@ export interface SummariseOptions {
   level?: number;
 }
 
+const SUMMARISE_OPTIONS = {
+  by: arrayOf(str()),
+  cols: arrayOf(str()),
+  level: optional(
+    custom("a number in (0, 1)", (v, path) => {
+      if (typeof v !== "number" || !(v > 0 && v < 1)) {
+        throw new ConfigError(path, "a number in (0, 1)", v);
+      }
+      return v;
+    }),
+    0.95,
+  ),
+};
+
+function checkFrame(df: unknown): void {
+  const f = df as { columns?: unknown; getColumn?: unknown } | null;
+  if (typeof f !== "object" || f === null || !Array.isArray(f.columns)) {
+    throw new ConfigError("df", "a Polars DataFrame", df);
+  }
+}
+
 /**
  * Mean, standard deviation (n − 1), count and a Student-t confidence interval for each of `cols`
  * in each group of `by`. For a column `x` the output has `x_mean`, `x_sd`, `x_n`, `x_lo`, `x_hi`
@@ -159,8 +205,8 @@ export interface SummariseOptions {
  * the `by` columns, so the result does not depend on Polars' hash-grouping order.
  */
 export function summarise(df: pl.DataFrame, options: SummariseOptions): pl.DataFrame {
-  const { by, cols } = options;
-  const level = options.level ?? 0.95;
+  checkFrame(df);
+  const { by, cols, level } = checkOptions(options, SUMMARISE_OPTIONS, { owner: "summarise" });
   if (!(level > 0 && level < 1)) throw new ConfigError("level", "a number in (0, 1)", level);
   const have = new Set(df.columns);
   for (const c of [...by, ...cols]) {
@@ -252,8 +298,11 @@ export interface MarkdownTableOptions {
  * ```
  */
 export function markdownTable(df: pl.DataFrame, options: MarkdownTableOptions = {}): string {
-  const format = options.format ?? auto;
-  const maxRows = options.maxRows ?? 50;
+  checkFrame(df);
+  const { format, maxRows } = checkOptions(options, {
+    format: optional(fn<(x: number) => string>("a function (x: number) => string"), auto),
+    maxRows: optional(int(0, 2 ** 32 - 1), 50),
+  }, { owner: "markdownTable" });
   const cols = df.columns;
   const numeric = cols.map((c) => isNumericDtype(df.getColumn(c).dtype));
   const cell = (v: unknown): string => {
@@ -287,11 +336,12 @@ export interface FrameFileOptions {
 }
 
 function framePath(name: string, options: FrameFileOptions): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
+  if (typeof name !== "string" || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
     throw new ConfigError("name", "letters, digits, '_', '-' or '.', not starting with one", name);
   }
+  const { dir } = checkOptions(options, { dir: optional(str()) }, { owner: "saveFrame/readFrame" });
   const file = `${name}.parquet`;
-  return options.dir === undefined ? dataPath(file) : outPath(options.dir, file);
+  return dir === undefined ? dataPath(file) : outPath(dir, file);
 }
 
 /**
@@ -307,6 +357,7 @@ function framePath(name: string, options: FrameFileOptions): string {
  */
 export function saveFrame(name: string, df: pl.DataFrame, options: FrameFileOptions = {}): string {
   const path = framePath(name, options);
+  checkFrame(df);
   writeAtomic(path, new Uint8Array(df.rechunk().writeParquet()));
   return path;
 }

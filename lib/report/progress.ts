@@ -22,7 +22,7 @@
  * ```
  * @module
  */
-import { checkInt, checkNum } from "../errors.ts";
+import { checkInt, checkNum, checkOptions, ConfigError, fn, num, optional } from "../errors.ts";
 import { inKernel } from "./_kernel.ts";
 
 /** A running progress line. */
@@ -53,6 +53,11 @@ function line(label: string, done: number, total: number): string {
 /** A progress line for `total` steps, labelled `label` (see the module doc for where it goes). */
 export function progress(label: string, total: number, options: ProgressOptions = {}): Progress {
   checkInt("total", total, 0, Number.MAX_SAFE_INTEGER);
+  if (typeof label !== "string") throw new ConfigError("label", "a string", label);
+  options = checkOptions(options, {
+    every: optional(num(1e-6, 1)),
+    sink: optional(fn<(line: string) => void>("a function (line: string) => void")),
+  }, { owner: "progress" });
   let write: (s: string) => void;
   let end = () => {};
   let every = options.every ?? 0.1;

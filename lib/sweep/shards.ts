@@ -14,7 +14,7 @@
  * @module
  */
 import { join } from "node:path";
-import { ConfigError } from "../errors.ts";
+import { checkOptions, ConfigError, custom, optional, str } from "../errors.ts";
 import { pl } from "../report/frames.ts";
 import { dataPath, outPath, readParquetFile, writeAtomic } from "../report/io.ts";
 import { checkShard, type Shard } from "./sweep.ts";
@@ -30,14 +30,20 @@ export interface SweepFileOptions {
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 function checkName(name: string): string {
-  if (!NAME.test(name)) {
+  if (typeof name !== "string" || !NAME.test(name)) {
     throw new ConfigError("name", "letters, digits, '_', '-' or '.', not starting with one", name);
   }
   return name;
 }
 
+const SWEEP_FILE_OPTIONS = {
+  shard: optional(custom("a shard {index, count}", (v) => checkShard(v as Shard))),
+  dir: optional(str()),
+};
+
 /** Parses `"i/n"` (as given to `--shard`) into a {@link Shard}. */
 export function parseShard(text: string): Shard {
+  if (typeof text !== "string") throw new ConfigError("shard", 'a string "i/n"', text);
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!m) throw new ConfigError("shard", 'of the form "i/n" with 0 <= i < n', text);
   return checkShard({ index: Number(m[1]), count: Number(m[2]) });
@@ -46,6 +52,7 @@ export function parseShard(text: string): Shard {
 /** The file for `name` (and `options.shard`, if any). */
 export function shardPath(name: string, options: SweepFileOptions = {}): string {
   checkName(name);
+  checkOptions(options, SWEEP_FILE_OPTIONS, { owner: "shardPath" });
   const file = options.shard
     ? `${name}.shard-${checkShard(options.shard).index}-of-${options.shard.count}.parquet`
     : `${name}.parquet`;
@@ -70,6 +77,7 @@ export function saveSweep(
  */
 export function readShards(name: string, options: { dir?: string } = {}): pl.DataFrame {
   checkName(name);
+  checkOptions(options, { dir: optional(str()) }, { owner: "readShards" });
   const dir = options.dir === undefined ? dataPath("") : outPath(options.dir);
   const re = new RegExp(`^${name.replace(/\./g, "\\.")}\\.shard-(\\d+)-of-(\\d+)\\.parquet$`);
   const found = new Map<number, string>();

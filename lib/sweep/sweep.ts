@@ -30,7 +30,17 @@
  */
 import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
-import { checkInt, ConfigError } from "../errors.ts";
+import {
+  checkInt,
+  checkOptions,
+  ConfigError,
+  custom,
+  fn,
+  int,
+  object,
+  optional,
+  str,
+} from "../errors.ts";
 import { type Column, pl, runFrame } from "../report/frames.ts";
 import type { FromWorker, ToWorker } from "./_worker.ts";
 
@@ -64,8 +74,28 @@ export interface SweepOptions {
   onResult?: (info: { index: number; done: number; total: number }) => void;
 }
 
+const SHARD = { index: int(0, 999_999), count: int(1, 1_000_000) };
+
+const SWEEP_OPTIONS = {
+  module: custom("a module URL or file path", (v, path) => {
+    if (!(v instanceof URL) && (typeof v !== "string" || v === "")) {
+      throw new ConfigError(path, "a module URL or file path", v);
+    }
+    return v as string | URL;
+  }),
+  fn: str({ allowed: "a function name" }),
+  jobs: custom("an array of JSON jobs", (v, path) => {
+    if (!Array.isArray(v)) throw new ConfigError(path, "an array of JSON jobs", v);
+    return v as readonly Job[];
+  }),
+  workers: optional(int(1, 1024)),
+  shard: optional(object(SHARD)),
+  onResult: optional(fn<NonNullable<SweepOptions["onResult"]>>()),
+};
+
 /** The indices of the jobs that shard `shard` runs, out of `total`. */
 export function shardIndices(total: number, shard?: Shard): number[] {
+  checkInt("total", total, 0, 2 ** 32 - 1);
   const out: number[] = [];
   if (!shard) {
     for (let i = 0; i < total; i++) out.push(i);
@@ -78,7 +108,7 @@ export function shardIndices(total: number, shard?: Shard): number[] {
 
 /** Throws `ConfigError` unless `shard` is `{index, count}` with 0 ≤ index < count. */
 export function checkShard(shard: Shard): Shard {
-  checkInt("shard.count", shard.count, 1, 1_000_000);
+  checkOptions(shard, SHARD, { path: "shard" });
   checkInt("shard.index", shard.index, 0, shard.count - 1);
   return shard;
 }
@@ -91,8 +121,8 @@ function moduleUrl(m: string | URL): string {
 
 /** Runs the jobs (or one shard of them) on workers and returns the merged frame (module doc). */
 export async function sweep(options: SweepOptions): Promise<pl.DataFrame> {
+  checkOptions(options, SWEEP_OPTIONS, { owner: "sweep" });
   const { fn } = options;
-  if (typeof fn !== "string" || fn === "") throw new ConfigError("fn", "a function name", fn);
   const module = moduleUrl(options.module);
   const jobs = options.jobs.map((j, i) => {
     try {
@@ -102,8 +132,7 @@ export async function sweep(options: SweepOptions): Promise<pl.DataFrame> {
     }
   });
   const indices = shardIndices(jobs.length, options.shard);
-  const wanted = options.workers ?? navigator.hardwareConcurrency ?? 1;
-  checkInt("workers", wanted, 1, 1024);
+  const wanted = Math.min(1024, options.workers ?? navigator.hardwareConcurrency ?? 1);
   const nWorkers = Math.min(wanted, Math.max(1, indices.length));
   const results = new Map<number, unknown>();
   if (indices.length > 0) {
