@@ -160,7 +160,7 @@ Deno.test("state: dropped features, game 2, purity, bad edges", () => {
   assertThrows(
     () => makerEncoder({ makers: 1, sizeVisible: true, state: { time: [5, 2] } }),
     ConfigError,
-    "state.time: must be an array of at most 64 increasing finite numbers",
+    "state.time[1]: must be a finite number above 5 (increasing), got 2",
   );
   assertThrows(
     () =>

@@ -11,12 +11,14 @@ import { normal, type Rng } from "../rng.ts";
 import { checkKeys, checkObject, checkPositive, optInt } from "../takers/_validate.ts";
 import { checkTakerSpec } from "../takers/strategies.ts";
 import type { TakerSpec } from "../takers/types.ts";
-import { ACTION_SET_KINDS, type ActionSetKind } from "./actions.ts";
+import { ACTION_SET_KINDS, actionSet, type ActionSetKind } from "./actions.ts";
+import { createPolicy } from "./policies.ts";
 import {
   type BackgroundFactory,
   GAME_KINDS,
   type GameBackgroundOptions,
   type GameConfig,
+  type MakerContext,
   type MakerOrder,
   type MakerPolicySpec,
   POLICY_KINDS,
@@ -273,6 +275,25 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
   const makerOrder = c.makerOrder === undefined
     ? "random"
     : checkOneOf("makerOrder", c.makerOrder, ["random", "fixed"] as const);
+  // The built-in policies' options, checked now with their paths (a custom one is built, and
+  // checked, by the game).
+  const ctx = (index: number) =>
+    ({
+      index,
+      owner: 0,
+      rng: () => 0,
+      actions: actionSet(actions),
+      rules: bid,
+      p0,
+      steps,
+      sizeVisible: game.sizeVisible,
+    }) as MakerContext;
+  const specs = Array.isArray(p) ? policies : policies.slice(0, 1);
+  specs.forEach((spec, i) => {
+    if (spec.kind !== "custom") {
+      createPolicy(spec, ctx(i), Array.isArray(p) ? `policy[${i}]` : "policy");
+    }
+  });
   const unsold = c.unsold === undefined
     ? "sweep"
     : checkOneOf("unsold", c.unsold, ["sweep", "drop"] as const);

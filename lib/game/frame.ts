@@ -6,7 +6,7 @@
  */
 import pl from "nodejs-polars";
 import { NONE } from "../book/mod.ts";
-import { checkInt } from "../errors.ts";
+import { checkOptions, int } from "../errors.ts";
 import { createGame, type EpisodeSummary, type Game } from "./game.ts";
 import type { GameConfig } from "./types.ts";
 
@@ -198,10 +198,10 @@ export function runEpisodes(
   config: GameConfig,
   options: { episodes: number },
 ): { summaries: EpisodeSummary[]; frame: pl.DataFrame } {
-  checkInt("episodes", options.episodes, 1, 1e9);
+  const { episodes } = checkOptions(options, { episodes: int(1, 1e9) }, { owner: "runEpisodes" });
   const game = createGame(config);
   const summaries: EpisodeSummary[] = [];
-  for (let e = 0; e < options.episodes; e++) {
+  for (let e = 0; e < episodes; e++) {
     summaries.push(e === 0 ? game.run(game.config.seed) : game.run());
   }
   return { summaries, frame: summaryFrame(summaries) };

@@ -7,7 +7,7 @@
  * @module
  */
 import { BID, NONE } from "../book/mod.ts";
-import { checkOneOf, ConfigError } from "../errors.ts";
+import { checkOneOf, ConfigError, numbers } from "../errors.ts";
 import { checkKeys, checkObject, checkPositive, optInt } from "../takers/_validate.ts";
 import {
   type FollowerOptions,
@@ -158,17 +158,10 @@ export function randomPolicy(
   if (o.weights === undefined) { for (let i = 0; i < n; i++) cum[i] = (i + 1) / n; }
   else {
     const w = o.weights;
-    if (
-      !Array.isArray(w) || w.length !== n ||
-      !w.every((x) => typeof x === "number" && Number.isFinite(x) && x >= 0) ||
-      !(w.reduce((s, x) => s + x, 0) > 0)
-    ) {
-      throw new ConfigError(
-        `${field}.weights`,
-        `an array of ${n} non-negative numbers with a positive sum`,
-        w,
-      );
-    }
+    const allowed = `an array of ${n} non-negative numbers with a positive sum`;
+    if (!Array.isArray(w) || w.length !== n) throw new ConfigError(`${field}.weights`, allowed, w);
+    numbers({ lo: 0 }).check(w, `${field}.weights`); // names the bad entry
+    if (!(w.reduce((s, x) => s + x, 0) > 0)) throw new ConfigError(`${field}.weights`, allowed, w);
     const total = w.reduce((s, x) => s + x, 0);
     let acc = 0;
     for (let i = 0; i < n; i++) cum[i] = acc += w[i] / total;

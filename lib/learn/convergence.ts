@@ -22,7 +22,7 @@ import {
   int,
   isNumberArray,
   num,
-  numberArray,
+  numbers,
   optional,
 } from "../errors.ts";
 
@@ -91,7 +91,7 @@ export function greedyWithFallback(options: GreedyWithFallbackOptions): Int32Arr
   return out;
 }
 
-const ARRAY = numberArray();
+const ARRAY = numbers();
 
 const GREEDY_WITH_FALLBACK = {
   table: ARRAY,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { checkOptions, ConfigError, isNumberArray, numberArray } from "../errors.ts";
+import { checkOptions, ConfigError, isNumberArray, numbers } from "../errors.ts";
 
 function checkShape(table: ArrayLike<number>, nActions: number): number {
   if (!isNumberArray(table)) throw new ConfigError("table", "an array of numbers", table);
@@ -91,7 +91,7 @@ export interface PolicyChangeOptions {
   visits: ArrayLike<number>;
 }
 
-const ARRAY = numberArray();
+const ARRAY = numbers();
 const POLICY_CHANGE = { before: ARRAY, after: ARRAY, visits: ARRAY };
 
 /**

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { at, ConfigError, numbers } from "../errors.ts";
+import { at, checkKeys, checkObject, ConfigError, numbers } from "../errors.ts";
 import { createQLearner, greedyWithFallback, type QLearner } from "../learn/mod.ts";
 import type { TabularAgent, TabularAgentOptions } from "./q_maker.ts";
 
@@ -14,7 +14,9 @@ export function loadInto(
   learner: QLearner,
   init: { table?: ArrayLike<number>; visits?: ArrayLike<number>; field: string },
 ): void {
-  const { field } = init;
+  const field = init?.field ?? "init";
+  checkObject(field, init, "an object {table?, visits?}");
+  checkKeys(init, ["table", "visits", "field"], { path: field });
   const n = learner.table.length;
   // Both checked before either is copied: a bad `visits` leaves the learner untouched.
   const table = init.table === undefined ? undefined : numbers({ minLength: n, maxLength: n })

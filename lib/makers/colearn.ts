@@ -40,6 +40,7 @@ import {
   custom,
   int,
   num,
+  object,
   optional,
   variant,
 } from "../errors.ts";
@@ -225,19 +226,21 @@ export interface PlayDynamicsOptions {
   margin?: number;
 }
 
+/** A field holding a typed array of class `c`. */
+function typed<T>(c: new (n: number) => T) {
+  return custom(`a ${c.name}`, (v, path) => {
+    if (!(v instanceof c)) throw new ConfigError(path, `a ${c.name}`, v);
+    return v;
+  });
+}
+
 const PLAY_DYNAMICS = {
   sides: arrayOf(
     arrayOf(
-      arrayOf(custom("a PolicySnapshot {policy, visited, table?}", (v, path) => {
-        const o = checkObject(path, v, "a PolicySnapshot {policy, visited, table?}");
-        if (!(o.policy instanceof Int32Array) || !(o.visited instanceof Uint8Array)) {
-          throw new ConfigError(
-            path,
-            "a PolicySnapshot {policy: Int32Array, visited: Uint8Array}",
-            v,
-          );
-        }
-        return o as unknown as PolicySnapshot;
+      arrayOf(object({
+        policy: typed(Int32Array),
+        visited: typed(Uint8Array),
+        table: optional(typed(Float64Array)),
       })),
     ),
   ),
@@ -277,9 +280,10 @@ export interface PlayDynamics {
  * ```
  */
 export function playDynamics(options: PlayDynamicsOptions): PlayDynamics {
-  const { sides, tol, patience, margin } = checkOptions(options, PLAY_DYNAMICS, {
+  const { tol, patience, margin } = checkOptions(options, PLAY_DYNAMICS, {
     owner: "playDynamics",
   });
+  const { sides } = options;
   const C = sides.flat().reduce((m, list) => Math.max(m, list.length), 0);
   const window = checkInt("window", options.window ?? Math.max(patience, Math.ceil(C / 3)), 1, 1e9);
   const at = (list: readonly PolicySnapshot[], c: number) => {

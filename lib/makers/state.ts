@@ -53,6 +53,7 @@ import {
   custom,
   type Field,
   int,
+  numbers,
   optional,
   str,
 } from "../errors.ts";
@@ -153,17 +154,13 @@ export interface MakerEncoder {
   describe(s: number): Record<MakerFeature, string>;
 }
 
+const EDGES = numbers({ increasing: true, maxLength: 64 });
+
 function checkEdges(field: string, v: unknown): number[] {
-  if (!Array.isArray(v) || v.length > 64) {
+  if (!Array.isArray(v)) {
     throw new ConfigError(field, "an array of at most 64 increasing finite numbers", v);
   }
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (typeof x !== "number" || !Number.isFinite(x) || (i > 0 && !(x > v[i - 1]))) {
-      throw new ConfigError(field, "an array of at most 64 increasing finite numbers", v);
-    }
-  }
-  return [...v];
+  return Array.from(EDGES.check(v, field));
 }
 
 /**

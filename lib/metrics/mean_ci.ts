@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { checkFinite, ConfigError } from "../errors.ts";
 import type { Numbers } from "./_validate.ts";
 
 /** What {@linkcode meanCI} returns. */
@@ -42,14 +42,11 @@ export interface MeanCI {
  * ```
  */
 export function meanCI(values: Numbers, level = 0.95): MeanCI {
+  checkFinite("values", values);
   if (!(level > 0 && level < 1)) throw new ConfigError("level", "a number in (0, 1)", level);
   const n = values.length;
   let s = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) throw new ConfigError(`values[${i}]`, "a finite number", v);
-    s += v;
-  }
+  for (let i = 0; i < n; i++) s += values[i];
   const mean = s / n;
   let ss = 0;
   for (let i = 0; i < n; i++) ss += (values[i] - mean) ** 2;

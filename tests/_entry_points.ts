@@ -1,0 +1,752 @@
+/**
+ * The registry of public entry points that `tests/strict_inputs_test.ts` feeds random junk to:
+ * one entry per function (or method) that takes an options object (or a seed, or a series).
+ *
+ * An entry gives a valid input (made fresh on each call) and a call; the property test mutates
+ * the input at one path (a wrong type, NaN, a typo of a real key, an extra key, an out-of-range
+ * or empty value) and checks that the call throws a `ConfigError` naming that path, and, for
+ * entries with `setup`/`snapshot`, that the live object (book, game, learner) is unchanged.
+ *
+ * To cover a new entry point, add one object to `ENTRY_POINTS` (phase B adds lib/agents,
+ * lib/env, lib/experiments and lib/makers/train.ts here).
+ *
+ * @module
+ */
+import { BID, OrderBook } from "../lib/book/mod.ts";
+import { checkSchedule, createPolicyTracker } from "../lib/learn/mod.ts";
+import {
+  backwardInduction,
+  convergedAt,
+  createQLearner,
+  evaluatePolicy,
+  evaluatePolicyDiscounted,
+  greedyWithFallback,
+  policyChange,
+  tabularMDP,
+  TERMINAL,
+  valueIteration,
+} from "../lib/learn/mod.ts";
+import {
+  actionSet,
+  createGame,
+  createPolicy,
+  type Game,
+  resolveConfig,
+  runEpisodes,
+} from "../lib/game/mod.ts";
+import {
+  aggressive,
+  almgrenChriss,
+  checkTakerSpec,
+  createTaker,
+  passive,
+  reactive,
+} from "../lib/takers/mod.ts";
+import { createBackground, validateBackgroundOptions } from "../lib/market/mod.ts";
+import {
+  BUY,
+  createFillLog,
+  fillLogOf,
+  fillRate,
+  finalPnl,
+  inventoryVariance,
+  markouts,
+  maxDrawdown,
+  meanAbsInventory,
+  meanCI,
+  pnlSeries,
+  SELL,
+  sharpe,
+  spreadCapture,
+} from "../lib/metrics/mod.ts";
+import {
+  coLearn,
+  exactCheck,
+  exactOptimum,
+  greedyPolicies,
+  loadInto,
+  makerEncoder,
+  playDynamics,
+  policyMap,
+  qMaker,
+  qTaker,
+  smallExactConfig,
+  takerEncoder,
+  train,
+  type TrainResult,
+} from "../lib/makers/mod.ts";
+import { parseMessages, parseOrderbook, readOrderbook } from "../lib/lobster/mod.ts";
+import { checkShard, parseShard, shardPath, sweep } from "../lib/sweep/mod.ts";
+import {
+  markdownTable,
+  Plot,
+  plot,
+  progress,
+  runFrame,
+  saveFigure,
+  summarise,
+  toPng,
+} from "../lib/report/mod.ts";
+import { stream } from "../lib/rng.ts";
+
+/** One public entry point (see the module doc). */
+export interface EntryPoint {
+  /** Shown in failures: `"createQLearner"`, `"game.run(seed)"`. */
+  readonly name: string;
+  /** The folder it belongs to. */
+  readonly module: string;
+  /** A valid input; made fresh on every call (it may hold functions and typed arrays). */
+  valid(): unknown;
+  /** Calls the entry point with `input` (and the live object from `setup`, if any). */
+  call(input: unknown, live: unknown): unknown;
+  /** Path of the input in error messages (`"policy"` for `qMaker`'s options); default `""`. */
+  readonly prefix?: string;
+  /** Builds the live object whose state a failed call must not change. */
+  setup?(): unknown;
+  /** A comparable snapshot of the live object's state. */
+  snapshot?(live: unknown): unknown;
+  /**
+   * Paths whose value may legitimately be of more than one type or take any value (a seed may
+   * be a string, a label any string): junk there may be accepted, but an error must still name
+   * the path. Paths inside are free too.
+   */
+  readonly free?: readonly string[];
+  /** Objects whose keys are open (no typo or extra-key test inside them). */
+  readonly open?: readonly string[];
+  /** Mutate only inside these paths (the rest is checked elsewhere, e.g. by phase B). */
+  readonly only?: readonly string[];
+}
+
+// ---------------------------------------------------------------- helpers
+
+const rng = () => stream(1, "strict");
+const mdp = () =>
+  tabularMDP({
+    nStates: 2,
+    nActions: 2,
+    outcomes: (s, a) => (s === 1 ? [[1, TERMINAL, 1]] : a === 0 ? [[1, 0, 0]] : [[1, 1, 0]]),
+  });
+const rules = {
+  startOffset: 1,
+  startQty: 200,
+  increment: 100,
+  maxQty: 2000,
+  minOffset: 0,
+  maxOffset: 10,
+};
+const makerCtx = () => ({
+  index: 0,
+  owner: 3,
+  rng: rng(),
+  actions: actionSet("spec"),
+  rules,
+  p0: 100,
+  steps: 10,
+  sizeVisible: true,
+});
+const takerCtx = () => ({ rng: rng(), steps: 10, p0: 100 });
+const bookSnapshot = (book: OrderBook) => {
+  const p = new Int32Array(64), q = new Float64Array(64);
+  const n = book.levels(BID, 64, p, q);
+  return { size: book.size, bid: [...p.subarray(0, n)], qty: [...q.subarray(0, n)] };
+};
+const gameSnapshot = (g: Game) => ({
+  t: g.t,
+  episode: g.episode,
+  size: g.size,
+  seed: g.config.seed,
+  summary: g.summary(),
+  book: bookSnapshot(g.book),
+});
+const fills = () => fillLogOf({ step: [0, 1], side: [BUY, SELL], price: [99, 102], qty: [1, 2] });
+let smallRun: TrainResult | undefined;
+const run = () =>
+  smallRun ??= train({
+    game: { makers: 1, steps: 5, seed: 1, game: { kind: "known", size: 500 } },
+    episodes: 4,
+    evalEvery: 2,
+    evalEpisodes: 1,
+  });
+const snap = (a: number) => ({ policy: Int32Array.of(a), visited: Uint8Array.of(1) });
+const messagesCsv = new TextEncoder().encode(
+  "34200.05990197,4,15818974,300,5794000,1\n34200.18961782,1,16113575,18,5794300,-1\n",
+);
+const orderbookCsv = new TextEncoder().encode("5802300,100,5794000,496\n5802300,100,5794000,400\n");
+let orderbookFile: string | undefined;
+const orderbookPath = () => {
+  if (orderbookFile === undefined) {
+    orderbookFile = `${Deno.makeTempDirSync()}/X_2012-06-21_0_1_orderbook_1.csv`;
+    Deno.writeFileSync(orderbookFile, orderbookCsv);
+  }
+  return orderbookFile;
+};
+let outDir: string | undefined;
+const tempDir = () => (outDir ??= Deno.makeTempDirSync());
+const frame = () => runFrame({ g: new Int32Array([0, 0, 1]), x: new Float64Array([1, 2, 3]) });
+const learnerSettings = () => ({
+  gamma: 0.9,
+  alpha: { kind: "visits", omega: 0.7, min: 0.01 },
+  epsilon: { kind: "linear", start: 1, end: 0.05, duration: 10 },
+  epsilonUnit: "episode",
+  init: 0,
+});
+
+// ---------------------------------------------------------------- the registry
+
+/** Every public entry point covered so far (phase A). */
+export const ENTRY_POINTS: readonly EntryPoint[] = [
+  // ------------------------------------------------------------ lib/learn
+  {
+    name: "createQLearner",
+    module: "lib/learn",
+    valid: () => ({ nStates: 3, nActions: 2, rng: rng(), ...learnerSettings() }),
+    call: (o) => createQLearner(o as never),
+  },
+  {
+    name: "createQLearner (exponential ε, constant α)",
+    module: "lib/learn",
+    valid: () => ({
+      nStates: 3,
+      nActions: 2,
+      gamma: 1,
+      rng: rng(),
+      epsilon: { kind: "exponential", start: 1, end: 0.1, rate: 0.9 },
+      epsilonUnit: "step",
+      alpha: { kind: "constant", value: 0.5 },
+    }),
+    call: (o) => createQLearner(o as never),
+  },
+  {
+    name: "checkSchedule",
+    module: "lib/learn",
+    prefix: "epsilon",
+    valid: () => ({ kind: "linear", start: 1, end: 0.05, duration: 10 }),
+    call: (o) => checkSchedule("epsilon", o as never, { lo: 0, hi: 1 }),
+  },
+  {
+    name: "createPolicyTracker",
+    module: "lib/learn",
+    valid: () => ({ nStates: 2, nActions: 3, fallback: 1, margin: 0.01 }),
+    call: (o) => createPolicyTracker(o as never),
+  },
+  {
+    name: "greedyWithFallback",
+    module: "lib/learn",
+    valid: () => ({
+      table: new Float64Array([0, 2, 0, 0]),
+      visits: [1, 1, 0, 0],
+      nActions: 2,
+      fallback: 0,
+      out: new Int32Array(2),
+    }),
+    call: (o) => greedyWithFallback(o as never),
+  },
+  {
+    name: "convergedAt",
+    module: "lib/learn",
+    prefix: "criterion",
+    valid: () => ({ patience: 2, tol: 0.05 }),
+    call: (o) => convergedAt([NaN, 0.1, 0, 0], o as never),
+  },
+  {
+    name: "policyChange",
+    module: "lib/learn",
+    valid: () => ({ before: [0, 1], after: [1, 1], visits: [1, 0] }),
+    call: (o) => policyChange(o as never),
+  },
+  {
+    name: "tabularMDP",
+    module: "lib/learn",
+    valid: () => ({
+      nStates: 1,
+      nActions: 2,
+      stages: 1,
+      outcomes: (_s: number, a: number) => (a === 0 ? [[1, TERMINAL, 1]] : [[1, 0, 0]]),
+    }),
+    call: (o) => tabularMDP(o as never),
+  },
+  {
+    name: "backwardInduction",
+    module: "lib/learn",
+    valid: () => ({ mdp: mdp(), horizon: 3, gamma: 1 }),
+    call: (o) => backwardInduction(o as never),
+    open: ["mdp"],
+  },
+  {
+    name: "evaluatePolicy",
+    module: "lib/learn",
+    valid: () => ({ mdp: mdp(), horizon: 3, policy: [0, 1], gamma: 0.5 }),
+    call: (o) => evaluatePolicy(o as never),
+    open: ["mdp"],
+  },
+  {
+    name: "valueIteration",
+    module: "lib/learn",
+    valid: () => ({ mdp: mdp(), gamma: 0.9, tol: 1e-8, maxIterations: 1000 }),
+    call: (o) => valueIteration(o as never),
+    open: ["mdp"],
+  },
+  {
+    name: "evaluatePolicyDiscounted",
+    module: "lib/learn",
+    valid: () => ({ mdp: mdp(), gamma: 0.9, policy: [1, 0], maxIterations: 1000 }),
+    call: (o) => evaluatePolicyDiscounted(o as never),
+    open: ["mdp"],
+  },
+  // ------------------------------------------------------------ lib/game
+  {
+    name: "resolveConfig",
+    module: "lib/game",
+    valid: () => ({
+      seed: 3,
+      steps: 10,
+      stepSeconds: 1,
+      p0: 10_000,
+      tickSize: 0.01,
+      bookSpan: 500,
+      game: { kind: "hidden", size: { kind: "uniform", min: 100, max: 300 } },
+      taker: { kind: "reactive", near: 3, slow: 0.25, maxWalk: 2 },
+      makers: 2,
+      policy: [{ kind: "follower", alpha: 0.3, share: 0.5 }, { kind: "replenisher", offset: 2 }],
+      bid: { startOffset: 1, maxQty: 1000, maxOffset: 5 },
+      actions: "spec",
+      makerOrder: "random",
+      unsold: "sweep",
+      background: { resilience: 0.3, depthLevels: 20, totalDepth: 4000 },
+      record: false,
+    }),
+    call: (o) => resolveConfig(o as never),
+    free: ["seed"],
+  },
+  {
+    name: "createGame",
+    module: "lib/game",
+    valid: () => ({
+      makers: 2,
+      steps: 5,
+      seed: "s",
+      game: { kind: "known", size: 400 },
+      policy: [{ kind: "random", weights: [1, 1, 1, 1, 1, 1, 2] }, { kind: "follower" }],
+      taker: { kind: "almgren-chriss", riskAversion: 1e-5, floorTicks: null },
+      background: { depthLevels: 10, totalDepth: 2000 },
+    }),
+    call: (o) => createGame(o as never),
+    free: ["seed"],
+  },
+  {
+    name: "game.run(seed)",
+    module: "lib/game",
+    prefix: "seed",
+    valid: () => 7,
+    setup: () => {
+      const g = createGame({ makers: 1, steps: 5, seed: 1 });
+      g.run(2);
+      return g;
+    },
+    call: (seed, g) => (g as Game).run(seed as never),
+    snapshot: (g) => gameSnapshot(g as Game),
+    free: [""],
+  },
+  {
+    name: "runEpisodes options",
+    module: "lib/game",
+    valid: () => ({ episodes: 2 }),
+    call: (o) => runEpisodes({ makers: 1, steps: 3 }, o as never),
+  },
+  {
+    name: "createPolicy",
+    module: "lib/game",
+    prefix: "policy[1]",
+    valid: () => ({ kind: "follower", offset: 1, share: 0.5, alpha: 0.3, minQty: 100 }),
+    call: (o) => createPolicy(o as never, makerCtx(), "policy[1]"),
+  },
+  // ------------------------------------------------------------ lib/takers
+  {
+    name: "aggressive",
+    module: "lib/takers",
+    prefix: "taker",
+    valid: () => ({ rate: 0.25, maxWalk: 3, floorTicks: 20 }),
+    call: (o) => aggressive(o as never),
+  },
+  {
+    name: "passive",
+    module: "lib/takers",
+    prefix: "taker",
+    valid: () => ({ maxWalk: 3, floorTicks: null }),
+    call: (o) => passive(o as never),
+  },
+  {
+    name: "reactive",
+    module: "lib/takers",
+    prefix: "taker",
+    valid: () => ({ near: 3, depressed: 5, slow: 0.25, boost: 2, catchUp: 10, maxWalk: 2 }),
+    call: (o) => reactive(o as never),
+  },
+  {
+    name: "almgrenChriss",
+    module: "lib/takers",
+    prefix: "taker",
+    valid: () => ({ riskAversion: 1e-5, volatility: 1, impact: 0.01, maxWalk: null }),
+    call: (o) => almgrenChriss(o as never),
+  },
+  {
+    name: "createTaker",
+    module: "lib/takers",
+    prefix: "taker",
+    valid: () => ({ kind: "passive", maxWalk: 2 }),
+    call: (o) => createTaker(o as never, takerCtx()),
+  },
+  {
+    name: "checkTakerSpec (custom)",
+    module: "lib/takers",
+    prefix: "taker",
+    valid: () => ({ kind: "custom", name: "mine", create: () => passive() }),
+    call: (o) => checkTakerSpec(o),
+  },
+  // ------------------------------------------------------------ lib/market
+  {
+    name: "createBackground + init",
+    module: "lib/market",
+    valid: () => ({
+      p0: 1000,
+      depthLevels: 10,
+      totalDepth: 1000,
+      profile: "exponential",
+      expRate: -0.1,
+      refill: "poisson",
+      resilience: 0.5,
+      noiseRate: 1,
+      askLevels: 5,
+      askSize: 100,
+    }),
+    setup: () => new OrderBook({ minTick: 0, maxTick: 2000 }),
+    call: (o, book) => createBackground(o as never, rng()).init(book as OrderBook),
+    snapshot: (book) => bookSnapshot(book as OrderBook),
+  },
+  {
+    name: "validateBackgroundOptions (explicit profile)",
+    module: "lib/market",
+    prefix: "background",
+    valid: () => ({ p0: 1000, profile: [100, 200, 300], refillOrder: "deepest" }),
+    call: (o) => validateBackgroundOptions(o, { path: "background" }),
+  },
+  // ------------------------------------------------------------ lib/makers
+  {
+    name: "qMaker",
+    module: "lib/makers",
+    prefix: "policy",
+    valid: () => ({
+      makers: 2,
+      ...learnerSettings(),
+      mode: "learn",
+      state: { time: [2, 5], bestBid: [1, 2], ownQty: [] },
+      fallback: "keep_qty",
+      name: "q",
+    }),
+    call: (o) => createGame({ makers: 2, steps: 3, policy: qMaker(o as never) }),
+  },
+  {
+    name: "qMaker (greedy, from a table)",
+    module: "lib/makers",
+    prefix: "policy",
+    valid: () => {
+      const n = makerEncoder({ makers: 1, sizeVisible: true }).nStates * 7;
+      return {
+        makers: 1,
+        mode: "greedy",
+        table: new Float64Array(n),
+        visits: new Float64Array(n),
+        alpha: 0.1,
+      };
+    },
+    call: (o) => createGame({ makers: 1, steps: 3, policy: qMaker(o as never) }),
+  },
+  {
+    name: "qTaker",
+    module: "lib/makers",
+    prefix: "taker",
+    valid: () => ({
+      ...learnerSettings(),
+      state: { time: [2, 11], depth: [300] },
+      multiples: [0, 1, 2],
+      maxWalk: 3,
+      fallback: 1,
+      name: "learner",
+    }),
+    call: (o) => createGame({ makers: 0, steps: 3, taker: qTaker(o as never) }),
+  },
+  {
+    name: "makerEncoder",
+    module: "lib/makers",
+    valid: () => ({ makers: 2, sizeVisible: false, state: { velocity: [0] }, path: "state" }),
+    call: (o) => makerEncoder(o as never),
+    free: ["path"],
+  },
+  {
+    name: "takerEncoder",
+    module: "lib/makers",
+    prefix: "taker.state",
+    valid: () => ({ time: [2, 5], inventory: [1] }),
+    call: (o) => takerEncoder(o as never),
+  },
+  {
+    name: "loadInto",
+    module: "lib/makers",
+    prefix: "init",
+    valid: () => ({ table: [1, 2, 3, 4, 5, 6], visits: new Float64Array(6) }),
+    setup: () => createQLearner({ nStates: 3, nActions: 2, gamma: 1, rng: rng() }),
+    call: (o, l) => {
+      const plain = typeof o === "object" && o !== null && !Array.isArray(o);
+      loadInto(l as never, (plain ? { ...o, field: "init" } : o) as never);
+    },
+    snapshot: (l) => {
+      const q = l as ReturnType<typeof createQLearner>;
+      return [[...q.table], [...q.visits]];
+    },
+  },
+  {
+    name: "policyMap",
+    module: "lib/makers",
+    valid: () => ({ agent: "maker:0", all: true }),
+    call: (o) => policyMap(run(), o as never),
+    free: ["agent"],
+  },
+  {
+    name: "greedyPolicies",
+    module: "lib/makers",
+    valid: () => ({ learn: false }),
+    call: (o) => greedyPolicies(run(), o as never),
+  },
+  {
+    name: "playDynamics",
+    module: "lib/makers",
+    valid: () => ({
+      sides: [[[snap(0), snap(1), snap(0), snap(1)]]],
+      tol: 0.05,
+      patience: 2,
+      window: 3,
+      margin: 0,
+    }),
+    call: (o) => playDynamics(o as never),
+  },
+  {
+    name: "coLearn (its own fields)",
+    module: "lib/makers",
+    valid: () => ({
+      game: { makers: 1, steps: 3, seed: 1 },
+      episodes: 4,
+      evalEvery: 2,
+      evalEpisodes: 1,
+      window: 2,
+      taker: { kind: "q", epsilon: 0.2, multiples: [0, 1, 2] },
+    }),
+    call: (o) => coLearn(o as never),
+    only: ["window", "taker"],
+  },
+  {
+    name: "smallExactConfig",
+    module: "lib/makers",
+    valid: () => ({ steps: 3, taker: { kind: "aggressive", rate: 0.5 }, episodes: 10 }),
+    call: (o) => smallExactConfig(o as never),
+  },
+  {
+    name: "exactOptimum",
+    module: "lib/makers",
+    valid: () => {
+      const c = smallExactConfig({ steps: 2, episodes: 20 });
+      return { game: c.game, taker: { kind: "passive" }, verify: 2 };
+    },
+    call: (o) => exactOptimum(o as never),
+    free: ["game.seed"],
+  },
+  {
+    name: "exactCheck",
+    module: "lib/makers",
+    valid: () => {
+      const c = smallExactConfig({ steps: 2, episodes: 20 });
+      return { ...c, maker: { ...c.maker, epsilon: 0.3 }, verify: 1 };
+    },
+    call: (o) => exactCheck(o as never),
+    free: ["game.seed"],
+  },
+  // ------------------------------------------------------------ lib/metrics
+  {
+    name: "pnlSeries",
+    module: "lib/metrics",
+    valid: () => ({ cash: [0, -99, 3], inventory: [0, 1, 0], mark: new Float64Array([100, 1, 1]) }),
+    call: (o) => pnlSeries(o as never),
+  },
+  {
+    name: "finalPnl",
+    module: "lib/metrics",
+    valid: () => ({ cash: [0, -99], inventory: [0, 1], mark: [100, 98] }),
+    call: (o) => finalPnl(o as never),
+  },
+  {
+    name: "sharpe",
+    module: "lib/metrics",
+    prefix: "pnl",
+    valid: () => [0, 1, 4, 3],
+    call: (o) => sharpe(o as never),
+  },
+  {
+    name: "maxDrawdown",
+    module: "lib/metrics",
+    prefix: "pnl",
+    valid: () => [0, 3, 1, 2],
+    call: (o) => maxDrawdown(o as never),
+  },
+  {
+    name: "inventoryVariance",
+    module: "lib/metrics",
+    prefix: "inventory",
+    valid: () => [0, 2, 0, 2],
+    call: (o) => inventoryVariance(o as never),
+  },
+  {
+    name: "meanAbsInventory",
+    module: "lib/metrics",
+    prefix: "inventory",
+    valid: () => [0, -2, 1],
+    call: (o) => meanAbsInventory(o as never),
+  },
+  {
+    name: "spreadCapture",
+    module: "lib/metrics",
+    valid: () => ({ fills: fills(), mid: [100, 101, 101], tickSize: 1 }),
+    call: (o) => spreadCapture(o as never),
+    open: ["fills"],
+  },
+  {
+    name: "markouts",
+    module: "lib/metrics",
+    valid: () => ({ fills: fills(), mid: [100, 99, 97], horizons: [1, 2], tickSize: 0.5 }),
+    call: (o) => markouts(o as never),
+    open: ["fills"],
+  },
+  {
+    name: "fillRate",
+    module: "lib/metrics",
+    valid: () => ({ fills: fills(), quotedQty: 16, ordersPlaced: 8 }),
+    call: (o) => fillRate(o as never),
+    open: ["fills"],
+  },
+  {
+    name: "fillLogOf",
+    module: "lib/metrics",
+    valid: () => ({ step: [0, 3], side: [BUY, SELL], price: [99, 101], qty: [1, 2] }),
+    call: (o) => fillLogOf(o as never),
+  },
+  {
+    name: "meanCI",
+    module: "lib/metrics",
+    prefix: "values",
+    valid: () => [1, 2, 3],
+    call: (o) => meanCI(o as never),
+  },
+  {
+    name: "createFillLog",
+    module: "lib/metrics",
+    prefix: "capacity",
+    valid: () => 4,
+    call: (o) => createFillLog(o as never),
+  },
+  // ------------------------------------------------------------ lib/lobster
+  {
+    name: "parseMessages options",
+    module: "lib/lobster",
+    valid: () => ({ file: "m.csv" }),
+    call: (o) => parseMessages(messagesCsv, o as never),
+    free: ["file"],
+  },
+  {
+    name: "parseOrderbook options",
+    module: "lib/lobster",
+    valid: () => ({ file: "o.csv", levels: 1 }),
+    call: (o) => parseOrderbook(orderbookCsv, o as never),
+    free: ["file"],
+  },
+  {
+    name: "readOrderbook options",
+    module: "lib/lobster",
+    valid: () => ({ levels: 1 }),
+    call: (o) => readOrderbook(orderbookPath(), o as never),
+  },
+  // ------------------------------------------------------------ lib/sweep
+  {
+    name: "sweep",
+    module: "lib/sweep",
+    valid: () => ({
+      module: "data:text/javascript,export const f = (j) => [j];",
+      fn: "f",
+      jobs: [],
+      workers: 1,
+      shard: { index: 0, count: 2 },
+      onResult: () => {},
+    }),
+    call: (o) => sweep(o as never),
+    free: ["module", "fn", "jobs"],
+  },
+  {
+    name: "checkShard",
+    module: "lib/sweep",
+    prefix: "shard",
+    valid: () => ({ index: 1, count: 3 }),
+    call: (o) => checkShard(o as never),
+  },
+  {
+    name: "shardPath",
+    module: "lib/sweep",
+    valid: () => ({ shard: { index: 0, count: 2 }, dir: "/tmp/x" }),
+    call: (o) => shardPath("grid", o as never),
+    free: ["dir"],
+  },
+  {
+    name: "parseShard",
+    module: "lib/sweep",
+    prefix: "shard",
+    valid: () => "1/4",
+    call: (o) => parseShard(o as never),
+  },
+  // ------------------------------------------------------------ lib/report
+  {
+    name: "runFrame options",
+    module: "lib/report",
+    valid: () => ({ length: 2, constants: { seed: 1, label: "a" } }),
+    call: (o) => runFrame({ x: new Float64Array([1, 2, 3]) }, o as never),
+    open: ["constants"],
+  },
+  {
+    name: "summarise",
+    module: "lib/report",
+    valid: () => ({ by: ["g"], cols: ["x"], level: 0.9 }),
+    call: (o) => summarise(frame(), o as never),
+  },
+  {
+    name: "markdownTable",
+    module: "lib/report",
+    valid: () => ({ format: (x: number) => x.toFixed(1), maxRows: 2 }),
+    call: (o) => markdownTable(frame(), o as never),
+  },
+  {
+    name: "toPng",
+    module: "lib/report",
+    valid: () => ({ scale: 1, background: "white" }),
+    call: (o) =>
+      toPng('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"></svg>', o as never),
+    free: ["background"],
+  },
+  {
+    name: "saveFigure",
+    module: "lib/report",
+    valid: () => ({ dir: tempDir(), scale: 0.5 }),
+    call: (o) => saveFigure("strict", plot({ marks: [Plot.ruleY([0])] }), o as never),
+    only: ["scale"], // never a missing dir: that would write into figures/
+  },
+  {
+    name: "progress",
+    module: "lib/report",
+    valid: () => ({ every: 0.5, sink: (_line: string) => {} }),
+    call: (o) => progress("p", 10, o as never).tick(),
+  },
+];
