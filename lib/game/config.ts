@@ -2,6 +2,15 @@
  * Validation of a game configuration: every field checked, defaults filled, errors naming the
  * field and its allowed values (`ConfigError`).
  *
+ * Accepted inputs: the fields of `GameConfig` only (an unknown key is rejected with a suggestion,
+ * at any level: `"makres": unknown option; did you mean "makers"?`, `"resiliance": unknown option
+ * of background; ...`); `seed` a safe integer or a non-empty string; counts and ticks integers in
+ * their ranges; strings one of their listed values; no coercion (`makers: "2"` is an error under
+ * `makers`). Nested fields are named with their path (`game.size.max`, `bid.startOffset`,
+ * `policy[1].alpha`, `taker.maxWalk`, `background.resilience`). The taker's and the built-in
+ * policies' options are checked here too, before anything is built; a custom policy or taker is
+ * checked for its `create` function (what it returns is checked when the game builds it).
+ *
  * @module
  */
 import { MAX_QTY } from "../book/mod.ts";

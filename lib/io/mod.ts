@@ -1,6 +1,9 @@
 /**
  * File input and output shared by the project: atomic writes and Parquet DataFrames.
  *
+ * Inputs: paths are non-empty strings; a file that is not complete Parquet (truncated, another
+ * format) throws a `FileError` naming it, with Polars' reason.
+ *
  * @module
  */
 export { writeFileAtomic, writeFileAtomicSync } from "./atomic.ts";

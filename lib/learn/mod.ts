@@ -11,6 +11,16 @@
  *   `valueIteration`, `evaluatePolicyDiscounted`.
  * - Persistence: `saveQTable`, `loadQTable` (training records as Parquet: `lib/io/parquet.ts`).
  *
+ * **Inputs.** Every options object is checked when the learner, tracker or MDP is built, by the
+ * schemas of `lib/errors.ts`: unknown keys are rejected with a suggestion (`"epsilnon": unknown
+ * option of createQLearner; did you mean "epsilon"?`), values are never coerced, and messages name
+ * the path (`alpha.omega`, `epsilon.duration`, `criterion.tol`). Counts are integers in their
+ * ranges, rates in [0, 1] (α in (0, 1]), schedules one of the three `Schedule` kinds; arrays
+ * (tables, visits, policies, changes) are plain or typed arrays of finite numbers. The hot calls
+ * (`act`, `greedy`, `update`) are not re-validated beyond their index checks, which are one cold
+ * branch. The schemas (`Q_LEARNER_OPTIONS`, `LEARNING_RATE`, `scheduleField`,
+ * `CONVERGENCE_CRITERION`) are exported for configs that embed them.
+ *
  * Finite horizons: put the time step (or time remaining) in the state, e.g.
  * `encodeState([horizon, nStates], [t, s])`, and pass `terminal = true` at the last step, whose
  * target is then the reward alone. The time-dependent policy layout of `backwardInduction` is the

@@ -10,6 +10,10 @@
  * - `profile.ts`: mean depth by distance from the best, for the background-liquidity model
  *   ({@linkcode depthProfile}, {@linkcode saveDepthProfile}, {@linkcode loadDepthProfile}).
  *
+ * Inputs: a malformed line is a `LobsterFormatError` naming the file and line; a truncated or
+ * corrupt `.gz` file a `FileError` naming the file and the line where its text stops; the
+ * readers' options (`{file}`, `{levels}` in [1, 1000]) reject unknown keys with a suggestion.
+ *
  * The samples live in `data/lobster/` (LOBSTER's free sample data, lobsterdata.com; test data
  * only). `deno task replay` replays them.
  *

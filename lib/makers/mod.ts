@@ -26,6 +26,19 @@
  *   Q-tables, `run.json`), {@linkcode greedyPolicies} to replay trained agents,
  *   {@linkcode initialTables} to continue training; {@linkcode policyMap} for policy maps.
  *
+ * ## Inputs
+ * `qMaker`, `qTaker`, `coLearn`, `policyMap`, `greedyPolicies`, `exactOptimum`, `exactCheck`,
+ * `smallExactConfig`, `playDynamics` and the encoders check their options when called, with the
+ * schemas of `lib/errors.ts` (`Q_MAKER_OPTIONS`, `Q_TAKER_OPTIONS`, `LEARNER_SETTINGS`,
+ * `TABULAR_AGENT_OPTIONS`, `MAKER_STATE`, `TAKER_STATE`, `INITIAL_TABLE`, exported for `train`):
+ * unknown keys rejected with a suggestion, paths in every message (`policy.epsilon.kind`,
+ * `policy.state.time[1]`, `taker.multiples[0]`), learner settings as in `lib/learn`, bucket
+ * edges at most 64 increasing finite numbers, `fallback` one of the game's action names (the
+ * taker's: an action index), `mode` `"learn"` or `"greedy"`, tables and visits arrays of finite
+ * numbers of length nStates × nActions (both checked before either is loaded). `loadRun` checks
+ * `run.json` against its schema and names the file and the field (`<dir>/run.json: learners`).
+ * `coLearn` checks its own keys (`window`, `taker`) and leaves the training fields to `train`.
+ *
  * ## For the notebooks
  * - **02 (game 1, one maker)**: `train({game: {makers: 1, seed}, taker: {kind}, episodes})` per
  *   taker strategy; learning curves from `run.records` (`pnl` by `episode`, `eval_pnl` at

@@ -10,6 +10,12 @@
  *   adverse-selection rate per horizon).
  * - Reporting over seeds: {@linkcode meanCI} with {@linkcode studentTQuantile}.
  *
+ * Inputs: series are plain or typed arrays of finite numbers; a NaN or an infinity is rejected
+ * with its index (`pnl[4]: must be a finite number, got NaN`) rather than skipped or averaged in.
+ * Inputs objects are checked by schemas (unknown keys rejected with a suggestion); a
+ * {@linkcode FillLog} must come from `createFillLog`/`fillLogOf` (typed arrays, sides ±1,
+ * quantities > 0, steps that index the mid series); horizons are integers ≥ 1.
+ *
  * Units: prices, cash and PnL share one price unit (ticks for the order book); inventory and
  * quantities are in units of the asset; steps index the episode's per-step arrays. Fill metrics
  * report in ticks, converting with `tickSize` when prices are not already in ticks.

@@ -3,6 +3,11 @@
  * the rows in job order (identical for any worker count), shard a sweep across processes or
  * Kubernetes pods and read the shards back (`docs/kubernetes.md`).
  *
+ * Inputs: `sweep`'s options (`module` a URL or path, `fn` a name, `jobs` an array of JSON values,
+ * `workers` in [1, 1024], `shard` `{index, count}` with 0 ≤ index < count, `onResult` a function)
+ * and the file helpers' options (`{shard, dir}`) are checked by schemas: unknown keys rejected
+ * with a suggestion, paths in the messages (`shard.index`).
+ *
  * @example
  * ```ts
  * import { parseShard, shardIndices } from "./mod.ts";

@@ -28,6 +28,12 @@
  * strategy}`: `ctx.rng` is the taker's own stream (`"taker"`); `learn(reward, next, truncated)`
  * receives the taker's PnL of each step (`Σ (price − P0) × qty × tickSize` of its fills).
  *
+ * ## Inputs
+ * Every factory checks its options (`checkTakerSpec` checks a whole spec without building a custom
+ * one): unknown keys rejected with a suggestion (`"maxwalk": unknown option of taker; did you mean
+ * "maxWalk"?`), no coercion, paths `taker.<option>`, the allowed values in the message (walk
+ * limits and floors integer ticks or `null`, rates in (0, 1], and so on).
+ *
  * @example
  * ```ts
  * import { almgrenChriss, passive } from "./mod.ts";
