@@ -102,3 +102,62 @@ export function chain(options: ChainOptions = {}): Env {
     },
   };
 }
+
+/** Options of {@linkcode targetBandit}. */
+export interface TargetBanditOptions {
+  /** Action dimensions (and context dimensions). Default 2. */
+  readonly dim?: number;
+}
+
+/**
+ * A continuous contextual bandit with a known solution: the observation `x` has `dim` entries
+ * ~ U(−1, 1), the action `a` is a vector in `[−1, 1]^dim`, and the reward is
+ * `−Σ_i (a_i − t_i)²` with the target `t_i = 0.8·x_i` for even `i` and `−0.5·x_i` for odd `i`.
+ * One-step episodes (terminated). The best policy `a = t` earns 0; uniformly random actions earn
+ * about `−dim·(1/3 + E[t²])`, −0.87 for `dim = 2`.
+ */
+export function targetBandit(options: TargetBanditOptions = {}): Env<Float64Array, Float64Array> {
+  const dim = options.dim ?? 2;
+  const obs = new Float64Array(dim);
+  let rng: Rng = stream(0, "target-bandit");
+  const draw = () => {
+    for (let i = 0; i < dim; i++) obs[i] = 2 * rng() - 1;
+  };
+  const result: StepResult<Float64Array> = {
+    obs,
+    reward: 0,
+    terminated: true,
+    truncated: false,
+    info: {},
+  };
+  return {
+    observationSpace: {
+      kind: "box",
+      shape: [dim],
+      low: new Float64Array(dim).fill(-1),
+      high: new Float64Array(dim).fill(1),
+    },
+    actionSpace: {
+      kind: "box",
+      shape: [dim],
+      low: new Float64Array(dim).fill(-1),
+      high: new Float64Array(dim).fill(1),
+    },
+    reset(o) {
+      if (o?.seed !== undefined) rng = stream(o.seed, "target-bandit");
+      draw();
+      return { obs, info: {} };
+    },
+    step(action) {
+      let r = 0;
+      for (let i = 0; i < dim; i++) {
+        if (!(action[i] >= -1 && action[i] <= 1)) throw new Error(`action[${i}] = ${action[i]}`);
+        const t = (i % 2 === 0 ? 0.8 : -0.5) * obs[i];
+        r -= (action[i] - t) * (action[i] - t);
+      }
+      result.reward = r;
+      draw();
+      return result;
+    },
+  };
+}

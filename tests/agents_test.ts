@@ -1,14 +1,14 @@
 /**
- * Tests of `lib/agents/`: the sum-tree and replay, GAE, the network and optimiser parts, the
- * training loop, and for DQN, PPO and discrete SAC: learning on toy environments, determinism
- * under a seed, and no tensor leaks.
+ * Tests of `lib/agents/`: the sum-tree and replay, GAE, the training loops, and for each learner
+ * (DQN with ε-greedy or noisy exploration, categorical and Gaussian PPO, discrete and continuous
+ * SAC): learning a toy task with a known solution, determinism under a seed, batched acting and
+ * vectorised training. Networks, losses and the normaliser are in `nn_test.ts`, checkpoints in
+ * `checkpoint_test.ts`.
  */
 import assert from "node:assert/strict";
 import {
   type Agent,
-  createAdam,
   createBatch,
-  createMlp,
   createReplayBuffer,
   createSumTree,
   dqn,
@@ -18,17 +18,22 @@ import {
   linearSchedule,
   ppo,
   type PpoConfig,
+  ppoContinuous,
   randomAgent,
   sac,
   type SacConfig,
+  sacContinuous,
   type SpacesLike,
   train,
+  trainVec,
+  type VecAgent,
 } from "../lib/agents/mod.ts";
-import { tf } from "../lib/agents/_tf.ts";
 import { ConfigError } from "../lib/errors.ts";
+import { throwsConfig } from "./_assert.ts";
+import { createVecEnv } from "../lib/env/vector.ts";
 import { stream } from "../lib/rng.ts";
 import type { Env } from "../lib/env/types.ts";
-import { chain, signBandit } from "./_toy_envs.ts";
+import { chain, signBandit, targetBandit } from "./_toy_envs.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Sum-tree and replay
@@ -174,99 +179,6 @@ Deno.test("linearSchedule: endpoints and midpoint", () => {
   assert.ok(Math.abs(f(5) - 0.7) < 1e-12);
   assert.equal(f(10), 1);
   assert.equal(f(1e6), 1);
-});
-
-Deno.test("mlp: the JS kernel matches composed tfjs kernels in values and gradients", () => {
-  const before = tf.memory().numTensors;
-  const rng = stream(4, "mlp-input");
-  const x = tf.tensor2d(Float32Array.from({ length: 8 * 5 }, () => 2 * rng() - 1), [8, 5]);
-  const y = tf.tensor2d(Float32Array.from({ length: 8 * 3 }, () => 2 * rng() - 1), [8, 3]);
-  for (const activation of ["relu", "tanh"] as const) {
-    for (const activateOutput of [false, true]) {
-      const make = (kernel: "js" | "tfjs") =>
-        createMlp({
-          sizes: [5, 16, 12, 3],
-          activation,
-          activateOutput,
-          kernel,
-          rng: stream(3, "mlp-test"), // same weights for both
-        });
-      const js = make("js"), ref = make("tfjs");
-      const loss = (net: typeof js) => () =>
-        tf.mean(tf.square(tf.sub(net.apply(x), y))) as tf.Scalar;
-      tf.tidy(() => {
-        const a = tf.variableGrads(loss(js), js.vars as tf.Variable[]);
-        const b = tf.variableGrads(loss(ref), ref.vars as tf.Variable[]);
-        assert.ok(Math.abs(a.value.dataSync()[0] - b.value.dataSync()[0]) < 1e-6);
-        js.vars.forEach((v, k) => {
-          const ga = a.grads[v.name].dataSync(), gb = b.grads[ref.vars[k].name].dataSync();
-          for (let i = 0; i < ga.length; i++) assert.ok(Math.abs(ga[i] - gb[i]) < 1e-6);
-        });
-        // Gradient with respect to the input (a dueling head's trunk needs it).
-        const dxa = tf.grad((t: tf.Tensor) => tf.sum(tf.square(js.apply(t as tf.Tensor2D))))(x);
-        const dxb = tf.grad((t: tf.Tensor) => tf.sum(tf.square(ref.apply(t as tf.Tensor2D))))(x);
-        const da = dxa.dataSync(), db = dxb.dataSync();
-        for (let i = 0; i < da.length; i++) assert.ok(Math.abs(da[i] - db[i]) < 1e-5);
-        // The single-observation forward agrees with the batch.
-        const batch = ref.apply(x).arraySync();
-        const xs = x.dataSync();
-        for (let r = 0; r < 8; r++) {
-          const one = js.forward(xs.subarray(r * 5, r * 5 + 5));
-          for (let j = 0; j < 3; j++) assert.ok(Math.abs(one[j] - batch[r][j]) < 1e-5);
-        }
-      });
-      js.dispose();
-      ref.dispose();
-    }
-  }
-  x.dispose();
-  y.dispose();
-  assert.equal(tf.memory().numTensors, before);
-});
-
-Deno.test("mlp: orthogonal initialisation gives WᵀW = gain² I", () => {
-  const net = createMlp({
-    sizes: [16, 16, 4],
-    activation: "tanh",
-    init: "orthogonal",
-    outputGain: 0.01,
-    rng: stream(5, "ortho"),
-  });
-  const w = net.vars[0].dataSync();
-  for (let i = 0; i < 16; i++) {
-    for (let j = 0; j < 16; j++) {
-      let dot = 0;
-      for (let k = 0; k < 16; k++) dot += w[k * 16 + i] * w[k * 16 + j];
-      assert.ok(Math.abs(dot - (i === j ? 2 : 0)) < 1e-5);
-    }
-  }
-  // 16×4 output layer: orthonormal columns times 0.01; biases zero.
-  const o = net.vars[2].dataSync();
-  let norm = 0;
-  for (let k = 0; k < 16; k++) norm += o[k * 4] * o[k * 4];
-  assert.ok(Math.abs(norm - 1e-4) < 1e-9);
-  assert.ok(net.vars[3].dataSync().every((b) => b === 0));
-  net.dispose();
-});
-
-Deno.test("adam: first step moves by the learning rate; clipping bounds the step", () => {
-  const before = tf.memory().numTensors;
-  const x = tf.tidy(() => tf.variable(tf.tensor1d([3, -1])));
-  const opt = createAdam([x], { learningRate: 0.1 });
-  const loss = opt.minimize(() => tf.sum(tf.square(x)));
-  assert.ok(Math.abs(loss - 10) < 1e-6);
-  assert.ok(Math.abs(opt.gradNorm - Math.hypot(6, 2)) < 1e-5);
-  // Adam's first step is lr · g / |g| per coordinate.
-  const v = x.dataSync();
-  assert.ok(Math.abs(v[0] - 2.9) < 1e-6 && Math.abs(v[1] + 0.9) < 1e-6);
-  // With clipping, the moments see the clipped gradient, and the step is unchanged in sign.
-  const y = tf.tidy(() => tf.variable(tf.scalar(3)));
-  const clipped = createAdam([y], { learningRate: 0.1, maxGradNorm: 1 });
-  for (let i = 0; i < 5; i++) clipped.minimize(() => tf.square(y));
-  assert.ok(y.dataSync()[0] < 3);
-  x.dispose();
-  y.dispose();
-  assert.equal(tf.memory().numTensors, before);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -431,6 +343,89 @@ Deno.test("sac (discrete) learns the sign bandit and the chain", () => {
   c.dispose();
 });
 
+Deno.test("dqn with noisy networks (ε = 0) learns the sign bandit and the chain", () => {
+  const bandit = signBandit();
+  const a = dqn(bandit, { ...SMALL_DQN, seed: 1, learningStarts: 200, noisy: true });
+  assert.equal(a.stats.epsilon, 0);
+  train(bandit, a, { steps: 1200, seed: 1 });
+  const b = compare(signBandit, a);
+  assert.ok(b.learned >= 0.85, JSON.stringify(b));
+  a.dispose();
+  // Exploring through the noise reaches the chain's goal; greedy play uses the mean weights.
+  const env = chain();
+  const c = dqn(env, {
+    ...SMALL_DQN,
+    seed: 1,
+    learningStarts: 300,
+    targetNetworkFrequency: 50,
+    noisy: true,
+    sigma0: 1,
+  });
+  train(env, c, { steps: 3500, seed: 1 });
+  const res = compare(chain, c);
+  assert.ok(res.learned > 0.9, JSON.stringify(res));
+  c.dispose();
+});
+
+Deno.test("dqn with observation normalisation learns the chain; statistics frozen at evaluation", () => {
+  const env = chain();
+  const c = dqn(env, {
+    ...SMALL_DQN,
+    seed: 1,
+    learningStarts: 300,
+    explorationSteps: 1500,
+    targetNetworkFrequency: 50,
+    normalizeObs: true,
+  });
+  train(env, c, { steps: 3500, seed: 1 });
+  const count = c.normalizer!.count;
+  assert.ok(Math.abs(count - 3500) < 1e-3, String(count));
+  const res = compare(chain, c);
+  assert.ok(res.learned > 0.9, JSON.stringify(res));
+  assert.equal(c.normalizer!.count, count); // evaluation acted only: no update
+  c.dispose();
+});
+
+/** Greedy mean reward on the target bandit (best 0, random about −0.87). */
+function targetScore(agent: Agent<Float64Array>): number {
+  return evaluate(targetBandit(), agent, { episodes: 400, seed: 99 }).mean;
+}
+
+Deno.test("sac (continuous) learns the target bandit; the temperature falls", () => {
+  const env = targetBandit();
+  const a = sacContinuous(env, {
+    seed: 1,
+    hidden: [32, 32],
+    learningStarts: 200,
+    batchSize: 32,
+    policyLr: 1e-3,
+    qLr: 1e-3,
+  });
+  const early = targetScore(a);
+  train(env, a, { steps: 2000, seed: 1 });
+  const learned = targetScore(a);
+  assert.ok(early < -0.2 && learned > -0.02, JSON.stringify({ early, learned }));
+  assert.ok(a.alpha < 0.2, String(a.alpha));
+  assert.ok(a.stats.updates === 1800);
+});
+
+Deno.test("ppo (Gaussian) learns the target bandit; its standard deviation shrinks", () => {
+  const env = targetBandit();
+  const a = ppoContinuous(env, {
+    seed: 1,
+    hidden: [32, 32],
+    numSteps: 256,
+    numMinibatches: 4,
+    learningRate: 3e-3,
+  });
+  const early = targetScore(a);
+  train(env, a, { steps: 4096, seed: 1 });
+  const learned = targetScore(a);
+  assert.ok(early < -0.2 && learned > -0.02, JSON.stringify({ early, learned }));
+  const std = a.policy(new Float64Array(2)).std;
+  assert.ok(std[0] < 0.5 && std[1] < 0.5, String(std));
+});
+
 // ---------------------------------------------------------------------------------------------
 // Agents: determinism and memory
 
@@ -476,19 +471,99 @@ for (const [name, make] of Object.entries(TINY)) {
     assert.notDeepEqual([a.first, a.returns, a.after], [c.first, c.returns, c.after]);
   });
 
-  Deno.test(`${name}: no tensors leak across steps and updates; dispose frees everything`, () => {
-    const before = tf.memory().numTensors;
+  Deno.test(`${name}: actBatch row by row equals act, with the same draws`, () => {
     const env = chain({ length: 5, horizon: 12 });
-    const agent = make(env, 3);
-    train(env, agent, { steps: 150, seed: 3 }); // past learning starts and the first updates
-    const warm = tf.memory().numTensors;
-    const r = train(env, agent, { steps: 300 });
-    assert.ok(r.losses.some(Number.isFinite), "updates happened in the measured window");
-    assert.equal(tf.memory().numTensors, warm);
-    agent.dispose();
-    assert.equal(tf.memory().numTensors, before);
+    const a = make(env, 5) as VecAgent, b = make(env, 5) as VecAgent;
+    train(env, a, { steps: 200, seed: 5 });
+    train(env, b, { steps: 200, seed: 5 });
+    const obs = new Float64Array(5 * 5);
+    for (let i = 0; i < 5; i++) obs[i * 5 + i] = 1;
+    for (const explore of [false, true]) {
+      const batch = [...a.actBatch(obs, 5, { explore })];
+      const one = [0, 1, 2, 3, 4].map((i) => b.act(obs.subarray(i * 5, i * 5 + 5), { explore }));
+      assert.deepEqual(batch, one, `explore ${explore}`);
+    }
   });
 }
+
+const TINY_BOX: Record<
+  string,
+  (env: SpacesLike<Float64Array>, seed: number) => VecAgent<Float64Array>
+> = {
+  "sac-continuous": (env, seed) =>
+    sacContinuous(env, { seed, hidden: [16, 16], batchSize: 16, learningStarts: 50 }),
+  "ppo-continuous": (env, seed) =>
+    ppoContinuous(env, { seed, hidden: [16, 16], numSteps: 64, numMinibatches: 2 }),
+};
+
+for (const [name, make] of Object.entries(TINY_BOX)) {
+  Deno.test(`${name}: same seed, same run; another seed differs; actBatch equals act`, () => {
+    const run = (seed: number) => {
+      const env = targetBandit();
+      const agent = make(env, seed);
+      const r = train(env, agent, { steps: 300, seed });
+      return { returns: [...r.returns], losses: [...r.losses], after: JSON.stringify(agent.stats) };
+    };
+    const a = run(11), b = run(11), c = run(12);
+    assert.deepEqual(a, b);
+    assert.ok(a.losses.some(Number.isFinite), "some updates happened");
+    assert.notDeepEqual(a.returns, c.returns);
+    const x = make(targetBandit(), 4), y = make(targetBandit(), 4);
+    train(targetBandit(), x, { steps: 120, seed: 4 });
+    train(targetBandit(), y, { steps: 120, seed: 4 });
+    const obs = Float64Array.from({ length: 6 }, (_, i) => Math.sin(i));
+    for (const explore of [false, true]) {
+      const batch = [...x.actBatch(obs, 3, { explore })];
+      const one = [0, 1, 2].flatMap((i) => [...y.act(obs.subarray(2 * i, 2 * i + 2), { explore })]);
+      assert.deepEqual(batch, one, `explore ${explore}`);
+      assert.ok(batch.every((v) => v >= -1 && v <= 1));
+    }
+  });
+}
+
+Deno.test("trainVec: deterministic for a seed and N; N copies see N streams; steps counted", () => {
+  const run = (seed: number, copies: number) => {
+    const vec = createVecEnv({ make: () => chain({ length: 5, horizon: 12 }), copies });
+    const agent = TINY.dqn(vec, 3) as VecAgent;
+    const eps: string[] = [];
+    const r = trainVec(vec, agent, {
+      steps: 400,
+      seed,
+      onEpisode: (e) => void eps.push(`${e.copy}:${e.length}`),
+    });
+    return {
+      returns: [...r.returns],
+      losses: [...r.losses],
+      eps,
+      stats: JSON.stringify(agent.stats),
+      steps: r.steps,
+    };
+  };
+  const a = run(1, 4), b = run(1, 4);
+  assert.deepEqual(a, b);
+  assert.equal(a.steps, 400);
+  assert.ok(a.losses.some(Number.isFinite));
+  assert.notDeepEqual(run(1, 3).eps, a.eps); // another N is another run
+  // 3 copies and 400 steps: rounded up to 402.
+  assert.equal(run(1, 3).steps, 402);
+});
+
+Deno.test("DQN schedules count transitions: N copies make the same number of updates", () => {
+  for (const copies of [1, 4, 7]) {
+    const vec = createVecEnv({ make: () => chain({ length: 5, horizon: 12 }), copies });
+    const agent = dqn(vec, {
+      seed: 1,
+      learningStarts: 100,
+      trainFrequency: 4,
+      batchSize: 8,
+      hidden: [8],
+    });
+    trainVec(vec, agent, { steps: 700, seed: 1 });
+    const steps = Math.ceil(700 / copies) * copies;
+    assert.equal(agent.steps, steps);
+    assert.equal(agent.stats.updates, Math.floor(steps / 4) - 25, `copies ${copies}`);
+  }
+});
 
 // ---------------------------------------------------------------------------------------------
 // Configuration errors
@@ -504,49 +579,27 @@ Deno.test("bad hyperparameters throw ConfigError naming the field", () => {
     }
     assert.fail("expected a ConfigError");
   };
-  const before = tf.memory().numTensors;
   assert.equal(field(() => dqn(env, { batchSize: 0 })), "batchSize");
   assert.equal(field(() => dqn(env, { gamma: 1.5 })), "gamma");
   assert.equal(field(() => dqn(env, { dueling: true, hidden: [] })), "hidden");
   assert.equal(field(() => ppo(env, { numSteps: 100, numMinibatches: 3 })), "numMinibatches");
   assert.equal(field(() => sac(env, { maxGradNorm: -1 })), "maxGradNorm");
-  assert.equal(tf.memory().numTensors, before); // validated before any weight is made
-});
-
-// ---------------------------------------------------------------------------------------------
-// The tfjs backend
-
-Deno.test("tfjs in a Web Worker: CPU backend, no WebGL probe on the console", async () => {
-  // In a worker tfjs also registers WebGL; `_tf.ts` must select the CPU backend before the
-  // first tensor, or tfjs probes WebGL and prints the failures. Checked in a child process,
-  // whose output can be captured.
-  const dir = await Deno.makeTempDir();
-  try {
-    const tfModule = new URL("../lib/agents/_tf.ts", import.meta.url).href;
-    await Deno.writeTextFile(
-      `${dir}/worker.ts`,
-      `import { tf } from ${JSON.stringify(tfModule)};\n` +
-        "const sum = tf.tensor1d([1, 2, 3]).sum().dataSync()[0];\n" +
-        "self.postMessage(`${tf.getBackend()} ${sum}`);\n",
-    );
-    await Deno.writeTextFile(
-      `${dir}/main.ts`,
-      'const w = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });\n' +
-        "w.onmessage = (e) => {\n  console.log(e.data);\n  w.terminate();\n};\n",
-    );
-    const config = new URL("../deno.json", import.meta.url).pathname;
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--config", config, "--allow-read", "--allow-env", "--allow-sys", "--allow-ffi"]
-        .concat(`${dir}/main.ts`),
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(out.stderr);
-    assert.equal(out.code, 0, stderr);
-    assert.equal(new TextDecoder().decode(out.stdout), "cpu 6\n");
-    assert.equal(stderr, "");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  // Unknown keys are rejected, named, with the known ones listed.
+  const bad = { learningrate: 1 } as unknown as Partial<DqnConfig>;
+  throwsConfig(() => dqn(env, bad), "learningrate", "a DqnConfig field (seed, name,");
+  throwsConfig(() => ppo(env, { clipcoef: 1 } as never), "clipcoef");
+  throwsConfig(() => sac(env, { qlr: 1 } as never), "qlr");
+  throwsConfig(() => dqn(env, { seed: 0.5 }), "seed");
+  throwsConfig(() => dqn(env, { noisy: 1 as never }), "noisy");
+  throwsConfig(() => dqn(env, { normalizeObs: "yes" as never }), "normalizeObs");
+  const box = targetBandit();
+  throwsConfig(() => sacContinuous(box, { policyFrequency: 0 }), "policyFrequency");
+  throwsConfig(() => sacContinuous(box, { logStdMax: -10 }), "logStdMax");
+  throwsConfig(() => ppoContinuous(box, { initLogStd: NaN }), "initLogStd");
+  throwsConfig(() => ppoContinuous(box, { numsteps: 4 } as never), "numsteps");
+  const unbounded = {
+    ...box,
+    actionSpace: { ...box.actionSpace, high: new Float64Array([1, Infinity]) },
+  };
+  throwsConfig(() => sacContinuous(unbounded), "actionSpace.low/high[1]");
 });

@@ -3,8 +3,11 @@
  *
  * @module
  */
-import { checkInt, ConfigError } from "../errors.ts";
+import { checkInt, checkNum, ConfigError } from "../errors.ts";
 import type { BoxSpace } from "../env/types.ts";
+import { createNormalizer, type Normalizer } from "./normalizer.ts";
+import type { Mlp } from "./nn.ts";
+import type { LearnerKind, LearnerState } from "./types.ts";
 
 /** Length of a flattened box observation. */
 export function obsDimOf(space: BoxSpace): number {
@@ -26,4 +29,178 @@ export function checkPositiveOrInfinity(field: string, v: unknown): number {
     throw new ConfigError(field, "a positive number or Infinity", v);
   }
   return v;
+}
+
+/** Throws unless `v` is a boolean. */
+export function checkBool(field: string, v: unknown): boolean {
+  if (typeof v !== "boolean") throw new ConfigError(field, "true or false", v);
+  return v;
+}
+
+/**
+ * `{...defaults, ...config}` after checking that `config` is a plain object whose keys are all
+ * keys of `defaults` (`ConfigError` naming the unknown key and listing the known ones). The seed
+ * must be a safe integer and the name a non-empty string.
+ */
+export function resolveConfig<C extends object>(
+  defaults: C,
+  config: unknown,
+  type: string,
+): C {
+  if (config === null || typeof config !== "object" || Array.isArray(config)) {
+    throw new ConfigError("config", `an object of ${type} fields`, config);
+  }
+  const keys = Object.keys(defaults);
+  for (const k of Object.keys(config)) {
+    if (!keys.includes(k)) throw new ConfigError(k, `a ${type} field (${keys.join(", ")})`, k);
+  }
+  const c = { ...defaults, ...config } as C & { seed?: unknown; name?: unknown };
+  if ("seed" in c) checkInt("seed", c.seed, -(2 ** 53 - 1), 2 ** 53 - 1);
+  if ("name" in c && (typeof c.name !== "string" || c.name === "")) {
+    throw new ConfigError("name", "a non-empty string", c.name);
+  }
+  return c;
+}
+
+/** The observation-normalisation fields every learner has. */
+export interface NormalizeFields {
+  /**
+   * Normalise observations by running mean and variance (`normalizer.ts`), updated in
+   * `observe` only (frozen at evaluation). Default false.
+   */
+  readonly normalizeObs: boolean;
+  /** Clip normalised observations to `±obsClip`. Default 10. */
+  readonly obsClip: number;
+}
+
+/** Checks `normalizeObs` and `obsClip`. */
+export function checkNormalizeFields(c: NormalizeFields): void {
+  checkBool("normalizeObs", c.normalizeObs);
+  checkNum("obsClip", c.obsClip, 1e-6, 1e12);
+}
+
+/**
+ * The observations a learner's networks see: copied (or normalised) into its own buffer, so
+ * that the caller's buffer may change afterwards.
+ */
+export class ObsPrep {
+  /** The normaliser, or `null` (observations pass unchanged). */
+  readonly normalizer: Normalizer | null;
+  private readonly dim: number;
+  private bufs: Float64Array[] = [];
+
+  constructor(c: NormalizeFields, dim: number) {
+    this.dim = dim;
+    this.normalizer = c.normalizeObs ? createNormalizer({ dim, clip: c.obsClip }) : null;
+  }
+
+  /** `rows` observations of `x` as the networks see them, in scratch buffer `slot`. */
+  prepare(x: ArrayLike<number>, rows: number, slot = 0): Float64Array {
+    const n = rows * this.dim;
+    let b = this.bufs[slot];
+    if (b === undefined || b.length < n) b = this.bufs[slot] = new Float64Array(Math.max(n, 1));
+    const out = b.length === n ? b : b.subarray(0, n);
+    if (this.normalizer) return this.normalizer.normalize(x, out, rows);
+    for (let i = 0; i < n; i++) out[i] = x[i];
+    return out;
+  }
+
+  /** Adds `rows` raw observations to the normaliser's statistics (no-op without one). */
+  update(x: ArrayLike<number>, rows: number): void {
+    this.normalizer?.update(x, rows);
+  }
+}
+
+/** Parameters of `nets` by name, copied. */
+export function saveNetworks(nets: Record<string, Mlp>): Record<string, Float64Array> {
+  const out: Record<string, Float64Array> = {};
+  for (const [k, net] of Object.entries(nets)) out[k] = net.params.slice();
+  return out;
+}
+
+/** What {@linkcode loadState} restores into. */
+export interface LoadTarget {
+  readonly kind: LearnerKind;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly nets: Record<string, Mlp>;
+  readonly extra: Record<string, Float64Array>;
+  readonly prep: ObsPrep;
+}
+
+/**
+ * Checks that `state` fits `target` (kind, network names and sizes, extras, normaliser) and
+ * copies it in; `ConfigError` names the part that does not fit. Returns the saved step count.
+ */
+export function loadState(target: LoadTarget, state: LearnerState): number {
+  if (state === null || typeof state !== "object") {
+    throw new ConfigError("state", "a LearnerState object", state);
+  }
+  if (state.kind !== target.kind) {
+    throw new ConfigError("state.kind", JSON.stringify(target.kind), state.kind);
+  }
+  const nets = state.networks ?? {};
+  const names = Object.keys(target.nets);
+  const given = Object.keys(nets);
+  if (given.length !== names.length || !names.every((k) => given.includes(k))) {
+    throw new ConfigError("state.networks", `networks ${names.join(", ")}`, given);
+  }
+  for (const k of names) {
+    const p = nets[k];
+    const want = target.nets[k].params.length;
+    if (!(p instanceof Float64Array) || p.length !== want) {
+      throw new ConfigError(`state.networks.${k}`, `${want} parameters`, p?.length);
+    }
+    for (let i = 0; i < p.length; i++) {
+      if (!Number.isFinite(p[i])) {
+        throw new ConfigError(`state.networks.${k}[${i}]`, "a finite number", p[i]);
+      }
+    }
+  }
+  const extra = state.extra ?? {};
+  for (const [k, arr] of Object.entries(target.extra)) {
+    const v = extra[k];
+    if (!Array.isArray(v) || v.length !== arr.length || !v.every(Number.isFinite)) {
+      throw new ConfigError(`state.extra.${k}`, `${arr.length} finite numbers`, v);
+    }
+  }
+  const norm = target.prep.normalizer;
+  if ((state.normalizer === null) !== (norm === null)) {
+    throw new ConfigError(
+      "state.normalizer",
+      norm ? "normaliser statistics (normalizeObs is on)" : "null (normalizeObs is off)",
+      state.normalizer === null ? null : "statistics",
+    );
+  }
+  checkNum("state.steps", state.steps, 0, Number.MAX_SAFE_INTEGER);
+  // Everything fits: copy.
+  for (const k of names) {
+    target.nets[k].params.set(nets[k]);
+    target.nets[k].changed();
+  }
+  for (const [k, arr] of Object.entries(target.extra)) arr.set(extra[k]);
+  if (norm && state.normalizer) norm.load(state.normalizer);
+  return state.steps;
+}
+
+/** Fisher–Yates shuffle of `0..n-1` into `order`. */
+export function permute(order: Int32Array, rng: () => number): void {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    const tmp = order[i];
+    order[i] = order[j];
+    order[j] = tmp;
+  }
+}
+
+/**
+ * Calls `fn(k)` for each step count `k` in `(from, to]` that is a multiple of `every` (the
+ * training rounds a batch of transitions brings due, in order).
+ */
+export function forEachDue(
+  range: { from: number; to: number; every: number },
+  fn: (k: number) => void,
+): void {
+  const { from, to, every } = range;
+  for (let k = (Math.floor(from / every) + 1) * every; k <= to; k += every) fn(k);
 }

@@ -1,26 +1,52 @@
 /**
- * Deep Q-learning (Mnih et al. 2015) with three switchable improvements:
+ * Deep Q-learning (Mnih et al. 2015) with four switchable improvements:
  * - double Q-learning (van Hasselt et al. 2016): the online network picks the next action, the
  *   target network values it;
  * - a dueling head (Wang et al. 2016): `Q(s,a) = V(s) + A(s,a) − mean_a' A(s,a')`;
  * - proportional prioritised replay (Schaul et al. 2016) with importance-sampling weights whose
- *   exponent β anneals linearly to 1 (see `replay.ts`).
+ *   exponent β anneals linearly to 1 (see `replay.ts`);
+ * - noisy networks (Fortunato et al. 2018, `noisy: true`): every layer of the online and target
+ *   networks is a noisy linear layer with factorised Gaussian noise, redrawn before every training
+ *   round (CleanRL's `rainbow_atari.py`); the agent explores through the noise instead of ε-greedy
+ *   (ε is 0), and acts on the mean weights when greedy.
  *
- * Structure and defaults follow CleanRL's `dqn.py`; where a default differs it says why.
+ * Structure and defaults follow CleanRL's `dqn.py`; where a default differs it says why. With `N`
+ * environment copies (`actBatch`/`observeBatch`) every schedule counts transitions, so training
+ * rounds, target updates, ε and β fall due at the same transition counts as with one copy; the
+ * rounds a batch brings due run after its `N` transitions are stored.
  *
  * @module
  */
-import { tf } from "./_tf.ts";
 import { randInt, type Rng, stream } from "../rng.ts";
 import { checkInt, checkNum, checkOneOf } from "../errors.ts";
-import type { ActOptions, Agent, SpacesLike, Transition } from "./types.ts";
-import { checkHidden, checkPositiveOrInfinity, obsDimOf } from "./_common.ts";
-import { type Activation, argmax, createAdam, createMlp, oneHotInto, polyakUpdate } from "./nn.ts";
+import type {
+  ActOptions,
+  Learner,
+  LearnerState,
+  SpacesLike,
+  Transition,
+  TransitionBatch,
+} from "./types.ts";
+import {
+  checkBool,
+  checkHidden,
+  checkNormalizeFields,
+  checkPositiveOrInfinity,
+  forEachDue,
+  loadState,
+  type NormalizeFields,
+  obsDimOf,
+  ObsPrep,
+  resolveConfig,
+  saveNetworks,
+} from "./_common.ts";
+import { type Activation, argmax, createAdam, createMlp, type Mlp, polyakUpdate } from "./nn.ts";
 import { createBatch, createReplayBuffer } from "./replay.ts";
+import { duelingGrad, duelingQ, tdLoss } from "./losses.ts";
 import { linearSchedule } from "./schedule.ts";
 
 /** DQN hyperparameters. */
-export interface DqnConfig {
+export interface DqnConfig extends NormalizeFields {
   /** Root seed of the agent's streams `<name>/init`, `<name>/explore`, `<name>/replay`. */
   readonly seed: number;
   /** Agent name, also the prefix of its random streams. */
@@ -73,6 +99,10 @@ export interface DqnConfig {
   readonly betaSteps: number;
   /** Added to |TD error| to form a priority. */
   readonly priorityEpsilon: number;
+  /** Noisy networks for exploration instead of ε-greedy (see the module doc). */
+  readonly noisy: boolean;
+  /** Initial noise scale `σ_0` of the noisy layers (`σ = σ_0/√fan_in`). */
+  readonly sigma0: number;
 }
 
 /** Defaults of {@linkcode DqnConfig}. */
@@ -103,31 +133,37 @@ export const DQN_DEFAULTS: DqnConfig = {
   betaStart: 0.4,
   betaSteps: 100_000,
   priorityEpsilon: 1e-6,
+  noisy: false,
+  sigma0: 0.5,
+  normalizeObs: false,
+  obsClip: 10,
 };
 
 /** A DQN agent. */
-export interface DqnAgent extends Agent {
+export interface DqnAgent extends Learner<number> {
   /** The resolved hyperparameters. */
   readonly config: DqnConfig;
-  /** A copy of the online network's Q-values at `obs`. */
+  /** A copy of the online network's Q-values at `obs` (mean weights if noisy). */
   qValues(obs: Float64Array): Float64Array;
   observe(t: Transition): number;
 }
 
-/** A Q-network: plain MLP or dueling head on an MLP trunk. */
+/** A Q-network: plain MLP or dueling head on an MLP trunk, as plain functions of its output. */
 interface QNet {
-  readonly vars: readonly tf.Variable[];
-  /** Q-values of a batch, differentiable. */
-  apply(x: tf.Tensor2D): tf.Tensor2D;
+  readonly net: Mlp;
   /** Q-values of one observation (internal buffer). */
-  forward(x: ArrayLike<number>): Float64Array;
-  /** Q-values of `rows` observations, no gradient. */
-  predict(x: ArrayLike<number>, rows: number): Float64Array;
-  dispose(): void;
+  forward1(x: ArrayLike<number>, mean: boolean): Float64Array;
+  /** Q-values of `rows` observations (internal buffer), no gradient. */
+  predict(x: Float64Array, rows: number, mean?: boolean): Float64Array;
+  /** Q-values of `rows` observations, kept for `backward`. */
+  forward(x: Float64Array, rows: number): Float64Array;
+  /** Backward pass given `∂loss/∂Q` (`rows × n`). */
+  backward(dq: Float64Array, rows: number): void;
 }
 
 /**
  * A DQN agent for `env`'s spaces; unspecified hyperparameters take {@linkcode DQN_DEFAULTS}.
+ * Throws `ConfigError` naming a bad or unknown field.
  *
  * @example
  * ```ts
@@ -144,21 +180,26 @@ interface QNet {
  * ```
  */
 export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent {
-  const c = validate({ ...DQN_DEFAULTS, ...config });
+  const c = validate(resolveConfig(DQN_DEFAULTS, config, "DqnConfig"));
   const d = obsDimOf(env.observationSpace);
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
   const B = c.batchSize;
 
   // Networks, optimiser, replay, and one random stream per role.
-  const online = qNetwork({ c, d, n, rng: stream(c.seed, `${c.name}/init`), trainable: true });
-  const target = qNetwork({ c, d, n, rng: stream(c.seed, `${c.name}/target`), trainable: false });
-  polyakUpdate({ target: target.vars, source: online.vars, tau: 1 });
-  const opt = createAdam(online.vars, {
+  const online = qNetwork({ c, d, n, rng: stream(c.seed, `${c.name}/init`) });
+  const target = qNetwork({ c, d, n, rng: stream(c.seed, `${c.name}/target`) });
+  polyakUpdate({ target: target.net, source: online.net, tau: 1 });
+  const opt = createAdam([online.net], {
     learningRate: c.learningRate,
     epsilon: c.adamEpsilon,
     maxGradNorm: c.maxGradNorm,
   });
   const explore = stream(c.seed, `${c.name}/explore`);
+  const noise = stream(c.seed, `${c.name}/noise`);
+  if (c.noisy) {
+    online.net.resampleNoise(noise);
+    target.net.resampleNoise(noise);
+  }
   const replay = createReplayBuffer({
     capacity: c.bufferSize,
     obsDim: d,
@@ -167,90 +208,152 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
     alpha: c.alpha,
     epsilon: c.priorityEpsilon,
   });
+  const prep = new ObsPrep(c, d);
   const batch = createBatch(B, d);
-  const mask = new Float32Array(B * n);
-  const y = new Float32Array(B);
-  const epsilon = linearSchedule({ start: c.startE, end: c.endE, duration: c.explorationSteps });
+  const y = new Float64Array(B);
+  const td = new Float64Array(B);
+  const dq = new Float64Array(B * n);
+  const epsilon = c.noisy
+    ? () => 0
+    : linearSchedule({ start: c.startE, end: c.endE, duration: c.explorationSteps });
   const beta = linearSchedule({ start: c.betaStart, end: 1, duration: c.betaSteps });
-  const stats = { epsilon: c.startE, beta: c.betaStart, qMean: NaN, gradNorm: NaN, updates: 0 };
+  const stats = {
+    epsilon: epsilon(0),
+    beta: c.betaStart,
+    qMean: NaN,
+    gradNorm: NaN,
+    updates: 0,
+  };
   let step = 0;
+  let actions = new Int32Array(1);
+  const single = {
+    n: 1,
+    obs: new Float64Array(d),
+    actions: new Int32Array(1),
+    rewards: new Float64Array(1),
+    nextObs: new Float64Array(d),
+    terminated: new Uint8Array(1),
+    truncated: new Uint8Array(1),
+  };
 
-  /** One gradient step on a sampled batch; returns the loss. */
-  function update(): number {
-    stats.beta = beta(step);
+  /** One gradient step on a sampled batch at transition count `k`; returns the loss. */
+  function update(k: number): number {
+    stats.beta = beta(k);
     replay.sample(batch, stats.beta);
     // TD target y = r + γ (1 − done) Q_target(s', a*), with a* from the online network (double)
-    // or the target network; no gradient, so computed in JavaScript.
-    const qTarget = target.predict(batch.nextObs, B);
-    const qPick = c.double ? online.predict(batch.nextObs, B) : qTarget;
+    // or the target network.
+    const next = prep.prepare(batch.nextObs, B, 1);
+    const qTarget = target.predict(next, B);
+    const qPick = c.double ? online.predict(next, B) : qTarget;
     for (let b = 0; b < B; b++) {
-      let best = b * n;
-      for (let a = b * n + 1; a < (b + 1) * n; a++) if (qPick[a] > qPick[best]) best = a;
+      const best = b * n + argmax(qPick, n, b * n);
       y[b] = batch.rewards[b] + c.gamma * (1 - batch.dones[b]) * qTarget[best];
     }
-    const out: { td: tf.Tensor | null; qMean: tf.Tensor | null } = { td: null, qMean: null };
-    const loss = tf.tidy(() => {
-      const obs = tf.tensor2d(batch.obs, [B, d]);
-      const actionMask = tf.tensor2d(oneHotInto(batch.actions, mask), [B, n]);
-      const weights = tf.tensor1d(batch.weights);
-      const yT = tf.tensor1d(y);
-      return opt.minimize(() => {
-        const qa = tf.sum(tf.mul(online.apply(obs), actionMask), 1);
-        const err = tf.sub(yT, qa);
-        out.td = tf.keep(err);
-        out.qMean = tf.keep(tf.mean(qa));
-        const perSample = c.loss === "huber" ? huber(err) : tf.mul(0.5, tf.square(err));
-        return tf.mean(tf.mul(weights, perSample));
-      });
+    // Loss mean_b w_b·ℓ(y_b − Q(s_b, a_b)) (`losses.ts`).
+    const q = online.forward(prep.prepare(batch.obs, B, 2), B);
+    const loss = tdLoss({
+      q,
+      n,
+      actions: batch.actions,
+      targets: y,
+      weights: batch.weights,
+      kind: c.loss,
+      dq,
+      td,
     });
-    replay.updatePriorities(batch, out.td!.dataSync());
-    stats.qMean = out.qMean!.dataSync()[0];
+    let qSum = 0;
+    for (let b = 0; b < B; b++) qSum += q[b * n + batch.actions[b]];
+    online.backward(dq, B);
+    opt.step();
+    replay.updatePriorities(batch, td);
+    stats.qMean = qSum / B;
     stats.gradNorm = opt.gradNorm;
     stats.updates++;
-    out.td!.dispose();
-    out.qMean!.dispose();
     return loss;
   }
 
-  return {
+  const agent: DqnAgent = {
     name: c.name,
+    kind: "dqn",
     config: c,
     stats,
+    get normalizer() {
+      return prep.normalizer;
+    },
+    get steps() {
+      return step;
+    },
     act(obs: Float64Array, options?: ActOptions): number {
-      if (options?.explore && explore() < epsilon(step)) return randInt(explore, 0, n - 1);
-      return argmax(online.forward(obs), n);
+      if (options?.explore && !c.noisy && explore() < epsilon(step)) {
+        return randInt(explore, 0, n - 1);
+      }
+      const x = prep.prepare(obs, 1);
+      return argmax(online.forward1(x, !(options?.explore ?? false)), n);
+    },
+    actBatch(obs: Float64Array, rows: number, options?: ActOptions): Int32Array {
+      if (actions.length < rows) actions = new Int32Array(rows);
+      const out = actions.length === rows ? actions : actions.subarray(0, rows);
+      const exploring = options?.explore ?? false;
+      const q = online.predict(prep.prepare(obs, rows), rows, !exploring);
+      const eps = epsilon(step);
+      for (let r = 0; r < rows; r++) {
+        if (exploring && !c.noisy && explore() < eps) out[r] = randInt(explore, 0, n - 1);
+        else out[r] = argmax(q, n, r * n);
+      }
+      return out;
     },
     observe(t: Transition): number {
-      replay.add(t);
-      step++;
+      single.obs.set(t.obs);
+      single.nextObs.set(t.nextObs);
+      single.actions[0] = t.action;
+      single.rewards[0] = t.reward;
+      single.terminated[0] = t.terminated ? 1 : 0;
+      single.truncated[0] = t.truncated ? 1 : 0;
+      return agent.observeBatch(single);
+    },
+    observeBatch(b: TransitionBatch): number {
+      prep.update(b.obs, b.n);
+      for (let r = 0; r < b.n; r++) replay.addRow(b, r);
+      const from = step;
+      step += b.n;
       stats.epsilon = epsilon(step);
-      if (step <= c.learningStarts) return NaN;
-      let loss = NaN;
-      if (step % c.trainFrequency === 0) {
-        loss = 0;
-        for (let g = 0; g < c.gradientSteps; g++) loss += update();
-        loss /= c.gradientSteps;
-      }
-      if (step % c.targetNetworkFrequency === 0) {
-        polyakUpdate({ target: target.vars, source: online.vars, tau: c.tau });
-      }
-      return loss;
+      let loss = 0, rounds = 0;
+      forEachDue({ from, to: step, every: c.trainFrequency }, (k) => {
+        if (k <= c.learningStarts) return;
+        if (c.noisy) {
+          online.net.resampleNoise(noise);
+          target.net.resampleNoise(noise);
+        }
+        for (let g = 0; g < c.gradientSteps; g++) loss += update(k);
+        rounds += c.gradientSteps;
+      });
+      forEachDue({ from, to: step, every: c.targetNetworkFrequency }, (k) => {
+        if (k > c.learningStarts) {
+          polyakUpdate({ target: target.net, source: online.net, tau: c.tau });
+        }
+      });
+      return rounds > 0 ? loss / rounds : NaN;
     },
     qValues(obs) {
-      return online.forward(obs).slice();
+      return online.forward1(prep.prepare(obs, 1), true).slice();
     },
-    dispose() {
-      online.dispose();
-      target.dispose();
+    state(): LearnerState {
+      return {
+        kind: "dqn",
+        config: c as unknown as Record<string, unknown>,
+        networks: saveNetworks({ online: online.net, target: target.net }),
+        extra: {},
+        normalizer: prep.normalizer?.state() ?? null,
+        steps: step,
+      };
     },
+    load(s: LearnerState): void {
+      const nets = { online: online.net, target: target.net };
+      step = loadState({ kind: "dqn", config: c as never, nets, extra: {}, prep }, s);
+    },
+    dispose() {},
   };
-}
-
-/** Huber loss with δ = 1: `0.5 min(|e|,1)² + (|e| − min(|e|,1))`. */
-function huber(err: tf.Tensor): tf.Tensor {
-  const abs = tf.abs(err);
-  const quad = tf.minimum(abs, 1);
-  return tf.add(tf.mul(0.5, tf.square(quad)), tf.sub(abs, quad));
+  return agent;
 }
 
 /** Options of {@linkcode qNetwork}. */
@@ -259,47 +362,46 @@ interface QNetOptions {
   readonly d: number;
   readonly n: number;
   readonly rng: Rng;
-  readonly trainable: boolean;
 }
 
-function qNetwork({ c, d, n, rng, trainable }: QNetOptions): QNet {
-  const common = { activation: c.activation, rng, trainable } as const;
-  if (!c.dueling) return createMlp({ ...common, sizes: [d, ...c.hidden, n] });
-  // Dueling: one linear layer on the trunk gives [V, A_0..A_{n-1}]; Q = V + A − mean(A) is the
-  // fixed linear map `combine` ((n+1) × n): row 0 all ones, rows 1..n the centring matrix.
-  const net = createMlp({ ...common, sizes: [d, ...c.hidden, n + 1] });
-  const combineRows = new Float32Array((n + 1) * n);
-  for (let j = 0; j < n; j++) {
-    combineRows[j] = 1;
-    for (let i = 0; i < n; i++) combineRows[(1 + i) * n + j] = (i === j ? 1 : 0) - 1 / n;
+function qNetwork({ c, d, n, rng }: QNetOptions): QNet {
+  const common = { activation: c.activation, rng, noisy: c.noisy, sigma0: c.sigma0 } as const;
+  if (!c.dueling) {
+    const net = createMlp({ ...common, sizes: [d, ...c.hidden, n] });
+    return {
+      net,
+      forward1: (x, mean) => net.forward1(x, mean),
+      predict: (x, rows, mean) => net.predict(x, rows, mean),
+      forward: (x, rows) => net.forward(x, rows),
+      backward: (dq) => void net.backward(dq),
+    };
   }
-  const combine = tf.tensor2d(combineRows, [n + 1, n]);
-  const out = new Float64Array(n);
-  /** `q = V + A − mean(A)` from one row `va = [V, A_0..A_{n-1}]`. */
-  const dueling = (va: Float64Array, q: Float64Array) => {
-    let mean = 0;
-    for (let i = 0; i < n; i++) mean += va[1 + i];
-    mean /= n;
-    for (let i = 0; i < n; i++) q[i] = va[0] + va[1 + i] - mean;
+  // Dueling: one linear layer on the trunk gives [V, A_0..A_{n-1}]; Q = V + A − mean(A).
+  const net = createMlp({ ...common, sizes: [d, ...c.hidden, n + 1] });
+  const one = new Float64Array(n);
+  let q = new Float64Array(0);
+  let dva = new Float64Array(0);
+  const combine = (va: Float64Array, rows: number): Float64Array => {
+    if (q.length < rows * n) q = new Float64Array(rows * n);
+    duelingQ(va, rows, n, q);
+    return q.length === rows * n ? q : q.subarray(0, rows * n);
   };
   return {
-    vars: net.vars,
-    apply: (x) => tf.matMul(net.apply(x), combine),
-    forward(x) {
-      dueling(net.forward(x), out);
-      return out;
+    net,
+    forward1(x, mean) {
+      const va = net.forward1(x, mean);
+      let m = 0;
+      for (let i = 0; i < n; i++) m += va[1 + i];
+      m /= n;
+      for (let i = 0; i < n; i++) one[i] = va[0] + va[1 + i] - m;
+      return one;
     },
-    predict(x, rows) {
-      const va = net.predict(x, rows);
-      const q = new Float64Array(rows * n);
-      for (let r = 0; r < rows; r++) {
-        dueling(va.subarray(r * (n + 1), (r + 1) * (n + 1)), q.subarray(r * n, (r + 1) * n));
-      }
-      return q;
-    },
-    dispose() {
-      net.dispose();
-      combine.dispose();
+    predict: (x, rows, mean) => combine(net.predict(x, rows, mean), rows),
+    forward: (x, rows) => combine(net.forward(x, rows), rows),
+    backward(dq, rows) {
+      if (dva.length !== rows * (n + 1)) dva = new Float64Array(rows * (n + 1));
+      duelingGrad(dq, rows, n, dva);
+      net.backward(dva);
     },
   };
 }
@@ -322,9 +424,15 @@ function validate(c: DqnConfig): DqnConfig {
   checkInt("trainFrequency", c.trainFrequency, 1, 2 ** 31);
   checkInt("gradientSteps", c.gradientSteps, 1, 2 ** 16);
   checkPositiveOrInfinity("maxGradNorm", c.maxGradNorm);
+  checkBool("double", c.double);
+  checkBool("dueling", c.dueling);
+  checkBool("prioritized", c.prioritized);
   checkNum("alpha", c.alpha, 0, 1);
   checkNum("betaStart", c.betaStart, 0, 1);
   checkInt("betaSteps", c.betaSteps, 0, 2 ** 40);
   checkNum("priorityEpsilon", c.priorityEpsilon, 0, 1);
+  checkBool("noisy", c.noisy);
+  checkNum("sigma0", c.sigma0, 0, 1e3);
+  checkNormalizeFields(c);
   return c;
 }

@@ -1,20 +1,30 @@
 /**
- * Agents for any environment with a box observation and a discrete action space
- * (`lib/env/types.ts`): deep RL learners on TensorFlow.js (CPU backend), a random baseline, and the
- * training loop.
+ * Agents for environments with a box observation and a discrete or box action space
+ * (`lib/env/types.ts`): deep RL learners in plain JavaScript, baselines, the training loops and
+ * checkpoints.
  *
- * - `dqn.ts`: DQN with double Q-learning, a dueling head and prioritised replay (each switchable).
- * - `ppo.ts`: PPO with the clipped objective, GAE, value clipping and an entropy bonus.
- * - `sac.ts`: SAC for discrete actions (Christodoulou 2019) with twin critics and automatic
+ * - `dqn.ts`: DQN with double Q-learning, a dueling head, prioritised replay and noisy networks
+ *   (each switchable), ε-greedy or noisy exploration.
+ * - `ppo.ts`: PPO with the clipped objective, GAE, value clipping and an entropy bonus; a
+ *   categorical policy ({@linkcode ppo}) or a Gaussian one for box actions
+ *   ({@linkcode ppoContinuous}).
+ * - `sac.ts`: SAC for discrete actions (Christodoulou 2019); `sac_continuous.ts`: SAC for box
+ *   actions (Haarnoja et al. 2018), tanh-squashed Gaussian policy, twin critics, automatic
  *   temperature.
- * - `random.ts`: the uniformly random agent.
- * - `baselines.ts`: market-making baselines for the quoting environments (fixed spread,
- *   Avellaneda–Stoikov, random quoter); `tabular_q.ts`: tabular Q-learning on binned observations.
- * - `train.ts`: `train(env, agent, {steps | episodes, seed, onEpisode})` and `evaluate`.
- * - `replay.ts`, `nn.ts`, `schedule.ts`: replay buffers and sum-trees, networks and Adam, schedules.
+ * - `normalizer.ts`: observation normalisation by running mean and variance (every learner's
+ *   `normalizeObs`), frozen at evaluation.
+ * - `train.ts`: `train(env, agent, {steps | episodes, seed, onEpisode})`, `trainVec` over `N`
+ *   environment copies with batched inference (`lib/env/vector.ts`), and `evaluate`.
+ * - `checkpoint.ts`: saving and loading a learner (weights, normaliser, configuration, training
+ *   seed) in a versioned, checksummed JSON format, written atomically.
+ * - `random.ts`: the uniformly random agent; `baselines.ts`: market-making baselines for the
+ *   quoting environments (fixed spread, Avellaneda–Stoikov, random quoter); `tabular_q.ts`:
+ *   tabular Q-learning on binned observations.
+ * - `replay.ts`, `nn.ts`, `schedule.ts`: replay buffers and sum-trees, networks and Adam,
+ *   schedules.
  *
  * Every agent is deterministic given its `seed`: weights and all sampling come from
- * `stream(seed, "<name>/<role>")` in `lib/rng.ts`.
+ * `stream(seed, "<name>/<role>")` in `lib/rng.ts`, and all arithmetic is float64.
  *
  * @example
  * ```ts
@@ -35,10 +45,44 @@
  * ```
  * @module
  */
-export type { ActOptions, Agent, SpacesLike, Transition } from "./types.ts";
+export type {
+  ActionArray,
+  ActOptions,
+  Agent,
+  Learner,
+  LearnerKind,
+  LearnerState,
+  SpacesLike,
+  Transition,
+  TransitionBatch,
+  VecAgent,
+} from "./types.ts";
 export { dqn, DQN_DEFAULTS, type DqnAgent, type DqnConfig } from "./dqn.ts";
-export { gae, type GaeOptions, ppo, PPO_DEFAULTS, type PpoAgent, type PpoConfig } from "./ppo.ts";
+export {
+  gae,
+  type GaeOptions,
+  ppo,
+  PPO_CONTINUOUS_DEFAULTS,
+  PPO_DEFAULTS,
+  type PpoAgent,
+  type PpoConfig,
+  ppoContinuous,
+  type PpoContinuousAgent,
+  type PpoContinuousConfig,
+} from "./ppo.ts";
 export { sac, SAC_DEFAULTS, type SacAgent, type SacConfig } from "./sac.ts";
+export {
+  SAC_CONTINUOUS_DEFAULTS,
+  sacContinuous,
+  type SacContinuousAgent,
+  type SacContinuousConfig,
+} from "./sac_continuous.ts";
+export {
+  createNormalizer,
+  type Normalizer,
+  type NormalizerOptions,
+  type NormalizerState,
+} from "./normalizer.ts";
 export { randomAgent, type RandomAgentOptions } from "./random.ts";
 export {
   AS_AGENT_DEFAULTS,
@@ -68,6 +112,9 @@ export {
   train,
   type TrainOptions,
   type TrainResult,
+  trainVec,
+  type TrainVecOptions,
+  type VecEpisodeReport,
 } from "./train.ts";
 export {
   type Batch,
@@ -76,6 +123,7 @@ export {
   createSumTree,
   type ReplayBuffer,
   type ReplayOptions,
+  type RowSource,
   type SumTree,
 } from "./replay.ts";
 export {
@@ -83,13 +131,15 @@ export {
   type Adam,
   type AdamOptions,
   argmax,
+  type BackwardOptions,
   createAdam,
   createMlp,
   type Init,
   logProb,
-  type Mlp,
+  logSumExp,
+  Mlp,
   type MlpOptions,
-  oneHotInto,
+  type ParamBlock,
   type PolyakOptions,
   polyakUpdate,
   sampleLogits,

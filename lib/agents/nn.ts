@@ -1,27 +1,24 @@
 /**
- * Small neural-network parts for the deep RL agents: a multilayer perceptron, an Adam optimiser
- * with global-norm gradient clipping, Polyak target updates, and helpers over logits.
+ * Neural-network parts of the deep RL agents, in plain JavaScript over `Float64Array`s: a
+ * multilayer perceptron with an explicit backward pass (optionally with the noisy linear layers of
+ * Fortunato et al. 2018), Adam with global-norm gradient clipping, Polyak target updates, and
+ * helpers over logits.
  *
- * Weights are tfjs variables and losses are differentiated by tfjs autodiff
- * (`tf.variableGrads`), but the MLP itself runs as plain-JavaScript loops, because on tfjs's CPU
- * backend (generic strided kernels, one per matMul/add/relu) the network is the bottleneck:
- * - `Mlp.apply` (training batches) is one `tf.customGrad` op whose forward and backward passes
- *   are 2×2-blocked dot-product loops over Float64 copies of the weights. For a ReLU
- *   `[16, 64, 64, 3]` network on a batch of 64, forward+backward+Adam takes ~1.0 ms instead of
- *   ~3.4 ms with composed tfjs kernels (`kernel: "tfjs"`, kept as the reference; the tests check
- *   that both give the same values and gradients).
- * - `Mlp.forward` (acting, one observation per environment step) allocates nothing and creates
- *   no tensors: ~4 µs instead of ~30 µs for a tfjs forward.
- * - `Mlp.predict` (batches that need no gradient, such as TD targets) runs the same loops
- *   without a tensor round trip.
- * - Adam is one loop over the gradients with PyTorch's update rule and `clip_grad_norm_`
- *   semantics, instead of about ten element-wise tfjs kernels per variable.
+ * Why not tfjs: on tfjs's CPU backend every small op costs tens of microseconds of dispatch and a
+ * float32 tensor round trip, which for these 2×64 networks is most of an update
+ * (`bench:agents` compares this engine with the tfjs one it replaced). Here a layer is one
+ * blocked dot-product loop, the losses write their output gradients by hand (each agent's loss is
+ * checked against finite differences in `tests/agents_test.ts`), and nothing allocates per step.
+ *
+ * Layout: the parameters of a network are one `Float64Array`, layer after layer, each layer its
+ * weights `W` as `out × in` (row `j` holds the weights into unit `j`) followed by its biases; a
+ * noisy layer holds `W_μ, b_μ, W_σ, b_σ`. Gradients have the same layout. Everything is float64,
+ * so runs are bit-for-bit deterministic given the seeds.
  *
  * @module
  */
-import { tf } from "./_tf.ts";
-import { normal, type Rng } from "../rng.ts";
 import { ConfigError } from "../errors.ts";
+import { normal, type Rng } from "../rng.ts";
 
 /** Hidden-layer non-linearity. */
 export type Activation = "relu" | "tanh";
@@ -39,9 +36,9 @@ export interface MlpOptions {
   readonly sizes: readonly number[];
   /** Non-linearity after every hidden layer. */
   readonly activation: Activation;
-  /** Also apply the activation to the output (for a trunk feeding other heads). Default false. */
+  /** Also apply the activation to the output. Default false. */
   readonly activateOutput?: boolean;
-  /** Weight initialisation. Default `"uniform"`. */
+  /** Weight initialisation. Default `"uniform"` (ignored by noisy layers, which use it always). */
   readonly init?: Init;
   /** Orthogonal gain of the hidden layers. Default √2. */
   readonly hiddenGain?: number;
@@ -49,245 +46,400 @@ export interface MlpOptions {
   readonly outputGain?: number;
   /** Stream the initial weights are drawn from. */
   readonly rng: Rng;
-  /** Whether autodiff may train the weights (false for target networks). Default true. */
-  readonly trainable?: boolean;
   /**
-   * How `apply` computes: `"js"` (default) runs the network as one custom-gradient tfjs op with
-   * plain-JavaScript loops; `"tfjs"` composes tfjs kernels (matMul, add, relu/tanh) per layer.
-   * Both give the same values and gradients (to float32 rounding).
+   * Noisy linear layers with factorised Gaussian noise (Fortunato et al. 2018): every weight is
+   * `μ + σ·ε`, `μ ~ U(±1/√in)`, `σ = sigma0/√in` at the start, `ε` redrawn by
+   * {@linkcode Mlp.resampleNoise}. Default false.
    */
-  readonly kernel?: "js" | "tfjs";
+  readonly noisy?: boolean;
+  /** The noise scale `σ_0` of noisy layers. Default 0.5 (the paper's). */
+  readonly sigma0?: number;
 }
 
-/** A fully connected network. Weights are `[W0, b0, W1, b1, ...]` with `W` of shape `[in, out]`. */
-export interface Mlp {
-  /** Layer widths from input to output. */
-  readonly sizes: readonly number[];
-  /** Weights and biases, in layer order. */
-  readonly vars: readonly tf.Variable[];
-  /** Batched forward pass in tfjs: `[batch, sizes[0]] -> [batch, last]`, differentiable. */
-  apply(x: tf.Tensor2D): tf.Tensor2D;
-  /**
-   * Forward pass of one input in plain JavaScript, no tensors created. Returns an internal buffer
-   * of length `last` that the next call overwrites.
-   */
-  forward(x: ArrayLike<number>): Float64Array;
-  /**
-   * Forward pass of `rows` inputs (row-major in `x`) in plain JavaScript, for values that need no
-   * gradient (TD targets). Returns a new `rows × last` array.
-   */
-  predict(x: ArrayLike<number>, rows: number): Float64Array;
-  /** Frees the weights. */
-  dispose(): void;
+/** A block of trainable parameters and their gradients (what {@linkcode createAdam} steps). */
+export interface ParamBlock {
+  /** The parameters. */
+  readonly params: Float64Array;
+  /** Their gradients, accumulated by backward passes; the optimiser zeroes them after a step. */
+  readonly grads: Float64Array;
+  /** Called after the optimiser (or a copy) changed `params`. */
+  changed?(): void;
+}
+
+/** Options of {@linkcode Mlp.backward}. */
+export interface BackwardOptions {
+  /** Accumulate the parameters' gradients into `grads`. Default true. */
+  readonly params?: boolean;
+  /** Compute and return the gradient with respect to the input. Default false. */
+  readonly input?: boolean;
 }
 
 /**
- * A multilayer perceptron with weights drawn from `options.rng`.
- *
- * @example
- * ```ts
- * import { createMlp } from "./nn.ts";
- * import { stream } from "../rng.ts";
- * const net = createMlp({ sizes: [2, 8, 3], activation: "relu", rng: stream(1, "doc") });
- * const q = net.forward(new Float64Array([0.5, -1]));
- * if (q.length !== 3) throw new Error("three outputs");
- * net.dispose();
- * ```
+ * A fully connected network (see the module doc for the parameter layout). The arrays its
+ * forward passes return are internal buffers, overwritten by the next call of the same method.
  */
-export function createMlp(options: MlpOptions): Mlp {
-  const { sizes, activation, rng } = options;
-  if (sizes.length < 2 || !sizes.every((s) => Number.isInteger(s) && s >= 1)) {
-    throw new ConfigError("sizes", "at least two positive integer layer widths", sizes);
-  }
-  const init = options.init ?? "uniform";
-  const trainable = options.trainable ?? true;
-  const nLayers = sizes.length - 1;
-  const activateOutput = options.activateOutput ?? false;
-  const kernel = options.kernel ?? "js";
-  const vars: tf.Variable[] = [];
-  for (let l = 0; l < nLayers; l++) {
-    const nIn = sizes[l], nOut = sizes[l + 1];
-    let w: Float32Array, b: Float32Array;
-    if (init === "orthogonal") {
-      const gain = l === nLayers - 1 ? options.outputGain ?? 1 : options.hiddenGain ?? Math.SQRT2;
-      w = orthogonal({ nIn, nOut, gain, rng });
-      b = new Float32Array(nOut);
-    } else {
-      const bound = 1 / Math.sqrt(nIn);
-      w = Float32Array.from({ length: nIn * nOut }, () => (2 * rng() - 1) * bound);
-      b = Float32Array.from({ length: nOut }, () => (2 * rng() - 1) * bound);
+export class Mlp implements ParamBlock {
+  /** Layer widths from input to output. */
+  readonly sizes: readonly number[];
+  /** Whether the layers are noisy. */
+  readonly noisy: boolean;
+  /** All parameters (see the module doc). */
+  readonly params: Float64Array;
+  /** Their gradients. */
+  readonly grads: Float64Array;
+  private readonly nLayers: number;
+  private readonly relu: boolean;
+  private readonly activateOutput: boolean;
+  /** Offsets of each layer's `W` and `b` in the effective weights `w`. */
+  private readonly wOff: Int32Array;
+  private readonly bOff: Int32Array;
+  /** Offsets of each layer's block in `params`. */
+  private readonly pOff: Int32Array;
+  /** Effective weights: `params` itself, or `μ + σ·ε` for noisy layers. */
+  private readonly w: Float64Array;
+  /** Mean weights `μ` laid out as `w` (noisy layers only; `w` otherwise). */
+  private readonly wMean: Float64Array;
+  /** Gradient with respect to `w` (noisy layers only; `grads` otherwise). */
+  private readonly gw: Float64Array;
+  /** Factorised noise: `f(ε_in)` and `f(ε_out)` per layer. */
+  private readonly epsIn: Float64Array[];
+  private readonly epsOut: Float64Array[];
+  // Forward caches: train (kept for backward), predict, single row.
+  private trainActs: Float64Array[] = [];
+  private trainRows = 0;
+  private trainCap = 0;
+  private trainInput: Float64Array = new Float64Array(0);
+  private predActs: Float64Array[] = [];
+  private predCap = 0;
+  private readonly single: Float64Array[];
+  // Backward scratch.
+  private deltaA = new Float64Array(0);
+  private deltaB = new Float64Array(0);
+  private tA = new Float64Array(0);
+  private tD = new Float64Array(0);
+  private readonly wT: Float64Array[];
+  private wTStale = true;
+
+  /** Use {@linkcode createMlp}. */
+  constructor(options: MlpOptions) {
+    const { sizes, activation } = options;
+    if (
+      !Array.isArray(sizes) || sizes.length < 2 ||
+      !sizes.every((s) => Number.isInteger(s) && s >= 1 && s <= 65_536)
+    ) {
+      throw new ConfigError("sizes", "at least two integer layer widths in [1, 65536]", sizes);
     }
-    vars.push(toVariable(w, [nIn, nOut], trainable), toVariable(b, [nOut], trainable));
+    if (activation !== "relu" && activation !== "tanh") {
+      throw new ConfigError("activation", '"relu" or "tanh"', activation);
+    }
+    this.sizes = Object.freeze([...sizes]);
+    this.noisy = options.noisy ?? false;
+    this.nLayers = sizes.length - 1;
+    this.relu = activation === "relu";
+    this.activateOutput = options.activateOutput ?? false;
+    const L = this.nLayers;
+    this.wOff = new Int32Array(L);
+    this.bOff = new Int32Array(L);
+    this.pOff = new Int32Array(L);
+    let nw = 0;
+    for (let l = 0; l < L; l++) {
+      this.wOff[l] = nw;
+      this.bOff[l] = nw + sizes[l] * sizes[l + 1];
+      this.pOff[l] = this.noisy ? 2 * nw : nw;
+      nw += sizes[l + 1] * (sizes[l] + 1);
+    }
+    const np = this.noisy ? 2 * nw : nw;
+    this.params = new Float64Array(np);
+    this.grads = new Float64Array(np);
+    this.w = this.noisy ? new Float64Array(nw) : this.params;
+    this.wMean = this.noisy ? new Float64Array(nw) : this.params;
+    this.gw = this.noisy ? new Float64Array(nw) : this.grads;
+    this.epsIn = this.noisy ? sizes.slice(0, -1).map((s) => new Float64Array(s)) : [];
+    this.epsOut = this.noisy ? sizes.slice(1).map((s) => new Float64Array(s)) : [];
+    this.single = sizes.slice(1).map((s) => new Float64Array(s));
+    this.wT = sizes.slice(1).map((s, l) => new Float64Array(s * sizes[l]));
+    this.init(options);
+    this.changed();
   }
 
-  const activated = (l: number) => l < nLayers - 1 || activateOutput;
-  const relu = activation === "relu";
-
-  // Float64 copies of the current weights, refreshed when a variable is reassigned (an optimiser
-  // step or a target update gives it a new data id): `w[l]` is `[in, out]`, `wT[l]` `[out, in]`.
-  const w = sizes.slice(1).map((s, l) => new Float64Array(sizes[l] * s));
-  const wT = sizes.slice(1).map((s, l) => new Float64Array(sizes[l] * s));
-  const bias = sizes.slice(1).map((s) => new Float64Array(s));
-  const ids: unknown[] = vars.map(() => null);
-  const refresh = (): void => {
-    for (let l = 0; l < nLayers; l++) {
-      const wv = vars[2 * l], bv = vars[2 * l + 1];
-      if (wv.dataId !== ids[2 * l]) {
-        const src = wv.dataSync(), nIn = sizes[l], nOut = sizes[l + 1];
-        w[l].set(src);
+  private init(options: MlpOptions): void {
+    const { sizes, rng } = options;
+    const init = options.init ?? "uniform";
+    const sigma0 = options.sigma0 ?? 0.5;
+    const p = this.params;
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = sizes[l], nOut = sizes[l + 1];
+      const wo = this.pOff[l], bo = wo + nIn * nOut;
+      // Weights are drawn in `in × out` order (as the tfjs engine drew them) and stored transposed.
+      if (init === "orthogonal" && !this.noisy) {
+        const last = l === this.nLayers - 1;
+        const gain = last ? options.outputGain ?? 1 : options.hiddenGain ?? Math.SQRT2;
+        const q = orthogonal({ nIn, nOut, gain, rng });
         for (let i = 0; i < nIn; i++) {
-          for (let j = 0; j < nOut; j++) wT[l][j * nIn + i] = src[i * nOut + j];
+          for (let j = 0; j < nOut; j++) p[wo + j * nIn + i] = q[i * nOut + j];
         }
-        ids[2 * l] = wv.dataId;
-      }
-      if (bv.dataId !== ids[2 * l + 1]) {
-        bias[l].set(bv.dataSync());
-        ids[2 * l + 1] = bv.dataId;
+      } else {
+        const bound = 1 / Math.sqrt(nIn);
+        for (let i = 0; i < nIn; i++) {
+          for (let j = 0; j < nOut; j++) p[wo + j * nIn + i] = (2 * rng() - 1) * bound;
+        }
+        for (let j = 0; j < nOut; j++) p[bo + j] = (2 * rng() - 1) * bound;
+        if (this.noisy) {
+          const so = bo + nOut;
+          p.fill(sigma0 / Math.sqrt(nIn), so, so + nOut * (nIn + 1));
+        }
       }
     }
-  };
+  }
+
+  /** Number of scalar parameters. */
+  get size(): number {
+    return this.params.length;
+  }
+
+  /** Recomputes the effective weights after `params` changed (the optimiser calls it). */
+  changed(): void {
+    this.wTStale = true;
+    if (!this.noisy) return;
+    const p = this.params, w = this.w, m = this.wMean;
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = this.sizes[l], nOut = this.sizes[l + 1];
+      const po = this.pOff[l], wo = this.wOff[l], n = nOut * (nIn + 1);
+      const ei = this.epsIn[l], eo = this.epsOut[l];
+      for (let j = 0; j < nOut; j++) {
+        const e = eo[j], r = j * nIn;
+        for (let i = 0; i < nIn; i++) {
+          const mu = p[po + r + i];
+          m[wo + r + i] = mu;
+          w[wo + r + i] = mu + p[po + n + r + i] * e * ei[i];
+        }
+      }
+      const bo = nIn * nOut;
+      for (let j = 0; j < nOut; j++) {
+        const mu = p[po + bo + j];
+        m[wo + bo + j] = mu;
+        w[wo + bo + j] = mu + p[po + n + bo + j] * eo[j];
+      }
+    }
+  }
 
   /**
-   * Forward pass of `rows = acts[0].length / sizes[1]` inputs (row-major) through the layers;
-   * `acts[l]` receives layer `l`'s output after its activation.
+   * Draws new factorised noise `ε_ij = f(ε_i)·f(ε_j)`, `f(x) = sign(x)·√|x|`, for every layer
+   * (inputs first, then outputs, layer by layer). No-op for a network without noisy layers.
    */
-  const propagate = (input: Float64Array, acts: Float64Array[]): void => {
-    refresh();
-    const rows = acts[0].length / sizes[1];
-    let a = input;
-    for (let l = 0; l < nLayers; l++) {
-      const h = acts[l];
-      gemmNT({ a, b: wT[l], c: h, m: rows, n: sizes[l + 1], k: sizes[l], bias: bias[l] });
-      if (activated(l)) {
-        if (relu) { for (let k = 0; k < h.length; k++) if (h[k] < 0) h[k] = 0; }
-        else for (let k = 0; k < h.length; k++) h[k] = Math.tanh(h[k]);
+  resampleNoise(rng: Rng): void {
+    if (!this.noisy) return;
+    const f = (x: number) => (x < 0 ? -Math.sqrt(-x) : Math.sqrt(x));
+    for (let l = 0; l < this.nLayers; l++) {
+      const ei = this.epsIn[l], eo = this.epsOut[l];
+      for (let i = 0; i < ei.length; i++) ei[i] = f(normal(rng));
+      for (let j = 0; j < eo.length; j++) eo[j] = f(normal(rng));
+    }
+    this.changed();
+  }
+
+  /**
+   * Forward pass of `rows` inputs (row-major in `x`), keeping what {@linkcode backward} needs.
+   * `mean: true` uses the mean weights of noisy layers (no noise). Returns `rows × out`.
+   */
+  forward(x: Float64Array, rows: number, mean = false): Float64Array {
+    if (rows > this.trainCap) {
+      this.trainCap = Math.max(rows, 2 * this.trainCap);
+      this.trainActs = this.sizes.slice(1).map((s) => new Float64Array(this.trainCap * s));
+    }
+    this.trainRows = rows;
+    this.trainInput = x;
+    this.propagate(x, rows, this.trainActs, mean ? this.wMean : this.w);
+    return this.trainActs[this.nLayers - 1].subarray(0, rows * this.sizes[this.nLayers]);
+  }
+
+  /** Forward pass without keeping anything for backward (a separate buffer from `forward`'s). */
+  predict(x: Float64Array, rows: number, mean = false): Float64Array {
+    if (rows > this.predCap) {
+      this.predCap = Math.max(rows, 2 * this.predCap);
+      this.predActs = this.sizes.slice(1).map((s) => new Float64Array(this.predCap * s));
+    }
+    this.propagate(x, rows, this.predActs, mean ? this.wMean : this.w);
+    return this.predActs[this.nLayers - 1].subarray(0, rows * this.sizes[this.nLayers]);
+  }
+
+  /** Forward pass of one input; allocation-free (its own buffer). */
+  forward1(x: ArrayLike<number>, mean = false): Float64Array {
+    const w = mean ? this.wMean : this.w;
+    let a: ArrayLike<number> = x;
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = this.sizes[l], nOut = this.sizes[l + 1];
+      const wo = this.wOff[l], bo = this.bOff[l], h = this.single[l];
+      const act = l < this.nLayers - 1 || this.activateOutput;
+      for (let j = 0; j < nOut; j++) {
+        const o = wo + j * nIn;
+        let sum = w[bo + j];
+        for (let i = 0; i < nIn; i++) sum += a[i] * w[o + i];
+        h[j] = act ? (this.relu ? (sum > 0 ? sum : 0) : Math.tanh(sum)) : sum;
       }
       a = h;
     }
-  };
+    return this.single[this.nLayers - 1];
+  }
 
-  /** Gradients of the input and of every weight, given the output gradient `dy`. */
-  const backprop = (
-    { input, acts, ws, dy }: {
-      input: Float64Array;
-      acts: Float64Array[];
-      ws: Float64Array[];
-      dy: ArrayLike<number>;
-    },
-  ): tf.Tensor[] => {
-    const rows = input.length / sizes[0];
-    const grads: tf.Tensor[] = new Array(1 + vars.length);
-    let delta = Float64Array.from(dy);
-    for (let l = nLayers - 1; l >= 0; l--) {
-      const nIn = sizes[l], nOut = sizes[l + 1];
-      const h = acts[l], a = l === 0 ? input : acts[l - 1];
-      if (activated(l)) {
-        if (relu) { for (let k = 0; k < delta.length; k++) if (h[k] <= 0) delta[k] = 0; }
-        else for (let k = 0; k < delta.length; k++) delta[k] *= 1 - h[k] * h[k];
+  private propagate(x: Float64Array, rows: number, acts: Float64Array[], w: Float64Array): void {
+    let a = x;
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = this.sizes[l], nOut = this.sizes[l + 1], h = acts[l];
+      gemmNT({ a, b: w, bOff: this.wOff[l], c: h, m: rows, n: nOut, k: nIn, bias: this.bOff[l] });
+      if (l < this.nLayers - 1 || this.activateOutput) {
+        const end = rows * nOut;
+        if (this.relu) { for (let q = 0; q < end; q++) if (h[q] < 0) h[q] = 0; }
+        else for (let q = 0; q < end; q++) h[q] = Math.tanh(h[q]);
       }
-      // dW = aᵀ δ and db = Σ_rows δ (as dot products over rows of the transposes), dA = δ Wᵀ.
-      const aT = transpose({ x: a, rows, cols: nIn });
-      const deltaT = transpose({ x: delta, rows, cols: nOut });
-      const gw = new Float64Array(nIn * nOut);
-      gemmNT({ a: aT, b: deltaT, c: gw, m: nIn, n: nOut, k: rows });
-      const gb = new Float32Array(nOut);
-      for (let j = 0; j < nOut; j++) {
-        let sum = 0;
-        for (let r = 0; r < rows; r++) sum += deltaT[j * rows + r];
-        gb[j] = sum;
-      }
-      const da = new Float64Array(rows * nIn);
-      gemmNT({ a: delta, b: ws[l], c: da, m: rows, n: nIn, k: nOut });
-      grads[1 + 2 * l] = tf.tensor2d(Float32Array.from(gw), [nIn, nOut]);
-      grads[2 + 2 * l] = tf.tensor1d(gb);
-      delta = da;
+      a = h;
     }
-    grads[0] = tf.tensor2d(Float32Array.from(delta), [rows, sizes[0]]);
-    return grads;
-  };
+  }
 
-  // The whole network as one differentiable tfjs op whose forward and backward run in `propagate`
-  // and `backprop`: a few blocked loops instead of a dozen small kernels per layer.
-  const mlpOp = tf.customGrad((...args) => {
-    const x = args[0] as tf.Tensor2D;
-    const rows = x.shape[0];
-    const input = Float64Array.from(x.dataSync());
-    const acts = sizes.slice(1).map((s) => new Float64Array(rows * s));
-    propagate(input, acts);
-    const ws = w.map((m) => m.slice()); // this pass's weights, for its backward pass
-    return {
-      value: tf.tensor2d(Float32Array.from(acts[nLayers - 1]), [rows, sizes[nLayers]]),
-      gradFunc: (dy: tf.Tensor) => backprop({ input, acts, ws, dy: dy.dataSync() }),
-    };
-  });
-
-  const single = sizes.slice(1).map((s) => new Float64Array(s));
-  return {
-    sizes,
-    vars,
-    apply(x) {
-      if (kernel === "js") return mlpOp(x, ...vars) as tf.Tensor2D;
-      let h: tf.Tensor2D = x;
-      for (let l = 0; l < nLayers; l++) {
-        h = tf.add(tf.matMul(h, vars[2 * l] as tf.Tensor2D), vars[2 * l + 1]);
-        if (activated(l)) h = relu ? tf.relu(h) : tf.tanh(h);
+  /**
+   * Backward pass of the last {@linkcode forward} given `dy = ∂loss/∂output` (`rows × out`):
+   * adds the parameters' gradients into `grads` and returns the input gradient if asked.
+   */
+  backward(dy: Float64Array, options: BackwardOptions = {}): Float64Array | null {
+    const wantParams = options.params ?? true;
+    const wantInput = options.input ?? false;
+    const rows = this.trainRows, L = this.nLayers, sizes = this.sizes;
+    const maxWidth = Math.max(...sizes);
+    if (this.deltaA.length < rows * maxWidth) {
+      this.deltaA = new Float64Array(rows * maxWidth);
+      this.deltaB = new Float64Array(rows * maxWidth);
+      this.tA = new Float64Array(rows * maxWidth);
+      this.tD = new Float64Array(rows * maxWidth);
+    }
+    if (this.wTStale && (wantInput || L > 1)) this.transposeWeights();
+    let delta = this.deltaA, other = this.deltaB;
+    delta.set(dy.subarray(0, rows * sizes[L]));
+    const gw = this.gw;
+    for (let l = L - 1; l >= 0; l--) {
+      const nIn = sizes[l], nOut = sizes[l + 1], n = rows * nOut;
+      const h = this.trainActs[l];
+      if (l < L - 1 || this.activateOutput) {
+        if (this.relu) { for (let q = 0; q < n; q++) if (h[q] <= 0) delta[q] = 0; }
+        else for (let q = 0; q < n; q++) delta[q] *= 1 - h[q] * h[q];
       }
-      return h;
-    },
-    forward(x) {
-      // One row: the per-step path, so no allocation and no blocking.
-      refresh();
-      let a: ArrayLike<number> = x;
-      for (let l = 0; l < nLayers; l++) {
-        const nIn = sizes[l], nOut = sizes[l + 1], wt = wT[l], b = bias[l], h = single[l];
-        const act = activated(l);
+      const a = l === 0 ? this.trainInput : this.trainActs[l - 1];
+      if (wantParams) {
+        // dW (out × in) += δᵀ a, db += Σ_rows δ: dot products over rows of the transposes.
+        transpose({ x: a, rows, cols: nIn, out: this.tA });
+        transpose({ x: delta, rows, cols: nOut, out: this.tD });
+        gemmNT({
+          a: this.tD,
+          b: this.tA,
+          bOff: 0,
+          c: gw,
+          cOff: this.wOff[l],
+          m: nOut,
+          n: nIn,
+          k: rows,
+          accumulate: true,
+        });
+        const bo = this.bOff[l], tD = this.tD;
         for (let j = 0; j < nOut; j++) {
-          const o = j * nIn;
-          let sum = b[j];
-          for (let i = 0; i < nIn; i++) sum += a[i] * wt[o + i];
-          h[j] = act ? (relu ? (sum > 0 ? sum : 0) : Math.tanh(sum)) : sum;
+          let s = 0;
+          for (let r = 0; r < rows; r++) s += tD[j * rows + r];
+          gw[bo + j] += s;
         }
-        a = h;
       }
-      return single[nLayers - 1];
-    },
-    predict(x, rows) {
-      const acts = sizes.slice(1).map((s) => new Float64Array(rows * s));
-      propagate(x instanceof Float64Array ? x : Float64Array.from(x), acts);
-      return acts[nLayers - 1];
-    },
-    dispose() {
-      for (const v of vars) v.dispose();
-    },
-  };
+      if (l > 0 || wantInput) {
+        // dA = δ W: rows of W (as its transpose's rows) dotted with rows of δ.
+        gemmNT({ a: delta, b: this.wT[l], bOff: 0, c: other, m: rows, n: nIn, k: nOut });
+        const t = delta;
+        delta = other;
+        other = t;
+      }
+    }
+    if (wantParams && this.noisy) this.distributeNoisyGrads();
+    return wantInput ? delta.subarray(0, rows * sizes[0]) : null;
+  }
+
+  private transposeWeights(): void {
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = this.sizes[l], nOut = this.sizes[l + 1];
+      transpose({ x: this.w.subarray(this.wOff[l]), rows: nOut, cols: nIn, out: this.wT[l] });
+    }
+    this.wTStale = false;
+  }
+
+  /** `∂/∂μ = ∂/∂w`, `∂/∂σ = ∂/∂w · ε`, then clears the scratch. */
+  private distributeNoisyGrads(): void {
+    const g = this.grads, gw = this.gw;
+    for (let l = 0; l < this.nLayers; l++) {
+      const nIn = this.sizes[l], nOut = this.sizes[l + 1];
+      const po = this.pOff[l], wo = this.wOff[l], n = nOut * (nIn + 1);
+      const ei = this.epsIn[l], eo = this.epsOut[l];
+      for (let j = 0; j < nOut; j++) {
+        const e = eo[j], r = j * nIn;
+        for (let i = 0; i < nIn; i++) {
+          const d = gw[wo + r + i];
+          g[po + r + i] += d;
+          g[po + n + r + i] += d * e * ei[i];
+        }
+      }
+      const bo = nIn * nOut;
+      for (let j = 0; j < nOut; j++) {
+        const d = gw[wo + bo + j];
+        g[po + bo + j] += d;
+        g[po + n + bo + j] += d * eo[j];
+      }
+    }
+    gw.fill(0);
+  }
+
+  /** Sets every gradient to 0. */
+  zeroGrad(): void {
+    this.grads.fill(0);
+  }
+
+  /** Copies the parameters of `src` (same sizes). */
+  copyFrom(src: Mlp): void {
+    this.params.set(src.params);
+    this.changed();
+  }
+}
+
+/** A multilayer perceptron with weights drawn from `options.rng` (see {@linkcode Mlp}). */
+export function createMlp(options: MlpOptions): Mlp {
+  return new Mlp(options);
 }
 
 /** Operands of {@linkcode gemmNT}. */
 interface Gemm {
   /** `m × k`, row-major. */
   readonly a: Float64Array;
-  /** `n × k`, row-major (the right operand transposed). */
+  /** `n × k`, row-major (the right operand transposed), from offset `bOff`. */
   readonly b: Float64Array;
-  /** `m × n` output, row-major. */
+  readonly bOff: number;
+  /** `m × n` output, row-major, from offset `cOff` (default 0). */
   readonly c: Float64Array;
+  readonly cOff?: number;
   readonly m: number;
   readonly n: number;
   readonly k: number;
-  /** Added to every row of the output. */
-  readonly bias?: Float64Array;
+  /** Offset in `b` of a bias added to every output row. */
+  readonly bias?: number;
+  /** Add into `c` instead of overwriting it. */
+  readonly accumulate?: boolean;
 }
 
 /**
  * `c = a bᵀ (+ bias)`: every output is a dot product of two contiguous rows, computed in 2×2
  * blocks so that each loaded value is used twice (about twice as fast as a plain loop in V8).
  */
-function gemmNT({ a, b, c, m, n, k, bias }: Gemm): void {
+function gemmNT(g: Gemm): void {
+  const { a, b, c, m, n, k } = g;
+  const bOff = g.bOff, cOff = g.cOff ?? 0, acc = g.accumulate ?? false;
+  const hasBias = g.bias !== undefined, bi = g.bias ?? 0;
   let i = 0;
   for (; i + 1 < m; i += 2) {
-    const a0 = i * k, a1 = a0 + k, c0 = i * n, c1 = c0 + n;
+    const a0 = i * k, a1 = a0 + k, c0 = cOff + i * n, c1 = c0 + n;
     let j = 0;
     for (; j + 1 < n; j += 2) {
-      const b0 = j * k, b1 = b0 + k;
+      const b0 = bOff + j * k, b1 = b0 + k;
       let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
       for (let p = 0; p < k; p++) {
         const x0 = a[a0 + p], x1 = a[a1 + p], y0 = b[b0 + p], y1 = b[b1 + p];
@@ -296,54 +448,72 @@ function gemmNT({ a, b, c, m, n, k, bias }: Gemm): void {
         s10 += x1 * y0;
         s11 += x1 * y1;
       }
-      const bj0 = bias ? bias[j] : 0, bj1 = bias ? bias[j + 1] : 0;
-      c[c0 + j] = s00 + bj0;
-      c[c0 + j + 1] = s01 + bj1;
-      c[c1 + j] = s10 + bj0;
-      c[c1 + j + 1] = s11 + bj1;
+      if (hasBias) {
+        const u = b[bi + j], v = b[bi + j + 1];
+        s00 += u;
+        s10 += u;
+        s01 += v;
+        s11 += v;
+      }
+      if (acc) {
+        c[c0 + j] += s00;
+        c[c0 + j + 1] += s01;
+        c[c1 + j] += s10;
+        c[c1 + j + 1] += s11;
+      } else {
+        c[c0 + j] = s00;
+        c[c0 + j + 1] = s01;
+        c[c1 + j] = s10;
+        c[c1 + j + 1] = s11;
+      }
     }
     if (j < n) {
-      const b0 = j * k;
+      const b0 = bOff + j * k;
       let s0 = 0, s1 = 0;
       for (let p = 0; p < k; p++) {
         s0 += a[a0 + p] * b[b0 + p];
         s1 += a[a1 + p] * b[b0 + p];
       }
-      const bj = bias ? bias[j] : 0;
-      c[c0 + j] = s0 + bj;
-      c[c1 + j] = s1 + bj;
+      if (hasBias) {
+        s0 += b[bi + j];
+        s1 += b[bi + j];
+      }
+      if (acc) {
+        c[c0 + j] += s0;
+        c[c1 + j] += s1;
+      } else {
+        c[c0 + j] = s0;
+        c[c1 + j] = s1;
+      }
     }
   }
   if (i < m) {
-    const a0 = i * k, c0 = i * n;
+    const a0 = i * k, c0 = cOff + i * n;
     for (let j = 0; j < n; j++) {
-      const b0 = j * k;
+      const b0 = bOff + j * k;
       let s = 0;
       for (let p = 0; p < k; p++) s += a[a0 + p] * b[b0 + p];
-      c[c0 + j] = s + (bias ? bias[j] : 0);
+      if (hasBias) s += b[bi + j];
+      if (acc) c[c0 + j] += s;
+      else c[c0 + j] = s;
     }
   }
 }
 
-/** The `cols × rows` transpose of the row-major `rows × cols` matrix `x`. */
+/** Writes the `cols × rows` transpose of the row-major `rows × cols` matrix `x` into `out`. */
 function transpose(
-  { x, rows, cols }: { x: Float64Array; rows: number; cols: number },
-): Float64Array {
-  const t = new Float64Array(rows * cols);
+  { x, rows, cols, out }: { x: Float64Array; rows: number; cols: number; out: Float64Array },
+): void {
   for (let r = 0; r < rows; r++) {
-    for (let q = 0; q < cols; q++) t[q * rows + r] = x[r * cols + q];
+    const o = r * cols;
+    for (let q = 0; q < cols; q++) out[q * rows + r] = x[o + q];
   }
-  return t;
-}
-
-function toVariable(values: Float32Array, shape: number[], trainable: boolean): tf.Variable {
-  return tf.tidy(() => tf.variable(tf.tensor(values, shape, "float32"), trainable));
 }
 
 /** `[nIn, nOut]` matrix with orthonormal rows or columns (whichever are fewer), times `gain`. */
 function orthogonal(
   { nIn, nOut, gain, rng }: { nIn: number; nOut: number; gain: number; rng: Rng },
-): Float32Array {
+): Float64Array {
   // Gram–Schmidt on k = min(nIn, nOut) Gaussian vectors of length m = max(nIn, nOut).
   const m = Math.max(nIn, nOut), k = Math.min(nIn, nOut);
   const q = new Float64Array(k * m);
@@ -366,7 +536,7 @@ function orthogonal(
       }
     }
   }
-  const w = new Float32Array(nIn * nOut);
+  const w = new Float64Array(nIn * nOut);
   for (let i = 0; i < nIn; i++) {
     for (let j = 0; j < nOut; j++) {
       // If nIn >= nOut the columns of w are the vectors, otherwise its rows are.
@@ -390,145 +560,133 @@ export interface AdamOptions {
   readonly maxGradNorm?: number;
 }
 
-/** Adam over a fixed list of variables. */
+/** Adam over a fixed list of parameter blocks. */
 export interface Adam {
   /** Current step size; may be changed between steps (annealing). */
   learningRate: number;
   /** Global gradient norm of the last step, before clipping. */
   readonly gradNorm: number;
+  /** Steps taken. */
+  readonly steps: number;
   /**
-   * One step on the gradient of `loss` with respect to the optimiser's variables. Every tensor
-   * made while computing it is freed. Returns the loss value.
+   * One step on the gradients accumulated in the blocks' `grads`, which it then zeroes; calls
+   * each block's `changed`.
    */
-  minimize(loss: () => tf.Scalar): number;
+  step(): void;
 }
 
 /**
- * Adam (Kingma & Ba 2015) with PyTorch's update rule, over `vars`.
+ * Adam (Kingma & Ba 2015) with PyTorch's update rule and `clip_grad_norm_` semantics.
  *
  * @example
  * ```ts
  * import { createAdam } from "./nn.ts";
- * import { tf } from "./_tf.ts";
- * const x = tf.tidy(() => tf.variable(tf.scalar(3)));
- * const opt = createAdam([x], { learningRate: 0.1 });
- * for (let i = 0; i < 200; i++) opt.minimize(() => tf.square(x));
- * if (Math.abs(x.dataSync()[0]) > 0.05) throw new Error("should reach the minimum at 0");
- * x.dispose();
+ * // minimise x² from x = 3: the gradient is 2x
+ * const block = { params: new Float64Array([3]), grads: new Float64Array(1) };
+ * const opt = createAdam([block], { learningRate: 0.1 });
+ * for (let i = 0; i < 200; i++) {
+ *   block.grads[0] = 2 * block.params[0];
+ *   opt.step();
+ * }
+ * if (Math.abs(block.params[0]) > 0.05) throw new Error("should reach the minimum at 0");
  * ```
  */
-export function createAdam(vars: readonly tf.Variable[], options: AdamOptions): Adam {
+export function createAdam(blocks: readonly ParamBlock[], options: AdamOptions): Adam {
   const beta1 = options.beta1 ?? 0.9;
   const beta2 = options.beta2 ?? 0.999;
   const eps = options.epsilon ?? 1e-8;
   const maxNorm = options.maxGradNorm ?? Infinity;
-  const m = vars.map((v) => new Float64Array(v.size));
-  const s = vars.map((v) => new Float64Array(v.size));
-  const grads: (Float32Array | null)[] = vars.map(() => null);
-  let t = 0;
-  const opt: Adam = {
-    learningRate: options.learningRate,
-    gradNorm: 0,
-    minimize(loss) {
-      let value = NaN;
-      tf.tidy(() => {
-        const r = tf.variableGrads(loss, vars as tf.Variable[]);
-        value = r.value.dataSync()[0];
-        let sq = 0;
-        for (let k = 0; k < vars.length; k++) {
-          const g = r.grads[vars[k].name];
-          const gd = g ? g.dataSync() as Float32Array : null;
-          grads[k] = gd;
-          if (gd) { for (let i = 0; i < gd.length; i++) sq += gd[i] * gd[i]; }
+  const m = blocks.map((b) => new Float64Array(b.params.length));
+  const s = blocks.map((b) => new Float64Array(b.params.length));
+  const state = { learningRate: options.learningRate, gradNorm: 0, steps: 0 };
+  return Object.assign(state, {
+    step(): void {
+      let sq = 0;
+      for (const b of blocks) {
+        const g = b.grads;
+        for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+      }
+      const norm = Math.sqrt(sq);
+      state.gradNorm = norm;
+      const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+      const t = ++state.steps;
+      const stepSize = state.learningRate / (1 - beta1 ** t);
+      const bc2 = Math.sqrt(1 - beta2 ** t);
+      for (let k = 0; k < blocks.length; k++) {
+        const { params: p, grads: g } = blocks[k];
+        const mk = m[k], sk = s[k];
+        for (let i = 0; i < p.length; i++) {
+          const gi = g[i] * scale;
+          mk[i] = beta1 * mk[i] + (1 - beta1) * gi;
+          sk[i] = beta2 * sk[i] + (1 - beta2) * gi * gi;
+          p[i] -= stepSize * mk[i] / (Math.sqrt(sk[i]) / bc2 + eps);
         }
-        const norm = Math.sqrt(sq);
-        (opt as { gradNorm: number }).gradNorm = norm;
-        const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
-        t++;
-        const stepSize = opt.learningRate / (1 - beta1 ** t);
-        const bc2 = Math.sqrt(1 - beta2 ** t);
-        for (let k = 0; k < vars.length; k++) {
-          const gd = grads[k];
-          if (!gd) continue;
-          const v = vars[k], mk = m[k], sk = s[k];
-          const cur = v.dataSync() as Float32Array;
-          const next = new Float32Array(cur.length);
-          for (let i = 0; i < cur.length; i++) {
-            const g = gd[i] * scale;
-            mk[i] = beta1 * mk[i] + (1 - beta1) * g;
-            sk[i] = beta2 * sk[i] + (1 - beta2) * g * g;
-            next[i] = cur[i] - stepSize * mk[i] / (Math.sqrt(sk[i]) / bc2 + eps);
-          }
-          v.assign(tf.tensor(next, v.shape, "float32"));
-          grads[k] = null;
-        }
-      });
-      return value;
+        g.fill(0);
+        blocks[k].changed?.();
+      }
     },
-  };
-  return opt;
+  });
 }
 
 /** Options of {@linkcode polyakUpdate}. */
 export interface PolyakOptions {
-  /** Variables to move (a target network). */
-  readonly target: readonly tf.Variable[];
-  /** Variables to move towards, same shapes and order. */
-  readonly source: readonly tf.Variable[];
+  /** Network to move (a target network). */
+  readonly target: Mlp;
+  /** Network to move towards, same sizes. */
+  readonly source: Mlp;
   /** Fraction of the way to move: 1 copies (hard update). */
   readonly tau: number;
 }
 
-/** `target ← tau·source + (1 − tau)·target`, variable by variable. */
+/** `target ← tau·source + (1 − tau)·target`, parameter by parameter. */
 export function polyakUpdate({ target, source, tau }: PolyakOptions): void {
-  tf.tidy(() => {
-    for (let k = 0; k < target.length; k++) {
-      const src = source[k].dataSync() as Float32Array;
-      const next = new Float32Array(src.length);
-      if (tau === 1) next.set(src);
-      else {
-        const cur = target[k].dataSync() as Float32Array;
-        for (let i = 0; i < next.length; i++) next[i] = tau * src[i] + (1 - tau) * cur[i];
-      }
-      target[k].assign(tf.tensor(next, target[k].shape, "float32"));
-    }
-  });
+  const t = target.params, s = source.params;
+  if (tau === 1) t.set(s);
+  else for (let i = 0; i < t.length; i++) t[i] = tau * s[i] + (1 - tau) * t[i];
+  target.changed();
 }
 
-/** Index of the largest of `values[0..n-1]` (the first on ties). */
-export function argmax(values: ArrayLike<number>, n: number = values.length): number {
+/** Index of the largest of `values[from .. from + n − 1]`, relative to `from` (first on ties). */
+export function argmax(values: ArrayLike<number>, n: number = values.length, from = 0): number {
   let best = 0;
-  for (let i = 1; i < n; i++) if (values[i] > values[best]) best = i;
+  for (let i = 1; i < n; i++) if (values[from + i] > values[from + best]) best = i;
   return best;
 }
 
-/** `log softmax(logits)[action]`, computed stably. */
-export function logProb(logits: ArrayLike<number>, action: number): number {
-  let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
-  let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
-  return logits[action] - max - Math.log(sum);
+/** `log softmax(logits)[action]` over `logits[from .. from + n − 1]`, computed stably. */
+export function logProb(
+  logits: ArrayLike<number>,
+  action: number,
+  n: number = logits.length,
+  from = 0,
+): number {
+  return logits[from + action] - logSumExp(logits, n, from);
 }
 
-/** A draw from the categorical distribution `softmax(logits)`, using one uniform from `rng`. */
-export function sampleLogits(logits: ArrayLike<number>, rng: Rng): number {
+/** `log Σ_k exp(v[from + k])` over `n` entries, computed stably. */
+export function logSumExp(v: ArrayLike<number>, n: number = v.length, from = 0): number {
   let max = -Infinity;
-  for (let i = 0; i < logits.length; i++) if (logits[i] > max) max = logits[i];
+  for (let i = 0; i < n; i++) if (v[from + i] > max) max = v[from + i];
   let sum = 0;
-  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  for (let i = 0; i < n; i++) sum += Math.exp(v[from + i] - max);
+  return max + Math.log(sum);
+}
+
+/** A draw from `softmax(logits[from .. from + n − 1])`, using one uniform from `rng`. */
+export function sampleLogits(
+  logits: ArrayLike<number>,
+  rng: Rng,
+  n: number = logits.length,
+  from = 0,
+): number {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) if (logits[from + i] > max) max = logits[from + i];
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += Math.exp(logits[from + i] - max);
   let u = rng() * sum;
-  for (let i = 0; i < logits.length - 1; i++) {
-    u -= Math.exp(logits[i] - max);
+  for (let i = 0; i < n - 1; i++) {
+    u -= Math.exp(logits[from + i] - max);
     if (u < 0) return i;
   }
-  return logits.length - 1;
-}
-
-/** One-hot rows into `out` (`actions.length × n`): `out[b * n + actions[b]] = 1`, zeros elsewhere. */
-export function oneHotInto(actions: Int32Array, out: Float32Array): Float32Array {
-  const n = out.length / actions.length;
-  out.fill(0);
-  for (let b = 0; b < actions.length; b++) out[b * n + actions[b]] = 1;
-  return out;
+  return n - 1;
 }

@@ -1,32 +1,57 @@
 /**
- * Proximal Policy Optimisation (Schulman et al. 2017) for discrete actions: the clipped surrogate
- * objective, generalised advantage estimation (Schulman et al. 2016), a clipped value loss, an
- * entropy bonus, and several epochs of shuffled minibatches per rollout.
+ * Proximal Policy Optimisation (Schulman et al. 2017): the clipped surrogate objective,
+ * generalised advantage estimation (Schulman et al. 2016), a clipped value loss, an entropy bonus,
+ * and several epochs of shuffled minibatches per rollout. Two policies:
  *
- * Structure and defaults follow CleanRL's `ppo.py` (one environment): separate actor and critic
- * MLPs with tanh and orthogonal initialisation, one Adam over both. One difference: when an
- * episode is truncated (not terminated), the critic's value of the final observation is added to
- * the last reward, as Stable-Baselines3 does, so time limits are not mistaken for terminal states.
+ * - {@linkcode ppo}: a categorical policy for a discrete action space (CleanRL's `ppo.py`);
+ * - {@linkcode ppoContinuous}: a diagonal Gaussian policy for a box action space, with a
+ *   state-independent log standard deviation (CleanRL's `ppo_continuous_action.py`). Sampled
+ *   actions are clipped to the box before they reach the environment (CleanRL's `ClipAction`
+ *   wrapper) and the unclipped sample is what the log-probabilities are computed on.
+ *
+ * Separate actor and critic MLPs with orthogonal initialisation (gain √2; 0.01 for the policy
+ * head, 1 for the value head), one Adam over both (and the log standard deviation). One
+ * difference from CleanRL: when an episode is truncated (not terminated), the critic's value of
+ * the final observation is added to the last reward, as Stable-Baselines3 does, so time limits are
+ * not mistaken for terminal states.
+ *
+ * With `N` environment copies a rollout is `numSteps` steps of each copy (`numSteps · N`
+ * transitions), GAE runs along each copy, and the minibatches are drawn from all of them. The
+ * log-probability and value of each transition are computed when the action is chosen
+ * (`act`/`actBatch` with `explore: true`), so `observe` must follow that call, as the training
+ * loops do.
  *
  * @module
  */
-import { tf } from "./_tf.ts";
-import { type Rng, stream } from "../rng.ts";
+import { normal, stream } from "../rng.ts";
 import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
-import type { ActOptions, Agent, SpacesLike, Transition } from "./types.ts";
+import type {
+  ActOptions,
+  Learner,
+  LearnerKind,
+  LearnerState,
+  SpacesLike,
+  Transition,
+  TransitionBatch,
+} from "./types.ts";
+import { type Activation, argmax, createAdam, createMlp, logSumExp, sampleLogits } from "./nn.ts";
+import { policyLogProb, ppoLoss, type PpoPolicy } from "./losses.ts";
 import {
-  type Activation,
-  argmax,
-  createAdam,
-  createMlp,
-  logProb,
-  oneHotInto,
-  sampleLogits,
-} from "./nn.ts";
-import { checkHidden, checkPositiveOrInfinity, obsDimOf } from "./_common.ts";
+  checkBool,
+  checkHidden,
+  checkNormalizeFields,
+  checkPositiveOrInfinity,
+  loadState,
+  type NormalizeFields,
+  obsDimOf,
+  ObsPrep,
+  permute,
+  resolveConfig,
+  saveNetworks,
+} from "./_common.ts";
 
 /** PPO hyperparameters. */
-export interface PpoConfig {
+export interface PpoConfig extends NormalizeFields {
   /** Root seed of the agent's streams `<name>/init`, `<name>/explore`, `<name>/minibatch`. */
   readonly seed: number;
   /** Agent name, also the prefix of its random streams. */
@@ -41,13 +66,13 @@ export interface PpoConfig {
   readonly annealSteps: number;
   /** Adam ε. */
   readonly adamEpsilon: number;
-  /** Environment steps per rollout (CleanRL `num_steps` with one environment). */
+  /** Steps of each environment copy per rollout (CleanRL `num_steps`). */
   readonly numSteps: number;
   /** Discount factor. */
   readonly gamma: number;
   /** GAE λ. */
   readonly gaeLambda: number;
-  /** Minibatches per epoch; must divide `numSteps`. */
+  /** Minibatches per epoch; must divide `numSteps` (times the number of copies). */
   readonly numMinibatches: number;
   /** Passes over each rollout. */
   readonly updateEpochs: number;
@@ -88,10 +113,34 @@ export const PPO_DEFAULTS: PpoConfig = {
   vfCoef: 0.5,
   maxGradNorm: 0.5,
   targetKl: Infinity,
+  normalizeObs: false,
+  obsClip: 10,
 };
 
-/** A PPO agent. */
-export interface PpoAgent extends Agent {
+/** Hyperparameters of the Gaussian-policy PPO: {@linkcode PpoConfig} and the initial log std. */
+export interface PpoContinuousConfig extends PpoConfig {
+  /** Initial log standard deviation of every action dimension (CleanRL: 0). */
+  readonly initLogStd: number;
+}
+
+/**
+ * Defaults of {@linkcode PpoContinuousConfig} (CleanRL `ppo_continuous_action.py`: 2,048 steps
+ * per rollout, 32 minibatches, 10 epochs, no entropy bonus, observation normalisation on).
+ */
+export const PPO_CONTINUOUS_DEFAULTS: PpoContinuousConfig = {
+  ...PPO_DEFAULTS,
+  name: "ppo-continuous",
+  learningRate: 3e-4,
+  numSteps: 2048,
+  numMinibatches: 32,
+  updateEpochs: 10,
+  entCoef: 0,
+  normalizeObs: true,
+  initLogStd: 0,
+};
+
+/** A PPO agent with a categorical policy. */
+export interface PpoAgent extends Learner<number> {
   /** The resolved hyperparameters. */
   readonly config: PpoConfig;
   /** The critic's value of `obs`. */
@@ -99,6 +148,17 @@ export interface PpoAgent extends Agent {
   /** A copy of the policy's action probabilities at `obs`. */
   probabilities(obs: Float64Array): Float64Array;
   observe(t: Transition): number;
+}
+
+/** A PPO agent with a Gaussian policy. */
+export interface PpoContinuousAgent extends Learner<Float64Array> {
+  /** The resolved hyperparameters. */
+  readonly config: PpoContinuousConfig;
+  /** The critic's value of `obs`. */
+  value(obs: Float64Array): number;
+  /** Copies of the policy's mean (before clipping) and standard deviation at `obs`. */
+  policy(obs: Float64Array): { mean: Float64Array; std: Float64Array };
+  observe(t: Transition<Float64Array>): number;
 }
 
 /** Options of {@linkcode gae}. */
@@ -119,6 +179,10 @@ export interface GaeOptions {
   readonly advantages?: Float64Array;
   /** Output for the returns `advantages + values` (allocated if absent). */
   readonly returns?: Float64Array;
+  /** Entries of one sequence are `stride` apart, from `offset` (interleaved copies). Default 1. */
+  readonly stride?: number;
+  /** Index of the first entry. Default 0. */
+  readonly offset?: number;
 }
 
 /**
@@ -135,24 +199,27 @@ export interface GaeOptions {
  */
 export function gae(options: GaeOptions): { advantages: Float64Array; returns: Float64Array } {
   const { rewards, values, dones, lastValue, gamma, lambda } = options;
-  const T = rewards.length;
-  const advantages = options.advantages ?? new Float64Array(T);
-  const returns = options.returns ?? new Float64Array(T);
+  const stride = options.stride ?? 1, offset = options.offset ?? 0;
+  const T = Math.floor((rewards.length - offset + stride - 1) / stride);
+  const advantages = options.advantages ?? new Float64Array(rewards.length);
+  const returns = options.returns ?? new Float64Array(rewards.length);
   let next = 0;
   for (let t = T - 1; t >= 0; t--) {
-    const notDone = 1 - dones[t];
-    const nextValue = t === T - 1 ? lastValue : values[t + 1];
-    const delta = rewards[t] + gamma * notDone * nextValue - values[t];
+    const i = offset + t * stride;
+    const notDone = 1 - dones[i];
+    const nextValue = t === T - 1 ? lastValue : values[i + stride];
+    const delta = rewards[i] + gamma * notDone * nextValue - values[i];
     next = delta + gamma * lambda * notDone * next;
-    advantages[t] = next;
-    returns[t] = next + values[t];
+    advantages[i] = next;
+    returns[i] = next + values[i];
   }
   return { advantages, returns };
 }
 
 /**
- * A PPO agent for `env`'s spaces; unspecified hyperparameters take {@linkcode PPO_DEFAULTS}.
- * It learns every `numSteps` calls of `observe`, across episode boundaries.
+ * A PPO agent with a categorical policy for `env`'s spaces; unspecified hyperparameters take
+ * {@linkcode PPO_DEFAULTS}. It learns every `numSteps` steps (of each copy), across episode
+ * boundaries. Throws `ConfigError` naming a bad or unknown field.
  *
  * @example
  * ```ts
@@ -170,45 +237,152 @@ export function gae(options: GaeOptions): { advantages: Float64Array; returns: F
  * ```
  */
 export function ppo(env: SpacesLike, config: Partial<PpoConfig> = {}): PpoAgent {
-  const c = validate({ ...PPO_DEFAULTS, ...config });
-  const d = obsDimOf(env.observationSpace);
+  const c = validate(resolveConfig(PPO_DEFAULTS, config, "PpoConfig"));
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
-  const T = c.numSteps;
-  const M = T / c.numMinibatches;
+  const core = createPpo({ c, d: obsDimOf(env.observationSpace), n, k: 0, kind: "ppo" });
+  const probs = (obs: Float64Array) => {
+    const logits = core.actorOut(obs);
+    const z = logSumExp(logits, n);
+    return Float64Array.from(logits, (l) => Math.exp(l - z));
+  };
+  return Object.assign(core.agent as unknown as PpoAgent, {
+    config: c,
+    probabilities: probs,
+  });
+}
 
-  // Actor and critic (CleanRL `layer_init`: orthogonal, gain √2; 0.01 for the policy head).
+/**
+ * A PPO agent with a diagonal Gaussian policy for a box action space; unspecified
+ * hyperparameters take {@linkcode PPO_CONTINUOUS_DEFAULTS}.
+ *
+ * @example
+ * ```ts
+ * import { ppoContinuous } from "./ppo.ts";
+ * const spaces = {
+ *   observationSpace: { kind: "box", shape: [2], low: new Float64Array(2).fill(-1),
+ *     high: new Float64Array(2).fill(1) },
+ *   actionSpace: { kind: "box", shape: [3], low: new Float64Array(3).fill(-1),
+ *     high: new Float64Array(3).fill(1) },
+ * } as const;
+ * const agent = ppoContinuous(spaces, { seed: 1 });
+ * const a = agent.act(new Float64Array([0.1, -0.2]), { explore: true });
+ * if (a.length !== 3 || a.some((x) => x < -1 || x > 1)) throw new Error("clipped to the box");
+ * if (agent.policy(new Float64Array(2)).std[0] !== 1) throw new Error("log std starts at 0");
+ * agent.dispose();
+ * ```
+ */
+export function ppoContinuous(
+  env: SpacesLike<Float64Array>,
+  config: Partial<PpoContinuousConfig> = {},
+): PpoContinuousAgent {
+  const c = validate(
+    resolveConfig(PPO_CONTINUOUS_DEFAULTS, config, "PpoContinuousConfig"),
+  ) as PpoContinuousConfig;
+  checkNum("initLogStd", c.initLogStd, -20, 5);
+  const space = env.actionSpace;
+  const k = checkInt("actionSpace.shape (product)", space.low.length, 1, 2 ** 12);
+  for (let i = 0; i < k; i++) {
+    if (!(Number.isFinite(space.low[i]) && Number.isFinite(space.high[i]))) {
+      throw new ConfigError(`actionSpace.low/high[${i}]`, "finite bounds", [
+        space.low[i],
+        space.high[i],
+      ]);
+    }
+  }
+  const core = createPpo({
+    c,
+    d: obsDimOf(env.observationSpace),
+    n: 0,
+    k,
+    kind: "ppo-continuous",
+    low: space.low,
+    high: space.high,
+  });
+  return Object.assign(core.agent as unknown as PpoContinuousAgent, {
+    config: c,
+    policy(obs: Float64Array) {
+      const mean = core.actorOut(obs).slice();
+      return { mean, std: core.logStd.params.map(Math.exp) };
+    },
+  });
+}
+
+/** What {@linkcode createPpo} needs. */
+interface PpoSetup {
+  readonly c: PpoConfig;
+  readonly d: number;
+  /** Actions of a categorical policy (0 for a Gaussian one). */
+  readonly n: number;
+  /** Dimensions of a Gaussian policy (0 for a categorical one). */
+  readonly k: number;
+  readonly kind: LearnerKind;
+  readonly low?: Float64Array;
+  readonly high?: Float64Array;
+}
+
+/** The shared implementation of both policies. */
+function createPpo(s: PpoSetup) {
+  const { c, d, n, k } = s;
+  const discrete = k === 0;
+  const outDim = discrete ? n : k;
+  const actDim = discrete ? 1 : k;
+  const low = s.low ?? new Float64Array(0), high = s.high ?? new Float64Array(0);
+  const initLogStd = (c as Partial<PpoContinuousConfig>).initLogStd ?? 0;
+
   const initRng = stream(c.seed, `${c.name}/init`);
   const net = { activation: c.activation, init: "orthogonal", rng: initRng } as const;
-  const actor = createMlp({ ...net, sizes: [d, ...c.hidden, n], outputGain: 0.01 });
+  const actor = createMlp({ ...net, sizes: [d, ...c.hidden, outDim], outputGain: 0.01 });
   const critic = createMlp({ ...net, sizes: [d, ...c.hidden, 1], outputGain: 1 });
-  const opt = createAdam([...actor.vars, ...critic.vars], {
+  const logStd = {
+    params: new Float64Array(k).fill(initLogStd),
+    grads: new Float64Array(k),
+  };
+  const blocks = discrete ? [actor, critic] : [actor, critic, logStd];
+  const opt = createAdam(blocks, {
     learningRate: c.learningRate,
     epsilon: c.adamEpsilon,
     maxGradNorm: c.maxGradNorm,
   });
   const explore = stream(c.seed, `${c.name}/explore`);
   const shuffle = stream(c.seed, `${c.name}/minibatch`);
+  const prep = new ObsPrep(c, d);
+  const T = c.numSteps;
 
-  // Rollout storage.
-  const obsBuf = new Float32Array(T * d);
-  const actions = new Int32Array(T);
-  const logps = new Float64Array(T);
-  const values = new Float64Array(T);
-  const rewards = new Float64Array(T);
-  const dones = new Float64Array(T);
-  const advantages = new Float64Array(T);
-  const returns = new Float64Array(T);
-  const order = new Int32Array(T);
-  // Minibatch storage.
-  const mb = {
-    obs: new Float32Array(M * d),
-    actions: new Int32Array(M),
-    mask: new Float32Array(M * n),
-    logps: new Float32Array(M),
-    values: new Float32Array(M),
-    advantages: new Float32Array(M),
-    returns: new Float32Array(M),
+  // Rollout storage, allocated for N copies at the first observeBatch: row i = t·N + copy.
+  let N = 0;
+  let obsBuf = new Float64Array(0);
+  let actions = new Float64Array(0);
+  let logps = new Float64Array(0);
+  let values = new Float64Array(0);
+  let rewards = new Float64Array(0);
+  let dones = new Float64Array(0);
+  let advantages = new Float64Array(0);
+  let returns = new Float64Array(0);
+  let order = new Int32Array(0);
+  let M = 0;
+  let mb = minibatchArrays(0);
+  // What the last exploring actBatch chose, for the observeBatch that follows.
+  const pending = {
+    n: 0,
+    obs: new Float64Array(0),
+    act: new Float64Array(0),
+    logp: new Float64Array(0),
+    value: new Float64Array(0),
   };
+  const envActs = {
+    discrete: new Int32Array(0),
+    box: new Float64Array(0),
+  };
+  const single = {
+    n: 1,
+    obs: new Float64Array(d),
+    actions: discrete ? new Int32Array(1) : new Float64Array(k),
+    rewards: new Float64Array(1),
+    nextObs: new Float64Array(d),
+    terminated: new Uint8Array(1),
+    truncated: new Uint8Array(1),
+  };
+  const oneAct = new Float64Array(k);
   const stats = {
     policyLoss: NaN,
     valueLoss: NaN,
@@ -222,106 +396,228 @@ export function ppo(env: SpacesLike, config: Partial<PpoConfig> = {}): PpoAgent 
   let ptr = 0;
   let step = 0;
 
-  const valueOf = (obs: ArrayLike<number>) => critic.forward(obs)[0];
+  function allocate(copies: number): void {
+    const cfg = c.numMinibatches;
+    const total = T * copies;
+    if (total % cfg !== 0) {
+      throw new ConfigError(
+        "numMinibatches",
+        `a divisor of numSteps × copies (${T} × ${copies})`,
+        cfg,
+      );
+    }
+    N = copies;
+    M = total / cfg;
+    obsBuf = new Float64Array(total * d);
+    actions = new Float64Array(total * actDim);
+    logps = new Float64Array(total);
+    values = new Float64Array(total);
+    rewards = new Float64Array(total);
+    dones = new Float64Array(total);
+    advantages = new Float64Array(total);
+    returns = new Float64Array(total);
+    order = new Int32Array(total);
+    mb = minibatchArrays(M, { d, outDim, actDim });
+  }
 
-  /** Fills the minibatch arrays from rollout rows `order[start..start+M)`. */
+  function ensurePending(rows: number): void {
+    if (pending.obs.length >= rows * d) return;
+    pending.obs = new Float64Array(rows * d);
+    pending.act = new Float64Array(rows * actDim);
+    pending.logp = new Float64Array(rows);
+    pending.value = new Float64Array(rows);
+  }
+
+  const policy: PpoPolicy = discrete
+    ? { kind: "categorical", n }
+    : { kind: "gaussian", k, logStd: logStd.params };
+  const logProbOf = (out: Float64Array, o: number, a: Float64Array, ao: number) =>
+    policyLogProb(policy, out, o, a, ao);
+
+  /**
+   * Chooses actions for `rows` normalised observations `x`; writes the environment's actions
+   * (clipped for a box) into `envOut`, and when exploring the stored actions, log-probabilities
+   * and values into `pending`.
+   */
+  function choose(
+    x: Float64Array,
+    rows: number,
+    exploring: boolean,
+    envOut: Int32Array | Float64Array,
+  ): void {
+    const out = actor.predict(x, rows);
+    if (exploring) {
+      ensurePending(rows);
+      pending.n = rows;
+      pending.obs.set(x.subarray(0, rows * d));
+      const v = critic.predict(x, rows);
+      for (let r = 0; r < rows; r++) pending.value[r] = v[r];
+    }
+    for (let r = 0; r < rows; r++) {
+      const o = r * outDim;
+      if (discrete) {
+        const a = exploring ? sampleLogits(out, explore, n, o) : argmax(out, n, o);
+        envOut[r] = a;
+        if (exploring) {
+          pending.act[r] = a;
+          pending.logp[r] = out[o + a] - logSumExp(out, n, o);
+        }
+        continue;
+      }
+      for (let i = 0; i < k; i++) {
+        const mu = out[o + i];
+        const a = exploring ? mu + Math.exp(logStd.params[i]) * normal(explore) : mu;
+        if (exploring) pending.act[r * k + i] = a;
+        envOut[r * k + i] = a < low[i] ? low[i] : a > high[i] ? high[i] : a;
+      }
+      if (exploring) pending.logp[r] = logProbOf(out, o, pending.act, r * k);
+    }
+  }
+
+  function actBatch(obs: Float64Array, rows: number, options?: ActOptions) {
+    const exploring = options?.explore ?? false;
+    const x = prep.prepare(obs, rows);
+    if (discrete) {
+      if (envActs.discrete.length !== rows) envActs.discrete = new Int32Array(rows);
+      choose(x, rows, exploring, envActs.discrete);
+      return envActs.discrete;
+    }
+    if (envActs.box.length !== rows * k) envActs.box = new Float64Array(rows * k);
+    choose(x, rows, exploring, envActs.box);
+    return envActs.box;
+  }
+
+  function observeBatch(b: TransitionBatch<number> | TransitionBatch<Float64Array>): number {
+    const rows = b.n;
+    if (N === 0) allocate(rows);
+    if (rows !== N) {
+      throw new ConfigError("batch.n", `the ${N} copies of the first batch`, rows);
+    }
+    if (pending.n !== rows) {
+      // No exploring act before this batch: evaluate the given actions now.
+      ensurePending(rows);
+      pending.n = rows;
+      const x = prep.prepare(b.obs, rows, 1);
+      pending.obs.set(x);
+      const out = actor.predict(x, rows);
+      const v = critic.predict(x, rows);
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < actDim; i++) pending.act[r * actDim + i] = b.actions[r * actDim + i];
+        pending.logp[r] = logProbOf(out, r * outDim, pending.act, r * actDim);
+        pending.value[r] = v[r];
+      }
+    }
+    const base = ptr * N;
+    obsBuf.set(pending.obs.subarray(0, rows * d), base * d);
+    actions.set(pending.act.subarray(0, rows * actDim), base * actDim);
+    let anyTruncated = false;
+    for (let r = 0; r < rows; r++) {
+      const i = base + r;
+      logps[i] = pending.logp[r];
+      values[i] = pending.value[r];
+      rewards[i] = b.rewards[r];
+      dones[i] = b.terminated[r] || b.truncated[r] ? 1 : 0;
+      if (b.truncated[r] && !b.terminated[r]) anyTruncated = true;
+    }
+    pending.n = 0;
+    if (anyTruncated) {
+      // A time limit is not a terminal state: bootstrap it inside the reward.
+      const v = critic.predict(prep.prepare(b.nextObs, rows, 1), rows);
+      for (let r = 0; r < rows; r++) {
+        if (b.truncated[r] && !b.terminated[r]) rewards[base + r] += c.gamma * v[r];
+      }
+    }
+    prep.update(b.obs, rows);
+    ptr++;
+    step += rows;
+    if (ptr < T) return NaN;
+    ptr = 0;
+    const last = critic.predict(prep.prepare(b.nextObs, rows, 1), rows);
+    for (let e = 0; e < N; e++) {
+      const lastDone = dones[(T - 1) * N + e];
+      gae({
+        rewards,
+        values,
+        dones,
+        lastValue: lastDone ? 0 : last[e],
+        gamma: c.gamma,
+        lambda: c.gaeLambda,
+        advantages,
+        returns,
+        stride: N,
+        offset: e,
+      });
+    }
+    return update();
+  }
+
+  /** Fills the minibatch from rollout rows `order[start..start+M)`. */
   function gather(start: number): void {
     let mean = 0, sq = 0;
-    for (let k = 0; k < M; k++) {
-      const i = order[start + k];
-      mb.obs.set(obsBuf.subarray(i * d, (i + 1) * d), k * d);
-      mb.actions[k] = actions[i];
-      mb.logps[k] = logps[i];
-      mb.values[k] = values[i];
-      mb.returns[k] = returns[i];
+    for (let j = 0; j < M; j++) {
+      const i = order[start + j];
+      mb.obs.set(obsBuf.subarray(i * d, (i + 1) * d), j * d);
+      for (let q = 0; q < actDim; q++) mb.actions[j * actDim + q] = actions[i * actDim + q];
+      mb.oldLogp[j] = logps[i];
+      mb.oldValues[j] = values[i];
+      mb.returns[j] = returns[i];
       mean += advantages[i];
       sq += advantages[i] * advantages[i];
     }
     mean /= M;
     // Unbiased standard deviation, as torch.Tensor.std.
     const std = M > 1 ? Math.sqrt(Math.max(0, (sq - M * mean * mean) / (M - 1))) : 0;
-    for (let k = 0; k < M; k++) {
-      const a = advantages[order[start + k]];
-      mb.advantages[k] = c.normAdv ? (a - mean) / (std + 1e-8) : a;
+    for (let j = 0; j < M; j++) {
+      const a = advantages[order[start + j]];
+      mb.adv[j] = c.normAdv ? (a - mean) / (std + 1e-8) : a;
     }
-    oneHotInto(mb.actions, mb.mask);
   }
 
-  /** The PPO loss on the current minibatch; `out` receives the diagnostics. */
-  function minibatchLoss(out: { stats: tf.Tensor1D | null }): number {
-    return tf.tidy(() => {
-      const obs = tf.tensor2d(mb.obs, [M, d]);
-      const mask = tf.tensor2d(mb.mask, [M, n]);
-      const oldLogp = tf.tensor1d(mb.logps);
-      const oldValues = tf.tensor1d(mb.values);
-      const adv = tf.tensor1d(mb.advantages);
-      const ret = tf.tensor1d(mb.returns);
-      return opt.minimize(() => {
-        const logpAll = tf.logSoftmax(actor.apply(obs));
-        const newLogp = tf.sum(tf.mul(logpAll, mask), 1);
-        const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logpAll), logpAll), 1)));
-        const logRatio = tf.sub(newLogp, oldLogp);
-        const ratio = tf.exp(logRatio);
-        // Clipped surrogate: maximise min(r·A, clip(r)·A), i.e. minimise the max of the negatives.
-        const pg1 = tf.mul(tf.neg(adv), ratio);
-        const pg2 = tf.mul(tf.neg(adv), tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef));
-        const pgLoss = tf.mean(tf.maximum(pg1, pg2));
-        const v = tf.reshape(critic.apply(obs), [M]);
-        let vLoss: tf.Scalar;
-        if (c.clipVloss) {
-          const unclipped = tf.square(tf.sub(v, ret));
-          const vClipped = tf.add(
-            oldValues,
-            tf.clipByValue(tf.sub(v, oldValues), -c.clipCoef, c.clipCoef),
-          );
-          const clipped = tf.square(tf.sub(vClipped, ret));
-          vLoss = tf.mul(0.5, tf.mean(tf.maximum(unclipped, clipped)));
-        } else {
-          vLoss = tf.mul(0.5, tf.mean(tf.square(tf.sub(v, ret))));
-        }
-        out.stats = tf.keep(tf.stack([
-          pgLoss,
-          vLoss,
-          entropy,
-          tf.mean(tf.sub(tf.sub(ratio, 1), logRatio)), // approximate KL (Schulman's k3)
-          tf.mean(tf.cast(tf.greater(tf.abs(tf.sub(ratio, 1)), c.clipCoef), "float32")),
-        ])) as tf.Tensor1D;
-        return tf.add(tf.sub(pgLoss, tf.mul(c.entCoef, entropy)), tf.mul(c.vfCoef, vLoss));
-      });
+  const sums = new Float64Array(5);
+
+  /** One gradient step on the gathered minibatch (`losses.ts`); returns the loss. */
+  function minibatch(): number {
+    const loss = ppoLoss({
+      policy,
+      out: actor.forward(mb.obs, M),
+      values: critic.forward(mb.obs, M),
+      actions: mb.actions,
+      oldLogp: mb.oldLogp,
+      oldValues: mb.oldValues,
+      returns: mb.returns,
+      advantages: mb.adv,
+      clipCoef: c.clipCoef,
+      clipVloss: c.clipVloss,
+      entCoef: c.entCoef,
+      vfCoef: c.vfCoef,
+      dOut: mb.dOut,
+      dValues: mb.dV,
+      dLogStd: logStd.grads,
+      sums,
     });
+    actor.backward(mb.dOut);
+    critic.backward(mb.dV);
+    opt.step();
+    return loss;
   }
 
   /** Epochs of minibatch steps on the full rollout; returns the mean loss. */
-  function update(lastValue: number): number {
-    gae({
-      rewards,
-      values,
-      dones,
-      lastValue,
-      gamma: c.gamma,
-      lambda: c.gaeLambda,
-      advantages,
-      returns,
-    });
+  function update(): number {
     if (c.annealSteps > 0) {
       opt.learningRate = c.learningRate * Math.max(0, 1 - step / c.annealSteps);
     }
-    const sums = new Float64Array(5);
+    sums.fill(0);
     let lossSum = 0, count = 0;
-    const out: { stats: tf.Tensor1D | null } = { stats: null };
+    const total = T * N;
     for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
       permute(order, shuffle);
-      let klSum = 0;
-      for (let start = 0; start < T; start += M) {
+      const klBefore = sums[3];
+      for (let start = 0; start < total; start += M) {
         gather(start);
-        lossSum += minibatchLoss(out);
+        lossSum += minibatch();
         count++;
-        const s = out.stats!.dataSync();
-        for (let k = 0; k < 5; k++) sums[k] += s[k];
-        klSum += s[3];
-        out.stats!.dispose();
       }
-      if (klSum / c.numMinibatches > c.targetKl) break;
+      if ((sums[3] - klBefore) / c.numMinibatches > c.targetKl) break;
     }
     stats.policyLoss = sums[0] / count;
     stats.valueLoss = sums[1] / count;
@@ -334,57 +630,77 @@ export function ppo(env: SpacesLike, config: Partial<PpoConfig> = {}): PpoAgent 
     return lossSum / count;
   }
 
-  return {
+  const nets = { actor, critic };
+  const extra: Record<string, Float64Array> = discrete ? {} : { logStd: logStd.params };
+  const agent = {
     name: c.name,
-    config: c,
+    kind: s.kind,
     stats,
-    act(obs: Float64Array, options?: ActOptions): number {
-      const logits = actor.forward(obs);
-      return options?.explore ? sampleLogits(logits, explore) : argmax(logits, n);
+    get normalizer() {
+      return prep.normalizer;
     },
-    observe(t: Transition): number {
-      const i = ptr;
-      for (let k = 0; k < d; k++) obsBuf[i * d + k] = t.obs[k];
-      actions[i] = t.action;
-      logps[i] = logProb(actor.forward(t.obs), t.action);
-      values[i] = valueOf(t.obs);
-      // A time limit is not a terminal state: bootstrap it inside the reward.
-      rewards[i] = t.reward + (t.truncated && !t.terminated ? c.gamma * valueOf(t.nextObs) : 0);
-      dones[i] = t.terminated || t.truncated ? 1 : 0;
-      ptr++;
-      step++;
-      if (ptr < T) return NaN;
-      ptr = 0;
-      return update(dones[T - 1] ? 0 : valueOf(t.nextObs));
+    get steps() {
+      return step;
     },
-    value(obs) {
-      return valueOf(obs);
+    act(obs: Float64Array, options?: ActOptions): number | Float64Array {
+      const a = actBatch(obs, 1, options);
+      if (discrete) return a[0];
+      oneAct.set(a);
+      return oneAct;
     },
-    probabilities(obs) {
-      const logits = actor.forward(obs);
-      const p = new Float64Array(n);
-      for (let a = 0; a < n; a++) p[a] = Math.exp(logProb(logits, a));
-      return p;
+    actBatch,
+    observe(t: Transition<number> | Transition<Float64Array>): number {
+      single.obs.set(t.obs);
+      single.nextObs.set(t.nextObs);
+      if (typeof t.action === "number") single.actions[0] = t.action;
+      else single.actions.set(t.action);
+      single.rewards[0] = t.reward;
+      single.terminated[0] = t.terminated ? 1 : 0;
+      single.truncated[0] = t.truncated ? 1 : 0;
+      return observeBatch(single as TransitionBatch<number>);
     },
-    dispose() {
-      actor.dispose();
-      critic.dispose();
+    observeBatch,
+    value(obs: Float64Array): number {
+      return critic.forward1(prep.prepare(obs, 1))[0];
     },
+    state(): LearnerState {
+      return {
+        kind: s.kind,
+        config: c as unknown as Record<string, unknown>,
+        networks: saveNetworks(nets),
+        extra: discrete ? {} : { logStd: Array.from(logStd.params) },
+        normalizer: prep.normalizer?.state() ?? null,
+        steps: step,
+      };
+    },
+    load(st: LearnerState): void {
+      step = loadState({ kind: s.kind, config: c as never, nets, extra, prep }, st);
+    },
+    dispose() {},
+  };
+  return {
+    agent,
+    logStd,
+    /** The actor's output (logits or mean) at one observation (internal buffer). */
+    actorOut: (obs: Float64Array) => actor.forward1(prep.prepare(obs, 1)),
   };
 }
 
-/** Fisher–Yates shuffle of `0..n-1` into `order`. */
-function permute(order: Int32Array, rng: Rng): void {
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    const tmp = order[i];
-    order[i] = order[j];
-    order[j] = tmp;
-  }
+/** Minibatch storage for `M` rows. */
+function minibatchArrays(M: number, dims = { d: 0, outDim: 0, actDim: 0 }) {
+  return {
+    obs: new Float64Array(M * dims.d),
+    actions: new Float64Array(M * dims.actDim),
+    oldLogp: new Float64Array(M),
+    oldValues: new Float64Array(M),
+    returns: new Float64Array(M),
+    adv: new Float64Array(M),
+    dOut: new Float64Array(M * dims.outDim),
+    dV: new Float64Array(M),
+  };
 }
 
-function validate(c: PpoConfig): PpoConfig {
+function validate<C extends PpoConfig>(c: C): C {
   checkHidden(c.hidden, 0);
   checkOneOf("activation", c.activation, ["relu", "tanh"]);
   checkNum("learningRate", c.learningRate, 0, 1);
@@ -402,10 +718,13 @@ function validate(c: PpoConfig): PpoConfig {
     );
   }
   checkInt("updateEpochs", c.updateEpochs, 1, 2 ** 16);
+  checkBool("normAdv", c.normAdv);
   checkNum("clipCoef", c.clipCoef, 0, 10);
+  checkBool("clipVloss", c.clipVloss);
   checkNum("entCoef", c.entCoef, 0, 1e6);
   checkNum("vfCoef", c.vfCoef, 0, 1e6);
   checkPositiveOrInfinity("maxGradNorm", c.maxGradNorm);
   checkPositiveOrInfinity("targetKl", c.targetKl);
+  checkNormalizeFields(c);
   return c;
 }

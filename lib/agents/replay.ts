@@ -89,31 +89,34 @@ export interface Batch {
   /** Number of transitions. */
   readonly size: number;
   /** Observations, `size × obsDim`. */
-  readonly obs: Float32Array;
+  readonly obs: Float64Array;
   /** Next observations, `size × obsDim`. */
-  readonly nextObs: Float32Array;
-  /** Actions taken. */
+  readonly nextObs: Float64Array;
+  /** Actions taken (discrete buffers; 0 for a box). */
   readonly actions: Int32Array;
+  /** Vector actions, `size × actionDim` (box buffers; empty for a discrete one). */
+  readonly actionValues: Float64Array;
   /** Rewards received. */
-  readonly rewards: Float32Array;
+  readonly rewards: Float64Array;
   /** 1 where `nextObs` is terminal, else 0. */
-  readonly dones: Float32Array;
+  readonly dones: Float64Array;
   /** Importance-sampling weights (all 1 for uniform sampling). */
-  readonly weights: Float32Array;
+  readonly weights: Float64Array;
   /** Buffer slots the transitions came from (for priority updates). */
   readonly indices: Int32Array;
 }
 
-/** An empty batch of `size` transitions with `obsDim`-long observations. */
-export function createBatch(size: number, obsDim: number): Batch {
+/** An empty batch of `size` transitions with `obsDim`-long observations (and vector actions). */
+export function createBatch(size: number, obsDim: number, actionDim = 0): Batch {
   return {
     size,
-    obs: new Float32Array(size * obsDim),
-    nextObs: new Float32Array(size * obsDim),
+    obs: new Float64Array(size * obsDim),
+    nextObs: new Float64Array(size * obsDim),
     actions: new Int32Array(size),
-    rewards: new Float32Array(size),
-    dones: new Float32Array(size),
-    weights: new Float32Array(size),
+    actionValues: new Float64Array(size * actionDim),
+    rewards: new Float64Array(size),
+    dones: new Float64Array(size),
+    weights: new Float64Array(size),
     indices: new Int32Array(size),
   };
 }
@@ -132,6 +135,22 @@ export interface ReplayOptions {
   readonly alpha?: number;
   /** ε added to |TD error| so that no transition has zero priority. Default 1e-6. */
   readonly epsilon?: number;
+  /** Length of a vector action (box action space); 0 (default) for integer actions. */
+  readonly actionDim?: number;
+}
+
+/** One transition as {@linkcode ReplayBuffer.addRow} takes it: row `row` of a batch. */
+export interface RowSource {
+  /** Observations, row-major. */
+  readonly obs: ArrayLike<number>;
+  /** Next observations, row-major. */
+  readonly nextObs: ArrayLike<number>;
+  /** Integer actions (discrete) or vector actions, row-major (box). */
+  readonly actions: ArrayLike<number>;
+  /** Rewards. */
+  readonly rewards: ArrayLike<number>;
+  /** Terminal flags (1: terminal; truncation is not terminal). */
+  readonly terminated: ArrayLike<number>;
 }
 
 /** A replay buffer; see the module doc for the prioritised variant. */
@@ -143,7 +162,9 @@ export interface ReplayBuffer {
   /** The priority tree, or `null` for uniform sampling. */
   readonly tree: SumTree | null;
   /** Stores a copy of `t` (its `terminated` flag is the done flag; truncation bootstraps). */
-  add(t: Transition): void;
+  add(t: Transition<number> | Transition<Float64Array>): void;
+  /** Stores a copy of row `row` of `src`. */
+  addRow(src: RowSource, row: number): void;
   /** Fills `batch` with a sample; `beta` is the importance-sampling exponent (ignored if uniform). */
   sample(batch: Batch, beta: number): void;
   /** Sets the priorities of the batch's transitions from their TD errors (no-op if uniform). */
@@ -151,7 +172,8 @@ export interface ReplayBuffer {
 }
 
 /**
- * A replay buffer over `Float32Array` storage.
+ * A replay buffer: observations stored as `Float32Array`s (half the memory of float64; batches
+ * are float64), rewards as float64.
  *
  * @example
  * ```ts
@@ -171,24 +193,53 @@ export function createReplayBuffer(options: ReplayOptions): ReplayBuffer {
   const d = checkInt("obsDim", options.obsDim, 1, 2 ** 20);
   const alpha = checkNum("alpha", options.alpha ?? 0.6, 0, 1);
   const eps = checkNum("epsilon", options.epsilon ?? 1e-6, 0, Infinity);
+  const k = checkInt("actionDim", options.actionDim ?? 0, 0, 2 ** 16);
   const rng = options.rng;
   const obs = new Float32Array(capacity * d);
   const nextObs = new Float32Array(capacity * d);
-  const actions = new Int32Array(capacity);
-  const rewards = new Float32Array(capacity);
-  const dones = new Float32Array(capacity);
+  const actions = new Int32Array(k === 0 ? capacity : 0);
+  const actionValues = new Float32Array(capacity * k);
+  const rewards = new Float64Array(capacity);
+  const dones = new Uint8Array(capacity);
   const tree = options.prioritized ? createSumTree(capacity) : null;
   let maxPriority = 1;
   let next = 0;
   let size = 0;
+  const one = {
+    obs: new Float64Array(d),
+    nextObs: new Float64Array(d),
+    actions: new Float64Array(Math.max(k, 1)),
+    rewards: new Float64Array(1),
+    terminated: new Uint8Array(1),
+  };
 
   function copyRow(b: Batch, row: number, i: number): void {
     b.indices[row] = i;
-    b.actions[row] = actions[i];
     b.rewards[row] = rewards[i];
     b.dones[row] = dones[i];
-    b.obs.set(obs.subarray(i * d, (i + 1) * d), row * d);
-    b.nextObs.set(nextObs.subarray(i * d, (i + 1) * d), row * d);
+    const o = i * d, r = row * d;
+    for (let j = 0; j < d; j++) {
+      b.obs[r + j] = obs[o + j];
+      b.nextObs[r + j] = nextObs[o + j];
+    }
+    if (k === 0) b.actions[row] = actions[i];
+    else for (let j = 0; j < k; j++) b.actionValues[row * k + j] = actionValues[i * k + j];
+  }
+
+  function addRow(src: RowSource, row: number): void {
+    const i = next;
+    const o = i * d, r = row * d;
+    for (let j = 0; j < d; j++) {
+      obs[o + j] = src.obs[r + j];
+      nextObs[o + j] = src.nextObs[r + j];
+    }
+    if (k === 0) actions[i] = src.actions[row];
+    else for (let j = 0; j < k; j++) actionValues[i * k + j] = src.actions[row * k + j];
+    rewards[i] = src.rewards[row];
+    dones[i] = src.terminated[row] ? 1 : 0;
+    if (tree) tree.set(i, maxPriority ** alpha);
+    next = (next + 1) % capacity;
+    if (size < capacity) size++;
   }
 
   return {
@@ -198,19 +249,15 @@ export function createReplayBuffer(options: ReplayOptions): ReplayBuffer {
     },
     tree,
     add(t) {
-      const i = next;
-      const o = i * d;
-      for (let k = 0; k < d; k++) {
-        obs[o + k] = t.obs[k];
-        nextObs[o + k] = t.nextObs[k];
-      }
-      actions[i] = t.action;
-      rewards[i] = t.reward;
-      dones[i] = t.terminated ? 1 : 0;
-      if (tree) tree.set(i, maxPriority ** alpha);
-      next = (next + 1) % capacity;
-      if (size < capacity) size++;
+      one.obs.set(t.obs.subarray(0, d));
+      one.nextObs.set(t.nextObs.subarray(0, d));
+      if (typeof t.action === "number") one.actions[0] = t.action;
+      else one.actions.set(t.action.subarray(0, k));
+      one.rewards[0] = t.reward;
+      one.terminated[0] = t.terminated ? 1 : 0;
+      addRow(one, 0);
     },
+    addRow,
     sample(batch, beta) {
       if (size === 0) throw new Error("replay: cannot sample from an empty buffer");
       const n = batch.size;

@@ -15,27 +15,48 @@
  * temperature losses take the expectation over actions as a sum (Christodoulou's equations), where
  * CleanRL averages over actions; this only rescales their gradients by `n`.
  *
+ * With `N` environment copies the update schedule counts transitions, as DQN's does. The SAC of
+ * Haarnoja et al. (2018) for box action spaces is {@linkcode sacContinuous} (`sac_continuous.ts`).
+ *
  * @module
  */
-import { tf } from "./_tf.ts";
 import { randInt, stream } from "../rng.ts";
 import { checkInt, checkNum, checkOneOf } from "../errors.ts";
-import type { ActOptions, Agent, SpacesLike, Transition } from "./types.ts";
+import type {
+  ActOptions,
+  Learner,
+  LearnerState,
+  SpacesLike,
+  Transition,
+  TransitionBatch,
+} from "./types.ts";
 import {
   type Activation,
   argmax,
   createAdam,
   createMlp,
-  logProb,
-  oneHotInto,
+  logSumExp,
   polyakUpdate,
   sampleLogits,
 } from "./nn.ts";
 import { createBatch, createReplayBuffer } from "./replay.ts";
-import { checkHidden, checkPositiveOrInfinity, obsDimOf } from "./_common.ts";
+import { discreteSacActorLoss } from "./losses.ts";
+import {
+  checkBool,
+  checkHidden,
+  checkNormalizeFields,
+  checkPositiveOrInfinity,
+  forEachDue,
+  loadState,
+  type NormalizeFields,
+  obsDimOf,
+  ObsPrep,
+  resolveConfig,
+  saveNetworks,
+} from "./_common.ts";
 
 /** Discrete SAC hyperparameters. */
-export interface SacConfig {
+export interface SacConfig extends NormalizeFields {
   /** Root seed of the agent's streams `<name>/init`, `<name>/explore`, `<name>/replay`. */
   readonly seed: number;
   /** Agent name, also the prefix of its random streams. */
@@ -95,10 +116,12 @@ export const SAC_DEFAULTS: SacConfig = {
   alpha: 0.2,
   targetEntropyScale: 0.89,
   maxGradNorm: Infinity,
+  normalizeObs: false,
+  obsClip: 10,
 };
 
 /** A discrete SAC agent. */
-export interface SacAgent extends Agent {
+export interface SacAgent extends Learner<number> {
   /** The resolved hyperparameters. */
   readonly config: SacConfig;
   /** Current temperature α. */
@@ -110,7 +133,7 @@ export interface SacAgent extends Agent {
 
 /**
  * A discrete-action SAC agent for `env`'s spaces; unspecified hyperparameters take
- * {@linkcode SAC_DEFAULTS}.
+ * {@linkcode SAC_DEFAULTS}. Throws `ConfigError` naming a bad or unknown field.
  *
  * @example
  * ```ts
@@ -126,7 +149,7 @@ export interface SacAgent extends Agent {
  * ```
  */
 export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent {
-  const c = validate({ ...SAC_DEFAULTS, ...config });
+  const c = validate(resolveConfig(SAC_DEFAULTS, config, "SacConfig"));
   const d = obsDimOf(env.observationSpace);
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
   const B = c.batchSize;
@@ -137,15 +160,15 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
   const actor = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
   const q1 = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
   const q2 = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
-  const q1Target = createMlp({ ...net, sizes: [d, ...c.hidden, n], trainable: false });
-  const q2Target = createMlp({ ...net, sizes: [d, ...c.hidden, n], trainable: false });
-  polyakUpdate({ target: q1Target.vars, source: q1.vars, tau: 1 });
-  polyakUpdate({ target: q2Target.vars, source: q2.vars, tau: 1 });
-  const logAlpha = tf.tidy(() => tf.variable(tf.scalar(Math.log(c.alpha)), true));
+  const q1Target = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
+  const q2Target = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
+  polyakUpdate({ target: q1Target, source: q1, tau: 1 });
+  polyakUpdate({ target: q2Target, source: q2, tau: 1 });
+  const logAlpha = { params: new Float64Array([Math.log(c.alpha)]), grads: new Float64Array(1) };
   const targetEntropy = c.targetEntropyScale * Math.log(n);
   const adam = { epsilon: c.adamEpsilon, maxGradNorm: c.maxGradNorm };
-  const actorOpt = createAdam(actor.vars, { ...adam, learningRate: c.policyLr });
-  const qOpt = createAdam([...q1.vars, ...q2.vars], { ...adam, learningRate: c.qLr });
+  const actorOpt = createAdam([actor], { ...adam, learningRate: c.policyLr });
+  const qOpt = createAdam([q1, q2], { ...adam, learningRate: c.qLr });
   const alphaOpt = createAdam([logAlpha], { ...adam, learningRate: c.qLr });
   const explore = stream(c.seed, `${c.name}/explore`);
   const replay = createReplayBuffer({
@@ -153,10 +176,13 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
     obsDim: d,
     rng: stream(c.seed, `${c.name}/replay`),
   });
+  const prep = new ObsPrep(c, d);
   const batch = createBatch(B, d);
-  const mask = new Float32Array(B * n);
-  const y = new Float32Array(B);
-  const minQ = new Float32Array(B * n);
+  const y = new Float64Array(B);
+  const dq1 = new Float64Array(B * n);
+  const dq2 = new Float64Array(B * n);
+  const dLogits = new Float64Array(B * n);
+  const minQ = new Float64Array(B * n);
   const stats = {
     alpha: c.alpha,
     entropy: NaN,
@@ -166,18 +192,29 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
     updates: 0,
   };
   let step = 0;
+  let actions = new Int32Array(1);
+  const single = {
+    n: 1,
+    obs: new Float64Array(d),
+    actions: new Int32Array(1),
+    rewards: new Float64Array(1),
+    nextObs: new Float64Array(d),
+    terminated: new Uint8Array(1),
+    truncated: new Uint8Array(1),
+  };
 
   /** One update of critics, actor and temperature on a sampled batch; returns the critic loss. */
   function update(): number {
     replay.sample(batch, 1);
     const alpha = stats.alpha;
-    // Soft target y = r + γ (1 − done) Σ_a π(a|s') [min Q̄(s', a) − α log π(a|s')], in JS.
-    const nextLogits = actor.predict(batch.nextObs, B);
-    const q1Next = q1Target.predict(batch.nextObs, B);
-    const q2Next = q2Target.predict(batch.nextObs, B);
+    // Soft target y = r + γ (1 − done) Σ_a π(a|s') [min Q̄(s', a) − α log π(a|s')].
+    const next = prep.prepare(batch.nextObs, B, 1);
+    const nextLogits = actor.predict(next, B);
+    const q1Next = q1Target.predict(next, B);
+    const q2Next = q2Target.predict(next, B);
     for (let b = 0; b < B; b++) {
       const o = b * n;
-      const logZ = logSumExp(nextLogits.subarray(o, o + n));
+      const logZ = logSumExp(nextLogits, n, o);
       let v = 0;
       for (let a = o; a < o + n; a++) {
         const logp = nextLogits[a] - logZ;
@@ -185,80 +222,124 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
       }
       y[b] = batch.rewards[b] + c.gamma * (1 - batch.dones[b]) * v;
     }
-    const out: { entropy: tf.Tensor | null } = { entropy: null };
-    tf.tidy(() => {
-      const obs = tf.tensor2d(batch.obs, [B, d]);
-      const actionMask = tf.tensor2d(oneHotInto(batch.actions, mask), [B, n]);
-      const yT = tf.tensor1d(y);
-      stats.qLoss = qOpt.minimize(() => {
-        const q1a = tf.sum(tf.mul(q1.apply(obs), actionMask), 1);
-        const q2a = tf.sum(tf.mul(q2.apply(obs), actionMask), 1);
-        return tf.add(tf.mean(tf.square(tf.sub(q1a, yT))), tf.mean(tf.square(tf.sub(q2a, yT))));
-      });
-      // Actor: minimise Σ_a π(a|s) [α log π(a|s) − min Q(s, a)], with the updated critics fixed.
-      const q1Now = q1.predict(batch.obs, B), q2Now = q2.predict(batch.obs, B);
-      for (let k = 0; k < B * n; k++) minQ[k] = Math.min(q1Now[k], q2Now[k]);
-      const minQT = tf.tensor2d(minQ, [B, n]);
-      stats.policyLoss = actorOpt.minimize(() => {
-        const logp = tf.logSoftmax(actor.apply(obs));
-        const p = tf.exp(logp);
-        out.entropy = tf.keep(tf.mean(tf.neg(tf.sum(tf.mul(p, logp), 1))));
-        return tf.mean(tf.sum(tf.mul(p, tf.sub(tf.mul(alpha, logp), minQT)), 1));
-      });
-    });
-    stats.entropy = out.entropy!.dataSync()[0];
-    out.entropy!.dispose();
+    // Critics: mean (Q_i(s, a) − y)² each.
+    const obs = prep.prepare(batch.obs, B, 2);
+    let qLoss = 0;
+    for (const [q, dq] of [[q1, dq1], [q2, dq2]] as const) {
+      const out = q.forward(obs, B);
+      dq.fill(0);
+      for (let b = 0; b < B; b++) {
+        const i = b * n + batch.actions[b];
+        const e = out[i] - y[b];
+        qLoss += e * e / B;
+        dq[i] = 2 * e / B;
+      }
+      q.backward(dq);
+    }
+    qOpt.step();
+    stats.qLoss = qLoss;
+    // Actor: minimise Σ_a π(a|s) [α log π(a|s) − min Q(s, a)], with the updated critics fixed.
+    const q1Now = q1.predict(obs, B), q2Now = q2.predict(obs, B);
+    for (let j = 0; j < B * n; j++) minQ[j] = Math.min(q1Now[j], q2Now[j]);
+    const logits = actor.forward(obs, B);
+    const { loss: policyLoss, entropy } = discreteSacActorLoss({ logits, minQ, n, alpha, dLogits });
+    actor.backward(dLogits);
+    actorOpt.step();
+    stats.policyLoss = policyLoss;
+    stats.entropy = entropy;
     if (c.autotune) {
       // d/d(log α) of α (H − H̄) is α (H − H̄): α shrinks while the policy is more random than H̄.
       const gap = stats.entropy - targetEntropy;
-      stats.alphaLoss = alphaOpt.minimize(() => tf.mul(tf.exp(logAlpha), gap));
-      stats.alpha = Math.exp(logAlpha.dataSync()[0]);
+      stats.alphaLoss = alpha * gap;
+      logAlpha.grads[0] = alpha * gap;
+      alphaOpt.step();
+      stats.alpha = Math.exp(logAlpha.params[0]);
     }
-    polyakUpdate({ target: q1Target.vars, source: q1.vars, tau: c.tau });
-    polyakUpdate({ target: q2Target.vars, source: q2.vars, tau: c.tau });
+    polyakUpdate({ target: q1Target, source: q1, tau: c.tau });
+    polyakUpdate({ target: q2Target, source: q2, tau: c.tau });
     stats.updates++;
     return stats.qLoss;
   }
 
-  return {
+  const nets = { actor, q1, q2, q1Target, q2Target };
+  const agent: SacAgent = {
     name: c.name,
+    kind: "sac",
     config: c,
     stats,
     get alpha() {
       return stats.alpha;
     },
+    get normalizer() {
+      return prep.normalizer;
+    },
+    get steps() {
+      return step;
+    },
     act(obs: Float64Array, options?: ActOptions): number {
       // Exploring before learning starts: uniform actions, as CleanRL does.
       if (options?.explore && step < c.learningStarts) return randInt(explore, 0, n - 1);
-      const logits = actor.forward(obs);
+      const logits = actor.forward1(prep.prepare(obs, 1));
       return options?.explore ? sampleLogits(logits, explore) : argmax(logits, n);
     },
+    actBatch(obs: Float64Array, rows: number, options?: ActOptions): Int32Array {
+      if (actions.length !== rows) actions = new Int32Array(rows);
+      const exploring = options?.explore ?? false;
+      if (exploring && step < c.learningStarts) {
+        for (let r = 0; r < rows; r++) actions[r] = randInt(explore, 0, n - 1);
+        return actions;
+      }
+      const logits = actor.predict(prep.prepare(obs, rows), rows);
+      for (let r = 0; r < rows; r++) {
+        actions[r] = exploring ? sampleLogits(logits, explore, n, r * n) : argmax(logits, n, r * n);
+      }
+      return actions;
+    },
     observe(t: Transition): number {
-      replay.add(t);
-      step++;
-      if (step <= c.learningStarts || step % c.updateFrequency !== 0) return NaN;
-      return update();
+      single.obs.set(t.obs);
+      single.nextObs.set(t.nextObs);
+      single.actions[0] = t.action;
+      single.rewards[0] = t.reward;
+      single.terminated[0] = t.terminated ? 1 : 0;
+      single.truncated[0] = t.truncated ? 1 : 0;
+      return agent.observeBatch(single);
+    },
+    observeBatch(b: TransitionBatch): number {
+      prep.update(b.obs, b.n);
+      for (let r = 0; r < b.n; r++) replay.addRow(b, r);
+      const from = step;
+      step += b.n;
+      let loss = 0, rounds = 0;
+      forEachDue({ from, to: step, every: c.updateFrequency }, (k) => {
+        if (k <= c.learningStarts) return;
+        loss += update();
+        rounds++;
+      });
+      return rounds > 0 ? loss / rounds : NaN;
     },
     probabilities(obs) {
-      const logits = actor.forward(obs);
-      const p = new Float64Array(n);
-      for (let a = 0; a < n; a++) p[a] = Math.exp(logProb(logits, a));
-      return p;
+      const logits = actor.forward1(prep.prepare(obs, 1));
+      const z = logSumExp(logits, n);
+      return Float64Array.from(logits, (l) => Math.exp(l - z));
     },
-    dispose() {
-      for (const m of [actor, q1, q2, q1Target, q2Target]) m.dispose();
-      logAlpha.dispose();
+    state(): LearnerState {
+      return {
+        kind: "sac",
+        config: c as unknown as Record<string, unknown>,
+        networks: saveNetworks(nets),
+        extra: { logAlpha: [logAlpha.params[0]] },
+        normalizer: prep.normalizer?.state() ?? null,
+        steps: step,
+      };
     },
+    load(s: LearnerState): void {
+      const extra = { logAlpha: logAlpha.params };
+      step = loadState({ kind: "sac", config: c as never, nets, extra, prep }, s);
+      stats.alpha = Math.exp(logAlpha.params[0]);
+    },
+    dispose() {},
   };
-}
-
-/** `log Σ_k exp(v[k])`, computed stably. */
-function logSumExp(v: Float64Array): number {
-  let max = -Infinity;
-  for (let k = 0; k < v.length; k++) if (v[k] > max) max = v[k];
-  let sum = 0;
-  for (let k = 0; k < v.length; k++) sum += Math.exp(v[k] - max);
-  return max + Math.log(sum);
+  return agent;
 }
 
 function validate(c: SacConfig): SacConfig {
@@ -273,8 +354,10 @@ function validate(c: SacConfig): SacConfig {
   checkNum("qLr", c.qLr, 0, 1);
   checkNum("adamEpsilon", c.adamEpsilon, 0, 1);
   checkInt("updateFrequency", c.updateFrequency, 1, 2 ** 31);
+  checkBool("autotune", c.autotune);
   checkNum("alpha", c.alpha, 1e-12, 1e6);
   checkNum("targetEntropyScale", c.targetEntropyScale, 0, 1);
   checkPositiveOrInfinity("maxGradNorm", c.maxGradNorm);
+  checkNormalizeFields(c);
   return c;
 }

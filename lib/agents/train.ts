@@ -1,17 +1,27 @@
 /**
- * The training and evaluation loops: any {@linkcode Agent} on any {@linkcode Env}.
+ * The training and evaluation loops: any {@linkcode Agent} on any {@linkcode Env}, and any
+ * {@linkcode VecAgent} on `N` environment copies ({@linkcode trainVec}).
  *
  * `train` runs the agent in exploring mode, feeds every transition to `agent.observe`, and reports
  * each finished episode's return, length and mean loss. It allocates nothing per step beyond what
  * the environment and the agent do, and copies the observation before each `env.step`, so an
- * environment may reuse one observation buffer. Runs are deterministic given the agent's seed and
- * `options.seed`: the loop itself draws no random numbers.
+ * environment may reuse one observation buffer. `trainVec` does the same with one `actBatch` and
+ * one `observeBatch` per vector step. Runs are deterministic given the agent's seed,
+ * `options.seed` (and the number of copies): the loops themselves draw no random numbers.
  *
  * @module
  */
 import { ConfigError } from "../errors.ts";
-import type { Env } from "../env/types.ts";
-import type { ActOptions, Agent, Transition } from "./types.ts";
+import type { Action, Env } from "../env/types.ts";
+import type { VecEnv } from "../env/vector.ts";
+import type {
+  ActionArray,
+  ActOptions,
+  Agent,
+  Transition,
+  TransitionBatch,
+  VecAgent,
+} from "./types.ts";
 import { obsDimOf } from "./_common.ts";
 
 /** What `train` reports after each finished episode. */
@@ -80,7 +90,11 @@ const GREEDY: ActOptions = { explore: false };
  * if (r.episodes !== 100 || r.steps !== 100) throw new Error("one step per episode");
  * ```
  */
-export function train(env: Env, agent: Agent, options: TrainOptions): TrainResult {
+export function train<A extends Action = number>(
+  env: Env<Float64Array, A>,
+  agent: Agent<A>,
+  options: TrainOptions,
+): TrainResult {
   const maxSteps = options.steps ?? Infinity;
   const maxEpisodes = options.episodes ?? Infinity;
   if (maxSteps === Infinity && maxEpisodes === Infinity) {
@@ -91,9 +105,9 @@ export function train(env: Env, agent: Agent, options: TrainOptions): TrainResul
     throw new ConfigError("episodes", "a non-negative number", options.episodes);
   }
   const prev = new Float64Array(obsDimOf(env.observationSpace));
-  const t: { -readonly [K in keyof Transition]: Transition[K] } = {
+  const t: { -readonly [K in keyof Transition<A>]: Transition<A>[K] } = {
     obs: prev,
-    action: 0,
+    action: 0 as A,
     reward: 0,
     nextObs: prev,
     terminated: false,
@@ -175,7 +189,11 @@ export interface EvaluateResult {
 }
 
 /** Plays `options.episodes` episodes without learning (greedy unless `explore`). */
-export function evaluate(env: Env, agent: Agent, options: EvaluateOptions): EvaluateResult {
+export function evaluate<A extends Action = number>(
+  env: Env<Float64Array, A>,
+  agent: Agent<A>,
+  options: EvaluateOptions,
+): EvaluateResult {
   const episodes = options.episodes;
   if (!Number.isInteger(episodes) || episodes < 1) {
     throw new ConfigError("episodes", "a positive integer", episodes);
@@ -195,4 +213,118 @@ export function evaluate(env: Env, agent: Agent, options: EvaluateOptions): Eval
     }
   }
   return { returns, lengths, mean: returns.reduce((a, b) => a + b, 0) / episodes };
+}
+
+/** What `trainVec` reports after each finished episode: `train`'s report and the copy. */
+export interface VecEpisodeReport extends EpisodeReport {
+  /** The environment copy whose episode ended. */
+  readonly copy: number;
+}
+
+/** Options of {@linkcode trainVec}. */
+export interface TrainVecOptions {
+  /**
+   * Environment steps (transitions) to train for, rounded up to a multiple of the number of
+   * copies; unfinished episodes at the end are not reported.
+   */
+  readonly steps: number;
+  /** Seed of the first `reset` (copy `i` gets `seed · 4096 + i`). Default: no seed. */
+  readonly seed?: number;
+  /**
+   * Called after each finished episode (in copy order within a vector step); return `false` to
+   * stop after the current step.
+   */
+  readonly onEpisode?: (report: VecEpisodeReport) => void | boolean;
+}
+
+/**
+ * Trains `agent` on the copies of `vec` for `options.steps` transitions: one batched
+ * `actBatch(obs, N, {explore: true})` and one `observeBatch` per vector step. A learning
+ * step's loss counts towards every copy's running episode.
+ *
+ * @example
+ * ```ts
+ * import { trainVec } from "./train.ts";
+ * import { dqn } from "./dqn.ts";
+ * import { createVecEnv } from "../env/vector.ts";
+ * import { createMarketMakingEnv } from "../env/market_making_env.ts";
+ * const vec = createVecEnv({ make: () => createMarketMakingEnv({ episodeLength: 50 }), copies: 4 });
+ * const agent = dqn(vec, { seed: 1, learningStarts: 100 });
+ * const r = trainVec(vec, agent, { steps: 400, seed: 1 });
+ * if (r.steps !== 400 || r.episodes !== 8 || agent.stats.updates !== 75) throw new Error();
+ * ```
+ */
+export function trainVec<A extends Action = number>(
+  vec: VecEnv<A>,
+  agent: VecAgent<A>,
+  options: TrainVecOptions,
+): TrainResult {
+  const steps = options.steps;
+  if (!Number.isInteger(steps) || steps < 0) {
+    throw new ConfigError("steps", "an integer >= 0", steps);
+  }
+  const N = vec.copies, d = vec.obsDim;
+  const epReturn = new Float64Array(N), epLength = new Int32Array(N);
+  const lossSum = new Float64Array(N), lossCount = new Int32Array(N);
+  const returns: number[] = [], lengths: number[] = [], losses: number[] = [];
+  const obs = new Float64Array(N * d);
+  obs.set(vec.reset(options.seed === undefined ? undefined : { seed: options.seed }));
+  const batch: { -readonly [K in keyof TransitionBatch<A>]: TransitionBatch<A>[K] } = {
+    n: N,
+    obs,
+    actions: null as unknown as ActionArray<A>,
+    rewards: new Float64Array(0),
+    nextObs: new Float64Array(0),
+    terminated: new Uint8Array(0),
+    truncated: new Uint8Array(0),
+  };
+  let done = 0;
+  let stop = false;
+  while (done < steps && !stop) {
+    const actions = agent.actBatch(obs, N, EXPLORE);
+    const r = vec.step(actions);
+    batch.actions = actions;
+    batch.rewards = r.rewards;
+    batch.nextObs = r.nextObs;
+    batch.terminated = r.terminated;
+    batch.truncated = r.truncated;
+    const loss = agent.observeBatch(batch);
+    done += N;
+    for (let i = 0; i < N; i++) {
+      epReturn[i] += r.rewards[i];
+      epLength[i]++;
+      if (!Number.isNaN(loss)) {
+        lossSum[i] += loss;
+        lossCount[i]++;
+      }
+      if (!r.terminated[i] && !r.truncated[i]) continue;
+      const report: VecEpisodeReport = {
+        episode: returns.length,
+        step: done,
+        return: epReturn[i],
+        length: epLength[i],
+        loss: lossCount[i] > 0 ? lossSum[i] / lossCount[i] : NaN,
+        terminated: r.terminated[i] === 1,
+        truncated: r.truncated[i] === 1,
+        copy: i,
+      };
+      returns.push(report.return);
+      lengths.push(report.length);
+      losses.push(report.loss);
+      epReturn[i] =
+        epLength[i] =
+        lossSum[i] =
+        lossCount[i] =
+          0;
+      if (options.onEpisode?.(report) === false) stop = true;
+    }
+    obs.set(r.obs);
+  }
+  return {
+    steps: done,
+    episodes: returns.length,
+    returns: Float64Array.from(returns),
+    lengths: Int32Array.from(lengths),
+    losses: Float64Array.from(losses),
+  };
 }

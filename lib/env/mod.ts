@@ -38,3 +38,4 @@ export * from "./as_env.ts";
 export * from "./avellaneda_stoikov.ts";
 export * from "./checker.ts";
 export * from "./runner.ts";
+export * from "./vector.ts";
