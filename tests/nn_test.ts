@@ -4,13 +4,7 @@
  * finite differences; Adam; orthogonal initialisation; the observation normaliser.
  */
 import assert from "node:assert/strict";
-import {
-  createAdam,
-  createMlp,
-  createNormalizer,
-  type Mlp,
-  polyakUpdate,
-} from "../lib/agents/mod.ts";
+import { createAdam, createMlp, createNormalizer, polyakUpdate } from "../lib/agents/mod.ts";
 import {
   discreteSacActorLoss,
   duelingGrad,
