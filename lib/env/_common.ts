@@ -68,48 +68,61 @@ export const I_CANCEL = 2;
 /** Instruction kind: cancel both quotes and trade the inventory away. */
 export const I_FLATTEN = 3;
 
+/** Numbers per slot of the latency queue: kind, bid, ask, bid size, ask size. */
+const SLOT = 5;
+
 /**
  * The latency queue: the instruction given at step `t` arrives at step `t + latency`. A ring of
- * `latency + 1` slots (kind, bid, ask) in one typed array; allocation-free.
+ * `latency + 1` slots (kind, bid, ask, bid size, ask size) in one typed array; allocation-free.
  */
 export class InstructionQueue {
   /** Bid of the quote instruction last taken. */
   bid = 0;
   /** Ask of the quote instruction last taken. */
   ask = 0;
+  /** Bid size of the quote instruction last taken. */
+  bidSize = 0;
+  /** Ask size of the quote instruction last taken. */
+  askSize = 0;
   private readonly latency: number;
   private readonly slots: Float64Array;
 
   constructor(latency: number) {
     this.latency = latency;
-    this.slots = new Float64Array(3 * (latency + 1));
+    this.slots = new Float64Array(SLOT * (latency + 1));
   }
 
   /** Empties the queue. */
   clear(): void {
-    for (let i = 0; i < this.slots.length; i += 3) this.slots[i] = I_NONE;
+    for (let i = 0; i < this.slots.length; i += SLOT) this.slots[i] = I_NONE;
   }
 
-  /** Queues a quote at `bid`/`ask` given at step `t`. */
-  quote(t: number, bid: number, ask: number): void {
-    const i = 3 * ((t + this.latency) % (this.latency + 1));
-    this.slots[i] = I_QUOTE;
-    this.slots[i + 1] = bid;
-    this.slots[i + 2] = ask;
+  /** Queues a quote given at step `t`: `bid`/`ask` prices and sizes. */
+  quote(t: number, q: { bid: number; ask: number; bidSize: number; askSize: number }): void {
+    const i = SLOT * ((t + this.latency) % (this.latency + 1));
+    const s = this.slots;
+    s[i] = I_QUOTE;
+    s[i + 1] = q.bid;
+    s[i + 2] = q.ask;
+    s[i + 3] = q.bidSize;
+    s[i + 4] = q.askSize;
   }
 
   /** Queues a cancel or flatten instruction given at step `t`. */
   other(t: number, kind: typeof I_CANCEL | typeof I_FLATTEN): void {
-    this.slots[3 * ((t + this.latency) % (this.latency + 1))] = kind;
+    this.slots[SLOT * ((t + this.latency) % (this.latency + 1))] = kind;
   }
 
-  /** Takes the instruction arriving at step `t`: returns its kind, and sets `bid` and `ask`. */
+  /** Takes the instruction arriving at step `t`: returns its kind, and sets the prices and sizes. */
   take(t: number): number {
-    const i = 3 * (t % (this.latency + 1));
-    const kind = this.slots[i];
-    this.slots[i] = I_NONE;
-    this.bid = this.slots[i + 1];
-    this.ask = this.slots[i + 2];
+    const i = SLOT * (t % (this.latency + 1));
+    const s = this.slots;
+    const kind = s[i];
+    s[i] = I_NONE;
+    this.bid = s[i + 1];
+    this.ask = s[i + 2];
+    this.bidSize = s[i + 3];
+    this.askSize = s[i + 4];
     return kind;
   }
 }
@@ -131,6 +144,8 @@ export function resetInfo(info: StepInfo): void {
   info.passiveFills = info.passiveQty = info.takerQty = 0;
   info.rewardPnl = info.rewardInventory = 0;
   info.rewardDampening = info.rewardSpreadCapture = 0;
+  info.rewardTarget = info.inventoryTarget = 0;
+  info.bidQty = info.askQty = 0;
   info.stop = "";
 }
 
@@ -168,6 +183,8 @@ export interface StepOutcome {
   capture: number;
   /** Mark-to-market PnL after the step. */
   pnl: number;
+  /** The agent's inventory target for the step. */
+  target: number;
   /** Steps taken, this one included. */
   t: number;
 }
@@ -176,7 +193,7 @@ export interface StepOutcome {
 export function createStepOutcome(c: CommonConfig, episodeLength: number): StepOutcome {
   const { reward, maxInventory, maxLoss } = c;
   const clip = c.inventoryLimit === "clip";
-  const zero = { dWealth: 0, q: 0, dMid: 0, capture: 0, pnl: 0, t: 0 };
+  const zero = { dWealth: 0, q: 0, dMid: 0, capture: 0, pnl: 0, target: 0, t: 0 };
   return { reward, clip, maxInventory, maxLoss, episodeLength, ...zero };
 }
 

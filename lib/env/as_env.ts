@@ -136,7 +136,7 @@ export const AS_ENV_DEFAULTS: Readonly<AsEnvConfig> = Object.freeze({
   takerFee: 0.75,
   halfSpreads: grid(0.25, 1.5, 0.125),
   skews: grid(-2, 2, 0.25),
-  reward: { pnl: 1, inventoryPenalty: 0, dampening: 0, spreadCapture: 0 },
+  reward: { pnl: 1, inventoryPenalty: 0, dampening: 0, spreadCapture: 0, targetTracking: 0 },
   pnlScale: 10,
   momentumWindow: 10,
   copyObs: false,
@@ -265,6 +265,8 @@ class AsEnvImpl implements AsEnv {
   private askOn = false;
   private bid = 0;
   private ask = 0;
+  /** The quote instruction being queued (reused: no allocation per step). */
+  private readonly order = { bid: 0, ask: 0, bidSize: 0, askSize: 0 };
 
   constructor(c: AsEnvConfig) {
     this.config = Object.freeze(c);
@@ -303,6 +305,7 @@ class AsEnvImpl implements AsEnv {
     const sd = m.sigma * Math.sqrt(c.momentumWindow * m.dt);
     this.momScale = sd > 0 ? 1 / sd : 0;
     this.fills = createFillLog(2 * this.steps);
+    this.order.bidSize = this.order.askSize = c.quoteSize;
   }
 
   reset(options?: { seed?: number }): QuotingResetResult {
@@ -348,8 +351,12 @@ class AsEnvImpl implements AsEnv {
     // Instruction priced now, applied after the latency.
     const tb = this.table;
     const queue = this.queue;
-    if (action < tb.nQuotes) queue.quote(t, s - tb.bidOffset[action], s + tb.askOffset[action]);
-    else queue.other(t, action === tb.cancel ? I_CANCEL : I_FLATTEN);
+    if (action < tb.nQuotes) {
+      const o = this.order;
+      o.bid = s - tb.bidOffset[action];
+      o.ask = s + tb.askOffset[action];
+      queue.quote(t, o);
+    } else queue.other(t, action === tb.cancel ? I_CANCEL : I_FLATTEN);
     switch (queue.take(t)) {
       case I_QUOTE: {
         // A side is quoted unless its fill would pass the limit ("clip"); a new or re-priced
@@ -459,5 +466,7 @@ class AsEnvImpl implements AsEnv {
     info.pnl = pnl;
     info.bidPrice = this.bidOn ? this.bid : NaN;
     info.askPrice = this.askOn ? this.ask : NaN;
+    info.bidQty = this.bidOn ? c.quoteSize : 0;
+    info.askQty = this.askOn ? c.quoteSize : 0;
   }
 }

@@ -6,16 +6,17 @@
  * {@linkcode checkEnv} runs, in order, and throws an {@linkcode EnvCheckError} naming the check and
  * the step at the first failure:
  *
- * 1. **spaces**: a discrete action space with an integer `n ≥ 1`; a box observation space whose
- *    `low`/`high` have `prod(shape)` entries, no NaN, `low ≤ high`, and `names` (if any) of that
- *    length.
+ * 1. **spaces**: a discrete action space with an integer `n ≥ 1`, or a box action space with
+ *    finite bounds; a box observation space whose `low`/`high` have `prod(shape)` entries, no NaN,
+ *    `low ≤ high`, and `names` (if any) of that length.
  * 2. **trajectory**: `reset({seed})`, then `steps` seeded random actions, resetting (without a
  *    seed) whenever an episode ends. Every observation is a `Float64Array` of the right length,
  *    not NaN, within `[low, high]`; every reward a finite number; `terminated` and `truncated`
  *    booleans; `info` a plain object; no episode longer than `maxEpisodeSteps` (if given).
  * 3. **after the end**: `step` after `terminated` or `truncated` throws (this project's contract;
  *    `strictEnd: false` skips it).
- * 4. **invalid actions**: `step(-1)`, `step(n)`, `step(0.5)`, `step(NaN)` throw.
+ * 4. **invalid actions**: `step(-1)`, `step(n)`, `step(0.5)`, `step(NaN)` throw; for a box, a
+ *    vector one entry too long, one with a NaN, one above `high` and one below `low` throw.
  * 5. **determinism**: a second, fresh environment from `make()`, reset with the same seed and fed
  *    the same actions, reproduces the trajectory exactly: observations, rewards, flags and every
  *    primitive value in `info`, at every step of every episode.
@@ -24,12 +25,16 @@
  * 7. **seed sensitivity** (`expectSeedSensitivity`, default true): another seed gives another
  *    trajectory (an environment that ignores its seed would pass 5 and 6).
  *
- * Observations may be reused buffers: the checker copies them.
+ * Random actions are uniform over the action space (each box dimension uniform in
+ * `[low, high]`). Observations may be reused buffers: the checker copies them.
  *
  * @module
  */
-import { randInt, stream } from "../rng.ts";
-import type { Env } from "./types.ts";
+import { randInt, type Rng, stream } from "../rng.ts";
+import type { BoxEnv, BoxSpace, Env } from "./types.ts";
+
+/** An environment the checker takes: discrete or box actions. */
+type AnyEnv = Env | BoxEnv;
 
 /** A failed conformance check. */
 export class EnvCheckError extends Error {
@@ -55,10 +60,15 @@ export interface CheckEnvOptions {
   /** Require another seed to change the trajectory. Default true. */
   readonly expectSeedSensitivity?: boolean;
   /**
-   * Actions to play: a function of the step index and a uniform draw, returning an action.
-   * Default: uniform over the action space.
+   * Discrete actions to play: a function of the step index and a uniform draw, returning an
+   * action. Default: uniform over the action space.
    */
   readonly policy?: (step: number, u: number) => number;
+  /**
+   * Box actions to play: a function of the step index and a stream, writing an action into
+   * `out`. Default: uniform over the box.
+   */
+  readonly boxPolicy?: (step: number, rng: Rng, out: Float64Array) => void;
 }
 
 /** What {@linkcode checkEnv} found. */
@@ -76,7 +86,7 @@ export interface EnvCheckReport {
 }
 
 interface Trajectory {
-  actions: Int32Array;
+  actions: Float64Array; // steps × action length
   obs: Float64Array; // (steps + resets) × dim, reset observations included
   rewards: Float64Array;
   flags: Uint8Array; // terminated | truncated << 1
@@ -98,35 +108,46 @@ interface Trajectory {
  * if (report.truncated < 2 || report.checks.length !== 7) throw new Error(JSON.stringify(report));
  * ```
  */
-export function checkEnv(make: () => Env, options: CheckEnvOptions = {}): EnvCheckReport {
+export function checkEnv(make: () => AnyEnv, options: CheckEnvOptions = {}): EnvCheckReport {
   const seed = options.seed ?? 0;
   const steps = options.steps ?? 3_000;
   const checks: string[] = [];
   const a = make();
   const dim = checkSpaces(a);
   checks.push("spaces");
-  const n = a.actionSpace.n;
+  const act = actionKind(a);
   const rng = stream(seed, "env-checker");
-  const policy = options.policy ?? ((_t: number, u: number) => Math.floor(u * n));
-  const actions = new Int32Array(steps);
-  for (let t = 0; t < steps; t++) actions[t] = policy(t, rng());
+  const actions = new Float64Array(steps * act.dim);
+  if (act.box) {
+    const out = new Float64Array(act.dim);
+    const policy = options.boxPolicy ??
+      ((_t: number, r: Rng, o: Float64Array) => uniform(act.box!, r, o));
+    for (let t = 0; t < steps; t++) {
+      policy(t, rng, out);
+      actions.set(out, t * act.dim);
+    }
+  } else {
+    const n = act.n;
+    const policy = options.policy ?? ((_t: number, u: number) => Math.floor(u * n));
+    for (let t = 0; t < steps; t++) actions[t] = policy(t, rng());
+  }
   const ref = play(a, { seed, actions, dim, maxEpisodeSteps: options.maxEpisodeSteps });
   checks.push("trajectory");
 
   if (options.strictEnd ?? true) {
-    checkEndThrows(a, { seed, n });
+    checkEndThrows(a, { seed, act });
     checks.push("after the end");
   }
 
   a.reset({ seed });
-  for (const bad of [-1, n, 0.5, NaN]) {
+  for (const [label, bad] of invalidActions(act)) {
     let threw = false;
     try {
-      a.step(bad);
+      stepWith(a, bad);
     } catch {
       threw = true;
     }
-    if (!threw) throw new EnvCheckError("invalid actions", `step(${bad}) did not throw`);
+    if (!threw) throw new EnvCheckError("invalid actions", `step(${label}) did not throw`);
   }
   checks.push("invalid actions");
 
@@ -136,8 +157,8 @@ export function checkEnv(make: () => Env, options: CheckEnvOptions = {}): EnvChe
 
   // Reset in the middle of an episode, then replay from the seed.
   a.reset({ seed: seed + 1 });
-  for (let t = 0; t < 3; t++) {
-    const r = a.step(actions[t] ?? 0);
+  for (let t = 0; t < Math.min(3, steps); t++) {
+    const r = stepWith(a, actionAt(act, actions, t));
     if (r.terminated || r.truncated) break;
   }
   compare("reset restores", ref, play(a, { seed, actions, dim }), dim);
@@ -162,10 +183,83 @@ export function checkEnv(make: () => Env, options: CheckEnvOptions = {}): EnvChe
   };
 }
 
-function checkSpaces(env: Env): number {
-  const as = env.actionSpace;
-  if (!as || as.kind !== "discrete" || !Number.isInteger(as.n) || as.n < 1) {
-    throw new EnvCheckError("spaces", `actionSpace must be discrete with an integer n >= 1`);
+/** The action space as the checker plays it. */
+interface ActionKind {
+  /** Actions of a discrete space (0 for a box). */
+  readonly n: number;
+  /** The box, or null. */
+  readonly box: BoxSpace | null;
+  /** Numbers per action: 1, or the box's size. */
+  readonly dim: number;
+}
+
+function actionKind(env: AnyEnv): ActionKind {
+  const s = env.actionSpace;
+  return s.kind === "discrete"
+    ? { n: s.n, box: null, dim: 1 }
+    : { n: 0, box: s, dim: s.low.length };
+}
+
+function uniform(box: BoxSpace, rng: Rng, out: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = box.low[i] + rng() * (box.high[i] - box.low[i]);
+}
+
+/** Action `t` of the recorded list: a number, or a fresh vector. */
+function actionAt(act: ActionKind, actions: Float64Array, t: number): number | Float64Array {
+  if (!act.box) return actions[t] ?? 0;
+  const v = actions.slice(t * act.dim, (t + 1) * act.dim);
+  return v.length === act.dim ? v : Float64Array.from(act.box.low);
+}
+
+function stepWith(env: AnyEnv, action: number | Float64Array) {
+  return (env as { step(a: number | Float64Array): ReturnType<Env["step"]> }).step(action);
+}
+
+function invalidActions(act: ActionKind): [string, number | Float64Array][] {
+  if (!act.box) return [-1, act.n, 0.5, NaN].map((x) => [String(x), x]);
+  const { low, high } = act.box;
+  const mid = () => Float64Array.from(low, (l, i) => (l + high[i]) / 2);
+  const long = new Float64Array(act.dim + 1);
+  long.set(mid());
+  const nan = mid();
+  nan[0] = NaN;
+  const above = mid();
+  above[act.dim - 1] = high[act.dim - 1] + 1;
+  const below = mid();
+  below[0] = low[0] - 1;
+  return [
+    [`a vector of ${act.dim + 1}`, long],
+    ["a NaN entry", nan],
+    ["an entry above high", above],
+    ["an entry below low", below],
+  ];
+}
+
+function checkSpaces(env: AnyEnv): number {
+  const as = env.actionSpace as Env["actionSpace"] | BoxSpace;
+  if (as && as.kind === "box") {
+    const box = as as BoxSpace;
+    if (!(box.low instanceof Float64Array) || !(box.high instanceof Float64Array)) {
+      throw new EnvCheckError("spaces", "a box actionSpace needs Float64Array low and high");
+    }
+    if (box.low.length < 1 || box.low.length !== box.high.length) {
+      throw new EnvCheckError("spaces", "a box actionSpace needs low/high of one length >= 1");
+    }
+    for (let i = 0; i < box.low.length; i++) {
+      if (
+        !(Number.isFinite(box.low[i]) && Number.isFinite(box.high[i]) && box.low[i] < box.high[i])
+      ) {
+        throw new EnvCheckError(
+          "spaces",
+          `box actionSpace bounds of dimension ${i}: [${box.low[i]}, ${box.high[i]}]`,
+        );
+      }
+    }
+  } else if (!as || as.kind !== "discrete" || !Number.isInteger(as.n) || as.n < 1) {
+    throw new EnvCheckError(
+      "spaces",
+      `actionSpace must be discrete with an integer n >= 1, or a box with finite bounds`,
+    );
   }
   const os = env.observationSpace;
   if (!os || os.kind !== "box" || !Array.isArray(os.shape) || os.shape.length < 1) {
@@ -198,7 +292,7 @@ function checkSpaces(env: Env): number {
   return dim;
 }
 
-function checkObs(env: Env, obs: unknown, dim: number, where: string): Float64Array {
+function checkObs(env: AnyEnv, obs: unknown, dim: number, where: string): Float64Array {
   if (!(obs instanceof Float64Array) || obs.length !== dim) {
     throw new EnvCheckError("trajectory", `${where}: obs must be a Float64Array of length ${dim}`);
   }
@@ -236,14 +330,15 @@ function snapshot(info: unknown, prefix = "", out: Record<string, unknown> = {})
 
 interface PlayOptions {
   seed: number;
-  actions: Int32Array;
+  actions: Float64Array;
   dim: number;
   maxEpisodeSteps?: number;
 }
 
-function play(env: Env, o: PlayOptions): Trajectory {
+function play(env: AnyEnv, o: PlayOptions): Trajectory {
   const { seed, actions, dim } = o;
-  const steps = actions.length;
+  const act = actionKind(env);
+  const steps = actions.length / act.dim;
   const tr: Trajectory = {
     actions,
     obs: new Float64Array((2 * steps + 1) * dim),
@@ -270,7 +365,7 @@ function play(env: Env, o: PlayOptions): Trajectory {
   let epLen = 0;
   for (let t = 0; t < steps; t++) {
     const where = `step ${t}`;
-    const r = env.step(actions[t]);
+    const r = stepWith(env, actionAt(act, actions, t));
     push(checkObs(env, r.obs, dim, where));
     if (typeof r.reward !== "number" || !Number.isFinite(r.reward)) {
       throw new EnvCheckError("trajectory", `${where}: reward ${r.reward} is not a finite number`);
@@ -369,15 +464,22 @@ function compare(check: string, x: Trajectory, y: Trajectory, dim: number): void
   }
 }
 
-function checkEndThrows(env: Env, o: { seed: number; n: number }): void {
+function checkEndThrows(env: AnyEnv, o: { seed: number; act: ActionKind }): void {
   env.reset({ seed: o.seed });
   const rng = stream(o.seed, "env-checker:end");
+  const { act } = o;
+  const v = new Float64Array(act.dim);
+  const random = () => {
+    if (!act.box) return randInt(rng, 0, act.n - 1);
+    uniform(act.box, rng, v);
+    return v;
+  };
   for (let t = 0; t < 10_000_000; t++) {
-    const r = env.step(randInt(rng, 0, o.n - 1));
+    const r = stepWith(env, random());
     if (r.terminated || r.truncated) {
       let threw = false;
       try {
-        env.step(0);
+        stepWith(env, act.box ? Float64Array.from(act.box.low) : 0);
       } catch {
         threw = true;
       }

@@ -1,19 +1,35 @@
 /**
  * The order-book market-making environment: one maker quotes both sides of the project's
  * {@linkcode OrderBook} against background order flow ({@linkcode poissonFlow} by default), in the
- * Gymnasium style of `lib/env/types.ts`.
+ * Gymnasium style of `lib/env/types.ts`. Two action spaces over the same market:
+ *
+ * - {@linkcode createMarketMakingEnv}: the discrete grid of `quoting.ts` (half-spread × skew, cancel,
+ *   flatten); each quote action is a fixed instruction with both sizes `quoteSize` and an inventory
+ *   target of 0.
+ * - {@linkcode createContinuousMarketMakingEnv}: the RL spec's five continuous actions in a box
+ *   `[−1, 1]^5` (bid and ask offsets, bid and ask sizes, inventory target; `continuous.ts`),
+ *   scaled by `continuous` and rounded to ticks and lots inside the environment. A side of size 0
+ *   is not quoted (both 0: the discrete grid's cancel); there is no flatten.
+ *
+ * Both make the same instruction from an action and share everything else, so a continuous action
+ * that decodes to a grid action's quote gives the same trajectory (`tests/env_continuous_test.ts`
+ * checks it through {@linkcode discretize}).
  *
  * ## One step
  * 1. The action becomes an *instruction*, priced at once against the mid the agent saw: a quote
- *    action gives a bid at `ceil(mid − bidOffset)` and an ask at `floor(mid + askOffset)` (rounded
- *    toward the mid, so half-spread 1 joins the best quotes of a one- or two-tick book).
+ *    gives a bid at `ceil(mid − bidOffset)` and an ask at `floor(mid + askOffset)` (rounded
+ *    toward the mid, so half-spread 1 joins the best quotes of a one- or two-tick book), with its
+ *    sizes; the inventory target takes effect at once (it is part of the reward, not an order).
  * 2. The instruction that was given `latency` steps ago (this step's, for latency 0) reaches the
  *    exchange:
  *    - *quote*: each side is posted **post-only**: a bid that would cross the best ask is placed
- *      one tick below it (an ask, one tick above the best bid). A side whose price is unchanged
- *      keeps its order and its queue position (a partly filled order is not topped up; it is
- *      reduced in place if the inventory limit requires). A new or re-priced quote cancels the old
- *      order and rests at the back of its level.
+ *      one tick below it (an ask, one tick above the best bid). If the maker's own bid and ask
+ *      would then cross or touch (possible with continuous offsets only), both move apart around
+ *      their middle `m`: the bid to `ceil(m) − 1`, the ask to `floor(m) + 1`. A side whose price is unchanged
+ *      and whose size is not raised above the size last asked for keeps its order and its queue
+ *      position (a partly filled order is not topped up; it is reduced in place to a smaller size
+ *      asked for, or if the inventory limit requires). A new or re-priced quote, or a larger size,
+ *      cancels the old order and rests at the back of its level. A side of size 0 is cancelled.
  *    - *cancel*: both quotes are cancelled.
  *    - *flatten*: both quotes are cancelled and a market order for the whole inventory at that
  *      moment is sent (it may fill only partly if the book is thin).
@@ -38,7 +54,7 @@
  * ## Observation (19 numbers, {@linkcode BOOK_OBS_NAMES})
  * | i     | name           | value                                                          | bounds |
  * | ----- | -------------- | -------------------------------------------------------------- | ------ |
- * | 0     | inventory      | `q / maxInventory`                                             | ±1 (clip), ±(1 + quoteSize/maxInventory) (terminate) |
+ * | 0     | inventory      | `q / maxInventory`                                             | ±1 (clip), ±(1 + largest quote/maxInventory) (terminate) |
  * | 1     | pnl            | `(cash + q · mid) / pnlScale`                                  | ±∞ |
  * | 2     | time           | steps remaining / `episodeLength`                              | [0, 1] |
  * | 3     | imbalance      | top-of-book `(Vb − Va) / (Vb + Va)` ({@linkcode topImbalance}) | [−1, 1] |
@@ -95,6 +111,7 @@ import {
   type ActionTable,
   actionTable,
   checkAction,
+  type ContinuousQuotingEnv,
   createStepInfo,
   type QuotingEnv,
   type QuotingResetResult,
@@ -104,6 +121,17 @@ import {
 } from "./quoting.ts";
 import { checkReward, type RewardConfig } from "./reward.ts";
 import type { BoxSpace, DiscreteSpace } from "./types.ts";
+import {
+  askTick,
+  bidTick,
+  checkContinuousActions,
+  CONTINUOUS_ACTION_DEFAULTS,
+  type ContinuousActionConfig,
+  continuousActionSpace,
+  createDecodedQuote,
+  decodeAction,
+  type DecodedQuote,
+} from "./continuous.ts";
 import {
   checkConfigKeys,
   checkCopyObsAndSeed,
@@ -163,6 +191,11 @@ export interface MarketMakingConfig {
   readonly skews: readonly number[];
   /** Reward weights (see `reward.ts`). Default: the PnL alone. */
   readonly reward: RewardConfig;
+  /**
+   * Scaling of the continuous actions (`continuous.ts`; the continuous environment only).
+   * Default {@linkcode CONTINUOUS_ACTION_DEFAULTS}.
+   */
+  readonly continuous: ContinuousActionConfig;
   /** Initial reference price, ticks. Integer. Default 10,000. */
   readonly p0: number;
   /**
@@ -209,7 +242,8 @@ export const MARKET_MAKING_DEFAULTS: Readonly<Omit<MarketMakingConfig, "orderFlo
     takerFee: 0.5,
     halfSpreads: [1, 2, 3, 4, 5],
     skews: [-2, -1, 0, 1, 2],
-    reward: { pnl: 1, inventoryPenalty: 0, dampening: 0, spreadCapture: 0 },
+    reward: { pnl: 1, inventoryPenalty: 0, dampening: 0, spreadCapture: 0, targetTracking: 0 },
+    continuous: CONTINUOUS_ACTION_DEFAULTS,
     p0: 10_000,
     priceRange: 2_000,
     flow: checkPoissonFlow(undefined),
@@ -224,8 +258,12 @@ export const MARKET_MAKING_DEFAULTS: Readonly<Omit<MarketMakingConfig, "orderFlo
 
 /** Input of {@linkcode createMarketMakingEnv}: any subset, nested objects partial too. */
 export type MarketMakingOptions =
-  & Partial<Omit<MarketMakingConfig, "reward" | "flow">>
-  & { readonly reward?: Partial<RewardConfig>; readonly flow?: Partial<PoissonFlowConfig> };
+  & Partial<Omit<MarketMakingConfig, "reward" | "flow" | "continuous">>
+  & {
+    readonly reward?: Partial<RewardConfig>;
+    readonly flow?: Partial<PoissonFlowConfig>;
+    readonly continuous?: Partial<ContinuousActionConfig>;
+  };
 
 /** Names of the observation's dimensions, in order. */
 export const BOOK_OBS_NAMES: readonly string[] = Object.freeze([
@@ -287,6 +325,7 @@ export function checkMarketMakingConfig(options: MarketMakingOptions = {}): Mark
     ...options,
     reward: checkReward(options.reward),
     flow: checkPoissonFlow(options.flow),
+    continuous: checkContinuousActions(options.continuous),
   } as MarketMakingConfig;
   checkInt("episodeLength", c.episodeLength, 1, 1e8);
   checkTradingFields(c);
@@ -312,7 +351,10 @@ export function checkMarketMakingConfig(options: MarketMakingOptions = {}): Mark
 }
 
 /** The order-book environment: a {@linkcode QuotingEnv} with its book and configuration. */
-export interface MarketMakingEnv extends QuotingEnv {
+export interface MarketMakingEnv extends QuotingEnv, BookEnvState {}
+
+/** What both order-book environments expose beyond the quoting interface. */
+export interface BookEnvState {
   /** The resolved configuration. */
   readonly config: Readonly<MarketMakingConfig>;
   /** The current episode's book (a new one per reset). For inspection and tests. */
@@ -326,21 +368,58 @@ export interface MarketMakingEnv extends QuotingEnv {
 }
 
 /**
- * Creates the order-book market-making environment (see the module doc). Throws `ConfigError`
- * for an invalid option.
+ * The order-book environment with continuous actions: the quoting interface with a box action
+ * space `[−1, 1]^5` (`continuous.ts`) instead of the grid. `spec.actions` is still the grid of
+ * `halfSpreads` × `skews` (the baselines read it).
+ */
+export interface ContinuousMarketMakingEnv extends ContinuousQuotingEnv, BookEnvState {
+  /** The action scaling with `maxTarget` resolved. */
+  readonly continuous: Readonly<ContinuousActionConfig & { readonly maxTarget: number }>;
+  /** Steps with the box action `action` (5 numbers in [−1, 1]; `ConfigError` otherwise). */
+  step(action: Float64Array): QuotingStepResult;
+}
+
+/**
+ * Creates the order-book market-making environment with the discrete action grid (see the
+ * module doc). Throws `ConfigError` for an invalid option.
  */
 export function createMarketMakingEnv(options: MarketMakingOptions = {}): MarketMakingEnv {
-  return new BookEnv(checkMarketMakingConfig(options));
+  return new DiscreteBookEnv(checkMarketMakingConfig(options));
+}
+
+/**
+ * Creates the order-book market-making environment with the continuous actions of
+ * `continuous.ts` (see the module doc). Throws `ConfigError` for an invalid option.
+ *
+ * @example
+ * ```ts
+ * import { createContinuousMarketMakingEnv } from "./market_making_env.ts";
+ * const env = createContinuousMarketMakingEnv({ episodeLength: 20, latency: 0 });
+ * env.reset({ seed: 1 });
+ * // 1 tick below and above the mid, 2 lots on the bid, none on the ask, target +5
+ * const r = env.step(Float64Array.of(-0.5, -0.5, 1, -1, 0.5));
+ * if (r.info.bidQty + r.info.passiveQty < 2 || r.info.askQty !== 0) throw new Error();
+ * if (r.info.inventoryTarget !== 5) throw new Error();
+ * ```
+ */
+export function createContinuousMarketMakingEnv(
+  options: MarketMakingOptions = {},
+): ContinuousMarketMakingEnv {
+  return new ContinuousBookEnv(checkMarketMakingConfig(options));
 }
 
 /** The maker is the first maker id of `lib/market/owners.ts`. */
 const MAKER = makerOwner(0);
 
-class BookEnv implements MarketMakingEnv {
+/**
+ * What both action spaces share: the market, the book, the latency queue and the step's second
+ * half ({@linkcode BookCore.advance}). A subclass turns its action into `kind`, `order` and
+ * `target` and calls `advance`.
+ */
+abstract class BookCore implements BookEnvState {
   readonly config: Readonly<MarketMakingConfig>;
   readonly spec: QuotingSpec;
   readonly observationSpace: BoxSpace;
-  readonly actionSpace: DiscreteSpace;
   readonly owner = MAKER;
   readonly info: StepInfo = createStepInfo();
   book: OrderBook;
@@ -350,7 +429,14 @@ class BookEnv implements MarketMakingEnv {
   ordersPlaced = 0;
   quotedQty = 0;
 
-  private readonly table: ActionTable;
+  protected readonly table: ActionTable;
+  /** The quote instruction being given (prices and sizes; reused). */
+  protected readonly order = { bid: 0, ask: 0, bidSize: 0, askSize: 0 };
+  /** The inventory target of the step being taken. */
+  protected target = 0;
+  /** Sizes the resting bid and ask were last asked for (a larger size re-places the order). */
+  private bidAsked = 0;
+  private askAsked = 0;
   private readonly flow: OrderFlow;
   private readonly obs: Float64Array;
   private readonly result: QuotingStepResult;
@@ -371,7 +457,7 @@ class BookEnv implements MarketMakingEnv {
   private q = 0;
   private cash = 0;
   private fees = 0;
-  private mid = 0;
+  protected mid = 0;
   private midBefore = 0;
   // Per-step accumulators, written by onMatch.
   private capture = 0;
@@ -381,12 +467,13 @@ class BookEnv implements MarketMakingEnv {
   private stepBuy = 0;
   private stepSell = 0;
 
-  constructor(c: MarketMakingConfig) {
+  /** `maxQuote`: the largest quote size the actions can ask for (bounds the inventory). */
+  constructor(c: MarketMakingConfig, maxQuote: number) {
     this.config = Object.freeze(c);
     this.table = actionTable({ halfSpreads: c.halfSpreads, skews: c.skews, minHalfSpread: 1 });
     this.flow = c.orderFlow ?? poissonFlow(c.flow);
     this.clip = c.inventoryLimit === "clip";
-    this.invBound = this.clip ? 1 : 1 + c.quoteSize / c.maxInventory;
+    this.invBound = this.clip ? 1 : (c.maxInventory + maxQuote) / c.maxInventory;
     this.spec = Object.freeze({
       kind: "book",
       actions: this.table,
@@ -412,7 +499,6 @@ class BookEnv implements MarketMakingEnv {
       high,
       names: BOOK_OBS_NAMES,
     });
-    this.actionSpace = Object.freeze({ kind: "discrete", n: this.table.n });
     this.obs = new Float64Array(BOOK_OBS_NAMES.length);
     const results = createResults(this.obs, this.info);
     this.result = results.result;
@@ -445,6 +531,7 @@ class BookEnv implements MarketMakingEnv {
     const c = this.config;
     this.book = this.newBook();
     this.bidId = this.askId = NONE;
+    this.bidAsked = this.askAsked = 0;
     this.mid = c.p0;
     this.flow.init(this.book, c.p0, this.onMatch);
     // Nothing of the maker's can have traded; forget the warm-up's trade flow.
@@ -465,9 +552,16 @@ class BookEnv implements MarketMakingEnv {
     return this.resetResult;
   }
 
-  step(action: number): QuotingStepResult {
+  /** Throws unless an episode is running. */
+  protected checkRunning(): void {
     if (this.done) throw notRunningError(this.seeded);
-    checkAction(this.table.n, action);
+  }
+
+  /**
+   * Takes the step whose instruction (given now) is `kind`, with `order` for a quote and
+   * `target` set: steps 1 (queue it) to 4 of the module doc.
+   */
+  protected advance(kind: number): QuotingStepResult {
     const c = this.config;
     const t = this.t;
     this.midBefore = this.mid;
@@ -478,19 +572,13 @@ class BookEnv implements MarketMakingEnv {
       this.stepTaker =
         0;
     this.stepBuy = this.stepSell = 0;
-    // 1. Price the instruction now; 2. apply the one that arrives now.
+    // 1. Queue the instruction given now; 2. apply the one that arrives now.
     const queue = this.queue;
-    const tb = this.table;
-    if (action < tb.nQuotes) {
-      queue.quote(
-        t,
-        Math.ceil(this.mid - tb.bidOffset[action]),
-        Math.floor(this.mid + tb.askOffset[action]),
-      );
-    } else queue.other(t, action === tb.cancel ? I_CANCEL : I_FLATTEN);
+    if (kind === I_QUOTE) queue.quote(t, this.order);
+    else queue.other(t, kind === I_CANCEL ? I_CANCEL : I_FLATTEN);
     switch (queue.take(t)) {
       case I_QUOTE:
-        this.applyQuote(queue.bid, queue.ask);
+        this.applyQuote(queue);
         break;
       case I_CANCEL:
         this.cancelQuotes();
@@ -513,6 +601,7 @@ class BookEnv implements MarketMakingEnv {
     o.dMid = this.mid - this.midBefore;
     o.capture = this.capture;
     o.pnl = this.cash + this.q * this.mid;
+    o.target = this.target;
     o.t = this.t;
     const r = this.result;
     this.done = endStep(o, r);
@@ -533,22 +622,32 @@ class BookEnv implements MarketMakingEnv {
     return mom;
   }
 
-  private applyQuote(bidPx: number, askPx: number) {
+  private applyQuote(q: InstructionQueue) {
     const c = this.config;
     const book = this.book;
-    const bidSize = this.clip ? Math.min(c.quoteSize, c.maxInventory - this.q) : c.quoteSize;
-    const askSize = this.clip ? Math.min(c.quoteSize, c.maxInventory + this.q) : c.quoteSize;
-    // Post-only against the others' best quotes (the maker's own never cross: bid < ask before
-    // clamping, and clamping only widens).
+    const wantBid = q.bidSize, wantAsk = q.askSize;
+    const bidSize = this.clip ? Math.min(wantBid, c.maxInventory - this.q) : wantBid;
+    const askSize = this.clip ? Math.min(wantAsk, c.maxInventory + this.q) : wantAsk;
+    // Post-only against the others' best quotes.
     const a = this.othersBest(ASK, this.askId);
     const b = this.othersBest(BID, this.bidId);
-    let bid = a !== NONE && bidPx >= a ? a - 1 : bidPx;
-    let ask = b !== NONE && askPx <= b ? b + 1 : askPx;
+    let bid = a !== NONE && q.bid >= a ? a - 1 : q.bid;
+    let ask = b !== NONE && q.ask <= b ? b + 1 : q.ask;
+    if (bid >= ask && bidSize > 0 && askSize > 0) {
+      // The maker's own quotes would cross or touch (continuous offsets can sum to < 1 tick;
+      // the grid's never do): both move apart around their middle, one tick between them. This
+      // only lowers the bid and raises the ask, so they stay post-only.
+      const m = (bid + ask) / 2;
+      bid = Math.ceil(m) - 1;
+      ask = Math.floor(m) + 1;
+    }
     bid = bid < book.minTick ? book.minTick : bid > book.maxTick ? book.maxTick : bid;
     ask = ask < book.minTick ? book.minTick : ask > book.maxTick ? book.maxTick : ask;
     // Cancel stale orders on both sides before placing anything (no self-trade with an old quote).
-    this.bidId = this.keepOrCancel(this.bidId, bid, bidSize);
-    this.askId = this.keepOrCancel(this.askId, ask, askSize);
+    this.bidId = this.keepOrCancel(this.bidId, { price: bid, size: bidSize, asked: wantBid }, BID);
+    this.askId = this.keepOrCancel(this.askId, { price: ask, size: askSize, asked: wantAsk }, ASK);
+    if (this.bidId === NONE && bidSize > 0) this.bidAsked = wantBid;
+    if (this.askId === NONE && askSize > 0) this.askAsked = wantAsk;
     this.bidId = this.place(BID, this.bidId, bid, bidSize);
     this.askId = this.place(ASK, this.askId, ask, askSize);
   }
@@ -566,16 +665,22 @@ class BookEnv implements MarketMakingEnv {
   }
 
   /**
-   * Keeps the maker's order `id` if it rests at `price` and `size > 0` (reduced in place to
-   * `size` if larger: it keeps its queue position); otherwise cancels it. Returns the id kept or
-   * `NONE`.
+   * Keeps the maker's order `id` if it rests at `w.price`, `w.size > 0` and the size asked for is
+   * not above the size last asked for on that side (reduced in place to `w.size` if larger: it
+   * keeps its queue position); otherwise cancels it. Returns the id kept or `NONE`.
    */
-  private keepOrCancel(id: number, price: number, size: number): number {
+  private keepOrCancel(
+    id: number,
+    w: { price: number; size: number; asked: number },
+    side: Side,
+  ): number {
     if (id === NONE) return NONE;
     const book = this.book;
-    if (size > 0 && book.orderPrice(id) === price) {
-      // An order holds at most quoteSize: only a clipped size can be smaller than it.
-      if (size < this.config.quoteSize && book.orderQty(id) > size) book.modify(id, price, size);
+    const last = side === BID ? this.bidAsked : this.askAsked;
+    if (w.size > 0 && w.asked <= last && book.orderPrice(id) === w.price) {
+      if (book.orderQty(id) > w.size) book.modify(id, w.price, w.size);
+      if (side === BID) this.bidAsked = w.asked;
+      else this.askAsked = w.asked;
       return id;
     }
     book.cancel(id);
@@ -699,6 +804,8 @@ class BookEnv implements MarketMakingEnv {
     info.pnl = pnl;
     info.bidPrice = this.bidId === NONE ? NaN : book.orderPrice(this.bidId);
     info.askPrice = this.askId === NONE ? NaN : book.orderPrice(this.askId);
+    info.bidQty = this.bidId === NONE ? 0 : book.orderQty(this.bidId);
+    info.askQty = this.askId === NONE ? 0 : book.orderQty(this.askId);
   }
 
   /**
@@ -721,5 +828,55 @@ class BookEnv implements MarketMakingEnv {
     for (let i = 0; i < DEPTH_LEVELS; i++) {
       this.obs[offset + i] = i < k ? this.lvQtys[i] / s : 0;
     }
+  }
+}
+
+/** The discrete grid of `quoting.ts` (see the module doc). */
+class DiscreteBookEnv extends BookCore implements MarketMakingEnv {
+  readonly actionSpace: DiscreteSpace;
+
+  constructor(c: MarketMakingConfig) {
+    super(c, c.quoteSize);
+    this.actionSpace = Object.freeze({ kind: "discrete", n: this.table.n });
+    this.order.bidSize = this.order.askSize = c.quoteSize;
+  }
+
+  step(action: number): QuotingStepResult {
+    this.checkRunning();
+    checkAction(this.table.n, action);
+    const tb = this.table;
+    if (action < tb.nQuotes) {
+      this.order.bid = Math.ceil(this.mid - tb.bidOffset[action]);
+      this.order.ask = Math.floor(this.mid + tb.askOffset[action]);
+      return this.advance(I_QUOTE);
+    }
+    return this.advance(action === tb.cancel ? I_CANCEL : I_FLATTEN);
+  }
+}
+
+/** The five continuous actions of `continuous.ts` (see the module doc). */
+class ContinuousBookEnv extends BookCore implements ContinuousMarketMakingEnv {
+  readonly actionSpace: BoxSpace = continuousActionSpace();
+  readonly continuous: Readonly<ContinuousActionConfig & { readonly maxTarget: number }>;
+  private readonly decoded: DecodedQuote = createDecodedQuote();
+
+  constructor(c: MarketMakingConfig) {
+    super(c, c.continuous.maxLots * c.continuous.lotSize);
+    this.continuous = Object.freeze({
+      ...c.continuous,
+      maxTarget: c.continuous.maxTarget ?? c.maxInventory,
+    });
+  }
+
+  step(action: Float64Array): QuotingStepResult {
+    this.checkRunning();
+    const d = decodeAction(this.continuous, action, this.decoded);
+    const o = this.order;
+    o.bid = bidTick(this.mid, d.bidOffset);
+    o.ask = askTick(this.mid, d.askOffset);
+    o.bidSize = d.bidSize;
+    o.askSize = d.askSize;
+    this.target = d.target;
+    return this.advance(I_QUOTE);
   }
 }

@@ -1,22 +1,33 @@
 /**
- * Market-making environments in the Gymnasium style, their conformance checker and the episode
- * runner.
+ * Market-making environments in the Gymnasium style, their conformance checker, the episode
+ * runner, vectorised copies, market conditions and the heatmap data.
  *
  * - `types.ts`: the `Env` interface (`reset({seed}) -> {obs, info}`, `step(a) -> {obs, reward,
- *   terminated, truncated, info}`), the spaces, and the `Transition` a learning agent is fed.
+ *   terminated, truncated, info}`) with a discrete or box action space, the spaces, and the
+ *   `Transition` a learning agent is fed.
  * - `quoting.ts`: what the market-making variants share: the discrete action space (half-spread ×
- *   skew grid, cancel, flatten), the `StepInfo` record, the `QuotingEnv` interface.
+ *   skew grid, cancel, flatten), the `StepInfo` record, the `QuotingEnv` interface (and
+ *   `ContinuousQuotingEnv` for box actions).
  * - {@linkcode createMarketMakingEnv} (`market_making_env.ts`): two-sided quoting on the order book
  *   against background flow (`flow.ts`: {@linkcode poissonFlow}, {@linkcode scriptedFlow}), with
  *   latency, fees and rebates, inventory and loss limits; 19 observations (`features.ts`).
+ *   {@linkcode createContinuousMarketMakingEnv}: the same market with the RL spec's five
+ *   continuous actions (`continuous.ts`: offsets, sizes in lots, inventory target, each scaled
+ *   from `[−1, 1]`); the discrete grid is a wrapper over the same instructions
+ *   ({@linkcode discretize} plays any list of box actions as a discrete space).
  * - {@linkcode createAsEnv} (`as_env.ts`): the Avellaneda–Stoikov fill model (Brownian mid,
  *   Poisson fills with intensity `A·e^(−kδ)`), on the model of `avellaneda_stoikov.ts`.
  * - `reward.ts`: reward terms (PnL, quadratic inventory penalty, asymmetric dampening, spread
- *   capture), each weighted and logged in `info`.
+ *   capture, target tracking), each weighted and logged in `info`.
+ * - `conditions.ts`: named market conditions ({@linkcode MARKET_CONDITIONS}: calm, volatile, toxic).
  * - {@linkcode checkEnv} (`checker.ts`): spaces, bounds, finite rewards, end-of-episode semantics,
- *   determinism over whole trajectories, reset restores, seed sensitivity.
+ *   invalid actions, determinism over whole trajectories, reset restores, seed sensitivity.
  * - {@linkcode runEpisode}, {@linkcode runEpisodes} (`runner.ts`): per-step records in typed
- *   arrays, a Polars DataFrame per episode, and the `lib/metrics` figures.
+ *   arrays, a Polars DataFrame per episode, and the `lib/metrics` figures;
+ *   {@linkcode createVolTimeGrid} (`heatmap.ts`): their sums by realised volatility × time of
+ *   episode.
+ * - {@linkcode createVecEnv} (`vector.ts`): `N` copies stepped together, deterministic for a seed
+ *   and `N`.
  *
  * @example
  * ```ts
@@ -39,3 +50,6 @@ export * from "./avellaneda_stoikov.ts";
 export * from "./checker.ts";
 export * from "./runner.ts";
 export * from "./vector.ts";
+export * from "./continuous.ts";
+export * from "./conditions.ts";
+export * from "./heatmap.ts";

@@ -22,7 +22,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import type { FillLog } from "../metrics/fills.ts";
-import type { Env, ResetResult, StepResult } from "./types.ts";
+import type { BoxSpace, Env, ResetResult, StepResult } from "./types.ts";
 
 /** Observation index of the inventory, `q / maxInventory` (both environments). */
 export const OBS_INVENTORY = 0;
@@ -264,6 +264,14 @@ export type StepInfo = {
   rewardDampening: number;
   /** Reward term: weighted spread capture of this step's passive fills. */
   rewardSpreadCapture: number;
+  /** Reward term: target tracking `−η_t·(inventory − inventoryTarget)²` (≤ 0). */
+  rewardTarget: number;
+  /** The inventory target the agent gave for this step (0 for the discrete actions). */
+  inventoryTarget: number;
+  /** Quantity left on the maker's resting bid after the step, 0 if none. */
+  bidQty: number;
+  /** Quantity left on the maker's resting ask after the step, 0 if none. */
+  askQty: number;
   /** Why the episode terminated, `""` otherwise. */
   stop: StopReason;
 };
@@ -286,6 +294,10 @@ export function createStepInfo(): StepInfo {
     rewardInventory: 0,
     rewardDampening: 0,
     rewardSpreadCapture: 0,
+    rewardTarget: 0,
+    inventoryTarget: 0,
+    bidQty: 0,
+    askQty: 0,
     stop: "",
   };
 }
@@ -307,6 +319,10 @@ export const STEP_INFO_NUMBERS = [
   "rewardInventory",
   "rewardDampening",
   "rewardSpreadCapture",
+  "rewardTarget",
+  "inventoryTarget",
+  "bidQty",
+  "askQty",
 ] as const;
 
 /**
@@ -370,4 +386,13 @@ export interface QuotingEnv extends Env<Float64Array, number> {
   readonly quotedQty: number;
   reset(options?: { seed?: number }): QuotingResetResult;
   step(action: number): QuotingStepResult;
+}
+
+/**
+ * A market-making environment with a box action space (`continuous.ts`): the quoting interface
+ * with `step` taking a vector.
+ */
+export interface ContinuousQuotingEnv extends Omit<QuotingEnv, "actionSpace" | "step"> {
+  readonly actionSpace: BoxSpace;
+  step(action: Float64Array): QuotingStepResult;
 }

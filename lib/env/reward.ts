@@ -1,7 +1,7 @@
 /**
- * Reward shaping for the market-making environments: four terms, each weighted by the
+ * Reward shaping for the market-making environments: five terms, each weighted by the
  * configuration and logged separately in the step's `info` (`rewardPnl`, `rewardInventory`,
- * `rewardDampening`, `rewardSpreadCapture`); the reward is their sum.
+ * `rewardDampening`, `rewardSpreadCapture`, `rewardTarget`); the reward is their sum.
  *
  * With wealth `W = cash + q·m` (mid `m`, inventory `q`), one step's change splits exactly into
  *
@@ -16,7 +16,12 @@
  *   (2018, "Market making via reinforcement learning", AAMAS), which removes a share `η_d` of the
  *   speculative gains from holding inventory through a mid move while keeping the losses;
  * - **spreadCapture** `= w_sc · Σ_fills side · (m_before − price) · qty`: the price improvement of
- *   this step's passive fills against the mid before the step (no fees).
+ *   this step's passive fills against the mid before the step (no fees);
+ * - **target** `= −η_t · (q_after − q*)²`: target tracking, the squared distance of the inventory
+ *   after the step from the agent's inventory target `q*` for that step (an action dimension of
+ *   the continuous environment; 0 in the discrete grid, where the term is a second inventory
+ *   penalty). The target is the agent's own choice, so the term prices a commitment: it is
+ *   costless only if the agent says in advance where its inventory will be.
  *
  * The default is the plain PnL (`pnl: 1`, the others 0): shaping is opt-in.
  *
@@ -35,6 +40,8 @@ export interface RewardConfig {
   readonly dampening: number;
   /** Weight `w_sc` of the step's spread capture. Default 0. */
   readonly spreadCapture: number;
+  /** Coefficient `η_t ≥ 0` of the target-tracking term `−η_t·(q − q*)²`. Default 0. */
+  readonly targetTracking: number;
 }
 
 /** Default reward: the PnL alone. */
@@ -43,9 +50,10 @@ export const REWARD_DEFAULTS: Readonly<RewardConfig> = Object.freeze({
   inventoryPenalty: 0,
   dampening: 0,
   spreadCapture: 0,
+  targetTracking: 0,
 });
 
-const KEYS = ["pnl", "inventoryPenalty", "dampening", "spreadCapture"] as const;
+const KEYS = ["pnl", "inventoryPenalty", "dampening", "spreadCapture", "targetTracking"] as const;
 
 /**
  * Fills defaults and validates; throws `ConfigError` naming `<field>.<key>` (e.g.
@@ -63,7 +71,7 @@ export function checkReward(v: Partial<RewardConfig> | undefined, field = "rewar
   if (v === null || typeof v !== "object" || Array.isArray(v)) {
     throw new ConfigError(
       field,
-      "an object with keys pnl, inventoryPenalty, dampening, spreadCapture",
+      `an object with keys ${KEYS.join(", ")}`,
       v,
     );
   }
@@ -77,6 +85,7 @@ export function checkReward(v: Partial<RewardConfig> | undefined, field = "rewar
   checkNum(`${field}.inventoryPenalty`, r.inventoryPenalty, 0, 1e6);
   checkNum(`${field}.dampening`, r.dampening, 0, 1e6);
   checkNum(`${field}.spreadCapture`, r.spreadCapture, -1e6, 1e6);
+  checkNum(`${field}.targetTracking`, r.targetTracking, 0, 1e6);
   return r;
 }
 
@@ -90,10 +99,12 @@ export interface RewardInputs {
   readonly dMid: number;
   /** `Σ side·(m_before − price)·qty` over the step's passive fills. */
   readonly capture: number;
+  /** The agent's inventory target for the step. */
+  readonly target: number;
 }
 
 /**
- * Writes the four weighted terms into `out` (the step's info) and returns their sum, the reward.
+ * Writes the five weighted terms into `out` (the step's info) and returns their sum, the reward.
  * Allocation-free.
  *
  * @example
@@ -103,8 +114,12 @@ export interface RewardInputs {
  * const cfg = checkReward({ inventoryPenalty: 0.5, dampening: 1 });
  * const info = createStepInfo();
  * // long 2 through a mid rise of 1.5 (+3 of wealth): dampening removes the gain
- * const r = rewardTerms(cfg, { dWealth: 3, q: 2, dMid: 1.5, capture: 0 }, info);
+ * const r = rewardTerms(cfg, { dWealth: 3, q: 2, dMid: 1.5, capture: 0, target: 0 }, info);
  * if (r !== 3 - 2 - 3 || info.rewardDampening !== -3) throw new Error(String(r));
+ * // target tracking: inventory 2 against a target of 3
+ * const t = rewardTerms(checkReward({ targetTracking: 0.5 }),
+ *   { dWealth: 0, q: 2, dMid: 0, capture: 0, target: 3 }, info);
+ * if (t !== -0.5 || info.rewardTarget !== -0.5) throw new Error(String(t));
  * ```
  */
 export function rewardTerms(config: RewardConfig, inputs: RewardInputs, out: StepInfo): number {
@@ -114,10 +129,15 @@ export function rewardTerms(config: RewardConfig, inputs: RewardInputs, out: Ste
   const spec = config.dampening * q * dMid;
   const damp = spec > 0 ? -spec : 0;
   const sc = config.spreadCapture * capture;
+  const gap = q - inputs.target;
+  const tgt = -config.targetTracking * gap * gap;
   out.rewardPnl = pnl;
   // `+ 0` turns a −0 into 0 so that logged terms compare equal across runs and read cleanly.
   out.rewardInventory = inv + 0;
   out.rewardDampening = damp + 0;
   out.rewardSpreadCapture = sc;
-  return pnl + inv + damp + sc;
+  out.rewardTarget = tgt + 0;
+  out.inventoryTarget = inputs.target;
+  // Summed in the order the four older terms always were, so their rewards are unchanged.
+  return pnl + inv + damp + sc + tgt;
 }

@@ -12,6 +12,9 @@
  * the step from row `s` to row `s + 1` has `fills.step = s`, so `mid[fills.step]` is the mid the
  * quotes were priced against: the convention of `lib/metrics`, which take the columns as they are.
  *
+ * In an environment with box actions (`ContinuousQuotingEnv`) `action` is −1 in every row and
+ * the vectors are in `actionVectors` (row-major, NaN in row 0), framed as `action_<name>` columns.
+ *
  * ## The metrics ({@linkcode episodeMetrics})
  * Final PnL (`pnl` at the last row), per-step Sharpe of the PnL path (unannualised), maximum
  * drawdown, inventory variance and mean |inventory| over the rows, fill rate (filled / quoted
@@ -34,19 +37,27 @@ import {
   spreadCapture,
 } from "../metrics/mod.ts";
 import { createFillLog } from "../metrics/fills.ts";
-import { type QuotingEnv, STEP_INFO_NUMBERS, type StepInfo } from "./quoting.ts";
-import type { Transition } from "./types.ts";
+import {
+  type ContinuousQuotingEnv,
+  type QuotingEnv,
+  STEP_INFO_NUMBERS,
+  type StepInfo,
+} from "./quoting.ts";
+import type { Action, Transition } from "./types.ts";
 
 /** A transition handed to a learning agent: the {@linkcode Transition} of `types.ts`. */
-export type EpisodeTransition = Transition;
+export type EpisodeTransition<A extends Action = number> = Transition<A>;
 
 /** What the runner needs of an agent (the `Agent` of `lib/agents` fits). */
-export interface EpisodeAgent {
+export interface EpisodeAgent<A extends Action = number> {
   /** Chooses an action; `explore: true` during training. */
-  act(obs: Float64Array, options?: { readonly explore?: boolean }): number;
+  act(obs: Float64Array, options?: { readonly explore?: boolean }): A;
   /** Learns from a transition; returns a loss or NaN. */
-  observe?(t: EpisodeTransition): number;
+  observe?(t: EpisodeTransition<A>): number;
 }
+
+/** The quoting environment of an action type: the grid's, or the box's. */
+export type QuotingEnvOf<A extends Action> = A extends number ? QuotingEnv : ContinuousQuotingEnv;
 
 /** A numeric `info` field recorded per step. */
 export type InfoColumn = (typeof STEP_INFO_NUMBERS)[number];
@@ -55,8 +66,12 @@ export type InfoColumn = (typeof STEP_INFO_NUMBERS)[number];
 export interface EpisodeRecord {
   /** Steps taken; every array has `steps + 1` rows. */
   readonly steps: number;
-  /** Action of step `i` (−1 in row 0). */
+  /** Action of step `i` (−1 in row 0; −1 everywhere for box actions). */
   readonly action: Int32Array;
+  /** Box actions: `(steps + 1) × dim`, row-major, NaN in row 0; `null` for discrete actions. */
+  readonly actionVectors?: Float64Array | null;
+  /** Names of the box action's dimensions (for the frame's `action_<name>` columns). */
+  readonly actionNames?: readonly string[];
   /** Reward of step `i` (0 in row 0). */
   readonly reward: Float64Array;
   /** Loss reported by `agent.observe` at step `i` (NaN when none). */
@@ -155,16 +170,19 @@ export interface EpisodeRun {
  * if (run.frame.height !== 201 || run.metrics.pnl !== run.record.info.pnl[200]) throw new Error();
  * ```
  */
-export function runEpisode(
-  env: QuotingEnv,
-  agent: EpisodeAgent,
+export function runEpisode<A extends Action = number>(
+  env: QuotingEnvOf<A>,
+  agent: EpisodeAgent<A>,
   options: RunEpisodeOptions = {},
 ): EpisodeRun {
   const horizons = checkHorizons(options.horizons ?? DEFAULT_HORIZONS);
   const learn = (options.learn ?? false) && agent.observe !== undefined;
   const mode = { explore: options.explore ?? false };
+  const space = env.actionSpace;
+  const adim = space.kind === "box" ? space.low.length : 0;
   let cap = env.spec.episodeLength + 1;
   let action = new Int32Array(cap);
+  let vectors = new Float64Array(cap * adim);
   let reward = new Float64Array(cap);
   let loss = new Float64Array(cap);
   let info = {} as Record<InfoColumn, Float64Array>;
@@ -172,18 +190,20 @@ export function runEpisode(
   const write = (row: number, src: Readonly<StepInfo>) => {
     for (const k of STEP_INFO_NUMBERS) info[k][row] = src[k];
   };
+  const step = env.step.bind(env) as (a: A) => ReturnType<QuotingEnv["step"]>;
   const res = env.reset(options.seed === undefined ? undefined : { seed: options.seed });
   const obsDim = res.obs.length;
   const prev = new Float64Array(obsDim);
-  const t: { -readonly [K in keyof EpisodeTransition]: EpisodeTransition[K] } = {
+  const t: { -readonly [K in keyof EpisodeTransition<A>]: EpisodeTransition<A>[K] } = {
     obs: prev,
-    action: 0,
+    action: 0 as A,
     reward: 0,
     nextObs: prev,
     terminated: false,
     truncated: false,
   };
   action[0] = -1;
+  vectors.fill(NaN, 0, adim);
   loss[0] = NaN;
   write(0, res.info);
   let obs = res.obs;
@@ -193,19 +213,24 @@ export function runEpisode(
   while (!terminated && !truncated) {
     const a = agent.act(obs, mode);
     prev.set(obs);
-    const r = env.step(a);
+    const r = step(a);
     steps++;
     if (steps >= cap) {
       // Only for an environment whose episodes outrun its spec; grow by doubling.
       cap *= 2;
       action = grow(action, new Int32Array(cap));
+      vectors = grow(vectors, new Float64Array(cap * adim));
       reward = grow(reward, new Float64Array(cap));
       loss = grow(loss, new Float64Array(cap));
       const bigger = {} as Record<InfoColumn, Float64Array>;
       for (const k of STEP_INFO_NUMBERS) bigger[k] = grow(info[k], new Float64Array(cap));
       info = bigger;
     }
-    action[steps] = a;
+    if (typeof a === "number") action[steps] = a;
+    else {
+      action[steps] = -1;
+      vectors.set((a as Float64Array).subarray(0, adim), steps * adim);
+    }
     reward[steps] = r.reward;
     write(steps, r.info);
     terminated = r.terminated;
@@ -228,6 +253,10 @@ export function runEpisode(
   const record: EpisodeRecord = {
     steps,
     action: action.slice(0, n),
+    actionVectors: adim > 0 ? vectors.slice(0, n * adim) : null,
+    actionNames: adim > 0
+      ? (space as { names?: readonly string[] }).names ?? [...Array(adim).keys()].map(String)
+      : undefined,
     reward: reward.slice(0, n),
     loss: loss.slice(0, n),
     info: cut,
@@ -282,6 +311,17 @@ export function recordFrame(record: EpisodeRecord): pl.DataFrame {
     loss: record.loss,
   };
   for (const k of STEP_INFO_NUMBERS) cols[k] = record.info[k];
+  const v = record.actionVectors;
+  if (v) {
+    const names = record.actionNames ?? [];
+    const dim = v.length / (record.steps + 1);
+    for (let j = 0; j < dim; j++) {
+      cols[`action_${names[j] ?? j}`] = Float64Array.from(
+        { length: record.steps + 1 },
+        (_, i) => v[i * dim + j],
+      );
+    }
+  }
   return pl.DataFrame(cols);
 }
 
@@ -398,9 +438,9 @@ export interface EpisodesResult {
  * if (r.frame.getColumn("seed").toArray().join() !== "5,6,7") throw new Error();
  * ```
  */
-export function runEpisodes(
-  env: QuotingEnv,
-  agent: EpisodeAgent,
+export function runEpisodes<A extends Action = number>(
+  env: QuotingEnvOf<A>,
+  agent: EpisodeAgent<A>,
   options: RunEpisodesOptions,
 ): EpisodesResult {
   const episodes = options.episodes;
