@@ -78,6 +78,24 @@ export {
   type SacContinuousConfig,
 } from "./sac_continuous.ts";
 export {
+  canonicalJson,
+  type Checkpoint,
+  CHECKPOINT_FORMAT,
+  CHECKPOINT_VERSION,
+  CheckpointError,
+  type CheckpointMeta,
+  type CheckpointSpaces,
+  configHash,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  loadCheckpoint,
+  readCheckpoint,
+  restoreLearner,
+  saveCheckpoint,
+  type SaveCheckpointOptions,
+  saveCheckpointSync,
+} from "./checkpoint.ts";
+export {
   createNormalizer,
   type Normalizer,
   type NormalizerOptions,
