@@ -17,6 +17,7 @@ import {
   tdLoss,
 } from "../lib/agents/losses.ts";
 import { normal, stream } from "../lib/rng.ts";
+import { gemm, GEMM_BACKEND, gemmJs } from "../lib/agents/_gemm.ts";
 import { near, throwsConfig } from "./_assert.ts";
 
 /** Central differences of `f` at `x` (changed in place and restored), entry by entry. */
@@ -355,4 +356,50 @@ Deno.test("normaliser: running mean and variance, batch or row by row; clip; fre
   throwsConfig(() => c.load({ ...sa, mean: [1, 2] }), "normalizer.mean");
   throwsConfig(() => c.load({ ...sa, var: [1, -1, 1] }), "normalizer.var[1]");
   throwsConfig(() => createNormalizer({ dim, clip: 0 }), "normalizer.clip");
+});
+
+Deno.test("gemm: the WebAssembly kernel agrees with the JavaScript one on every operand form", () => {
+  assert.equal(GEMM_BACKEND, "wasm-simd");
+  const rng = stream(9, "gemm");
+  for (const [m, n, k] of [[1, 1, 1], [3, 5, 7], [64, 27, 19], [2, 64, 1], [9, 2, 64]]) {
+    for (const aT of [false, true]) {
+      for (const bT of [false, true]) {
+        for (const mode of ["set", "bias", "accumulate"] as const) {
+          const a = randn(m * k + 3, rng), b = randn(n * k + 5, rng), bias = randn(n + 2, rng);
+          const c0 = randn(m * n + 4, rng);
+          const args = {
+            a,
+            aOff: 3,
+            aT,
+            b,
+            bOff: 5,
+            bT,
+            m,
+            n,
+            k,
+            cOff: 4,
+            ...(mode === "bias" ? { bias, biasOff: 2 } : {}),
+            accumulate: mode === "accumulate",
+          };
+          const w = c0.slice(), j = c0.slice();
+          gemm({ ...args, c: w });
+          gemmJs({ ...args, c: j });
+          close(w, j, 1e-12, `${m}×${n}×${k} aT ${aT} bT ${bT} ${mode}`);
+          // Against the definition, entry by entry.
+          for (let i = 0; i < m; i++) {
+            for (let q = 0; q < n; q++) {
+              let s = mode === "accumulate" ? c0[4 + i * n + q] : mode === "bias" ? bias[2 + q] : 0;
+              for (let p = 0; p < k; p++) {
+                const x = aT ? a[3 + p * m + i] : a[3 + i * k + p];
+                const y = bT ? b[5 + p * n + q] : b[5 + q * k + p];
+                s += x * y;
+              }
+              near(w[4 + i * n + q], s, 1e-12 * Math.max(1, Math.abs(s)));
+            }
+          }
+          assert.deepEqual([...w.subarray(0, 4)], [...c0.subarray(0, 4)], "nothing before cOff");
+        }
+      }
+    }
+  }
 });

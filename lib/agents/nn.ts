@@ -6,9 +6,10 @@
  *
  * Why not tfjs: on tfjs's CPU backend every small op costs tens of microseconds of dispatch and a
  * float32 tensor round trip, which for these 2×64 networks is most of an update
- * (`bench:agents` compares this engine with the tfjs one it replaced). Here a layer is one
- * blocked dot-product loop, the losses write their output gradients by hand (each agent's loss is
- * checked against finite differences in `tests/agents_test.ts`), and nothing allocates per step.
+ * (`bench:agents` compares this engine with the tfjs one it replaced). Here a layer is one matrix
+ * product (`_gemm.ts`: a small WebAssembly SIMD kernel, plain JavaScript where that is missing),
+ * the losses write their output gradients by hand (each checked against finite differences in
+ * `tests/nn_test.ts`), and nothing allocates per step.
  *
  * Layout: the parameters of a network are one `Float64Array`, layer after layer, each layer its
  * weights `W` as `out × in` (row `j` holds the weights into unit `j`) followed by its biases; a
@@ -19,6 +20,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import { normal, type Rng } from "../rng.ts";
+import { gemm } from "./_gemm.ts";
 
 /** Hidden-layer non-linearity. */
 export type Activation = "relu" | "tanh";
@@ -115,10 +117,6 @@ export class Mlp implements ParamBlock {
   // Backward scratch.
   private deltaA = new Float64Array(0);
   private deltaB = new Float64Array(0);
-  private tA = new Float64Array(0);
-  private tD = new Float64Array(0);
-  private readonly wT: Float64Array[];
-  private wTStale = true;
 
   /** Use {@linkcode createMlp}. */
   constructor(options: MlpOptions) {
@@ -157,7 +155,6 @@ export class Mlp implements ParamBlock {
     this.epsIn = this.noisy ? sizes.slice(0, -1).map((s) => new Float64Array(s)) : [];
     this.epsOut = this.noisy ? sizes.slice(1).map((s) => new Float64Array(s)) : [];
     this.single = sizes.slice(1).map((s) => new Float64Array(s));
-    this.wT = sizes.slice(1).map((s, l) => new Float64Array(s * sizes[l]));
     this.init(options);
     this.changed();
   }
@@ -199,7 +196,6 @@ export class Mlp implements ParamBlock {
 
   /** Recomputes the effective weights after `params` changed (the optimiser calls it). */
   changed(): void {
-    this.wTStale = true;
     if (!this.noisy) return;
     const p = this.params, w = this.w, m = this.wMean;
     for (let l = 0; l < this.nLayers; l++) {
@@ -286,7 +282,17 @@ export class Mlp implements ParamBlock {
     let a = x;
     for (let l = 0; l < this.nLayers; l++) {
       const nIn = this.sizes[l], nOut = this.sizes[l + 1], h = acts[l];
-      gemmNT({ a, b: w, bOff: this.wOff[l], c: h, m: rows, n: nOut, k: nIn, bias: this.bOff[l] });
+      gemm({
+        a,
+        b: w,
+        bOff: this.wOff[l],
+        c: h,
+        m: rows,
+        n: nOut,
+        k: nIn,
+        bias: w,
+        biasOff: this.bOff[l],
+      });
       if (l < this.nLayers - 1 || this.activateOutput) {
         const end = rows * nOut;
         if (this.relu) { for (let q = 0; q < end; q++) if (h[q] < 0) h[q] = 0; }
@@ -308,13 +314,10 @@ export class Mlp implements ParamBlock {
     if (this.deltaA.length < rows * maxWidth) {
       this.deltaA = new Float64Array(rows * maxWidth);
       this.deltaB = new Float64Array(rows * maxWidth);
-      this.tA = new Float64Array(rows * maxWidth);
-      this.tD = new Float64Array(rows * maxWidth);
     }
-    if (this.wTStale && (wantInput || L > 1)) this.transposeWeights();
     let delta = this.deltaA, other = this.deltaB;
     delta.set(dy.subarray(0, rows * sizes[L]));
-    const gw = this.gw;
+    const gw = this.gw, w = this.w;
     for (let l = L - 1; l >= 0; l--) {
       const nIn = sizes[l], nOut = sizes[l + 1], n = rows * nOut;
       const h = this.trainActs[l];
@@ -324,13 +327,12 @@ export class Mlp implements ParamBlock {
       }
       const a = l === 0 ? this.trainInput : this.trainActs[l - 1];
       if (wantParams) {
-        // dW (out × in) += δᵀ a, db += Σ_rows δ: dot products over rows of the transposes.
-        transpose({ x: a, rows, cols: nIn, out: this.tA });
-        transpose({ x: delta, rows, cols: nOut, out: this.tD });
-        gemmNT({
-          a: this.tD,
-          b: this.tA,
-          bOff: 0,
+        // dW (out × in) += δᵀ a; db += Σ_rows δ.
+        gemm({
+          a: delta,
+          aT: true,
+          b: a,
+          bT: true,
           c: gw,
           cOff: this.wOff[l],
           m: nOut,
@@ -338,16 +340,14 @@ export class Mlp implements ParamBlock {
           k: rows,
           accumulate: true,
         });
-        const bo = this.bOff[l], tD = this.tD;
-        for (let j = 0; j < nOut; j++) {
-          let s = 0;
-          for (let r = 0; r < rows; r++) s += tD[j * rows + r];
-          gw[bo + j] += s;
+        const bo = this.bOff[l];
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < nOut; j++) gw[bo + j] += delta[r * nOut + j];
         }
       }
       if (l > 0 || wantInput) {
-        // dA = δ W: rows of W (as its transpose's rows) dotted with rows of δ.
-        gemmNT({ a: delta, b: this.wT[l], bOff: 0, c: other, m: rows, n: nIn, k: nOut });
+        // dA = δ W.
+        gemm({ a: delta, b: w, bOff: this.wOff[l], bT: true, c: other, m: rows, n: nIn, k: nOut });
         const t = delta;
         delta = other;
         other = t;
@@ -355,14 +355,6 @@ export class Mlp implements ParamBlock {
     }
     if (wantParams && this.noisy) this.distributeNoisyGrads();
     return wantInput ? delta.subarray(0, rows * sizes[0]) : null;
-  }
-
-  private transposeWeights(): void {
-    for (let l = 0; l < this.nLayers; l++) {
-      const nIn = this.sizes[l], nOut = this.sizes[l + 1];
-      transpose({ x: this.w.subarray(this.wOff[l]), rows: nOut, cols: nIn, out: this.wT[l] });
-    }
-    this.wTStale = false;
   }
 
   /** `∂/∂μ = ∂/∂w`, `∂/∂σ = ∂/∂w · ε`, then clears the scratch. */
@@ -405,109 +397,6 @@ export class Mlp implements ParamBlock {
 /** A multilayer perceptron with weights drawn from `options.rng` (see {@linkcode Mlp}). */
 export function createMlp(options: MlpOptions): Mlp {
   return new Mlp(options);
-}
-
-/** Operands of {@linkcode gemmNT}. */
-interface Gemm {
-  /** `m × k`, row-major. */
-  readonly a: Float64Array;
-  /** `n × k`, row-major (the right operand transposed), from offset `bOff`. */
-  readonly b: Float64Array;
-  readonly bOff: number;
-  /** `m × n` output, row-major, from offset `cOff` (default 0). */
-  readonly c: Float64Array;
-  readonly cOff?: number;
-  readonly m: number;
-  readonly n: number;
-  readonly k: number;
-  /** Offset in `b` of a bias added to every output row. */
-  readonly bias?: number;
-  /** Add into `c` instead of overwriting it. */
-  readonly accumulate?: boolean;
-}
-
-/**
- * `c = a bᵀ (+ bias)`: every output is a dot product of two contiguous rows, computed in 2×2
- * blocks so that each loaded value is used twice (about twice as fast as a plain loop in V8).
- */
-function gemmNT(g: Gemm): void {
-  const { a, b, c, m, n, k } = g;
-  const bOff = g.bOff, cOff = g.cOff ?? 0, acc = g.accumulate ?? false;
-  const hasBias = g.bias !== undefined, bi = g.bias ?? 0;
-  let i = 0;
-  for (; i + 1 < m; i += 2) {
-    const a0 = i * k, a1 = a0 + k, c0 = cOff + i * n, c1 = c0 + n;
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      const b0 = bOff + j * k, b1 = b0 + k;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-      for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p], x1 = a[a1 + p], y0 = b[b0 + p], y1 = b[b1 + p];
-        s00 += x0 * y0;
-        s01 += x0 * y1;
-        s10 += x1 * y0;
-        s11 += x1 * y1;
-      }
-      if (hasBias) {
-        const u = b[bi + j], v = b[bi + j + 1];
-        s00 += u;
-        s10 += u;
-        s01 += v;
-        s11 += v;
-      }
-      if (acc) {
-        c[c0 + j] += s00;
-        c[c0 + j + 1] += s01;
-        c[c1 + j] += s10;
-        c[c1 + j + 1] += s11;
-      } else {
-        c[c0 + j] = s00;
-        c[c0 + j + 1] = s01;
-        c[c1 + j] = s10;
-        c[c1 + j + 1] = s11;
-      }
-    }
-    if (j < n) {
-      const b0 = bOff + j * k;
-      let s0 = 0, s1 = 0;
-      for (let p = 0; p < k; p++) {
-        s0 += a[a0 + p] * b[b0 + p];
-        s1 += a[a1 + p] * b[b0 + p];
-      }
-      if (hasBias) {
-        s0 += b[bi + j];
-        s1 += b[bi + j];
-      }
-      if (acc) {
-        c[c0 + j] += s0;
-        c[c1 + j] += s1;
-      } else {
-        c[c0 + j] = s0;
-        c[c1 + j] = s1;
-      }
-    }
-  }
-  if (i < m) {
-    const a0 = i * k, c0 = cOff + i * n;
-    for (let j = 0; j < n; j++) {
-      const b0 = bOff + j * k;
-      let s = 0;
-      for (let p = 0; p < k; p++) s += a[a0 + p] * b[b0 + p];
-      if (hasBias) s += b[bi + j];
-      if (acc) c[c0 + j] += s;
-      else c[c0 + j] = s;
-    }
-  }
-}
-
-/** Writes the `cols × rows` transpose of the row-major `rows × cols` matrix `x` into `out`. */
-function transpose(
-  { x, rows, cols, out }: { x: Float64Array; rows: number; cols: number; out: Float64Array },
-): void {
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let q = 0; q < cols; q++) out[q * rows + r] = x[o + q];
-  }
 }
 
 /** `[nIn, nOut]` matrix with orthonormal rows or columns (whichever are fewer), times `gain`. */
