@@ -5,16 +5,20 @@
  * Measures the order-book environment (default configuration: Poisson background flow, latency
  * 1) under the fixed-spread and Avellaneda–Stoikov baselines, with the observation buffer reused
  * (the default) and copied on every step (`copyObs: true`), and the Avellaneda–Stoikov
- * environment. Each figure is the best of 3 timed runs after a warm-up run (the reward sum is
+ * environment, and the continuous-action book environment with a fixed box action (1 tick each
+ * side, 1 unit). Each figure is the best of 3 timed runs after a warm-up run (the reward sum is
  * printed as a checksum: the reused and copied runs must agree). The last line is the headline
  * figure, `<n> steps/s`, for the book environment with the fixed-spread baseline and a reused
  * buffer (target: at least 200,000; the Python reference ran about 470).
  *
  * @module
  */
-import { createMarketMakingEnv } from "../lib/env/market_making_env.ts";
+import {
+  createContinuousMarketMakingEnv,
+  createMarketMakingEnv,
+} from "../lib/env/market_making_env.ts";
 import { createAsEnv } from "../lib/env/as_env.ts";
-import type { QuotingEnv } from "../lib/env/quoting.ts";
+import type { ContinuousQuotingEnv, QuotingEnv } from "../lib/env/quoting.ts";
 import { asAgent, fixedSpreadAgent } from "../lib/agents/baselines.ts";
 import type { Agent } from "../lib/agents/types.ts";
 
@@ -25,13 +29,18 @@ interface Result {
   checksum: number;
 }
 
-function run(env: QuotingEnv, agent: Agent, episodes: number): { steps: number; sum: number } {
+/** An environment and the agent's action type it takes. */
+type AnyEnv = QuotingEnv | ContinuousQuotingEnv;
+type AnyAgent = Agent | Agent<Float64Array>;
+
+function run(env: AnyEnv, agent: AnyAgent, episodes: number): { steps: number; sum: number } {
   let steps = 0;
   let sum = 0;
+  const step = env.step.bind(env) as (a: number | Float64Array) => ReturnType<QuotingEnv["step"]>;
   for (let e = 0; e < episodes; e++) {
     let obs = env.reset({ seed: e }).obs;
     for (;;) {
-      const r = env.step(agent.act(obs));
+      const r = step(agent.act(obs));
       steps++;
       sum += r.reward;
       if (r.terminated || r.truncated) break;
@@ -41,7 +50,7 @@ function run(env: QuotingEnv, agent: Agent, episodes: number): { steps: number; 
   return { steps, sum };
 }
 
-function bench(make: () => QuotingEnv, makeAgent: (env: QuotingEnv) => Agent): Result {
+function bench<E extends AnyEnv>(make: () => E, makeAgent: (env: E) => AnyAgent): Result {
   const env = make();
   const agent = makeAgent(env);
   const perEpisode = env.spec.episodeLength;
@@ -78,6 +87,19 @@ const cases: [string, () => Result][] = [
   [
     "AS model env (200-step episodes), AS agent",
     () => bench(() => createAsEnv(), (e) => asAgent(e)),
+  ],
+  [
+    "book, continuous actions, fixed box action",
+    () => {
+      const action = Float64Array.of(-0.5, -0.5, 0, 0, 0); // 1 tick each side, 1 unit, target 0
+      const agent: Agent<Float64Array> = {
+        name: "fixed-box",
+        stats: {},
+        act: () => action,
+        dispose() {},
+      };
+      return bench(() => createContinuousMarketMakingEnv(), () => agent);
+    },
   ],
   ["book, fixed spread, obs reused (again)", headlineCase],
 ];
