@@ -23,9 +23,10 @@
  *
  * Canonical JSON sorts object keys and writes non-finite numbers as `{"$number": "Infinity"}`
  * (plain JSON cannot hold them; `maxGradNorm` is often `Infinity`). Parameters are stored in
- * full float64, so a restored learner acts greedily bit for bit as the saved one. Optimiser
- * moments, the replay buffer, random streams and a noisy network's current noise are not saved: a
- * restored learner evaluates exactly, and continues training from fresh optimiser moments.
+ * full float64, so a restored learner acts greedily bit for bit as the saved one. Target networks,
+ * optimiser moments, the replay buffer, random streams and a noisy network's current noise are
+ * not saved: a restored learner evaluates exactly, and continues training from fresh optimiser
+ * moments with its targets restarted as copies of its online networks.
  *
  * Files are written atomically (temporary name, then rename). Every problem reading one throws a
  * {@linkcode CheckpointError} whose message starts with the file's path and says what is wrong:

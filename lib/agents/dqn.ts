@@ -341,15 +341,16 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
       return {
         kind: "dqn",
         config: c as unknown as Record<string, unknown>,
-        networks: saveNetworks({ online: online.net, target: target.net }),
+        networks: saveNetworks({ online: online.net }),
         extra: {},
         normalizer: prep.normalizer?.state() ?? null,
         steps: step,
       };
     },
     load(s: LearnerState): void {
-      const nets = { online: online.net, target: target.net };
+      const nets = { online: online.net };
       step = loadState({ kind: "dqn", config: c as never, nets, extra: {}, prep }, s);
+      polyakUpdate({ target: target.net, source: online.net, tau: 1 });
     },
     dispose() {},
   };

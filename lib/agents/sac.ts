@@ -261,7 +261,7 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
     return stats.qLoss;
   }
 
-  const nets = { actor, q1, q2, q1Target, q2Target };
+  const nets = { actor, q1, q2 }; // saved; the targets restart as copies of the critics
   const agent: SacAgent = {
     name: c.name,
     kind: "sac",
@@ -335,6 +335,8 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
     load(s: LearnerState): void {
       const extra = { logAlpha: logAlpha.params };
       step = loadState({ kind: "sac", config: c as never, nets, extra, prep }, s);
+      polyakUpdate({ target: q1Target, source: q1, tau: 1 });
+      polyakUpdate({ target: q2Target, source: q2, tau: 1 });
       stats.alpha = Math.exp(logAlpha.params[0]);
     },
     dispose() {},

@@ -351,7 +351,7 @@ export function sacContinuous(
     }
   }
 
-  const nets = { actor, q1, q2, q1Target, q2Target };
+  const nets = { actor, q1, q2 }; // saved; the targets restart as copies of the critics
   const agent: SacContinuousAgent = {
     name: c.name,
     kind: "sac-continuous",
@@ -422,6 +422,8 @@ export function sacContinuous(
     load(s: LearnerState): void {
       const extra = { logAlpha: logAlpha.params };
       step = loadState({ kind: "sac-continuous", config: c as never, nets, extra, prep }, s);
+      polyakUpdate({ target: q1Target, source: q1, tau: 1 });
+      polyakUpdate({ target: q2Target, source: q2, tau: 1 });
       stats.alpha = Math.exp(logAlpha.params[0]);
     },
     dispose() {},

@@ -231,6 +231,18 @@ export interface TrainVecOptions {
   /** Seed of the first `reset` (copy `i` gets `seed · 4096 + i`). Default: no seed. */
   readonly seed?: number;
   /**
+   * Reset the copies first (default true). `false` continues from their current observations
+   * (`vec.obs`), e.g. to train in several calls; episodes running at the start are then reported
+   * with only the part played in this call.
+   */
+  readonly reset?: boolean;
+  /**
+   * Called after each vector step with the steps taken so far in this call (after the episode
+   * reports of that step); return `false` to stop. The agent may be evaluated here (greedy
+   * acting changes no learner state).
+   */
+  readonly onStep?: (steps: number) => void | boolean;
+  /**
    * Called after each finished episode (in copy order within a vector step); return `false` to
    * stop after the current step.
    */
@@ -268,7 +280,9 @@ export function trainVec<A extends Action = number>(
   const lossSum = new Float64Array(N), lossCount = new Int32Array(N);
   const returns: number[] = [], lengths: number[] = [], losses: number[] = [];
   const obs = new Float64Array(N * d);
-  obs.set(vec.reset(options.seed === undefined ? undefined : { seed: options.seed }));
+  if (options.reset ?? true) {
+    obs.set(vec.reset(options.seed === undefined ? undefined : { seed: options.seed }));
+  } else obs.set(vec.obs);
   const batch: { -readonly [K in keyof TransitionBatch<A>]: TransitionBatch<A>[K] } = {
     n: N,
     obs,
@@ -319,6 +333,7 @@ export function trainVec<A extends Action = number>(
       if (options.onEpisode?.(report) === false) stop = true;
     }
     obs.set(r.obs);
+    if (options.onStep?.(done) === false) stop = true;
   }
   return {
     steps: done,

@@ -100,7 +100,10 @@ export interface LearnerState {
   readonly kind: LearnerKind;
   /** The resolved hyperparameters. */
   readonly config: Readonly<Record<string, unknown>>;
-  /** Parameters of each network, by name (e.g. `online`, `actor`, `q1`). */
+  /**
+   * Parameters of each network, by name (e.g. `online`, `actor`, `q1`). Target networks are not
+   * part of it: `load` restarts them as copies of their online networks.
+   */
   readonly networks: Readonly<Record<string, Float64Array>>;
   /** Other learned scalars and vectors (e.g. `logAlpha`, `logStd`). */
   readonly extra: Readonly<Record<string, number[]>>;
@@ -127,7 +130,8 @@ export interface Learner<A extends Action = number> extends VecAgent<A> {
   state(): LearnerState;
   /**
    * Restores a state saved from a learner of the same kind and sizes (throws `ConfigError`
-   * naming the part that does not fit). Optimiser moments and replay are not part of it.
+   * naming the part that does not fit). Optimiser moments, replay and target networks are not
+   * part of it (targets restart as copies of their online networks).
    */
   load(state: LearnerState): void;
 }

@@ -66,6 +66,8 @@ export interface VecEnv<A extends Action = number> {
   readonly obsDim: number;
   /** One action's length: 1 for a discrete space. */
   readonly actionDim: number;
+  /** The current observations (after the last `reset` or `step`), `N × obsDim`. */
+  readonly obs: Float64Array;
   /** Resets every copy (copy `i` with seed `seed · 4096 + i` if a seed is given). */
   reset(options?: { seed?: number }): Float64Array;
   /** Steps every copy with its row of `actions`. */
@@ -125,6 +127,7 @@ export function createVecEnv<A extends Action = number>(options: VecEnvOptions<A
     actionSpace: first.actionSpace,
     obsDim,
     actionDim,
+    obs,
     reset(o) {
       const seed = o?.seed;
       if (seed !== undefined) checkInt("seed", seed, -(2 ** 40), 2 ** 40);

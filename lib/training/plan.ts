@@ -1,0 +1,333 @@
+/**
+ * The training plan of `deno task train:rl`: which learners train on which market conditions,
+ * with which hyperparameters, for how many environment steps, and how they are evaluated while
+ * they learn. The plan is code, so that the committed models can be checked against it: each job
+ * has a configuration hash ({@linkcode jobHash}) over everything that determines its training.
+ *
+ * @module
+ */
+import { checkInt, ConfigError } from "../errors.ts";
+import {
+  checkMarketMakingConfig,
+  createContinuousMarketMakingEnv,
+  createMarketMakingEnv,
+  MARKET_CONDITION_NAMES,
+  marketCondition,
+  type MarketConditionName,
+  type MarketMakingConfig,
+  type MarketMakingOptions,
+} from "../env/mod.ts";
+import {
+  configHash,
+  dqn,
+  type Learner,
+  type LearnerKind,
+  ppo,
+  ppoContinuous,
+  sac,
+  sacContinuous,
+  type SpacesLike,
+} from "../agents/mod.ts";
+
+/**
+ * Version of the training code. Bump it when a change to the training loop, the environment or
+ * the learners changes what a plan trains without changing any configuration value, so that the
+ * committed models' hashes no longer match and the check reports them stale.
+ */
+export const SUITE_VERSION = 1;
+
+/** One learner of the plan. */
+export interface SuiteAgent {
+  /** Short label, used in file names and frames (`[a-z0-9-]+`). */
+  readonly label: string;
+  /** The learner. */
+  readonly learner: LearnerKind;
+  /** Environment copies trained on together (`trainVec`). */
+  readonly copies: number;
+  /** Environment steps (transitions) of training. */
+  readonly steps: number;
+  /** Hyperparameters (the learner's defaults fill the rest; the seed is the job's). */
+  readonly config: Readonly<Record<string, unknown>>;
+}
+
+/** A training plan. */
+export interface SuitePlan {
+  /** The learners. */
+  readonly agents: readonly SuiteAgent[];
+  /** The market conditions each learner trains on. */
+  readonly conditions: readonly MarketConditionName[];
+  /** Training seeds (each job's learner seed; its environments are seeded from it). */
+  readonly seeds: readonly number[];
+  /** Environment options common to every job (the condition's flow is applied on top). */
+  readonly env: MarketMakingOptions;
+  /** Greedy evaluations during training (equally spaced, the last at the end). */
+  readonly evalPoints: number;
+  /** Episodes per evaluation. */
+  readonly evalEpisodes: number;
+  /** Evaluation episode `k` is reset with seed `evalSeed + k` (the same for every job). */
+  readonly evalSeed: number;
+}
+
+/** The learners that act on the discrete grid (the others on the continuous actions). */
+const DISCRETE: readonly LearnerKind[] = ["dqn", "ppo", "sac"];
+
+/** The reward of the plan: notebook 07's shaping (PnL, inventory penalty, dampening). */
+const REWARD = { pnl: 1, inventoryPenalty: 0.005, dampening: 0.5, spreadCapture: 0 };
+
+/**
+ * The full plan (the committed models in `data/models/`): DQN with noisy networks on the grid,
+ * PPO with a Gaussian policy and SAC on the continuous actions, each on the three market
+ * conditions with 5 seeds, observations normalised. Budgets are set so that the whole plan takes
+ * about an hour on 2 cores (measured throughput in the report of issue 12).
+ */
+export const SUITE: SuitePlan = Object.freeze({
+  agents: Object.freeze([
+    {
+      label: "dqn",
+      learner: "dqn",
+      copies: 8,
+      steps: 400_000,
+      config: {
+        noisy: true,
+        normalizeObs: true,
+        bufferSize: 100_000,
+        learningStarts: 10_000,
+        learningRate: 2.5e-4,
+        targetNetworkFrequency: 1_000,
+        betaSteps: 400_000,
+      },
+    },
+    {
+      label: "ppo",
+      learner: "ppo-continuous",
+      copies: 8,
+      steps: 400_000,
+      config: {
+        normalizeObs: true,
+        numSteps: 256,
+        numMinibatches: 32,
+        updateEpochs: 10,
+        annealSteps: 400_000,
+      },
+    },
+    {
+      label: "sac",
+      learner: "sac-continuous",
+      copies: 8,
+      steps: 120_000,
+      config: {
+        normalizeObs: true,
+        updateFrequency: 4,
+        learningStarts: 10_000,
+        bufferSize: 120_000,
+      },
+    },
+  ] as SuiteAgent[]),
+  conditions: MARKET_CONDITION_NAMES,
+  seeds: Object.freeze([0, 1, 2, 3, 4]),
+  env: Object.freeze({ episodeLength: 1_000, reward: REWARD }),
+  evalPoints: 10,
+  evalEpisodes: 4,
+  evalSeed: 1_000_000_000,
+});
+
+/**
+ * The plan of `--quick` (and the tests): every learner and condition, one seed, short episodes
+ * and budgets of a few thousand steps.
+ */
+export function quickPlan(): SuitePlan {
+  return {
+    ...SUITE,
+    agents: SUITE.agents.map((a) => ({
+      ...a,
+      copies: 2,
+      steps: a.learner === "ppo-continuous" ? 2_048 : 1_200,
+      config: {
+        ...a.config,
+        ...(a.learner === "ppo-continuous"
+          ? { numSteps: 256, numMinibatches: 8, updateEpochs: 2, annealSteps: 2_048 }
+          : { learningStarts: 400, bufferSize: 2_000 }),
+        ...(a.learner === "dqn" ? { betaSteps: 1_200, targetNetworkFrequency: 200 } : {}),
+        hidden: [16, 16],
+      },
+    })),
+    seeds: [0],
+    env: { ...SUITE.env, episodeLength: 200 },
+    evalPoints: 2,
+    evalEpisodes: 1,
+  };
+}
+
+/** Validates a plan; `ConfigError` names the field with its path (`plan.agents[1].steps`). */
+export function checkPlan(plan: SuitePlan): SuitePlan {
+  if (plan === null || typeof plan !== "object") {
+    throw new ConfigError("plan", "a SuitePlan object", plan);
+  }
+  const keys = ["agents", "conditions", "seeds", "env", "evalPoints", "evalEpisodes", "evalSeed"];
+  for (const k of Object.keys(plan)) {
+    if (!keys.includes(k)) {
+      throw new ConfigError(`plan.${k}`, `a SuitePlan field (${keys.join(", ")})`, k);
+    }
+  }
+  if (!Array.isArray(plan.agents) || plan.agents.length === 0) {
+    throw new ConfigError("plan.agents", "a non-empty array", plan.agents);
+  }
+  const labels = new Set<string>();
+  plan.agents.forEach((a, i) => {
+    const f = `plan.agents[${i}]`;
+    const akeys = ["label", "learner", "copies", "steps", "config"];
+    for (const k of Object.keys(a)) {
+      if (!akeys.includes(k)) {
+        throw new ConfigError(`${f}.${k}`, `a SuiteAgent field (${akeys.join(", ")})`, k);
+      }
+    }
+    if (typeof a.label !== "string" || !/^[a-z0-9-]+$/.test(a.label) || labels.has(a.label)) {
+      throw new ConfigError(`${f}.label`, "a unique label of [a-z0-9-]", a.label);
+    }
+    labels.add(a.label);
+    const kinds: LearnerKind[] = ["dqn", "ppo", "ppo-continuous", "sac", "sac-continuous"];
+    if (!kinds.includes(a.learner)) {
+      throw new ConfigError(`${f}.learner`, `one of ${kinds.join(", ")}`, a.learner);
+    }
+    checkInt(`${f}.copies`, a.copies, 1, 4096);
+    checkInt(`${f}.steps`, a.steps, 1, 1e10);
+    if (a.config === null || typeof a.config !== "object" || "seed" in a.config) {
+      throw new ConfigError(`${f}.config`, "an object of hyperparameters without a seed", a.config);
+    }
+  });
+  if (!Array.isArray(plan.conditions) || plan.conditions.length === 0) {
+    throw new ConfigError(
+      "plan.conditions",
+      "a non-empty array of condition names",
+      plan.conditions,
+    );
+  }
+  plan.conditions.forEach((c, i) => {
+    if (!MARKET_CONDITION_NAMES.includes(c)) {
+      throw new ConfigError(
+        `plan.conditions[${i}]`,
+        `one of ${MARKET_CONDITION_NAMES.join(", ")}`,
+        c,
+      );
+    }
+  });
+  if (!Array.isArray(plan.seeds) || plan.seeds.length === 0) {
+    throw new ConfigError("plan.seeds", "a non-empty array of seeds", plan.seeds);
+  }
+  plan.seeds.forEach((s, i) => checkInt(`plan.seeds[${i}]`, s, 0, 2 ** 31));
+  try {
+    checkMarketMakingConfig(plan.env);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(`plan.env.${e.field}`, e.message, "");
+    throw e;
+  }
+  checkInt("plan.evalPoints", plan.evalPoints, 1, 1000);
+  checkInt("plan.evalEpisodes", plan.evalEpisodes, 1, 10_000);
+  checkInt("plan.evalSeed", plan.evalSeed, 0, 2 ** 40);
+  return plan;
+}
+
+/** One training job: a learner on a condition with a seed. JSON (it crosses to a worker). */
+export interface SuiteJob {
+  readonly agent: SuiteAgent;
+  readonly condition: MarketConditionName;
+  readonly seed: number;
+  readonly env: MarketMakingOptions;
+  readonly evalPoints: number;
+  readonly evalEpisodes: number;
+  readonly evalSeed: number;
+  /** Folder the job's checkpoint is written to. */
+  readonly outDir: string;
+}
+
+/** The plan's jobs, learner by learner, condition by condition, seed by seed. */
+export function suiteJobs(plan: SuitePlan, outDir: string): SuiteJob[] {
+  checkPlan(plan);
+  const jobs: SuiteJob[] = [];
+  for (const agent of plan.agents) {
+    for (const condition of plan.conditions) {
+      for (const seed of plan.seeds) {
+        jobs.push({
+          agent,
+          condition,
+          seed,
+          env: plan.env,
+          evalPoints: plan.evalPoints,
+          evalEpisodes: plan.evalEpisodes,
+          evalSeed: plan.evalSeed,
+          outDir,
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+/** The file name of a job's checkpoint: `<label>_<condition>_s<seed>.json`. */
+export function modelName(job: Pick<SuiteJob, "agent" | "condition" | "seed">): string {
+  return `${job.agent.label}_${job.condition}_s${job.seed}.json`;
+}
+
+/** The resolved environment configuration of a job (condition applied). */
+export function jobEnvConfig(job: Pick<SuiteJob, "env" | "condition">): MarketMakingConfig {
+  return checkMarketMakingConfig(marketCondition(job.condition, job.env));
+}
+
+/** Whether a learner acts on the discrete grid. */
+export function isDiscrete(kind: LearnerKind): boolean {
+  return DISCRETE.includes(kind);
+}
+
+/** A fresh environment of a job (the grid or the continuous actions, by learner). */
+export function makeJobEnv(job: Pick<SuiteJob, "env" | "condition" | "agent">) {
+  const options = marketCondition(job.condition, job.env);
+  return isDiscrete(job.agent.learner)
+    ? createMarketMakingEnv(options)
+    : createContinuousMarketMakingEnv(options);
+}
+
+/** The job's learner, for `spaces` (an environment of the job), untrained. */
+export function makeLearner(
+  job: Pick<SuiteJob, "agent" | "seed">,
+  spaces: SpacesLike<number> | SpacesLike<Float64Array>,
+): Learner<number> | Learner<Float64Array> {
+  const config = { ...job.agent.config, seed: job.seed, name: job.agent.label };
+  const d = spaces as SpacesLike<number>, b = spaces as SpacesLike<Float64Array>;
+  switch (job.agent.learner) {
+    case "dqn":
+      return dqn(d, config);
+    case "ppo":
+      return ppo(d, config);
+    case "sac":
+      return sac(d, config);
+    case "ppo-continuous":
+      return ppoContinuous(b, config);
+    case "sac-continuous":
+      return sacContinuous(b, config);
+  }
+}
+
+/** What determines a job's training besides its learner's configuration (hashed). */
+export function jobTraining(job: SuiteJob): Record<string, unknown> {
+  const env = { ...jobEnvConfig(job) } as Record<string, unknown>;
+  delete env.orderFlow;
+  return {
+    suiteVersion: SUITE_VERSION,
+    condition: job.condition,
+    env,
+    copies: job.agent.copies,
+    steps: job.agent.steps,
+    evalPoints: job.evalPoints,
+    evalEpisodes: job.evalEpisodes,
+    evalSeed: job.evalSeed,
+  };
+}
+
+/**
+ * The configuration hash of a job: learner kind, its resolved hyperparameters (defaults
+ * included, so a changed default changes the hash) and {@linkcode jobTraining}.
+ */
+export function jobHash(job: SuiteJob): string {
+  const learner = makeLearner(job, makeJobEnv(job));
+  return configHash({ kind: learner.kind, config: learner.config, training: jobTraining(job) });
+}

@@ -1,0 +1,217 @@
+/**
+ * Running a training plan and checking its outputs.
+ *
+ * {@linkcode trainSuite} runs every job of a plan on Web Workers (`lib/sweep`; the results do not
+ * depend on the number of workers), and writes into its output folder:
+ * - one checkpoint per job, `<label>_<condition>_s<seed>.json` (`lib/agents/checkpoint.ts`);
+ * - `train_curves.parquet`: one row per training episode (`agent`, `condition`, `seed`,
+ *   `episode`, `step`, `copy`, `return`, `pnl`, `length`);
+ * - `eval_curves.parquet`: one row per greedy evaluation episode (`agent`, `condition`, `seed`,
+ *   `step`, `episode`, `return`, `pnl`, `sharpe`, `maxDrawdown`, `inventoryVariance`,
+ *   `meanAbsInventory`, `fills`, `adverse5`);
+ * - `manifest.json`: the plan's hash and each model's file and configuration hash.
+ *
+ * {@linkcode checkModels} verifies a folder against a plan (the code's configuration): every
+ * checkpoint present, intact (checksum) and trained with the configuration hash the code gives
+ * now, and the curves present for every job, so stale or missing models cannot pass silently.
+ *
+ * @module
+ */
+import pl from "nodejs-polars";
+import { existsSync } from "node:fs";
+import { sweep } from "../sweep/mod.ts";
+import { writeFileAtomicSync } from "../io/atomic.ts";
+import { readParquet, writeParquetAtomic } from "../io/parquet.ts";
+import { CheckpointError, configHash, readCheckpoint } from "../agents/mod.ts";
+import { jobHash, modelName, type SuiteJob, suiteJobs, type SuitePlan } from "./plan.ts";
+
+/** The manifest's format tag. */
+export const MANIFEST_FORMAT = "lobgame-models";
+
+/** Options of {@linkcode trainSuite}. */
+export interface TrainSuiteOptions {
+  /** The plan. */
+  readonly plan: SuitePlan;
+  /** Output folder (created if missing). */
+  readonly outDir: string;
+  /** Web Workers. Default `navigator.hardwareConcurrency`. */
+  readonly workers?: number;
+  /** Print a progress line per evaluation of each job (stderr). Default false. */
+  readonly log?: boolean;
+  /** Called after each job, in completion order. */
+  readonly onJob?: (info: { done: number; total: number; job: SuiteJob }) => void;
+}
+
+/** The two curve frames of a run. */
+export interface SuiteCurves {
+  /** One row per training episode. */
+  readonly train: pl.DataFrame;
+  /** One row per greedy evaluation episode. */
+  readonly eval: pl.DataFrame;
+}
+
+const TRAIN_COLS = [
+  "agent",
+  "condition",
+  "seed",
+  "episode",
+  "step",
+  "copy",
+  "return",
+  "pnl",
+  "length",
+];
+const EVAL_COLS = [
+  "agent",
+  "condition",
+  "seed",
+  "step",
+  "episode",
+  "return",
+  "pnl",
+  "sharpe",
+  "maxDrawdown",
+  "inventoryVariance",
+  "meanAbsInventory",
+  "fills",
+  "adverse5",
+];
+const INT_COLS = ["seed", "episode", "step", "copy", "length", "fills"];
+
+function table(df: pl.DataFrame, name: string, cols: string[]): pl.DataFrame {
+  const rows = df.filter(pl.col("table").eq(pl.lit(name))).select(...cols);
+  return rows.withColumns(
+    ...cols.filter((c) => INT_COLS.includes(c)).map((c) => pl.col(c).cast(pl.Int32)),
+  );
+}
+
+/** The manifest of a plan's models: the plan hash and each job's file and hash. */
+export function manifest(plan: SuitePlan, outDir: string) {
+  const jobs = suiteJobs(plan, outDir);
+  const models = jobs.map((j) => ({
+    file: modelName(j),
+    agent: j.agent.label,
+    learner: j.agent.learner,
+    condition: j.condition,
+    seed: j.seed,
+    steps: j.agent.steps,
+    configHash: jobHash(j),
+  }));
+  const planHash = configHash({ kind: "plan", config: models.map((m) => [m.file, m.configHash]) });
+  return { format: MANIFEST_FORMAT, version: 1, planHash, models };
+}
+
+/** Trains every job of `options.plan` and writes the outputs (see the module doc). */
+export async function trainSuite(options: TrainSuiteOptions): Promise<SuiteCurves> {
+  const { plan, outDir } = options;
+  const jobs = suiteJobs(plan, outDir).map((j) => ({ ...j, log: options.log ?? false }));
+  Deno.mkdirSync(outDir, { recursive: true });
+  const df = await sweep({
+    module: new URL("./job.ts", import.meta.url),
+    fn: "trainJob",
+    jobs,
+    workers: options.workers,
+    onResult: ({ index, done, total }) => options.onJob?.({ done, total, job: jobs[index] }),
+  });
+  const curves = { train: table(df, "train", TRAIN_COLS), eval: table(df, "eval", EVAL_COLS) };
+  await writeParquetAtomic(curves.train, `${outDir}/train_curves.parquet`);
+  await writeParquetAtomic(curves.eval, `${outDir}/eval_curves.parquet`);
+  writeFileAtomicSync(
+    `${outDir}/manifest.json`,
+    JSON.stringify(manifest(plan, outDir), null, 2) + "\n",
+  );
+  return curves;
+}
+
+/** What {@linkcode checkModels} found. */
+export interface ModelsCheck {
+  /** No problem found. */
+  readonly ok: boolean;
+  /** One sentence per problem, naming the file. */
+  readonly problems: readonly string[];
+  /** Checkpoints checked. */
+  readonly models: number;
+}
+
+/**
+ * Checks the models in `dir` against `plan` (see the module doc). Never throws for a problem
+ * with the files: each becomes a sentence of `problems`.
+ */
+export async function checkModels(options: { plan: SuitePlan; dir: string }): Promise<ModelsCheck> {
+  const { plan, dir } = options;
+  const problems: string[] = [];
+  const want = manifest(plan, dir);
+  const mPath = `${dir}/manifest.json`;
+  if (!existsSync(mPath)) problems.push(`${mPath}: missing (run \`deno task train:rl\`)`);
+  else {
+    try {
+      const m = JSON.parse(Deno.readTextFileSync(mPath));
+      if (m.planHash !== want.planHash) {
+        problems.push(
+          `${mPath}: plan hash ${String(m.planHash).slice(0, 12)}… differs from the code's ` +
+            `${want.planHash.slice(0, 12)}…: the plan changed since the models were trained`,
+        );
+      }
+    } catch (e) {
+      problems.push(`${mPath}: not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  for (const m of want.models) {
+    const path = `${dir}/${m.file}`;
+    if (!existsSync(path)) {
+      problems.push(`${path}: missing`);
+      continue;
+    }
+    try {
+      const cp = readCheckpoint(path);
+      if (cp.configHash !== m.configHash) {
+        problems.push(
+          `${path}: stale: trained with configuration hash ${cp.configHash.slice(0, 12)}…, ` +
+            `the code's configuration gives ${m.configHash.slice(0, 12)}…`,
+        );
+      } else if (cp.state.steps < m.steps) {
+        problems.push(`${path}: trained for ${cp.state.steps} steps, the plan asks ${m.steps}`);
+      }
+    } catch (e) {
+      if (e instanceof CheckpointError) problems.push(e.message);
+      else throw e;
+    }
+  }
+  for (
+    const [file, final] of [["train_curves.parquet", false], ["eval_curves.parquet", true]] as const
+  ) {
+    const path = `${dir}/${file}`;
+    if (!existsSync(path)) {
+      problems.push(`${path}: missing`);
+      continue;
+    }
+    let df: pl.DataFrame;
+    try {
+      df = await readParquet(path);
+    } catch (e) {
+      problems.push(`${path}: not readable as Parquet: ${(e as Error).message}`);
+      continue;
+    }
+    const keys = new Set(
+      (df.select("agent", "condition", "seed").unique().toRecords() as Record<string, unknown>[])
+        .map((r) => `${r.agent}_${r.condition}_s${r.seed}.json`),
+    );
+    for (const m of want.models) {
+      if (!keys.has(m.file)) problems.push(`${path}: no rows for ${m.file}`);
+    }
+    if (final && df.height > 0) {
+      const last = df.groupBy("agent", "condition", "seed").agg(pl.col("step").max().alias("last"));
+      for (const r of last.toRecords() as Record<string, number | string>[]) {
+        const m = want.models.find((x) =>
+          x.agent === r.agent && x.condition === r.condition && x.seed === r.seed
+        );
+        if (m && Number(r.last) < m.steps) {
+          problems.push(
+            `${path}: ${m.file} was last evaluated at step ${r.last}, before the end (${m.steps})`,
+          );
+        }
+      }
+    }
+  }
+  return { ok: problems.length === 0, problems, models: want.models.length };
+}

@@ -1,0 +1,103 @@
+/**
+ * `deno task train:rl`: trains every learner of the plan (`lib/training/plan.ts`: DQN with noisy
+ * networks on the quote grid, Gaussian PPO and SAC on the continuous actions) on every market
+ * condition (calm, volatile, toxic) and training seed, on Web Workers, and writes checkpoints,
+ * learning curves (Parquet) and a manifest with the configuration hashes to `data/models/`.
+ *
+ * ```sh
+ * deno task train:rl                 # the full plan into data/models/ (about an hour on 2 cores)
+ * deno task train:rl --quick         # tiny budgets, into a new folder under /tmp (printed)
+ * deno task train:rl --check         # do data/models/ match the code's configuration?
+ * ```
+ *
+ * Options: `--out DIR` (output folder; the default is `data/models`, or a temporary folder with
+ * `--quick`), `--workers N` (default: the number of cores), `--only LABEL` (repeatable: train only
+ * these learners, for experiments; the committed models come from the whole plan). Progress: a
+ * line per finished job, and one per evaluation of each job (greedy return and PnL).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { checkModels, quickPlan, SUITE, type SuitePlan, trainSuite } from "../lib/training/mod.ts";
+
+const USAGE =
+  "usage: deno task train:rl [--quick] [--check] [--out DIR] [--workers N] [--only LABEL]...";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    quick: { type: "boolean", default: false },
+    check: { type: "boolean", default: false },
+    out: { type: "string" },
+    workers: { type: "string" },
+    only: { type: "string", multiple: true },
+    help: { type: "boolean", default: false },
+  },
+  strict: true,
+});
+if (values.help) {
+  console.log(USAGE);
+  Deno.exit(0);
+}
+
+let plan: SuitePlan = values.quick ? quickPlan() : SUITE;
+if (values.only?.length) {
+  const unknown = values.only.filter((l) => !plan.agents.some((a) => a.label === l));
+  if (unknown.length > 0) {
+    console.error(
+      `--only: unknown learner ${unknown.join(", ")} (the plan has ${
+        plan.agents.map((a) => a.label).join(", ")
+      })`,
+    );
+    Deno.exit(2);
+  }
+  plan = { ...plan, agents: plan.agents.filter((a) => values.only!.includes(a.label)) };
+}
+const root = new URL("..", import.meta.url).pathname;
+const outDir = values.out ??
+  (values.quick ? await Deno.makeTempDir({ prefix: "train-rl-quick-" }) : `${root}data/models`);
+
+if (values.check) {
+  const r = await checkModels({ plan, dir: outDir });
+  for (const p of r.problems) console.error(`  ${p}`);
+  console.log(
+    r.ok
+      ? `train:rl --check: ${r.models} models in ${outDir} match the code's configuration`
+      : `train:rl --check: ${r.problems.length} problem(s) in ${outDir}`,
+  );
+  Deno.exit(r.ok ? 0 : 1);
+}
+
+const workers = values.workers === undefined ? undefined : Number(values.workers);
+if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
+  console.error(`--workers: must be an integer >= 1, got ${values.workers}`);
+  Deno.exit(2);
+}
+const jobs = plan.agents.length * plan.conditions.length * plan.seeds.length;
+const steps = plan.agents.reduce((s, a) => s + a.steps, 0) * plan.conditions.length *
+  plan.seeds.length;
+console.log(
+  `train:rl${values.quick ? " --quick" : ""}: ${jobs} jobs (${
+    plan.agents.map((a) => `${a.label} ${a.steps.toLocaleString("en-US")} steps`).join(", ")
+  }; ` +
+    `${plan.conditions.join(", ")}; seeds ${plan.seeds.join(", ")}), ` +
+    `${steps.toLocaleString("en-US")} environment steps in all, into ${outDir}`,
+);
+const t0 = performance.now();
+const curves = await trainSuite({
+  plan,
+  outDir,
+  workers,
+  log: true,
+  onJob: ({ done, total, job }) => {
+    const s = ((performance.now() - t0) / 1000).toFixed(0);
+    console.log(
+      `train:rl job ${done}/${total} done (${job.agent.label}/${job.condition}/s${job.seed}), ${s} s`,
+    );
+  },
+});
+const minutes = (performance.now() - t0) / 60_000;
+console.log(
+  `train:rl: ${jobs} checkpoints, ${curves.train.height} training episodes, ` +
+    `${curves.eval.height} evaluation episodes in ${outDir} (${minutes.toFixed(1)} min)`,
+);
