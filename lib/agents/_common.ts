@@ -7,7 +7,7 @@ import { checkInt, checkNum, ConfigError } from "../errors.ts";
 import type { BoxSpace } from "../env/types.ts";
 import { createNormalizer, type Normalizer } from "./normalizer.ts";
 import type { Mlp } from "./nn.ts";
-import type { LearnerKind, LearnerState } from "./types.ts";
+import type { LearnerKind, LearnerState, Transition, TransitionBatch } from "./types.ts";
 
 /** Length of a flattened box observation. */
 export function obsDimOf(space: BoxSpace): number {
@@ -203,4 +203,35 @@ export function forEachDue(
 ): void {
   const { from, to, every } = range;
   for (let k = (Math.floor(from / every) + 1) * every; k <= to; k += every) fn(k);
+}
+
+/**
+ * A one-row batch to pass a single transition to `observeBatch` (`k`: vector action length, 0
+ * for an integer action), and the function that fills it.
+ */
+export function singleBatch(d: number, k: number): {
+  batch: TransitionBatch<number> & TransitionBatch<Float64Array>;
+  fill(t: Transition<number> | Transition<Float64Array>): void;
+} {
+  const b = {
+    n: 1,
+    obs: new Float64Array(d),
+    actions: k === 0 ? new Int32Array(1) : new Float64Array(k),
+    rewards: new Float64Array(1),
+    nextObs: new Float64Array(d),
+    terminated: new Uint8Array(1),
+    truncated: new Uint8Array(1),
+  };
+  return {
+    batch: b as unknown as TransitionBatch<number> & TransitionBatch<Float64Array>,
+    fill(t) {
+      b.obs.set(t.obs);
+      b.nextObs.set(t.nextObs);
+      if (typeof t.action === "number") b.actions[0] = t.action;
+      else b.actions.set(t.action);
+      b.rewards[0] = t.reward;
+      b.terminated[0] = t.terminated ? 1 : 0;
+      b.truncated[0] = t.truncated ? 1 : 0;
+    },
+  };
 }

@@ -39,6 +39,7 @@ import {
   ObsPrep,
   resolveConfig,
   saveNetworks,
+  singleBatch,
 } from "./_common.ts";
 import { type Activation, argmax, createAdam, createMlp, type Mlp, polyakUpdate } from "./nn.ts";
 import { createBatch, createReplayBuffer } from "./replay.ts";
@@ -226,15 +227,7 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
   };
   let step = 0;
   let actions = new Int32Array(1);
-  const single = {
-    n: 1,
-    obs: new Float64Array(d),
-    actions: new Int32Array(1),
-    rewards: new Float64Array(1),
-    nextObs: new Float64Array(d),
-    terminated: new Uint8Array(1),
-    truncated: new Uint8Array(1),
-  };
+  const single = singleBatch(d, 0);
 
   /** One gradient step on a sampled batch at transition count `k`; returns the loss. */
   function update(k: number): number {
@@ -303,13 +296,8 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
       return out;
     },
     observe(t: Transition): number {
-      single.obs.set(t.obs);
-      single.nextObs.set(t.nextObs);
-      single.actions[0] = t.action;
-      single.rewards[0] = t.reward;
-      single.terminated[0] = t.terminated ? 1 : 0;
-      single.truncated[0] = t.truncated ? 1 : 0;
-      return agent.observeBatch(single);
+      single.fill(t);
+      return agent.observeBatch(single.batch);
     },
     observeBatch(b: TransitionBatch): number {
       prep.update(b.obs, b.n);

@@ -48,6 +48,7 @@ import {
   permute,
   resolveConfig,
   saveNetworks,
+  singleBatch,
 } from "./_common.ts";
 
 /** PPO hyperparameters. */
@@ -373,15 +374,7 @@ function createPpo(s: PpoSetup) {
     discrete: new Int32Array(0),
     box: new Float64Array(0),
   };
-  const single = {
-    n: 1,
-    obs: new Float64Array(d),
-    actions: discrete ? new Int32Array(1) : new Float64Array(k),
-    rewards: new Float64Array(1),
-    nextObs: new Float64Array(d),
-    terminated: new Uint8Array(1),
-    truncated: new Uint8Array(1),
-  };
+  const single = singleBatch(d, k);
   const oneAct = new Float64Array(k);
   const stats = {
     policyLoss: NaN,
@@ -650,14 +643,8 @@ function createPpo(s: PpoSetup) {
     },
     actBatch,
     observe(t: Transition<number> | Transition<Float64Array>): number {
-      single.obs.set(t.obs);
-      single.nextObs.set(t.nextObs);
-      if (typeof t.action === "number") single.actions[0] = t.action;
-      else single.actions.set(t.action);
-      single.rewards[0] = t.reward;
-      single.terminated[0] = t.terminated ? 1 : 0;
-      single.truncated[0] = t.truncated ? 1 : 0;
-      return observeBatch(single as TransitionBatch<number>);
+      single.fill(t);
+      return observeBatch(single.batch);
     },
     observeBatch,
     value(obs: Float64Array): number {

@@ -53,6 +53,7 @@ import {
   ObsPrep,
   resolveConfig,
   saveNetworks,
+  singleBatch,
 } from "./_common.ts";
 
 /** Discrete SAC hyperparameters. */
@@ -193,15 +194,7 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
   };
   let step = 0;
   let actions = new Int32Array(1);
-  const single = {
-    n: 1,
-    obs: new Float64Array(d),
-    actions: new Int32Array(1),
-    rewards: new Float64Array(1),
-    nextObs: new Float64Array(d),
-    terminated: new Uint8Array(1),
-    truncated: new Uint8Array(1),
-  };
+  const single = singleBatch(d, 0);
 
   /** One update of critics, actor and temperature on a sampled batch; returns the critic loss. */
   function update(): number {
@@ -296,13 +289,8 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
       return actions;
     },
     observe(t: Transition): number {
-      single.obs.set(t.obs);
-      single.nextObs.set(t.nextObs);
-      single.actions[0] = t.action;
-      single.rewards[0] = t.reward;
-      single.terminated[0] = t.terminated ? 1 : 0;
-      single.truncated[0] = t.truncated ? 1 : 0;
-      return agent.observeBatch(single);
+      single.fill(t);
+      return agent.observeBatch(single.batch);
     },
     observeBatch(b: TransitionBatch): number {
       prep.update(b.obs, b.n);

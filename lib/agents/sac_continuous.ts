@@ -46,6 +46,7 @@ import {
   ObsPrep,
   resolveConfig,
   saveNetworks,
+  singleBatch,
 } from "./_common.ts";
 
 /** Continuous SAC hyperparameters. */
@@ -225,15 +226,7 @@ export function sacContinuous(
   let critics = 0;
   let actions = new Float64Array(k);
   const oneAct = new Float64Array(k);
-  const single = {
-    n: 1,
-    obs: new Float64Array(d),
-    actions: new Float64Array(k),
-    rewards: new Float64Array(1),
-    nextObs: new Float64Array(d),
-    terminated: new Uint8Array(1),
-    truncated: new Uint8Array(1),
-  };
+  const single = singleBatch(d, k);
 
   /** Log standard deviation from the actor's raw output (CleanRL's squashing). */
   const logStdOf = (raw: number) => c.logStdMin + 0.5 * lsSpan * (Math.tanh(raw) + 1);
@@ -376,13 +369,8 @@ export function sacContinuous(
       return actions;
     },
     observe(t: Transition<Float64Array>): number {
-      single.obs.set(t.obs);
-      single.nextObs.set(t.nextObs);
-      single.actions.set(t.action);
-      single.rewards[0] = t.reward;
-      single.terminated[0] = t.terminated ? 1 : 0;
-      single.truncated[0] = t.truncated ? 1 : 0;
-      return agent.observeBatch(single);
+      single.fill(t);
+      return agent.observeBatch(single.batch);
     },
     observeBatch(b: TransitionBatch<Float64Array>): number {
       prep.update(b.obs, b.n);
