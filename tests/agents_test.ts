@@ -546,6 +546,11 @@ Deno.test("trainVec: deterministic for a seed and N; N copies see N streams; ste
   assert.notDeepEqual(run(1, 3).eps, a.eps); // another N is another run
   // 3 copies and 400 steps: rounded up to 402.
   assert.equal(run(1, 3).steps, 402);
+  const vec = createVecEnv({ make: () => chain(), copies: 2 });
+  throwsConfig(
+    () => trainVec(vec, TINY.dqn(vec, 1) as VecAgent, { steps: 10, sead: 1 } as never),
+    "options.sead",
+  );
 });
 
 Deno.test("DQN schedules count transitions: N copies make the same number of updates", () => {

@@ -24,6 +24,7 @@ import {
 } from "../lib/agents/mod.ts";
 import { createContinuousMarketMakingEnv, createMarketMakingEnv } from "../lib/env/mod.ts";
 import type { Action, Env } from "../lib/env/types.ts";
+import { throwsConfig } from "./_assert.ts";
 
 const discreteEnv = () => createMarketMakingEnv({ episodeLength: 60 });
 const boxEnv = () => createContinuousMarketMakingEnv({ episodeLength: 60 });
@@ -177,6 +178,14 @@ Deno.test("checkpoint errors name the file and what is wrong", () => {
   const other = createMarketMakingEnv({ episodeLength: 60, halfSpreads: [1, 2] });
   throwsCheckpoint(() => loadCheckpoint(path, learner(), { env: other }), path, "spaces differ");
   throwsCheckpoint(() => restoreLearner(path, boxEnv()), path, "needs a discrete action space");
+  throwsConfig(
+    () =>
+      saveCheckpointSync(tmp("x.json"), learner(), {
+        env,
+        meta: { trainingSeed: 1, seed: 2 } as never,
+      }),
+    "meta.seed",
+  );
   // The good file still loads.
   loadCheckpoint(path, learner(), { env });
 });

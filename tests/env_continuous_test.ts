@@ -409,6 +409,10 @@ Deno.test("vol × time grid: cells partition the steps and fills of hand-compute
     ["0.5-1", "<0.5", ">=1"].filter((l) => f.getColumn("volLabel").toArray().includes(l)).sort(),
   );
   throwsConfig(() => createVolTimeGrid({ episodeLength: 10, volEdges: [1, 0.5] }), "volEdges[1]");
+  throwsConfig(
+    () => createVolTimeGrid({ episodeLength: 10, timebuckets: 3 } as never),
+    "timebuckets",
+  );
 });
 
 Deno.test("vector env over the continuous env: copies seeded apart, autoreset, deterministic", () => {
@@ -447,4 +451,5 @@ Deno.test("vector env over the continuous env: copies seeded apart, autoreset, d
   vec.reset();
   throwsConfig(() => vec.step(new Float64Array(9)), "actions");
   throwsConfig(() => createVecEnv({ make, copies: 0 }), "copies");
+  throwsConfig(() => createVecEnv({ make, copies: 2, copy: 1 } as never), "copy");
 });

@@ -356,6 +356,7 @@ Deno.test("normaliser: running mean and variance, batch or row by row; clip; fre
   throwsConfig(() => c.load({ ...sa, mean: [1, 2] }), "normalizer.mean");
   throwsConfig(() => c.load({ ...sa, var: [1, -1, 1] }), "normalizer.var[1]");
   throwsConfig(() => createNormalizer({ dim, clip: 0 }), "normalizer.clip");
+  throwsConfig(() => createNormalizer({ dim, clp: 3 } as never), "normalizer.clp");
 });
 
 Deno.test("gemm: the WebAssembly kernel agrees with the JavaScript one on every operand form", () => {

@@ -62,6 +62,21 @@ export function resolveConfig<C extends object>(
   return c;
 }
 
+/**
+ * Throws `ConfigError` unless `options` is a plain object whose keys are all in `keys`; the
+ * message names `<field>.<key>` and lists the known keys.
+ */
+export function checkOptionKeys(options: unknown, o: { field: string; keys: readonly string[] }) {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new ConfigError(o.field, `an object with keys ${o.keys.join(", ")}`, options);
+  }
+  for (const k of Object.keys(options)) {
+    if (!o.keys.includes(k)) {
+      throw new ConfigError(`${o.field}.${k}`, `one of the keys ${o.keys.join(", ")}`, k);
+    }
+  }
+}
+
 /** The observation-normalisation fields every learner has. */
 export interface NormalizeFields {
   /**

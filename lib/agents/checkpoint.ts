@@ -47,6 +47,7 @@ import { dqn } from "./dqn.ts";
 import { ppo, ppoContinuous } from "./ppo.ts";
 import { sac } from "./sac.ts";
 import { sacContinuous } from "./sac_continuous.ts";
+import { checkOptionKeys } from "./_common.ts";
 
 /** The format tag of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "lobgame-agent-checkpoint";
@@ -216,6 +217,7 @@ export function encodeCheckpoint<A extends Action>(
   options: { readonly env: SpacesLike<A>; readonly meta: CheckpointMeta },
 ): string {
   const { env, meta } = options;
+  checkOptionKeys(meta, { field: "meta", keys: ["trainingSeed", "training"] });
   if (!Number.isSafeInteger(meta.trainingSeed)) {
     throw new ConfigError("meta.trainingSeed", "a safe integer", meta.trainingSeed);
   }

@@ -64,6 +64,14 @@ export interface Normalizer {
  * ```
  */
 export function createNormalizer(options: NormalizerOptions): Normalizer {
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError("normalizer", "an object {dim, clip?, epsilon?}", options);
+  }
+  for (const k of Object.keys(options)) {
+    if (!["dim", "clip", "epsilon"].includes(k)) {
+      throw new ConfigError(`normalizer.${k}`, "one of the keys dim, clip, epsilon", k);
+    }
+  }
   const dim = options.dim;
   if (!Number.isInteger(dim) || dim < 1) throw new ConfigError("dim", "an integer >= 1", dim);
   const clip = checkNum("normalizer.clip", options.clip ?? 10, 1e-6, 1e12);

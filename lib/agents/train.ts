@@ -22,7 +22,7 @@ import type {
   TransitionBatch,
   VecAgent,
 } from "./types.ts";
-import { obsDimOf } from "./_common.ts";
+import { checkOptionKeys, obsDimOf } from "./_common.ts";
 
 /** What `train` reports after each finished episode. */
 export interface EpisodeReport {
@@ -271,6 +271,10 @@ export function trainVec<A extends Action = number>(
   agent: VecAgent<A>,
   options: TrainVecOptions,
 ): TrainResult {
+  checkOptionKeys(options, {
+    field: "options",
+    keys: ["steps", "seed", "reset", "onEpisode", "onStep"],
+  });
   const steps = options.steps;
   if (!Number.isInteger(steps) || steps < 0) {
     throw new ConfigError("steps", "an integer >= 0", steps);

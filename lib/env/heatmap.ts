@@ -19,6 +19,7 @@
  */
 import pl from "nodejs-polars";
 import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import { checkConfigKeys } from "./_common.ts";
 import type { FillLog } from "../metrics/fills.ts";
 import type { EpisodeRecord } from "./runner.ts";
 
@@ -81,6 +82,10 @@ const SUMS = [
  * ```
  */
 export function createVolTimeGrid(options: VolTimeOptions): VolTimeGrid {
+  checkConfigKeys(options, {
+    name: "VolTimeOptions",
+    keys: ["episodeLength", "timeBuckets", "volWindow", "volEdges", "horizon"],
+  });
   const L = checkInt("episodeLength", options.episodeLength, 1, 1e8);
   const T = checkInt("timeBuckets", options.timeBuckets ?? 5, 1, 1000);
   const W = checkInt("volWindow", options.volWindow ?? 20, 1, 1e6);

@@ -16,6 +16,7 @@
  * @module
  */
 import { checkInt, ConfigError } from "../errors.ts";
+import { checkConfigKeys } from "./_common.ts";
 import {
   type Action,
   type ActionSpaceOf,
@@ -90,6 +91,7 @@ export interface VecEnv<A extends Action = number> {
  * ```
  */
 export function createVecEnv<A extends Action = number>(options: VecEnvOptions<A>): VecEnv<A> {
+  checkConfigKeys(options, { name: "VecEnvOptions", keys: ["make", "copies", "onEpisodeEnd"] });
   const copies = checkInt("copies", options.copies, 1, MAX_COPIES);
   if (typeof options.make !== "function") {
     throw new ConfigError("make", "a function returning an environment", options.make);
@@ -118,6 +120,9 @@ export function createVecEnv<A extends Action = number>(options: VecEnvOptions<A
     (_, i) => own.subarray(i * actionDim, (i + 1) * actionDim),
   );
   const onEnd = options.onEpisodeEnd;
+  if (onEnd !== undefined && typeof onEnd !== "function") {
+    throw new ConfigError("onEpisodeEnd", "a function", onEnd);
+  }
   let started = false;
 
   return {
