@@ -167,7 +167,8 @@ export function encodePng(width: number, height: number, rgba: Uint8ClampedArray
   return out;
 }
 
-function base64(bytes: Uint8Array): string {
+/** Bytes as base64 (in chunks, so large images do not overflow the argument list). */
+export function base64(bytes: Uint8Array): string {
   let s = "";
   for (let i = 0; i < bytes.length; i += 0x8000) {
     s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -10,6 +10,13 @@
  * byte-identical SVG in any process, and two different figures inlined in one HTML page never
  * share an id.
  *
+ * Displayed in a notebook (a figure as a cell's last expression), a figure carries two
+ * representations: the SVG, made responsive (`width="100%"`, no height, `max-width` of its own
+ * width, so it shrinks to the output area and keeps its proportions: Notebook 6 would otherwise
+ * wrap it in a box of its pixel size and cut the x-axis), and a PNG at 1 pixel per SVG pixel,
+ * which untrusted viewers show (Notebook 6 and JupyterLab drop SVG from untrusted notebooks;
+ * GitHub's viewer shows PNG). The files written by {@link saveFigure} keep their pixel size.
+ *
  * @example
  * ```ts
  * import { plot, Plot } from "./figure.ts";
@@ -25,7 +32,7 @@ import { JSDOM } from "jsdom";
 // @ts-types="./_resvg.d.ts"
 import { Resvg } from "@resvg/resvg-js";
 import { checkOptions, ConfigError, optional, positive, str } from "../errors.ts";
-import { installCanvas } from "./_canvas.ts";
+import { base64, installCanvas } from "./_canvas.ts";
 import { JUPYTER_DISPLAY } from "./_kernel.ts";
 import { figurePath, outPath, writeAtomic } from "./io.ts";
 
@@ -70,7 +77,7 @@ export interface Figure {
   readonly width: number;
   /** Height of the SVG in CSS pixels. */
   readonly height: number;
-  /** The Jupyter display hook: an `image/svg+xml` bundle. */
+  /** The Jupyter display hook: `image/svg+xml` (responsive), `image/png` and `text/plain`. */
   [DISPLAY](): Record<string, string>;
 }
 
@@ -148,8 +155,41 @@ function makeFigure(svg: string, width: number, height: number): Figure {
     svg,
     width,
     height,
-    [DISPLAY]: () => ({ "image/svg+xml": svg, "text/plain": `Figure ${width}×${height}` }),
+    [DISPLAY]: () => ({
+      "image/svg+xml": responsiveSvg(svg),
+      "image/png": base64(toPng(svg, { scale: 1 })),
+      "text/plain": `Figure ${width}×${height}`,
+    }),
   };
+}
+
+/**
+ * The SVG with `width="100%"`, no `height` and `max-width: <width>px; height: auto` on its
+ * root, so that it fits the width it is shown in and keeps its proportions (its `viewBox`).
+ *
+ * @example
+ * ```ts
+ * import { responsiveSvg } from "./figure.ts";
+ * const s = responsiveSvg(`<svg xmlns="http://www.w3.org/2000/svg" width="640" height="400" ` +
+ *   `viewBox="0 0 640 400" style="background: white"><g/></svg>`);
+ * if (!s.startsWith(`<svg xmlns="http://www.w3.org/2000/svg" width="100%" viewBox="0 0 640 400" ` +
+ *   `style="background: white; max-width: 640px; height: auto">`)) throw new Error(s);
+ * ```
+ */
+export function responsiveSvg(svg: string): string {
+  const open = /^<svg[^>]*>/.exec(svg)?.[0];
+  if (!open || !/\sviewBox="/.test(open)) return svg;
+  const w = /\swidth="([\d.]+)"/.exec(open)?.[1];
+  if (w === undefined) return svg;
+  let tag = open.replace(/\swidth="[\d.]+"/, ' width="100%"').replace(/\sheight="[\d.]+"/, "");
+  const fit = `max-width: ${w}px; height: auto`;
+  tag = /\sstyle="/.test(tag)
+    ? tag.replace(
+      /\sstyle="([^"]*)"/,
+      (_, st: string) => ` style="${st.replace(/;?\s*$/, "")}; ${fit}"`,
+    )
+    : tag.replace(/>$/, ` style="${fit}">`);
+  return tag + svg.slice(open.length);
 }
 
 function svgSize(svg: string): { width: number; height: number } {
