@@ -2,10 +2,11 @@
  * A progress line for long loops that works in a Jupyter kernel and in a terminal, and adds no
  * randomness and reads no clock (it counts steps only).
  *
- * - In the Deno kernel, a line is printed with `console.log` at every `every` fraction (default
- *   10%): the kernel streams console output while a synchronous loop runs (display updates are
- *   only sent when the loop yields), so the lines show up live in JupyterLab and in
- *   `deno task reproduce`'s terminal, and at most ~11 lines stay in the notebook.
+ * - In the Deno kernel, one display line is shown and updated in place at every `every`
+ *   fraction (default 1%), so the saved notebook keeps a single line with the final count. The
+ *   updates go out with `Deno.jupyter.broadcast`, which sends at once, also from a synchronous
+ *   loop (`Deno.jupyter.display` would wait for the loop to yield); `deno task reproduce`
+ *   echoes them to its terminal.
  * - In a terminal, one line on stderr is rewritten in place (`\r`) at every percent.
  * - Otherwise (stderr piped to a file or CI log), a line at every `every` fraction.
  *
@@ -50,6 +51,23 @@ function line(label: string, done: number, total: number): string {
   return `${label} ${bar} ${String(Math.floor(f * 100)).padStart(3)}% ${done}/${total}`;
 }
 
+let displays = 0;
+
+/**
+ * A function that shows its argument as one display line in the kernel, updated in place. The
+ * display id is unique within the kernel process (its pid and a counter), so a new line never
+ * updates an older one, also after a kernel restart.
+ */
+function kernelLine(): (s: string) => void {
+  const id = `lobgame-progress-${Deno.pid}-${++displays}`;
+  let type = "display_data";
+  return (s) => {
+    const content = { data: { "text/plain": s }, metadata: {}, transient: { display_id: id } };
+    void Deno.jupyter.broadcast(type, content);
+    type = "update_display_data";
+  };
+}
+
 /** A progress line for `total` steps, labelled `label` (see the module doc for where it goes). */
 export function progress(label: string, total: number, options: ProgressOptions = {}): Progress {
   checkInt("total", total, 0, Number.MAX_SAFE_INTEGER);
@@ -64,7 +82,8 @@ export function progress(label: string, total: number, options: ProgressOptions 
   if (options.sink) {
     write = options.sink;
   } else if (inKernel()) {
-    write = (s) => console.log(s);
+    write = kernelLine();
+    every = options.every ?? 0.01;
   } else if (Deno.stderr.isTerminal()) {
     const enc = new TextEncoder();
     write = (s) => Deno.stderr.writeSync(enc.encode(`\r${s}`));
