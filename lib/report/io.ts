@@ -1,11 +1,17 @@
 /**
  * Atomic file writes and the project's output folders.
  *
- * Everything a notebook or script writes (`data/`, `figures/`) goes under one output root: the
- * project root by default, or the folder named by the `REPORT_OUT_DIR` environment variable. The
- * test suite and `deno task reproduce --quick` set it, so smoke runs never overwrite committed
- * results. Paths are resolved from this module's location, not the working directory, so the same
- * call works from a notebook (whose working directory is `notebooks/`), a script or a test.
+ * Everything a notebook or script writes (`data/`, `figures/`) goes under one output root:
+ *
+ * - the folder named by the `REPORT_OUT_DIR` environment variable when it is set (the test suite
+ *   and `deno task reproduce --quick` set a scratch folder; `deno task reproduce` sets the
+ *   project root, which writes the committed results);
+ * - otherwise, in a Jupyter kernel, `.out/` in the project root (ignored by git), so that running
+ *   cells interactively, quick or not, never overwrites the committed `data/` and `figures/`;
+ * - otherwise (scripts, tests) the project root.
+ *
+ * Paths are resolved from this module's location, not the working directory, so the same call
+ * works from a notebook (whose working directory is `notebooks/`), a script or a test.
  *
  * @example
  * ```ts
@@ -21,6 +27,7 @@ import { fileURLToPath } from "node:url";
 import pl from "nodejs-polars";
 import { writeFileAtomicSync } from "../io/atomic.ts";
 import { parquetFrame } from "../io/parquet.ts";
+import { inKernel } from "./_kernel.ts";
 
 /** Absolute path of the project root (the folder holding `deno.json`). */
 export const PROJECT_ROOT: string = fileURLToPath(new URL("../../", import.meta.url)).replace(
@@ -31,9 +38,12 @@ export const PROJECT_ROOT: string = fileURLToPath(new URL("../../", import.meta.
 /** Name of the environment variable that redirects all outputs (see the module doc). */
 export const OUT_DIR_ENV = "REPORT_OUT_DIR";
 
+/** The output root of interactive (kernel) runs: `<project root>/.out`. */
+export const INTERACTIVE_OUT: string = join(PROJECT_ROOT, ".out");
+
 /**
- * The output root: `$REPORT_OUT_DIR` (resolved against the working directory) if set, else the
- * project root.
+ * The output root (see the module doc): `$REPORT_OUT_DIR` (resolved against the working
+ * directory) if set, else {@link INTERACTIVE_OUT} in a Jupyter kernel, else the project root.
  */
 export function outRoot(): string {
   let env: string | undefined;
@@ -42,7 +52,8 @@ export function outRoot(): string {
   } catch {
     env = undefined; // no --allow-env: outputs go to the project root
   }
-  return env ? resolve(env) : PROJECT_ROOT;
+  if (env) return resolve(env);
+  return inKernel() ? INTERACTIVE_OUT : PROJECT_ROOT;
 }
 
 /**
