@@ -24,7 +24,9 @@ import {
   toPng,
   writeAtomic,
 } from "../lib/report/mod.ts";
-import { outRoot, PROJECT_ROOT } from "../lib/report/io.ts";
+import { INTERACTIVE_OUT, outRoot, PROJECT_ROOT } from "../lib/report/io.ts";
+import { escapeMath, NO_MATH_CLASS, proseHtml } from "../lib/report/md.ts";
+import { responsiveSvg } from "../lib/report/figure.ts";
 import { studentTQuantile as tQuantile } from "../lib/metrics/mean_ci.ts";
 import { encodePng, parseColor } from "../lib/report/_canvas.ts";
 import { ConfigError } from "../lib/errors.ts";
@@ -85,7 +87,7 @@ Deno.test("figure: standalone SVG with namespaces; a <figure> is flattened with 
   assert.equal(f.width, 640 + 16);
   assert.ok(f.height > 400);
   const bundle = f[DISPLAY]();
-  assert.equal(bundle["image/svg+xml"], f.svg);
+  assert.equal(bundle["image/svg+xml"], responsiveSvg(f.svg));
 });
 
 Deno.test("figure: a continuous colour legend gets a PNG ramp from the canvas shim", () => {
@@ -123,6 +125,29 @@ Deno.test("figure: saveFigure writes svg and png atomically and returns a displa
   assert.throws(() => saveFigure("../escape", el, { dir }), ConfigError);
 });
 
+Deno.test("figure: displays as a responsive SVG and a 1x PNG that untrusted viewers show", () => {
+  const f = plot({ width: 500, height: 300, marks: [Plot.dot(data, { x: "x", y: "y" })] });
+  const bundle = f[DISPLAY]();
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/png", "image/svg+xml", "text/plain"]);
+  const open = /^<svg[^>]*>/.exec(bundle["image/svg+xml"])![0];
+  assert.match(open, / width="100%"/);
+  assert.doesNotMatch(open, / height="/);
+  assert.match(open, / viewBox="0 0 500 300"/);
+  assert.match(open, /style="[^"]*max-width: 500px; height: auto"/);
+  assert.equal(
+    bundle["image/svg+xml"].slice(open.length),
+    f.svg.slice(/^<svg[^>]*>/.exec(f.svg)![0].length),
+  );
+  const png = Uint8Array.from(atob(bundle["image/png"]), (c) => c.charCodeAt(0));
+  assert.deepEqual(pngSize(png), { width: 500, height: 300 });
+  // Without a viewBox or a pixel width there is nothing to scale by: unchanged.
+  assert.equal(responsiveSvg(`<svg width="10"><g/></svg>`), `<svg width="10"><g/></svg>`);
+  assert.equal(
+    responsiveSvg(`<svg width="10" height="5" viewBox="0 0 10 5"><g/></svg>`),
+    `<svg width="100%" viewBox="0 0 10 5" style="max-width: 10px; height: auto"><g/></svg>`,
+  );
+});
+
 Deno.test("io: REPORT_OUT_DIR redirects the default data and figure folders", () => {
   const dir = Deno.makeTempDirSync();
   const before = Deno.env.get("REPORT_OUT_DIR");
@@ -137,6 +162,41 @@ Deno.test("io: REPORT_OUT_DIR redirects the default data and figure folders", ()
     else Deno.env.set("REPORT_OUT_DIR", before);
   }
   assert.equal(outRoot(), before ?? PROJECT_ROOT);
+});
+
+/** Runs `fn` with a stand-in for the Deno kernel's `Deno.jupyter` that records broadcasts. */
+function inFakeKernel<T>(fn: (sent: [string, Record<string, unknown>][]) => T): T {
+  const sent: [string, Record<string, unknown>][] = [];
+  const deno = Deno as unknown as { jupyter: unknown };
+  deno.jupyter = {
+    display: () => Promise.resolve(),
+    broadcast: (type: string, content: Record<string, unknown>) => {
+      sent.push([type, content]);
+      return Promise.resolve();
+    },
+  };
+  try {
+    return fn(sent);
+  } finally {
+    deno.jupyter = undefined; // Deno.jupyter has a setter; undefined reads as "not in a kernel"
+  }
+}
+
+Deno.test("io: in a kernel, outputs go to .out/ unless REPORT_OUT_DIR says otherwise", () => {
+  const before = Deno.env.get("REPORT_OUT_DIR");
+  Deno.env.delete("REPORT_OUT_DIR");
+  try {
+    assert.equal(outRoot(), PROJECT_ROOT);
+    inFakeKernel(() => {
+      assert.equal(outRoot(), INTERACTIVE_OUT);
+      assert.equal(INTERACTIVE_OUT, join(PROJECT_ROOT, ".out"));
+      Deno.env.set("REPORT_OUT_DIR", PROJECT_ROOT); // what `--canonical` and reproduce set
+      assert.equal(outRoot(), PROJECT_ROOT);
+    });
+  } finally {
+    if (before === undefined) Deno.env.delete("REPORT_OUT_DIR");
+    else Deno.env.set("REPORT_OUT_DIR", before);
+  }
 });
 
 Deno.test("io: writeAtomic leaves no temporary file and replaces the old content", () => {
@@ -282,7 +342,43 @@ Deno.test("md: interpolates formatted numbers, arrays and frames; displays as Ma
     "n = 12,000, p = 0.333, xs = 1, 2.5, none = —\n\n| k |\n| ---: |\n| 1 |\n\n",
   );
   assert.equal(`${m}`, m.text);
-  assert.deepEqual(m[DISPLAY](), { "text/markdown": m.text, "text/plain": m.text });
+  const bundle = m[DISPLAY]();
+  assert.deepEqual(Object.keys(bundle).sort(), ["text/html", "text/markdown", "text/plain"]);
+  assert.equal(bundle["text/markdown"], m.text);
+  assert.equal(bundle["text/plain"], m.text);
+  assert.match(bundle["text/html"], /<table>[\s\S]*<td[^>]*>1<\/td>[\s\S]*<\/table>/);
+});
+
+Deno.test("md: dollar amounts are escaped for Markdown and shielded from MathJax in HTML", () => {
+  const m = md`pays $${fixed(293.64)} ± ${0} to sell ${8000} ($${3.67} per share), \`$HOME\` stays`;
+  assert.equal(m.text, "pays $293.64 ± 0 to sell 8,000 ($3.67 per share), `$HOME` stays");
+  const bundle = m[DISPLAY]();
+  assert.equal(
+    bundle["text/markdown"],
+    "pays \\$293.64 ± 0 to sell 8,000 (\\$3.67 per share), `$HOME` stays",
+  );
+  assert.equal(
+    bundle["text/html"],
+    `<div class="${NO_MATH_CLASS}">\n<p>pays $293.64 ± 0 to sell 8,000 ($3.67 per share), ` +
+      "<code>$HOME</code> stays</p>\n</div>\n",
+  );
+  assert.equal(NO_MATH_CLASS, "tex2jax_ignore"); // the class MathJax 2 and 3 skip by default
+});
+
+Deno.test("md: escapeMath leaves code and escaped dollars alone", () => {
+  const cases: [string, string][] = [
+    ["$1 and $2", "\\$1 and \\$2"],
+    ["\\$1 already", "\\$1 already"],
+    ["\\\\$1 escaped backslash", "\\\\\\$1 escaped backslash"],
+    ["`$a` and ``$b ` c`` and $d", "`$a` and ``$b ` c`` and \\$d"],
+    ["x\n```ts\nconst a = `$${b}`;\n```\n$y", "x\n```ts\nconst a = `$${b}`;\n```\n\\$y"],
+    ["~~~\n$ unclosed fence", "~~~\n$ unclosed fence"],
+    ["$$ display $$", "\\$\\$ display \\$\\$"],
+    ["no dollars", "no dollars"],
+  ];
+  for (const [input, want] of cases) assert.equal(escapeMath(input), want, input);
+  // Rendering gives back the dollars as text.
+  assert.match(proseHtml("costs $5 to $6"), /<p>costs \$5 to \$6<\/p>/);
 });
 
 Deno.test("progress: announces each fraction once, counts only, ends at 100%", () => {
@@ -303,6 +399,30 @@ Deno.test("progress: announces each fraction once, counts only, ends at 100%", (
   q.done(); // stopped early: the final line shows where
   assert.equal(quiet.at(-1)?.endsWith(" 66% 2/3"), true);
   assert.throws(() => progress("x", -1), ConfigError);
+});
+
+Deno.test("progress: in a kernel, one display line updated in place", () => {
+  inFakeKernel((sent) => {
+    const a = progress("train", 200);
+    for (let i = 0; i < 200; i++) a.tick();
+    a.done();
+    const b = progress("test", 3);
+    b.tick(3);
+    b.done();
+    const ids = sent.map(([, c]) => (c.transient as { display_id: string }).display_id);
+    const idA = ids[0], idB = ids.at(-1)!;
+    assert.notEqual(idA, idB);
+    assert.match(idA, new RegExp(`^lobgame-progress-${Deno.pid}-\\d+$`));
+    const ofA = sent.filter((_, i) => ids[i] === idA);
+    assert.deepEqual(
+      ofA.map(([t]) => t),
+      ["display_data", ...Array(ofA.length - 1).fill("update_display_data")],
+    );
+    assert.equal(ofA.length, 100); // every 1%
+    const last = (ofA.at(-1)![1].data as Record<string, string>)["text/plain"];
+    assert.match(last, /^train █+ 100% 200\/200$/);
+    assert.deepEqual(sent.filter((_, i) => ids[i] === idB).map(([t]) => t), ["display_data"]);
+  });
 });
 
 Deno.test("stats: Student t quantiles match tables", () => {
