@@ -106,6 +106,7 @@ class Proxy:
         with open(child_file, "w") as f:
             json.dump(self.child_info, f)
         self.child = subprocess.Popen(deno_cmd + [child_file], preexec_fn=_die_with_parent)
+        self._wait_listening()
         self._sockets()
         # Execution state (see the module doc).
         self.queue = []  # (client identities, frames) of execute_requests not yet sent
@@ -127,6 +128,23 @@ class Proxy:
         info = {k: v for k, v in self.info.items() if k not in names}
         info.update(dict(zip(names, free_ports(ip, len(names)))))
         return info
+
+    def _wait_listening(self):
+        """Waits until Deno listens on all its ports (read from /proc/net/tcp*, so that no
+        connection attempt of ours takes one of those ports as its local port first)."""
+        ports = {self.child_info[k] for k in self.child_info if k.endswith("_port")}
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < 120:
+            if self.child.poll() is not None:
+                self.stop(self.child.returncode)
+            listening = _listening_ports()
+            if listening is None:  # no /proc: give Deno a moment, ZMQ reconnects anyway
+                time.sleep(1.0)
+                return
+            if ports <= listening:
+                return
+            time.sleep(0.02)
+        log("Deno did not listen on its ports within 120 s")
 
     def _url(self, info, port_name):
         transport = info.get("transport", "tcp")
@@ -161,7 +179,6 @@ class Proxy:
             (self.k_iopub, "iopub_port"),
         ]:
             s.linger = 1000
-            s.setsockopt(zmq.RECONNECT_IVL, 20)
             s.connect(self._url(down, name))
         self.poller = zmq.Poller()
         for s in [
@@ -366,6 +383,24 @@ class Proxy:
             pass
         self.ctx.destroy(linger=0)
         sys.exit(code)
+
+
+def _listening_ports():
+    """TCP ports in LISTEN state (IPv4 and IPv6), or None when /proc/net/tcp is unreadable."""
+    ports = set()
+    found = False
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            with open(name) as f:
+                lines = f.readlines()[1:]
+        except OSError:
+            continue
+        found = True
+        for line in lines:
+            fields = line.split()
+            if len(fields) > 3 and fields[3] == "0A":  # TCP_LISTEN
+                ports.add(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports if found else None
 
 
 def _die_with_parent():
