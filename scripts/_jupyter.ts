@@ -1,11 +1,12 @@
 /**
- * Running the notebooks headless: checking and installing Jupyter (Debian packages), registering
- * Deno's kernel, executing a notebook with nbconvert, and exporting HTML. Shared by
- * `scripts/reproduce.ts` and `tests/notebooks_test.ts`.
+ * Jupyter for the notebooks: checking and installing it (Debian packages), the `deno` kernelspec
+ * (Deno's kernel run through `scripts/deno_kernel.py`, which keeps every output in its cell),
+ * executing a notebook headless with nbconvert, and exporting HTML. Shared by
+ * `scripts/reproduce.ts`, `scripts/notebook.ts` and the notebook tests.
  *
  * Notebooks are executed by `jupyter nbconvert --to notebook` with the preprocessor in
- * `scripts/deno_execute.py` instead of the stock `--execute`: Deno's kernel sometimes reports a
- * cell idle before sending its last output, which the stock executor then drops (see that file).
+ * `scripts/deno_execute.py` instead of the stock `--execute`: it echoes progress, and tolerates
+ * outputs that arrive after a cell's idle should a kernel without the wrapper be used.
  * The kernel's working directory is the notebook's folder (nbconvert's default), so notebooks
  * import project modules as `../lib/...` and the kernel finds the project's `deno.json` (and its
  * import map) by walking up from `notebooks/`.
@@ -14,6 +15,7 @@
  */
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFileAtomicSync } from "../lib/io/atomic.ts";
 
 /** The project root. */
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url)).replace(/\/$/, "");
@@ -53,13 +55,15 @@ export function listNotebooks(dir: string = NOTEBOOKS): string[] {
   return names.sort();
 }
 
-interface RunResult {
+/** Exit code and output of {@link run}. */
+export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-async function run(
+/** Runs a command; `code` 127 when it is not found. */
+export async function run(
   cmd: string,
   args: string[],
   options: { env?: Record<string, string>; inherit?: boolean } = {},
@@ -92,21 +96,85 @@ export async function nbconvertVersion(): Promise<string | undefined> {
   return k.code === 0 ? r.stdout.trim() : undefined;
 }
 
-/** Installs {@link APT_PACKAGES} with apt-get (needs root). Returns apt-get's exit code. */
-export async function installJupyter(): Promise<number> {
+/**
+ * Installs Debian packages with apt-get (needs root), without recommended packages; runs
+ * `apt-get update` first when the package lists are empty or stale (the install fails).
+ * Returns apt-get's exit code.
+ */
+export async function aptInstall(packages: readonly string[]): Promise<number> {
   const env = { DEBIAN_FRONTEND: "noninteractive" };
+  const install = () =>
+    run("apt-get", ["install", "-y", "--no-install-recommends", ...packages], {
+      env,
+      inherit: true,
+    });
+  if ((await install()).code === 0) return 0;
   const u = await run("apt-get", ["update"], { env, inherit: true });
   if (u.code !== 0) return u.code;
-  const i = await run("apt-get", ["install", "-y", ...APT_PACKAGES], {
-    env,
-    inherit: true,
-  });
-  return i.code;
+  return (await install()).code;
 }
 
-/** The kernel command line for this Deno binary (`Deno.execPath()`, so npx installs work). */
-export function kernelArgv(): string[] {
-  return [Deno.execPath(), "jupyter", "--kernel", "--conn", "{connection_file}"];
+/** Installs {@link APT_PACKAGES} with apt-get (needs root). Returns apt-get's exit code. */
+export function installJupyter(): Promise<number> {
+  return aptInstall(APT_PACKAGES);
+}
+
+/** The Python that runs Jupyter: the interpreter named by `jupyterCommand()`'s `#!` line. */
+export function jupyterPython(): string {
+  try {
+    const head = Deno.readTextFileSync(jupyterCommand()).slice(0, 200);
+    const m = /^#!\s*(\S+)/.exec(head);
+    if (m && !m[1].endsWith("/env")) return m[1];
+  } catch {
+    // not a script (or missing): fall through
+  }
+  return "/usr/bin/python3";
+}
+
+/** The kernel wrapper that keeps outputs in their cells (see `scripts/deno_kernel.py`). */
+export const KERNEL_WRAPPER: string = join(ROOT, "scripts", "deno_kernel.py");
+
+/** Options of {@link kernelArgv} and {@link writeKernelSpec}. */
+export interface KernelOptions {
+  /** The Deno binary the kernel runs. Default `Deno.execPath()`. */
+  deno?: string;
+  /**
+   * Run Deno's kernel through `scripts/deno_kernel.py` (default true), which fixes the order of
+   * its messages; `false` gives Deno's own kernel command (to measure the difference).
+   */
+  wrapped?: boolean;
+  /** Where the wrapper script is (default {@link KERNEL_WRAPPER}). */
+  wrapper?: string;
+}
+
+/** The kernel command line (see {@link KernelOptions}). */
+export function kernelArgv(options: KernelOptions = {}): string[] {
+  const deno = options.deno ?? Deno.execPath();
+  const plain = [deno, "jupyter", "--kernel", "--conn", "{connection_file}"];
+  if (options.wrapped === false) return plain;
+  return [
+    jupyterPython(),
+    options.wrapper ?? KERNEL_WRAPPER,
+    "{connection_file}",
+    "--",
+    deno,
+    "jupyter",
+    "--kernel",
+    "--conn",
+  ];
+}
+
+/** The `kernel.json` for {@link kernelArgv}. */
+export function kernelSpec(options: KernelOptions = {}): Record<string, unknown> {
+  const wrapped = options.wrapped !== false;
+  return {
+    argv: kernelArgv(options),
+    display_name: "Deno",
+    language: "typescript",
+    // The wrapper forwards interrupt_request to Deno; a signal would stop the wrapper instead.
+    ...(wrapped ? { interrupt_mode: "message" } : {}),
+    metadata: { lobgame: wrapped ? "deno kernel through scripts/deno_kernel.py" : "deno kernel" },
+  };
 }
 
 interface KernelSpec {
@@ -130,54 +198,16 @@ export async function registeredKernel(
   }
 }
 
-function sameFile(a: string | undefined, b: string): boolean {
-  if (a === undefined) return false;
-  try {
-    return Deno.realPathSync(a) === Deno.realPathSync(b);
-  } catch {
-    return false;
-  }
-}
-
 /**
- * Makes sure the `deno` kernel is registered for this Deno binary (`Deno.execPath()`): runs
- * `<Deno.execPath()> jupyter --install --force` unless the registered kernel already starts this
- * binary. `deno jupyter --install` may write the `deno` found on PATH rather than itself (seen
- * with Deno 2.9.6); if that is another binary, the kernelspec's command is set to
- * `Deno.execPath()`. Returns what was done.
+ * Writes a `deno` kernelspec under `dir/kernels/deno/`, for use with `JUPYTER_PATH=dir` (which
+ * takes precedence over the user's kernels): hermetic runs (tests, `deno task reproduce`) that
+ * must not touch `~/.local/share/jupyter`. Returns the kernelspec's folder.
  */
-export async function ensureKernel(): Promise<"present" | "installed"> {
-  const before = await registeredKernel();
-  if (before && sameFile(before.argv[0], Deno.execPath())) return "present";
-  const r = await run(Deno.execPath(), ["jupyter", "--install", "--force"]);
-  if (r.code !== 0) throw new Error(`deno jupyter --install failed:\n${r.stderr}`);
-  const after = await registeredKernel();
-  if (!after) throw new Error(`deno jupyter --install registered no kernel:\n${r.stderr}`);
-  if (!sameFile(after.argv[0], Deno.execPath())) {
-    const file = join(after.dir, "kernel.json");
-    const spec = JSON.parse(Deno.readTextFileSync(file));
-    spec.argv = [Deno.execPath(), ...spec.argv.slice(1)];
-    Deno.writeTextFileSync(file, JSON.stringify(spec, null, 2));
-  }
-  return "installed";
-}
-
-/**
- * Writes a `deno` kernelspec for this Deno binary under `dir/kernels/deno/`, for use with
- * `JUPYTER_PATH=dir` (which takes precedence over the user's kernels): hermetic runs (tests) that
- * must not touch `~/.local/share/jupyter`.
- */
-export function writeKernelSpec(dir: string): void {
+export function writeKernelSpec(dir: string, options: KernelOptions = {}): string {
   const k = join(dir, "kernels", "deno");
   Deno.mkdirSync(k, { recursive: true });
-  Deno.writeTextFileSync(
-    join(k, "kernel.json"),
-    JSON.stringify(
-      { argv: kernelArgv(), display_name: "Deno", language: "typescript" },
-      null,
-      2,
-    ),
-  );
+  writeFileAtomicSync(join(k, "kernel.json"), JSON.stringify(kernelSpec(options), null, 2) + "\n");
+  return k;
 }
 
 /** Options of {@link executeNotebook}. */

@@ -3,17 +3,21 @@
 Deno's Jupyter kernel (seen with Deno 2.9.6) sometimes publishes a cell's `status: idle`
 on IOPub *before* that cell's `execute_result` or last `stream` message. nbclient stops
 collecting a cell's outputs at the first `idle`, so with the stock ExecutePreprocessor
-such outputs are silently dropped (about one fast cell in four here). This subclass keeps
-reading the cell's IOPub messages until none has arrived for `drain_seconds` after `idle`.
+such outputs are silently dropped (about one fast cell in four here). The project's
+kernelspec runs the kernel through scripts/deno_kernel.py, which fixes the order; as a second
+line of defence (e.g. a kernelspec without the wrapper), this subclass keeps reading the
+cell's IOPub messages until none has arrived for `drain_seconds` after `idle`.
 
-It also echoes progress to stderr (one line per code cell, plus the kernel's stdout and
-stderr as it streams), so a long notebook run under nbconvert is not silent.
+It also echoes progress to stderr (one line per code cell, the kernel's stdout and stderr as
+it streams, and progress lines from lib/report/progress.ts at every 10%), so a long notebook
+run under nbconvert is not silent.
 
 Use: PYTHONPATH=scripts jupyter nbconvert --to notebook \
   --Exporter.preprocessors=deno_execute.DenoExecutePreprocessor NOTEBOOK.ipynb
 """
 
 import queue
+import re
 import sys
 import time
 
@@ -66,10 +70,25 @@ class DenoExecutePreprocessor(ExecutePreprocessor):
                 continue
             if msg["msg_type"] == "stream":
                 self._say(_indent(msg["content"].get("text", "")))
+            elif msg["msg_type"] in ("display_data", "update_display_data"):
+                self._echo_progress(msg["content"])
             try:
                 self.process_message(msg, cell, cell_index)
             except CellExecutionComplete:
                 idle = True
+
+    def _echo_progress(self, content):
+        display_id = (content.get("transient") or {}).get("display_id") or ""
+        if not display_id.startswith("lobgame-progress-"):
+            return
+        text = content.get("data", {}).get("text/plain", "")
+        m = re.search(r"(\d+)%", text)
+        decile = int(m.group(1)) // 10 if m else 0
+        shown = getattr(self, "_progress_shown", {})
+        self._progress_shown = shown
+        if shown.get(display_id, -1) < decile:
+            shown[display_id] = decile
+            self._say(_indent(text + "\n"))
 
     def _say(self, text):
         if self.echo and text:

@@ -5,20 +5,22 @@
  * 1. Makes sure Jupyter's nbconvert is installed (`/usr/bin/jupyter`, or `$JUPYTER`): as root it
  *    installs Debian's `jupyter-nbconvert jupyter-client python3-nbclient`; otherwise it prints
  *    the command and exits with status 1.
- * 2. Registers Deno's kernel for this Deno binary (`Deno.execPath() jupyter --install`), so it
- *    also works when Deno came from `npx -y deno@2.9.6`.
+ * 2. Writes a `deno` kernelspec for this Deno binary (`Deno.execPath()`, so it also works when
+ *    Deno came from `npx -y deno@2.9.6`) into a scratch `JUPYTER_PATH`, run through
+ *    `scripts/deno_kernel.py` (which keeps every output in its cell); the user's Jupyter
+ *    kernels are neither needed nor touched.
  * 3. Executes `notebooks/NN_*.ipynb` in order, printing each notebook, each cell and the
  *    kernel's console output as it runs, and the elapsed time; stops at the first failing cell.
  * 4. Exports each executed notebook to HTML plus an `index.html` linking them in order.
  *
  * Full mode rewrites the notebooks in place (each executed to `.tmp/` then renamed over the
- * original), lets them write `data/` and `figures/`, and puts the HTML in `figures/report/`. Cells
- * may run for up to 6 hours each.
+ * original), lets them write the committed `data/` and `figures/` (`REPORT_OUT_DIR` set to the
+ * project root), and puts the HTML in `figures/report/`. Cells may run for up to 6 hours each.
  *
  * Quick mode (`--quick`, or `QUICK=1` in the environment) passes `QUICK=1` to the notebooks,
- * which then use small budgets, and never touches committed files: executed copies, `data/`,
- * `figures/` (through `REPORT_OUT_DIR`) and the HTML all go under `figures/report/quick/`. Cells
- * may run for 10 minutes each.
+ * which then use small budgets, and never touches committed files: executed copies
+ * (`notebooks/`), `data/`, `figures/` (through `REPORT_OUT_DIR`) and the HTML (`report/`) all go
+ * under `.out/quick/`, which git ignores. Cells may run for 10 minutes each.
  *
  * @module
  */
@@ -26,7 +28,6 @@ import { parseArgs } from "node:util";
 import { join, relative } from "node:path";
 import {
   APT_HINT,
-  ensureKernel,
   executeNotebook,
   exportHtml,
   installJupyter,
@@ -37,6 +38,7 @@ import {
   notebookTitle,
   ROOT,
   SUDO_APT_HINT,
+  writeKernelSpec,
 } from "./_jupyter.ts";
 
 const USAGE = `usage: deno task reproduce [--quick] [--only NN]... [--timeout SECONDS] [--no-html]`;
@@ -139,8 +141,6 @@ async function main(): Promise<number> {
   }
 
   if (!(await ensureJupyter())) return 1;
-  const kernel = await ensureKernel();
-  console.log(`deno kernel ${kernel} (${Deno.execPath()})`);
 
   const all = listNotebooks();
   const files = only.length ? all.filter((f) => only.some((p) => f.startsWith(`${p}_`))) : all;
@@ -153,18 +153,26 @@ async function main(): Promise<number> {
     return 1;
   }
 
-  // Under figures/, which deno fmt and lint skip (they would format the generated HTML).
-  const reportDir = join(ROOT, "figures", "report", ...(quick ? ["quick"] : []));
+  // Full: the committed outputs; the HTML under figures/ (which deno fmt and lint skip).
+  // Quick: everything under .out/quick/ (ignored by git).
+  const quickDir = join(ROOT, ".out", "quick");
+  const reportDir = quick ? join(quickDir, "report") : join(ROOT, "figures", "report");
   const scratch = join(ROOT, ".tmp", `reproduce-${Deno.pid}`);
-  const executedDir = quick ? join(reportDir, "notebooks") : scratch;
+  const executedDir = quick ? join(quickDir, "notebooks") : scratch;
   Deno.mkdirSync(executedDir, { recursive: true });
   Deno.mkdirSync(reportDir, { recursive: true });
-  const env: Record<string, string> = { QUICK: quick ? "1" : "0" };
-  if (quick) env.REPORT_OUT_DIR = reportDir;
+  const jupyterPath = join(scratch, "jupyter");
+  writeKernelSpec(jupyterPath);
+  const env: Record<string, string> = {
+    QUICK: quick ? "1" : "0",
+    REPORT_OUT_DIR: quick ? quickDir : ROOT,
+    JUPYTER_PATH: [jupyterPath, Deno.env.get("JUPYTER_PATH")].filter(Boolean).join(":"),
+  };
+  console.log(`deno kernel: ${Deno.execPath()} through scripts/deno_kernel.py`);
   console.log(
     `${quick ? "QUICK mode" : "full mode"}: ${files.length} notebook(s), up to ${
       fmtSecs(cellTimeout)
-    } per cell` + (quick ? `; outputs under ${relative(ROOT, reportDir)}/` : ""),
+    } per cell` + (quick ? `; outputs under ${relative(ROOT, quickDir)}/` : ""),
   );
 
   const done: Done[] = [];
@@ -195,7 +203,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    if (!quick) Deno.removeSync(scratch, { recursive: true });
+    Deno.removeSync(scratch, { recursive: true });
   }
 
   if (!values["no-html"]) {
