@@ -12,6 +12,7 @@
  */
 const deno = Deno.execPath();
 const PERMS = [
+  "--allow-net=127.0.0.1",
   "--allow-read",
   "--allow-write",
   "--allow-env",
