@@ -101,13 +101,9 @@ class Proxy:
         self.session = str(uuid.uuid4())
         self.ctx = zmq.Context()
         self.tmp = tempfile.mkdtemp(prefix="deno-kernel-")
-        self.child_info = self._child_connection()
-        child_file = os.path.join(self.tmp, "kernel.json")
-        with open(child_file, "w") as f:
-            json.dump(self.child_info, f)
-        self.child = subprocess.Popen(deno_cmd + [child_file], preexec_fn=_die_with_parent)
-        self._wait_listening()
-        self._sockets()
+        self._bind_front()  # first, so that the ports chosen for Deno cannot be these
+        self._start_deno(deno_cmd)
+        self._connect_deno()
         # Execution state (see the module doc).
         self.queue = []  # (client identities, frames) of execute_requests not yet sent
         self.current = None  # {"id", "header_frame", "idents"} of the cell in flight
@@ -129,30 +125,46 @@ class Proxy:
         info.update(dict(zip(names, free_ports(ip, len(names)))))
         return info
 
+    def _start_deno(self, deno_cmd, attempts=3):
+        """Starts Deno's kernel on free ports; starts it again on other ports if it exits
+        before listening (another process took a port between our choice and its bind)."""
+        child_file = os.path.join(self.tmp, "kernel.json")
+        for attempt in range(1, attempts + 1):
+            self.child_info = self._child_connection()
+            with open(child_file, "w") as f:
+                json.dump(self.child_info, f)
+            self.child = subprocess.Popen(deno_cmd + [child_file], preexec_fn=_die_with_parent)
+            if self._wait_listening():
+                return
+            log(f"Deno's kernel exited at start (code {self.child.returncode}), attempt {attempt}")
+        self.stop(self.child.returncode or 1)
+
     def _wait_listening(self):
         """Waits until Deno listens on all its ports (read from /proc/net/tcp*, so that no
-        connection attempt of ours takes one of those ports as its local port first)."""
+        connection attempt of ours takes one of those ports as its local port first).
+        False if Deno exited first."""
         ports = {self.child_info[k] for k in self.child_info if k.endswith("_port")}
         t0 = time.monotonic()
         while time.monotonic() - t0 < 120:
             if self.child.poll() is not None:
-                self.stop(self.child.returncode)
+                return False
             listening = _listening_ports()
             if listening is None:  # no /proc: give Deno a moment, ZMQ reconnects anyway
                 time.sleep(1.0)
-                return
+                return True
             if ports <= listening:
-                return
+                return True
             time.sleep(0.02)
         log("Deno did not listen on its ports within 120 s")
+        return True
 
     def _url(self, info, port_name):
         transport = info.get("transport", "tcp")
         return f"{transport}://{info.get('ip', '127.0.0.1')}:{info[port_name]}"
 
-    def _sockets(self):
+    def _bind_front(self):
         c = self.ctx
-        up, down = self.info, self.child_info
+        up = self.info
         self.f_shell = c.socket(zmq.ROUTER)
         self.f_control = c.socket(zmq.ROUTER)
         self.f_stdin = c.socket(zmq.ROUTER)
@@ -167,6 +179,10 @@ class Proxy:
         ]:
             s.linger = 1000
             s.bind(self._url(up, name))
+
+    def _connect_deno(self):
+        c = self.ctx
+        down = self.child_info
         self.k_shell = c.socket(zmq.DEALER)
         self.k_control = c.socket(zmq.DEALER)
         self.k_stdin = c.socket(zmq.DEALER)
