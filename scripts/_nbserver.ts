@@ -43,6 +43,8 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Print the server's output on this process's stderr instead of collecting it. */
   inherit?: boolean;
+  /** More `jupyter notebook` arguments. */
+  extraArgs?: string[];
 }
 
 /** A free TCP port on 127.0.0.1. */
@@ -79,12 +81,25 @@ export function serverArgs(o: { root: string; port: number; token: string }): st
   ];
 }
 
-/** Starts `jupyter notebook` and waits until its REST API answers (up to 60 s). */
+/**
+ * Starts `jupyter notebook` and waits until its REST API answers (up to 60 s). Without a given
+ * port, a port taken between choosing and binding it is replaced by another (up to 5 times).
+ */
 export async function startNotebookServer(o: ServerOptions): Promise<NotebookServer> {
-  const port = o.port ?? freePort();
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await startOnce(o, o.port ?? freePort());
+    } catch (e) {
+      const taken = /port \d+ is not available|already in use/.test(String(e));
+      if (o.port !== undefined || !taken || attempt >= 5) throw e;
+    }
+  }
+}
+
+async function startOnce(o: ServerOptions, port: number): Promise<NotebookServer> {
   const token = o.token ?? randomToken();
   const child = new Deno.Command(jupyterCommand(), {
-    args: serverArgs({ root: o.root, port, token }),
+    args: [...serverArgs({ root: o.root, port, token }), ...(o.extraArgs ?? [])],
     env: o.env,
     stdin: "null",
     stdout: o.inherit ? "inherit" : "piped",

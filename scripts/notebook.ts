@@ -49,7 +49,7 @@ const USAGE = "usage: deno task notebook [--port N] [--canonical] [--autosave] [
 export const NOTEBOOK_PACKAGES: readonly string[] = ["jupyter-notebook"];
 
 /** The Notebook extension folder (autosave off, a note; `scripts/jupyter/nbextensions`). */
-const NBEXTENSIONS = join(ROOT, "scripts", "jupyter", "nbextensions");
+export const NBEXTENSIONS: string = join(ROOT, "scripts", "jupyter", "nbextensions");
 
 /** `jupyter notebook --version`, or `undefined` when Jupyter Notebook is missing. */
 export async function notebookVersion(): Promise<string | undefined> {
@@ -145,8 +145,11 @@ export async function signNotebooks(files: string[]): Promise<void> {
   if (r.code !== 0) throw new Error(`signing the notebooks failed:\n${r.stderr}${r.stdout}`);
 }
 
-/** Writes the session's Notebook config (the extension enabled, its settings) to a new folder. */
-function sessionConfig(settings: { note: string; autosave: boolean }): string {
+/**
+ * Writes the session's Notebook config (the extension in {@link NBEXTENSIONS} enabled, its
+ * settings) to a new temporary folder, for `JUPYTER_CONFIG_PATH`.
+ */
+export function sessionConfig(settings: { note: string; autosave: boolean }): string {
   const dir = Deno.makeTempDirSync({ prefix: "lobgame-jupyter-" });
   Deno.mkdirSync(join(dir, "nbconfig"));
   Deno.writeTextFileSync(
