@@ -210,6 +210,22 @@ export function writeKernelSpec(dir: string, options: KernelOptions = {}): strin
   return k;
 }
 
+/**
+ * The environment of a Jupyter that sees nothing of the user's set-up: its kernels (the `deno`
+ * kernelspec, written here), data (trust signatures), runtime (connection files) and config
+ * folders, and the notebooks' outputs (`REPORT_OUT_DIR`), all under `dir`.
+ */
+export function sandboxEnv(dir: string, options: KernelOptions = {}): Record<string, string> {
+  writeKernelSpec(join(dir, "jupyter"), options);
+  return {
+    JUPYTER_PATH: join(dir, "jupyter"),
+    JUPYTER_DATA_DIR: join(dir, "data"),
+    JUPYTER_RUNTIME_DIR: join(dir, "runtime"),
+    JUPYTER_CONFIG_DIR: join(dir, "config"),
+    REPORT_OUT_DIR: join(dir, "out"),
+  };
+}
+
 /** Options of {@link executeNotebook}. */
 export interface ExecuteOptions {
   /** Folder for the executed copy (written as `<outDir>/<same name>.ipynb`). */

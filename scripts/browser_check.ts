@@ -31,7 +31,7 @@ import {
   NOTEBOOKS,
   ROOT,
   run,
-  writeKernelSpec,
+  sandboxEnv,
 } from "./_jupyter.ts";
 import { startNotebookServer } from "./_nbserver.ts";
 import { NBEXTENSIONS, NOTEBOOK_PACKAGES, notebookVersion, sessionConfig } from "./notebook.ts";
@@ -212,15 +212,7 @@ async function main(): Promise<number> {
   Deno.mkdirSync(outDir, { recursive: true });
   const tmp = Deno.makeTempDirSync({ prefix: "browser-check-" });
   const config = sessionConfig({ note: "browser check", autosave: false });
-  const env = {
-    JUPYTER_CONFIG_PATH: config,
-    JUPYTER_PATH: join(tmp, "jupyter"),
-    JUPYTER_DATA_DIR: join(tmp, "data"),
-    JUPYTER_RUNTIME_DIR: join(tmp, "runtime"),
-    JUPYTER_CONFIG_DIR: join(tmp, "config"),
-    REPORT_OUT_DIR: join(tmp, "out"),
-  };
-  writeKernelSpec(env.JUPYTER_PATH);
+  const env = { ...sandboxEnv(tmp), JUPYTER_CONFIG_PATH: config };
   const path = join(NOTEBOOKS, file);
   const results: [string, Findings][] = [];
   const screenshots: string[] = [];

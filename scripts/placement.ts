@@ -14,7 +14,7 @@
  */
 import { parseArgs } from "node:util";
 import { join, relative } from "node:path";
-import { listNotebooks, NOTEBOOKS, ROOT, writeKernelSpec } from "./_jupyter.ts";
+import { listNotebooks, NOTEBOOKS, ROOT, sandboxEnv, writeKernelSpec } from "./_jupyter.ts";
 import {
   codeCells,
   KernelSession,
@@ -99,21 +99,11 @@ async function main(): Promise<number> {
     ? []
     : listNotebooks().filter((f) => only.length === 0 || only.some((p) => f.startsWith(`${p}_`)));
   const tmp = Deno.makeTempDirSync({ prefix: "placement-" });
-  writeKernelSpec(join(tmp, "jupyter"));
+  const env = { ...sandboxEnv(tmp), QUICK: "1" };
   const plain = join(tmp, "plain");
   writeKernelSpec(plain, { wrapped: false });
   Deno.renameSync(join(plain, "kernels", "deno"), join(tmp, "jupyter", "kernels", "deno-plain"));
-  const server = await startNotebookServer({
-    root: ROOT,
-    env: {
-      QUICK: "1",
-      REPORT_OUT_DIR: join(tmp, "out"),
-      JUPYTER_PATH: join(tmp, "jupyter"),
-      JUPYTER_DATA_DIR: join(tmp, "data"),
-      JUPYTER_RUNTIME_DIR: join(tmp, "runtime"),
-      JUPYTER_CONFIG_DIR: join(tmp, "config"),
-    },
-  });
+  const server = await startNotebookServer({ root: ROOT, env });
   const kernels = [
     { name: "deno-plain", label: "Deno's kernel" },
     { name: "deno", label: "with deno_kernel.py" },

@@ -16,13 +16,7 @@
  */
 import assert from "node:assert/strict";
 import { join, relative } from "node:path";
-import {
-  aptInstall,
-  listNotebooks,
-  NOTEBOOKS,
-  ROOT,
-  writeKernelSpec,
-} from "../scripts/_jupyter.ts";
+import { aptInstall, listNotebooks, NOTEBOOKS, ROOT, sandboxEnv } from "../scripts/_jupyter.ts";
 import {
   codeCells,
   KernelSession,
@@ -83,15 +77,7 @@ function prepare() {
       }
       await aptInstall(NOTEBOOK_PACKAGES);
     }
-    writeKernelSpec(join(tmp, "jupyter"));
-    const env = {
-      QUICK: "1",
-      REPORT_OUT_DIR: join(tmp, "out"),
-      JUPYTER_PATH: join(tmp, "jupyter"),
-      JUPYTER_DATA_DIR: join(tmp, "data"),
-      JUPYTER_RUNTIME_DIR: join(tmp, "runtime"),
-      JUPYTER_CONFIG_DIR: join(tmp, "config"),
-    };
+    const env = { ...sandboxEnv(tmp), QUICK: "1" };
     const server = await startNotebookServer({ root: ROOT, env });
     return { server, tmp };
   })();
