@@ -8,7 +8,7 @@
  *    twice: **untrusted** (as a fresh checkout opens anywhere), then **trusted** (signed, as
  *    `deno task notebook` does). It waits for the notebook and MathJax to finish, then checks
  *    every output: an output with a figure shows an `<svg>` or `<img>` of real size inside the
- *    output area; an output whose Markdown has a table shows a `<table>`; no MathJax element
+ *    output area; an output with a table (Markdown, or a frame's HTML) shows a `<table>`; no MathJax element
  *    (`.MathJax`, `mjx-container`, `script[type^=math/tex]`, ...) anywhere in the notebook.
  * 2. Exports the same notebook with the report template (`scripts/nbconvert/report/`), opens the
  *    page from `file://`, and checks the same, plus: the page requests nothing but itself (no
@@ -87,7 +87,7 @@ const INSPECT_NOTEBOOK = `(() => {
         }
       }
       const md = join(data["text/markdown"]);
-      if (/\\n *\\|? *:?-{3,}:? *\\|/.test(md)) {
+      if (/\\n *\\|? *:?-{3,}:? *\\|/.test(md) || /<table/i.test(join(data["text/html"]))) {
         f.tables++;
         if (el.querySelector("table tr")) { f.tablesShown++; mark(el, "lobgame-shot-table"); }
         else f.problems.push("cell " + ci + ": table not shown (" + JSON.stringify(el.innerText.slice(0, 60)) + ")");
