@@ -260,10 +260,13 @@ async function main(): Promise<number> {
     results.push([`report page ${file.replace(/\.ipynb$/, ".html")}`, f]);
     screenshots.push(...await shots(browser, outDir, "report"));
   } finally {
-    await browser?.close();
-    await server.stop();
-    Deno.removeSync(tmp, { recursive: true });
-    Deno.removeSync(config, { recursive: true });
+    try {
+      await browser?.close();
+    } finally {
+      await server.stop();
+      Deno.removeSync(tmp, { recursive: true });
+      Deno.removeSync(config, { recursive: true });
+    }
   }
   for (const [view, f] of results) {
     const bad = f.problems.length > 0 || f.figures === 0 || f.figuresShown < f.figures;

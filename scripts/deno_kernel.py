@@ -19,8 +19,9 @@ cell's `idle` forwarded and the next queued `execute_request` sent. Nothing depe
 timing. The cost is one small round trip per executed cell (a few milliseconds).
 
 Other requests (completion, inspection, kernel info, control messages) pass through; the
-heartbeat is answered here; the wrapper exits when Deno's process exits, and Deno is killed
-if the wrapper dies. Needs only pyzmq (Debian's python3-zmq, a dependency of Jupyter).
+heartbeat is answered here; the wrapper exits when Deno's process exits or when the process
+that started it (the Jupyter server) is gone, and Deno is killed if the wrapper dies. Needs
+only pyzmq (Debian's python3-zmq, a dependency of Jupyter).
 
 Usage (as a kernelspec's argv; `scripts/_jupyter.ts` writes it):
 
@@ -100,6 +101,7 @@ class Proxy:
         self.digest = getattr(hashlib, scheme.split("-", 1)[1])
         self.session = str(uuid.uuid4())
         self.ctx = zmq.Context()
+        self.parent_pid = os.getppid()
         self.tmp = tempfile.mkdtemp(prefix="deno-kernel-")
         self._bind_front()  # first, so that the ports chosen for Deno cannot be these
         self._start_deno(deno_cmd)
@@ -240,6 +242,9 @@ class Proxy:
             code = self.child.poll()
             if code is not None:
                 self.stop(code)
+            if os.getppid() != self.parent_pid:  # the front end died without stopping us
+                log("the process that started the kernel is gone; stopping")
+                self.stop(0)
             try:
                 events = dict(self.poller.poll(200))
             except zmq.ZMQError:
