@@ -1,6 +1,7 @@
 import { assertEquals, assertThrows } from "./_assert.ts";
 import fc from "fast-check";
 import { ASK, BID, BookError, MAX_QTY, NONE, OrderBook, type Side } from "../lib/book/mod.ts";
+import { GEN_MAX, SLOT_MASK, SLOT_SPACE } from "../lib/book/_layout.ts";
 
 const mk = () => new OrderBook({ minTick: 90, maxTick: 110, capacity: 2 });
 
@@ -209,6 +210,82 @@ Deno.test("bad input is rejected with the field named, and the book is unchanged
   assertEquals(b.orderQty(a), 5);
   assertThrows(() => new OrderBook({ minTick: -1, maxTick: 5 }), BookError, "minTick");
   assertThrows(() => new OrderBook({ minTick: 5, maxTick: 4 }), BookError, "maxTick");
+});
+
+Deno.test("read-only queries reject a bad side or owner like the operations do", () => {
+  const b = mk();
+  b.limit(BID, 100, 5, 1);
+  b.limit(ASK, 104, 5, 2);
+  const before = JSON.stringify([b.stats(), b.bestBid(), b.bestAsk(), b.size]);
+  const p = new Int32Array(4), q = new Float64Array(4);
+  const badSides: unknown[] = [2, -1, 0.5, NaN, "0", "1", null, undefined, true];
+  for (const s of badSides) {
+    const side = s as Side;
+    const calls: Array<() => unknown> = [
+      () => b.best(side),
+      () => b.depthAt(side, 100),
+      () => b.ordersAt(side, 100),
+      () => b.levels(side, 2, p, q),
+      () => b.depthWithin(side, 3),
+      () => b.forEachAt(side, 100, () => {}),
+      () => b.ownerResting(1, side),
+    ];
+    for (const f of calls) assertThrows(f, BookError, "side: must be BID (0) or ASK (1)");
+  }
+  for (const o of [-1, 1.5, NaN, 0x10000, "1", null]) {
+    assertThrows(() => b.ownerResting(o as number, BID), BookError, "owner: must be an integer");
+  }
+  assertThrows(() => b.levels(BID, NaN, p, q), BookError, "n:");
+  assertThrows(() => b.depthWithin(BID, -1), BookError, "ticks:");
+  assertThrows(() => b.forEachAt(BID, 100, "f" as never), BookError, "fn:");
+  assertEquals(JSON.stringify([b.stats(), b.bestBid(), b.bestAsk(), b.size]), before);
+  // Valid owners without orders read 0; prices off the ladder read 0 (no error).
+  assertEquals([b.ownerResting(0xffff, ASK), b.depthAt(BID, 5), b.ordersAt(ASK, 1e9)], [0, 0, 0]);
+});
+
+Deno.test("growing the last order of a level in place keeps the totals and the queue", () => {
+  const b = mk();
+  const a = b.limit(BID, 100, 5, 1);
+  const c = b.limit(BID, 100, 7, 2);
+  assertEquals(b.modify(c, 100, 10), c); // last: grows in place
+  assertEquals([b.queueAhead(c), b.depthAt(BID, 100), b.ownerResting(2, BID)], [5, 15, 10]);
+  assertEquals(b.modify(a, 100, 6), a); // not last: to the back
+  assertEquals([b.queueAhead(a), b.queueAhead(c)], [10, 0]);
+  assertEquals(b.stats(), {
+    restedIn: 5 + 7 + 10 + 6,
+    makerFilled: 0,
+    cancelled: 5 + 7,
+    resting: 16,
+  });
+  assertEquals(b.makerFilled, 0);
+  b.market(ASK, 12, 9);
+  assertEquals([b.makerFilled, b.stats().makerFilled], [12, 12]);
+});
+
+Deno.test("a slot whose generation is spent is retired: an old id never comes back", () => {
+  const b = mk();
+  // Start slot 0 two generations before the last (tests reach the generations directly).
+  const gen = b["oGen"] as Int32Array;
+  gen[0] = GEN_MAX - 1;
+  const ids: number[] = [];
+  for (let k = 0; k < 4; k++) {
+    const id = b.limit(BID, 100, 5, 1);
+    ids.push(id);
+    b.cancel(id);
+  }
+  assertEquals(ids.map((id) => id & SLOT_MASK), [0, 0, 1, 1]); // slot 0 retired after GEN_MAX
+  assertEquals(Math.floor(ids[1] / SLOT_SPACE), GEN_MAX);
+  assertEquals(b.retired, 1);
+  assertEquals(new Set(ids).size, ids.length);
+  for (const id of ids) assertEquals(Number.isSafeInteger(id) && !b.isLive(id), true);
+  // clear() retires a spent slot too, and never hands a retired one out again.
+  gen[1] = GEN_MAX;
+  b.clear();
+  assertEquals(b.retired, 2);
+  const next = [b.limit(BID, 100, 1, 1), b.limit(BID, 99, 1, 1)];
+  assertEquals(next.map((id) => id & SLOT_MASK), [2, 3]);
+  for (const id of ids) assertEquals(b.isLive(id), false);
+  assertEquals(b.size, 2);
 });
 
 Deno.test("the fill log grows without losing fills", () => {

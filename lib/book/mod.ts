@@ -3,13 +3,19 @@
  *
  * ## Semantics
  * - **Prices** are integer ticks in `[minTick, maxTick]`; **quantities** are integers in
- *   `[1, MAX_QTY]`; **owners** are small integers (`[0, MAX_OWNER]`) naming agents, not orders.
- *   Anything else is rejected with a {@linkcode BookError} naming the argument and its allowed
- *   values, and the book is left unchanged.
+ *   `[1, MAX_QTY]`; **owners** are small integers (`[0, MAX_OWNER]`) naming agents, not orders;
+ *   **sides** are `BID` (0) or `ASK` (1), numbers only. Anything else is rejected with a
+ *   {@linkcode BookError} naming the argument and its allowed values, and the book is left
+ *   unchanged; the read-only queries check `side` and `owner` the same way (a price off the
+ *   ladder reads as an empty level).
+ * - **Ids** are integers below 2^53, never reused while an order lives and never valid again
+ *   once it left (by fill, cancel or `clear()`): an id is `generation · 2^24 + slot`, and a slot
+ *   whose 29-bit generation is spent (2^29 − 1 reuses) is retired rather than wrapped
+ *   (`retired` counts them; each costs one of the `MAX_ORDERS` slots).
  * - **Priority**: better price first; at one price, earlier arrival first (FIFO).
  * - **Fills** happen at the resting order's price. Each fill records the resting order's id and
  *   owner, the aggressor's owner, the price, the quantity and what remains of the resting order
- *   ({@linkcode FillLog}, overwritten by the next matching call). Self-trades are not prevented.
+ *   ({@linkcode MatchFills}, overwritten by the next matching call). Self-trades are not prevented.
  * - `limit` trades what crosses, then rests the remainder at the back of its level.
  *   `market` walks the opposite side and never rests. `ioc` is a marketable limit order with a
  *   price limit that never rests (a sell with a price floor is `ioc(ASK, floor, qty, owner)`).
