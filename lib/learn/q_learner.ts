@@ -117,6 +117,9 @@ const N_DELTA = 2;
 const EPISODES = 3;
 const STEPS = 4;
 
+/** Visit counts below this take α from a table (see `createQLearner`). */
+const ALPHA_TABLE = 4096;
+
 /**
  * A tabular Q-learner.
  *
@@ -153,6 +156,9 @@ export function createQLearner(options: QLearnerOptions): QLearner {
   const alphaConst = rate.kind === "constant" ? rate.value : 0;
   const omega = rate.kind === "visits" ? rate.omega : 1;
   const alphaMin = rate.kind === "visits" ? rate.min ?? 0 : 0;
+  // α = max(min, N^−ω) of the first visit counts, kept once computed (Math.pow was the update's
+  // largest cost); the same doubles as computing it each time. 0 marks "not yet".
+  const alphaTable = new Float64Array(byVisits ? ALPHA_TABLE : 0);
 
   function badState(field: string, s: number): never {
     throw new ConfigError(field, `an integer in [0, ${nS - 1}]`, s);
@@ -224,8 +230,14 @@ export function createQLearner(options: QLearnerOptions): QLearner {
     const n = ++visits[k];
     let alpha = alphaConst;
     if (byVisits) {
-      alpha = omega === 1 ? 1 / n : Math.pow(n, -omega);
-      if (alpha < alphaMin) alpha = alphaMin;
+      const j = n | 0;
+      const cached = j === n && (j >>> 0) < ALPHA_TABLE;
+      alpha = cached ? alphaTable[j] : 0;
+      if (alpha === 0) {
+        alpha = omega === 1 ? 1 / n : Math.pow(n, -omega);
+        if (alpha < alphaMin) alpha = alphaMin;
+        if (cached) alphaTable[j] = alpha;
+      }
     }
     const d = alpha * (target - q[k]);
     q[k] += d;
