@@ -233,13 +233,32 @@ export class OrderBook {
     if (side !== BID && side !== ASK) badSide(side);
     if (!(n >= 0)) throw new BookError(`n: must be a number ≥ 0, got ${n}`);
     let i = this.bestIdx[side];
+    if (i === NONE) return 0;
+    const base = side * this.nLevels, minTick = this.minTick, levelQty = this.levelQty;
+    const bits = this.bits, w0 = side * this.words;
+    // Walks the side's bitmap from the best level, one word at a time.
+    let w = i >>> 5;
+    let word = bits[w0 + w];
+    word = side === BID ? word & (0xffffffff >>> (31 - (i & 31))) : word & (0xffffffff << (i & 31));
     let k = 0;
-    const base = side * this.nLevels;
-    while (i !== NONE && k < n) {
-      prices[k] = i + this.minTick;
-      qtys[k] = this.levelQty[base + i];
+    const last = this.words - 1;
+    while (k < n) {
+      while (word === 0) {
+        if (side === BID ? w === 0 : w === last) return k;
+        w += side === BID ? -1 : 1;
+        word = bits[w0 + w];
+      }
+      if (side === BID) {
+        i = (w << 5) + 31 - Math.clz32(word);
+        word &= ~(1 << (i & 31));
+      } else {
+        const low = word & -word;
+        i = (w << 5) + 31 - Math.clz32(low);
+        word ^= low;
+      }
+      prices[k] = i + minTick;
+      qtys[k] = levelQty[base + i];
       k++;
-      i = side === BID ? this.prevSet(BID, i - 1) : this.nextSet(ASK, i + 1);
     }
     return k;
   }
