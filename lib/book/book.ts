@@ -232,35 +232,42 @@ export class OrderBook {
   ): number {
     if (side !== BID && side !== ASK) badSide(side);
     if (!(n >= 0)) throw new BookError(`n: must be a number ≥ 0, got ${n}`);
-    let i = this.bestIdx[side];
-    if (i === NONE) return 0;
+    const best = this.bestIdx[side];
+    if (best === NONE || !(n > 0)) return 0;
     const base = side * this.nLevels, minTick = this.minTick, levelQty = this.levelQty;
     const bits = this.bits, w0 = side * this.words;
     // Walks the side's bitmap from the best level, one word at a time.
-    let w = i >>> 5;
-    let word = bits[w0 + w];
-    word = side === BID ? word & (0xffffffff >>> (31 - (i & 31))) : word & (0xffffffff << (i & 31));
+    let w = best >>> 5;
     let k = 0;
+    if (side === BID) {
+      let word = bits[w0 + w] & (0xffffffff >>> (31 - (best & 31)));
+      for (;;) {
+        while (word === 0) {
+          if (w === 0) return k;
+          word = bits[w0 + --w];
+        }
+        const b = 31 - Math.clz32(word);
+        word ^= 1 << b;
+        const i = (w << 5) + b;
+        prices[k] = i + minTick;
+        qtys[k] = levelQty[base + i];
+        if (++k >= n) return k;
+      }
+    }
     const last = this.words - 1;
-    while (k < n) {
+    let word = bits[w0 + w] & (0xffffffff << (best & 31));
+    for (;;) {
       while (word === 0) {
-        if (side === BID ? w === 0 : w === last) return k;
-        w += side === BID ? -1 : 1;
-        word = bits[w0 + w];
+        if (w === last) return k;
+        word = bits[w0 + ++w];
       }
-      if (side === BID) {
-        i = (w << 5) + 31 - Math.clz32(word);
-        word &= ~(1 << (i & 31));
-      } else {
-        const low = word & -word;
-        i = (w << 5) + 31 - Math.clz32(low);
-        word ^= low;
-      }
+      const low = word & -word;
+      word ^= low;
+      const i = (w << 5) + 31 - Math.clz32(low);
       prices[k] = i + minTick;
       qtys[k] = levelQty[base + i];
-      k++;
+      if (++k >= n) return k;
     }
-    return k;
   }
 
   /** Total resting quantity on `side` within `ticks` ticks of its best price (inclusive). */

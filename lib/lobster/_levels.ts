@@ -23,6 +23,7 @@ import {
   SUBMIT,
 } from "./reader.ts";
 import type { LevelsSnapshot, MessageInfo, ReplayReport } from "./replay.ts";
+import { IdMap } from "./_idmap.ts";
 
 /** Owner id of orders submitted by type-1 messages. */
 export const REAL_OWNER = 0;
@@ -99,8 +100,8 @@ export class LevelReplay {
   private readonly nTicks: number;
   /** Engine id of the synthetic order per (side, tick), or NONE. */
   readonly synth: Float64Array;
-  /** LOBSTER order id -> engine id. */
-  readonly ids = new Map<number, number>();
+  /** LOBSTER order id -> engine id (NONE: unknown). */
+  readonly ids = new IdMap();
   private pruneAt = 4096;
   readonly pending = new Pending();
   readonly report: ReplayReport;
@@ -133,6 +134,10 @@ export class LevelReplay {
     const count = (prices: Float64Array, dummy: number) => {
       const c = new Int32Array(rows);
       for (let r = 0; r < rows; r++) {
+        if (prices[r * n + n - 1] !== dummy) { // a full row (most rows)
+          c[r] = n;
+          continue;
+        }
         let k = 0;
         while (k < n && prices[r * n + k] !== dummy) k++;
         c[r] = k;
@@ -218,7 +223,7 @@ export class LevelReplay {
     }
     if (id !== NONE) {
       const old = this.ids.get(m.orderId[i]);
-      if (old !== undefined && this.book.isLive(old)) {
+      if (old !== NONE && this.book.isLive(old)) {
         this.anomaly(i, "the order id is already resting");
       }
       this.ids.set(m.orderId[i], id);
@@ -232,7 +237,7 @@ export class LevelReplay {
    * map then stays about as small as the book (a large map slows every lookup).
    */
   private prune() {
-    for (const [lob, e] of this.ids) if (!this.book.isLive(e)) this.ids.delete(lob);
+    this.ids.filter((_lob, e) => this.book.isLive(e));
     this.pruneAt = 2 * this.ids.size + 4096;
   }
 
@@ -244,7 +249,7 @@ export class LevelReplay {
     const tick = m.price[i] / PRICE_PER_TICK;
     const size = m.size[i];
     const e = this.ids.get(m.orderId[i]);
-    if (e === undefined || !this.book.isLive(e)) return this.reduceSynth(i, side, tick, size);
+    if (e === NONE || !this.book.isLive(e)) return this.reduceSynth(i, side, tick, size);
     const book = this.book;
     if (book.orderPrice(e) !== tick || book.orderSide(e) !== side) {
       this.anomaly(i, `the order rests at tick ${book.orderPrice(e)} on side ${book.orderSide(e)}`);

@@ -157,7 +157,7 @@ export class MatchingCheck {
       const size = m.size[j];
       const e = lr.ids.get(m.orderId[j]);
       let key: number;
-      if (e !== undefined && book.isLive(e)) {
+      if (e !== NONE && book.isLive(e)) {
         key = e;
         byId++;
       } else {
@@ -199,7 +199,7 @@ export class MatchingCheck {
     const mr = this.report, lr = this.lr;
     // Engine id -> LOBSTER id, once per mismatch (every id maps to one LOBSTER id).
     const lobsterOf = new Map<number, number>();
-    for (const [lob, e] of lr.ids) lobsterOf.set(e, lob);
+    lr.ids.forEach((lob, e) => lobsterOf.set(e, lob));
     const breach = this.priorityBreach(lobsterOf);
     const kind = breach === null ? "engine" : breach.kind;
     mr[kind]++;
