@@ -1,162 +1,319 @@
 /**
- * Throughput of the tabular Q-learner (`deno task bench:learn`): on a bare MDP, and training a
- * maker on the game (`gameThroughput`).
+ * `deno task bench:learn`: the tabular Q-learner alone, against a hand-inlined loop of the same
+ * algorithm, and training makers on the game. Every figure is printed beside its target and
+ * the figure of issue 15 ("today"; see `_bench.ts` for the timing method and `BENCH_BASELINE`).
  *
- * Bare MDP: 1,000 states x 7 actions, each (s, a) with 4 equally likely (next state, reward)
- * outcomes drawn once into typed arrays; episodes of 100 steps, the last one terminal. One step
- * is `act(s)` (ε-greedy, ε = 0.1) + an outcome draw + `update(s, a, r, s2, terminal)`, so the
- * figure includes the cost of two seeded random streams, as in a real training loop.
+ * 1. **Bare MDP**: 1,000 states × 7 actions, each (s, a) with 4 equally likely (next state,
+ *    reward) outcomes; episodes of 100 steps; `act` (ε = 0.1) + an outcome draw + `update`.
+ * 2. **Two-agent repeated game** (Calvano et al. 2020's setting): two learners price on a grid of
+ *    15 prices under logit demand; the state is the last pair of prices (225 states), α = 0.15
+ *    constant, γ = 0.95, each agent's ε = e^(−βt) decaying per step (β = 4·10⁻⁶ and 5·10⁻⁶:
+ *    each its own schedule, so neither loop can compute one ε for both). The same algorithm is also
+ *    written out by hand in one loop (tables, ε-greedy with seeded tie-breaking, the update),
+ *    drawing from the same streams: both must end with the same Q-tables (checksum), and the
+ *    learner's speed over the loop's is the figure (target ≥ 0.9).
+ * 3. **Game training**: `train` with default Q-makers (10,000 episodes of 60 steps, per-episode
+ *    records on, a convergence check every 200 episodes, no greedy evaluation): one maker
+ *    against each taker (target ≥ 3 M maker updates/s), and two makers against the passive taker
+ *    (target ≥ 1.5 M updates/s per maker).
+ * 4. **Where a training step goes** (one maker, passive taker): the same 10,000 episodes played
+ *    by the game alone with a fixed replenisher, with a maker drawing uniformly random actions
+ *    (the exploring maker's book operations), with the learning Q-maker (encoder, ε-greedy,
+ *    update), plus the game's per-episode summary, and then `train` (records, checks, frame).
+ *    Issue 15 measured 719 ns per step between the first and the last.
  *
- * Allocation: `act` and `update` allocate nothing (checked with `--v8-flags=--trace-gc`: no
- * scavenge in a loop of either alone, or of both). In this full loop V8 runs out of inlining
- * budget before `update` (each inlined copy of the seedrandom generator costs ~120 bytecodes), so
- * the caller boxes the float reward argument: a short-lived heap number per call, V8's calling
- * convention rather than the learner's doing. Details go to stderr; stdout has the one result line.
+ * `BENCH_QUICK=1` runs fewer rounds and episodes; `BENCH_ONLY=2,3` runs only those sections.
  *
  * @module
  */
-import { createGame } from "../lib/game/mod.ts";
-import { coverage, createQLearner, type QLearner, stateVisits } from "../lib/learn/mod.ts";
-import { train } from "../lib/makers/mod.ts";
+import {
+  baseline,
+  conditions,
+  cpuMs,
+  int,
+  interleave,
+  median,
+  mega,
+  QUICK,
+  TODAY,
+} from "./_bench.ts";
+import { createGame, type MakerPolicySpec } from "../lib/game/mod.ts";
+import { createQLearner, type QLearner, type Schedule, scheduleAt } from "../lib/learn/mod.ts";
+import { qMaker, train } from "../lib/makers/mod.ts";
 import { stream } from "../lib/rng.ts";
 
-const N_STATES = 1_000;
-const N_ACTIONS = 7;
-const OUTCOMES = 4;
-const HORIZON = 100;
+const ROUNDS = QUICK ? 2 : 5;
+const EPISODES = QUICK ? 2_000 : 10_000;
+const STEPS = 60;
 
-interface RandomMDP {
-  next: Int32Array;
-  reward: Float64Array;
-}
+console.log(`bench:learn — ${conditions(ROUNDS)}`);
 
-function randomMDP(seed: number): RandomMDP {
-  const rng = stream(seed, "bench:mdp");
-  const n = N_STATES * N_ACTIONS * OUTCOMES;
-  const next = new Int32Array(n);
-  const reward = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    next[i] = Math.floor(rng() * N_STATES);
+// ---------------------------------------------------------------- 1. bare MDP
+
+function bareMDP() {
+  const S = 1_000, A = 7, O = 4, H = 100, N = QUICK ? 2_000_000 : 10_000_000;
+  const rng = stream(1, "bench:mdp");
+  const next = new Int32Array(S * A * O), reward = new Float64Array(S * A * O);
+  for (let i = 0; i < next.length; i++) {
+    next[i] = Math.floor(rng() * S);
     reward[i] = rng() * 2 - 1;
   }
-  return { next, reward };
-}
-
-/** Runs `steps` learner steps on the bare MDP; returns a checksum so the work is not dead code. */
-function run(learner: QLearner, mdp: RandomMDP, steps: number): number {
-  const env = stream(2, "bench:env");
-  const { next, reward } = mdp;
-  let s = 0;
-  let t = 0;
-  let sum = 0;
-  for (let i = 0; i < steps; i++) {
-    const a = learner.act(s);
-    const o = (s * N_ACTIONS + a) * OUTCOMES + Math.floor(env() * OUTCOMES);
-    const s2 = next[o];
-    const r = reward[o];
-    const last = ++t === HORIZON;
-    learner.update(s, a, r, s2, last);
-    sum += a;
-    if (last) {
-      learner.endEpisode();
-      t = 0;
-      s = 0;
-    } else {
-      s = s2;
-    }
-  }
-  return sum;
-}
-
-function bareMDP(): void {
-  const mdp = randomMDP(1);
   const learner = createQLearner({
-    nStates: N_STATES,
-    nActions: N_ACTIONS,
+    nStates: S,
+    nActions: A,
     gamma: 0.99,
     rng: stream(3, "bench:learner"),
     epsilon: 0.1,
     alpha: 0.1,
   });
-  run(learner, mdp, 2_000_000); // warm-up: let the JIT optimise
-  const steps = 20_000_000;
-  let best = 0;
-  for (let rep = 0; rep < 3; rep++) {
-    const heapBefore = Deno.memoryUsage().heapUsed;
-    const t0 = performance.now();
-    const check = run(learner, mdp, steps);
-    const seconds = (performance.now() - t0) / 1000;
-    const heapGrowth = Deno.memoryUsage().heapUsed - heapBefore;
-    const rate = steps / seconds;
-    if (rate > best) best = rate;
-    console.error(
-      `  rep ${rep}: ${(rate / 1e6).toFixed(2)} M updates/s, heap +${
-        (heapGrowth / 1024).toFixed(0)
-      } KiB, checksum ${check}`,
-    );
-  }
-  const cov = coverage(stateVisits(learner.visits, N_ACTIONS));
-  console.error(`  best of 3 runs of ${steps} steps; state coverage ${cov.toFixed(3)}`);
-  console.log(`bare MDP: ${Math.round(best)} updates/s`);
-}
-
-/**
- * Training throughput on the game: one Q-learning maker (`lib/makers`, default state and
- * learner) trained by `train` for 10,000 episodes of 60 steps against the passive taker, default
- * background. Target: under 2 s. Timed twice: as a notebook runs it (a check every 200
- * episodes with 5 greedy evaluation episodes, i.e. 250 more episodes), and training alone
- * (checks without evaluation). For the breakdown, the same episodes with a fixed baseline maker
- * (`bench:game`'s workload) give the cost of the game itself; the difference is the learner
- * (encoding, ε-greedy action, update), the per-episode records (`game.summary()`, which
- * allocates its arrays) and the exploring maker's extra book operations. Best of 3 after a
- * warm-up run.
- *
- * Measured on this 2-core machine: 0.9 s for training alone, 0.93 s with evaluation, against
- * 0.55 s for the game with a replenisher. A CPU profile of training puts the learner (`update`,
- * `act`, the encoder's `binIndex`, the policy's `learn`) at about 10 % of the time, the
- * per-episode summary and the garbage it leaves at about 9 %, and the rest in the game, the
- * book and the background's per-episode rebuild (`createBackground`, `init`: about 11 %).
- */
-function gameThroughput(): void {
-  const EPISODES = 10_000;
-  const game = { makers: 1, seed: 1 } as const;
-  const time = (f: () => void) => {
-    let best = Infinity;
-    for (let rep = 0; rep < 3; rep++) {
-      const t0 = performance.now();
-      f();
-      best = Math.min(best, (performance.now() - t0) / 1000);
+  const env = stream(2, "bench:env");
+  const run = () => {
+    let s = 0, t = 0, sum = 0;
+    for (let i = 0; i < N; i++) {
+      const a = learner.act(s);
+      const o = (s * A + a) * O + Math.floor(env() * O);
+      const last = ++t === H;
+      learner.update(s, a, reward[o], next[o], last);
+      sum += a;
+      if (last) {
+        learner.endEpisode();
+        t = 0;
+        s = 0;
+      } else s = next[o];
     }
-    return best;
+    return sum;
   };
-  const trainRun = (evalEpisodes: number) => () => {
-    train({ game, taker: { kind: "passive" }, episodes: EPISODES, evalEvery: 200, evalEpisodes });
-  };
-  trainRun(5)(); // warm-up
-  const withEval = time(trainRun(5));
-  const alone = time(trainRun(0));
-  const baseline = time(() => {
-    const g = createGame({ ...game, policy: { kind: "replenisher" }, taker: { kind: "passive" } });
-    g.reset(1);
-    for (let e = 0; e < EPISODES; e++) {
-      if (e > 0) g.reset();
-      while (!g.step());
-    }
-  });
-  const steps = EPISODES * 60;
-  console.error(
-    `  ${EPISODES} episodes x 60 steps: training with evaluation ${withEval.toFixed(2)} s, ` +
-      `training alone ${alone.toFixed(2)} s, the same game with a fixed replenisher ` +
-      `${baseline.toFixed(2)} s (learner, records and the exploring maker's book operations: ${
-        ((alone - baseline) / steps * 1e9).toFixed(0)
-      } ns per step)`,
-  );
+  const [t] = interleave([run], ROUNDS);
+  const rate = N / (median(t.cpu) / 1000);
   console.log(
-    `game: ${Math.round(steps / alone)} updates/s (one maker, ${EPISODES} episodes of 60 steps ` +
-      `in ${alone.toFixed(2)} s, ${Math.round(EPISODES / alone)} episodes/s; with greedy ` +
-      `evaluation every 200 episodes ${withEval.toFixed(2)} s; target < 2 s)`,
+    `\n1. bare MDP (1,000 states × 7 actions): ${mega(rate)} updates/s ` +
+      `(today ${mega(TODAY.bareLearner)})`,
   );
 }
 
-bareMDP();
-gameThroughput();
+// ---------------------------------------------------------------- 2. repeated game
+
+const NP = 15; // prices
+const NS = NP * NP; // states: last pair of prices
+const GAMMA = 0.95, ALPHA = 0.15;
+/** Each agent's ε = e^(−βt): β = 4·10⁻⁶ and 5·10⁻⁶ (their own schedules, as in any game). */
+const EPS = [4e-6, 5e-6].map((beta) => ({
+  kind: "exponential" as const,
+  start: 1,
+  end: 0,
+  rate: Math.exp(-beta),
+}));
+const PERIODS = QUICK ? 1_000_000 : 4_000_000;
+
+/** Profits of agent 0 and 1 for each pair of prices (logit demand, cost 1). */
+function payoffs(): [Float64Array, Float64Array] {
+  const p = Float64Array.from({ length: NP }, (_, k) => 1.4 + (0.6 * k) / (NP - 1));
+  const mu = 0.25, a = 2, c = 1;
+  const r0 = new Float64Array(NS), r1 = new Float64Array(NS);
+  for (let i = 0; i < NP; i++) {
+    for (let j = 0; j < NP; j++) {
+      const e0 = Math.exp((a - p[i]) / mu), e1 = Math.exp((a - p[j]) / mu);
+      const d = e0 + e1 + 1;
+      r0[i * NP + j] = (p[i] - c) * e0 / d;
+      r1[i * NP + j] = (p[j] - c) * e1 / d;
+    }
+  }
+  return [r0, r1];
+}
+
+/** The two learners (`lib/learn`), `PERIODS` periods; returns a checksum of the tables. */
+function gameWithLearners(r0: Float64Array, r1: Float64Array, seed: number): number {
+  const mk = (k: number): QLearner =>
+    createQLearner({
+      nStates: NS,
+      nActions: NP,
+      gamma: GAMMA,
+      alpha: ALPHA,
+      epsilon: EPS[k],
+      epsilonUnit: "step",
+      rng: stream(seed, `agent:${k}`),
+    });
+  const A = mk(0), B = mk(1);
+  let s = 0;
+  for (let t = 0; t < PERIODS; t++) {
+    const a = A.act(s), b = B.act(s);
+    const s2 = a * NP + b;
+    A.update(s, a, r0[s2], s2, false);
+    B.update(s, b, r1[s2], s2, false);
+    s = s2;
+  }
+  return checksum(A.table, B.table, s);
+}
+
+/** The same algorithm written out in one loop, with the same streams. */
+function gameInlined(r0: Float64Array, r1: Float64Array, seed: number): number {
+  const q0 = new Float64Array(NS * NP), q1 = new Float64Array(NS * NP);
+  const g0 = stream(seed, "agent:0"), g1 = stream(seed, "agent:1");
+  const [e0, e1] = EPS;
+  let eps0 = scheduleAt(e0, 0), eps1 = scheduleAt(e1, 0), s = 0;
+  const act = (q: Float64Array, g: () => number, eps: number, base: number): number => {
+    if (eps > 0 && g() < eps) return Math.floor(g() * NP);
+    let best = q[base], bestA = 0, ties = 1;
+    for (let x = 1; x < NP; x++) {
+      const v = q[base + x];
+      if (v > best) {
+        best = v;
+        bestA = x;
+        ties = 1;
+      } else if (v === best) ties++;
+    }
+    if (ties === 1) return bestA;
+    let k = Math.floor(g() * ties);
+    for (let x = bestA; x < NP; x++) {
+      if (q[base + x] === best) {
+        if (k === 0) return x;
+        k--;
+      }
+    }
+    return bestA;
+  };
+  const update = (q: Float64Array, k: number, r: number, base2: number) => {
+    let m = q[base2];
+    for (let x = 1; x < NP; x++) if (q[base2 + x] > m) m = q[base2 + x];
+    q[k] += ALPHA * (r + GAMMA * m - q[k]);
+  };
+  for (let t = 0; t < PERIODS; t++) {
+    const a = act(q0, g0, eps0, s * NP), b = act(q1, g1, eps1, s * NP);
+    const s2 = a * NP + b;
+    // Each agent: the update, then its ε at its update count (each has its own schedule).
+    update(q0, s * NP + a, r0[s2], s2 * NP);
+    eps0 = Math.max(e0.start * Math.pow(e0.rate, t + 1), e0.end);
+    update(q1, s * NP + b, r1[s2], s2 * NP);
+    eps1 = Math.max(e1.start * Math.pow(e1.rate, t + 1), e1.end);
+    s = s2;
+  }
+  return checksum(q0, q1, s);
+}
+
+function checksum(a: Float64Array, b: Float64Array, s: number): number {
+  let x = s;
+  for (let i = 0; i < a.length; i++) x += a[i] * (1 + (i % 7)) - b[i] * (1 + (i % 5));
+  return x;
+}
+
+function repeatedGame() {
+  const [r0, r1] = payoffs();
+  let cl = NaN, ci = NaN;
+  const [tl, ti] = interleave([
+    () => (cl = gameWithLearners(r0, r1, 1)),
+    () => (ci = gameInlined(r0, r1, 1)),
+  ], ROUNDS);
+  const rl = PERIODS / (median(tl.cpu) / 1000), ri = PERIODS / (median(ti.cpu) / 1000);
+  const ratios = tl.cpu.map((x, k) => ti.cpu[k] / x);
+  console.log(
+    `\n2. two-agent repeated game (225 states × 15 actions, α constant, ε decaying per step), ` +
+      `${int(PERIODS)} periods:`,
+  );
+  console.log(`   learner (lib/learn)   ${mega(rl)} periods/s (2 act + 2 update each)`);
+  console.log(`   hand-inlined loop     ${mega(ri)} periods/s`);
+  console.log(
+    `   learner / inlined     ${(rl / ri).toFixed(2)}× (median of paired rounds ` +
+      `${median(ratios).toFixed(2)}×; target ≥ 0.90×, today ${TODAY.learnerVsInlined}×); ` +
+      `same tables: ${cl === ci ? "yes" : `NO (${cl} vs ${ci})`}`,
+  );
+  if (cl !== ci) Deno.exitCode = 1;
+}
+
+// ---------------------------------------------------------------- 3. game training
+
+type Lib = { train: typeof train };
+
+type TakerKind = "passive" | "aggressive" | "reactive" | "almgren-chriss";
+
+function trainRun(lib: Lib, makers: number, taker: TakerKind) {
+  return () =>
+    lib.train({
+      game: { makers, seed: 1 },
+      taker: { kind: taker } as { kind: "passive" },
+      episodes: EPISODES,
+      evalEvery: 200,
+      evalEpisodes: 0,
+    });
+}
+
+async function gameTraining() {
+  const base = await baseline<Lib>("lib/makers/mod.ts");
+  console.log(
+    `\n3. game training: ${int(EPISODES)} episodes of ${STEPS} steps, default Q-makers, ` +
+      `per-episode records on, a check every 200 episodes, no evaluation episodes` +
+      (base ? `; baseline ${Deno.env.get("BENCH_BASELINE")} side by side` : ""),
+  );
+  const takers: TakerKind[] = ["passive", "aggressive", "reactive", "almgren-chriss"];
+  const cases: [string, number, () => unknown][] = [];
+  for (const t of takers) cases.push([`1 maker vs ${t}`, 1, trainRun({ train }, 1, t)]);
+  cases.push(["2 makers vs passive", 2, trainRun({ train }, 2, "passive")]);
+  if (base) {
+    cases.push(["1 maker vs passive (baseline)", 1, trainRun(base, 1, "passive")]);
+    cases.push(["2 makers vs passive (baseline)", 2, trainRun(base, 2, "passive")]);
+  }
+  const times = interleave(cases.map((c) => c[2]), ROUNDS);
+  const steps = EPISODES * STEPS;
+  cases.forEach(([name, n], k) => {
+    const rate = steps / (median(times[k].cpu) / 1000);
+    const target = n === 1 ? "≥ 3 M" : "≥ 1.5 M per maker";
+    const today = n === 1 && name.includes("passive") && !name.includes("baseline")
+      ? `; today ${mega(TODAY.gameTraining)}`
+      : "";
+    console.log(
+      `   ${name.padEnd(32)} ${mega(rate)} updates/s per maker ` +
+        `(${(1e9 / rate).toFixed(0)} ns per step; target ${target}${today})`,
+    );
+  });
+}
+
+// ---------------------------------------------------------------- 4. breakdown
+
+function playGame(policy: MakerPolicySpec, summary: boolean) {
+  return () => {
+    const g = createGame({ makers: 1, seed: 1, policy, taker: { kind: "passive" } });
+    let check = 0;
+    for (let e = 0; e < EPISODES; e++) {
+      if (e === 0) g.reset(1);
+      else g.reset();
+      while (!g.step());
+      if (summary) check += g.summary().makerPnl[0];
+    }
+    return check;
+  };
+}
+
+function breakdown() {
+  const eps: Schedule = {
+    kind: "linear",
+    start: 1,
+    end: 0.05,
+    duration: Math.round(0.8 * EPISODES),
+  };
+  const q = () => qMaker({ makers: 1, epsilon: eps });
+  const cases: [string, () => unknown][] = [
+    ["game, fixed replenisher", playGame({ kind: "replenisher" }, false)],
+    ["game, maker with random actions", playGame({ kind: "random" }, false)],
+    ["game, learning Q-maker", () => playGame(q(), false)()],
+    ["  + the per-episode summary", () => playGame(q(), true)()],
+    ["train (records, checks, frame)", trainRun({ train }, 1, "passive")],
+  ];
+  const times = interleave(cases.map((c) => c[1]), ROUNDS);
+  const ns = times.map((t) => (median(t.cpu) * 1e6) / (EPISODES * STEPS));
+  console.log(
+    `\n4. where a training step goes (1 maker, passive taker; ns per step, each line adds to ` +
+      `the one above; issue 15: ${TODAY.trainingOverheadNs} ns from the first line to the last):`,
+  );
+  cases.forEach(([name], k) => {
+    const d = k === 0 ? "" : ` (+${(ns[k] - ns[k - 1]).toFixed(0)})`;
+    console.log(`   ${name.padEnd(34)} ${ns[k].toFixed(0).padStart(5)} ns${d}`);
+  });
+  console.log(`   training over the replenisher game: ${(ns[4] - ns[0]).toFixed(0)} ns per step`);
+}
+
+const only = (Deno.env.get("BENCH_ONLY") ?? "1,2,3,4").split(",");
+const t0 = cpuMs();
+if (only.includes("1")) bareMDP();
+if (only.includes("2")) repeatedGame();
+if (only.includes("3")) await gameTraining();
+if (only.includes("4")) breakdown();
+console.log(`\n(${((cpuMs() - t0) / 1000).toFixed(0)} s of CPU time)`);

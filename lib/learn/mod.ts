@@ -63,7 +63,13 @@ export {
   type QLearner,
   type QLearnerOptions,
 } from "./q_learner.ts";
-export { checkSchedule, type Schedule, scheduleAt, scheduleField } from "./schedule.ts";
+export {
+  checkSchedule,
+  compileSchedule,
+  type Schedule,
+  scheduleAt,
+  scheduleField,
+} from "./schedule.ts";
 export { binIndex, decodeState, encodeState, type IntLike, stateCount } from "./encoding.ts";
 export {
   coverage,

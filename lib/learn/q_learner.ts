@@ -27,7 +27,7 @@ import {
   variant,
 } from "../errors.ts";
 import type { Rng } from "../rng.ts";
-import { type Schedule, scheduleAt, scheduleField } from "./schedule.ts";
+import { compileSchedule, type Schedule, scheduleAt, scheduleField } from "./schedule.ts";
 
 /**
  * Learning rate α.
@@ -113,7 +113,7 @@ export interface QLearner {
 // Slots of the learner's Float64Array of mutable numbers.
 const EPS = 0;
 const SUM_DELTA = 1;
-const N_DELTA = 2;
+const DELTA_FROM = 2; // STEPS at the last resetDelta
 const EPISODES = 3;
 const STEPS = 4;
 
@@ -152,6 +152,9 @@ export function createQLearner(options: QLearnerOptions): QLearner {
   // Mutable numbers live in a typed array so that updating them never allocates a heap number.
   const f = new Float64Array(5);
   f[EPS] = scheduleAt(eps, 0);
+  const epsAt = compileSchedule(eps);
+  // A constant ε never changes: no per-step recomputation.
+  const epsPerStep = perStep && eps.kind !== "constant";
   const byVisits = rate.kind === "visits";
   const alphaConst = rate.kind === "constant" ? rate.value : 0;
   const omega = rate.kind === "visits" ? rate.omega : 1;
@@ -242,9 +245,8 @@ export function createQLearner(options: QLearnerOptions): QLearner {
     const d = alpha * (target - q[k]);
     q[k] += d;
     f[SUM_DELTA] += d < 0 ? -d : d;
-    f[N_DELTA]++;
-    f[STEPS]++;
-    if (perStep) f[EPS] = scheduleAt(eps, f[STEPS]);
+    const steps = ++f[STEPS];
+    if (epsPerStep) f[EPS] = epsAt(steps);
   }
 
   return {
@@ -266,14 +268,15 @@ export function createQLearner(options: QLearnerOptions): QLearner {
     update,
     endEpisode() {
       f[EPISODES]++;
-      if (!perStep) f[EPS] = scheduleAt(eps, f[EPISODES]);
+      if (!perStep) f[EPS] = epsAt(f[EPISODES]);
     },
     meanAbsDelta() {
-      return f[N_DELTA] === 0 ? 0 : f[SUM_DELTA] / f[N_DELTA];
+      const n = f[STEPS] - f[DELTA_FROM];
+      return n === 0 ? 0 : f[SUM_DELTA] / n;
     },
     resetDelta() {
       f[SUM_DELTA] = 0;
-      f[N_DELTA] = 0;
+      f[DELTA_FROM] = f[STEPS];
     },
   };
 }

@@ -100,6 +100,41 @@ export function scheduleField(range: { lo: number; hi: number }): Field<Schedule
 }
 
 /**
+ * `scheduleAt` specialised to one schedule: a function of the counter alone, with the schedule's
+ * numbers captured once (for the learner's per-step ε). The same doubles as `scheduleAt`.
+ *
+ * @example
+ * ```ts
+ * import { compileSchedule, scheduleAt } from "./schedule.ts";
+ * const s = { kind: "exponential", start: 1, end: 0.01, rate: 0.99 } as const;
+ * const at = compileSchedule(s);
+ * for (const t of [0, 1, 10, 1000]) if (at(t) !== scheduleAt(s, t)) throw new Error("same");
+ * ```
+ */
+export function compileSchedule(schedule: Schedule): (t: number) => number {
+  switch (schedule.kind) {
+    case "constant": {
+      const value = schedule.value;
+      return () => value;
+    }
+    case "linear": {
+      const { start, end, duration } = schedule;
+      return (t) => (t >= duration ? end : start + (end - start) * (t / duration));
+    }
+    case "exponential": {
+      const { start, end, rate } = schedule;
+      return start >= end
+        ? (t) => Math.max(start * Math.pow(rate, t), end)
+        : (t) => Math.min(start * Math.pow(rate, t), end);
+    }
+    default: {
+      const never: never = schedule;
+      throw new ConfigError("schedule.kind", '"constant", "linear" or "exponential"', never);
+    }
+  }
+}
+
+/**
  * Checks a schedule whose values must stay in `[lo, hi]` and returns it; a bare number is read as
  * a constant schedule. Throws `ConfigError` naming `field` (and the path of a bad key inside it)
  * otherwise.
