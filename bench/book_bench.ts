@@ -1,28 +1,57 @@
 /**
  * `deno task bench:book`: the engine against the npm package `nodejs-order-book` (10.1.1) on the
- * same deterministic streams of 1,000,000 operations, in one process.
+ * same deterministic streams of 1,000,000 operations, in one process; the cost of the queries'
+ * input checks; the LOBSTER replay. Figures are printed beside their targets and issue 15's
+ * figures ("today"); see `_bench.ts` for the timing (medians of interleaved rounds, CPU time)
+ * and `BENCH_BASELINE=<dir>` (a baseline checkout's engine side by side).
  *
- * - crossing stream: 60% limit orders (either side, size 1–100, price uniform within ±20 ticks of a
- *   10,000-tick mid), 25% cancels of a uniformly chosen live order, 15% market orders (size 1–50);
- * - passive stream: the same mix, but limit bids lie below the mid and asks above it, so they never
- *   cross and the book grows deep; ops/s is printed per tenth of the stream to show whether the cost
- *   per operation grows with depth.
+ * - **Crossing stream**: 60% limit orders (either side, size 1–100, price uniform within ±20
+ *   ticks of a 10,000-tick mid), 25% cancels of a uniformly chosen live order, 15% market orders
+ *   (size 1–50).
+ * - **Passive stream**: the same mix, but limit bids lie below the mid and asks above it, so they
+ *   never cross and the book grows deep (27,000 live orders after the first tenth, 274,000 at
+ *   the end); the cost per operation is printed per tenth of the stream. Target: the last tenth
+ *   at most 1.5× the first, without slowing the crossing stream. The book starts with room for
+ *   65,536 orders, as before, and doubles its order store when full (at 65,536, 131,072 and
+ *   262,144 live orders, in tenths 3, 5 and 10: a one-off copy whose cost lands in that tenth);
+ *   the growth is also printed with the store sized for the stream, which is the cost of depth
+ *   alone.
+ * - **Queries**: a mix of read-only queries (`best`, `depthAt`, `ordersAt`, `ownerResting`, the
+ *   sides alternating) on the crossing stream's final book, through the book's methods, which
+ *   check `side` and `owner` (and the price's range), against the same reads done directly on the
+ *   book's arrays without the side and owner checks.
+ * - **LOBSTER replay**: messages/s with the exact top-N comparison after every message and the
+ *   matching check (target ≥ 2 M on GOOG), without the matching check, and without the
+ *   comparison (`compare: false`: the replay alone, target ≥ 3 M), so the comparison's cost
+ *   shows separately.
  *
  * The streams are generated once (cancel targets are chosen among the orders live at that point,
- * found by running the engine untimed), then replayed into each engine; both must report the same
- * total traded volume. Each timing is the median of several runs. Last, the LOBSTER replay speed
- * (messages/s, best of 3, each message applied and the top N levels compared exactly).
+ * found by running the engine untimed), then replayed into each engine; all must report the same
+ * total traded volume. The peer takes minutes on the passive stream: `BENCH_PEER=0` skips it
+ * there.
  *
  * @module
  */
 import { OrderBook as PeerBook } from "nodejs-order-book";
-import { ASK, BID, OrderBook } from "../lib/book/mod.ts";
+import { ASK, BID, OrderBook, type Side } from "../lib/book/mod.ts";
 import { type Rng, stream } from "../lib/rng.ts";
 import { fileURLToPath } from "node:url";
 import { findSamples, loadSample, replay } from "../lib/lobster/mod.ts";
+import {
+  baseline,
+  conditions,
+  cpuMs,
+  int,
+  interleave,
+  median,
+  mega,
+  QUICK,
+  TODAY,
+} from "./_bench.ts";
 
-const N = Number(Deno.env.get("BENCH_OPS") ?? 1_000_000);
-const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 5);
+const N = Number(Deno.env.get("BENCH_OPS") ?? (QUICK ? 300_000 : 1_000_000));
+const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? (QUICK ? 3 : 7));
+const PEER = Deno.env.get("BENCH_PEER") !== "0";
 const MID = 10_000;
 const LIMIT = 0, CANCEL = 1, MARKET = 2;
 
@@ -106,8 +135,12 @@ function makeStream(rng: Rng, passive: boolean): OpStream {
   return { kind, side, price, qty, target, liveAt, volume };
 }
 
+/** The engine's methods the streams use (the current book or a baseline checkout's). */
+type Book = Pick<OrderBook, "limit" | "cancel" | "market" | "lastFilled">;
+type BookClass = new (o: { minTick: number; maxTick: number; capacity?: number }) => Book;
+
 /** Runs ops [from, to) on the engine; returns traded volume. */
-function runEngine(s: OpStream, book: OrderBook, ids: Float64Array, from: number, to: number) {
+function runEngine(s: OpStream, book: Book, ids: Float64Array, from: number, to: number) {
   let vol = 0;
   const { kind, side, price, qty, target } = s;
   for (let i = from; i < to; i++) {
@@ -146,109 +179,265 @@ function runPeer(s: OpStream, book: PeerBook, from: number, to: number) {
   return vol;
 }
 
-function median(xs: number[]) {
-  const a = [...xs].sort((x, y) => x - y);
-  return a[Math.floor(a.length / 2)];
-}
-
-interface Timed {
-  opsPerSec: number;
+interface Tenths {
+  /** Median CPU ms of each tenth. */
+  tenth: number[];
+  /** Median CPU ms of the whole stream. */
+  total: number;
   volume: number;
-  tenths: number[]; // ops/s per tenth of the stream (median over runs)
 }
 
-function timeIt(run: (from: number, to: number) => number, reset: () => void, runs: number): Timed {
-  const per: number[][] = Array.from({ length: 10 }, () => []);
+/**
+ * Runs the stream through `make()`'s books (a fresh one per round), every book round by round
+ * with the others (interleaved), timing each tenth; returns per book the medians.
+ */
+function timeBooks(s: OpStream, makes: (() => Book)[], rounds: number): Tenths[] {
+  const per = makes.map(() => Array.from({ length: 10 }, () => [] as number[]));
+  const totals = makes.map(() => [] as number[]);
+  const volumes = makes.map(() => 0);
+  const ids = new Float64Array(N);
+  for (let r = 0; r <= rounds; r++) {
+    for (let j = 0; j < makes.length; j++) {
+      const k = r % 2 === 0 ? j : makes.length - 1 - j;
+      const book = makes[k]();
+      let total = 0, vol = 0;
+      for (let t = 0; t < 10; t++) {
+        const a = (t * N) / 10, b = ((t + 1) * N) / 10;
+        const c0 = cpuMs();
+        vol += runEngine(s, book, ids, a, b);
+        const dt = cpuMs() - c0;
+        total += dt;
+        if (r > 0) per[k][t].push(dt); // round 0 warms up
+      }
+      if (r > 0) totals[k].push(total);
+      volumes[k] = vol;
+    }
+  }
+  return makes.map((_, k) => ({
+    tenth: per[k].map(median),
+    total: median(totals[k]),
+    volume: volumes[k],
+  }));
+}
+
+/** The peer on the stream, `runs` times; median ms per tenth and in total (wall clock). */
+function timePeer(s: OpStream, runs: number): Tenths {
+  const per = Array.from({ length: 10 }, () => [] as number[]);
   const totals: number[] = [];
   let volume = 0;
   for (let r = 0; r < runs; r++) {
-    reset();
+    const peer = new PeerBook();
     let total = 0;
     volume = 0;
     for (let t = 0; t < 10; t++) {
       const a = (t * N) / 10, b = ((t + 1) * N) / 10;
-      const t0 = performance.now();
-      volume += run(a, b);
-      const dt = performance.now() - t0;
+      const c0 = cpuMs();
+      volume += runPeer(s, peer, a, b);
+      const dt = cpuMs() - c0;
       total += dt;
-      per[t].push((b - a) / (dt / 1000));
+      per[t].push(dt);
     }
-    totals.push(N / (total / 1000));
+    totals.push(total);
   }
-  return { opsPerSec: median(totals), volume, tenths: per.map(median) };
+  return { tenth: per.map(median), total: median(totals), volume };
 }
 
-const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+const opsPerSec = (ms: number, ops = N) => ops / (ms / 1000);
+const nsPerOp = (ms: number, ops = N / 10) => (ms * 1e6) / ops;
 
-function bench(label: string, s: OpStream, peerRuns: number) {
-  let book!: OrderBook;
-  const ids = new Float64Array(N);
-  const eng = timeIt(
-    (a, b) => runEngine(s, book, ids, a, b),
-    () => (book = new OrderBook({ minTick: MID - 100, maxTick: MID + 100, capacity: 1 << 16 })),
-    RUNS,
-  );
-  let peer!: PeerBook;
-  const p = timeIt(
-    (a, b) => runPeer(s, peer, a, b),
-    () => (peer = new PeerBook()),
-    peerRuns,
-  );
-  const same = eng.volume === p.volume && eng.volume === s.volume;
-  console.log(`\n${label} stream: ${fmt(N)} operations`);
-  console.log(`  engine             ${fmt(eng.opsPerSec).padStart(12)} ops/s`);
-  console.log(`  nodejs-order-book  ${fmt(p.opsPerSec).padStart(12)} ops/s`);
-  console.log(`  ratio engine/peer  ${(eng.opsPerSec / p.opsPerSec).toFixed(1)}x`);
-  console.log(
-    `  traded volume      engine ${fmt(eng.volume)}, peer ${fmt(p.volume)}: ${
-      same ? "same" : "DIFFERENT"
-    }`,
-  );
-  return { eng, p, same };
-}
+const base = await baseline<{ OrderBook: BookClass }>("lib/book/mod.ts");
+const BASE_NAME = Deno.env.get("BENCH_BASELINE");
+console.log(`bench:book — ${conditions(RUNS)}`);
+const bookOf = (C: BookClass, capacity = 1 << 16) => () =>
+  new C({ minTick: MID - 100, maxTick: MID + 100, capacity });
+let ok = true;
 
-console.log(`bench:book — ${Deno.build.os}/${Deno.build.arch}, Deno ${Deno.version.deno}`);
+// ---------------------------------------------------------------- crossing
+
 const crossing = makeStream(stream(1, "bench:crossing"), false);
-const r1 = bench("crossing", crossing, 3);
-const passive = makeStream(stream(1, "bench:passive"), true);
-const r2 = bench("passive", passive, 1); // the peer needs minutes per run here
-console.log("  by tenth of the stream (live orders at its end): engine ops/s | peer ops/s");
-for (let t = 0; t < 10; t++) {
+{
+  const makes = [bookOf(OrderBook)];
+  if (base) makes.push(bookOf(base.OrderBook));
+  const [eng, old] = timeBooks(crossing, makes, RUNS);
+  const peer = timePeer(crossing, QUICK ? 1 : 3);
+  ok &&= eng.volume === crossing.volume && peer.volume === crossing.volume;
+  console.log(`\ncrossing stream: ${int(N)} operations`);
+  console.log(`  engine             ${int(opsPerSec(eng.total)).padStart(12)} ops/s`);
+  if (old) {
+    console.log(
+      `  baseline engine    ${int(opsPerSec(old.total)).padStart(12)} ops/s ` +
+        `(${BASE_NAME}; engine/baseline ${(old.total / eng.total).toFixed(2)}×)`,
+    );
+    ok &&= old.volume === crossing.volume;
+  }
+  console.log(`  nodejs-order-book  ${int(opsPerSec(peer.total)).padStart(12)} ops/s`);
+  console.log(`  ratio engine/peer  ${(peer.total / eng.total).toFixed(1)}×`);
+  console.log(`  traded volume      ${eng.volume === peer.volume ? "same" : "DIFFERENT"}`);
+}
+
+// ---------------------------------------------------------------- passive
+
+{
+  const passive = makeStream(stream(1, "bench:passive"), true);
+  const makes = [bookOf(OrderBook), bookOf(OrderBook, 1 << 19)];
+  if (base) makes.push(bookOf(base.OrderBook));
+  const [eng, sized, old] = timeBooks(passive, makes, RUNS);
+  const peer = PEER ? timePeer(passive, 1) : null;
+  ok &&= eng.volume === passive.volume && sized.volume === passive.volume;
+  if (peer) ok &&= peer.volume === passive.volume;
+  console.log(`\npassive stream: ${int(N)} operations`);
+  console.log(`  engine             ${int(opsPerSec(eng.total)).padStart(12)} ops/s`);
+  if (old) console.log(`  baseline engine    ${int(opsPerSec(old.total)).padStart(12)} ops/s`);
+  if (peer) {
+    console.log(`  nodejs-order-book  ${int(opsPerSec(peer.total)).padStart(12)} ops/s`);
+    console.log(`  ratio engine/peer  ${(peer.total / eng.total).toFixed(1)}×`);
+  }
   console.log(
-    `    ${String(t + 1).padStart(2)}  ${fmt(passive.liveAt[t]).padStart(9)} live  ${
-      fmt(r2.eng.tenths[t]).padStart(12)
-    } | ${fmt(r2.p.tenths[t]).padStart(12)}`,
+    "  ns per operation by tenth of the stream (live orders at its end): engine | " +
+      "engine, store sized for the stream" + (old ? " | baseline" : "") + (peer ? " | peer" : ""),
+  );
+  for (let t = 0; t < 10; t++) {
+    const cells = [eng.tenth[t], sized.tenth[t], ...(old ? [old.tenth[t]] : [])]
+      .map((ms) => nsPerOp(ms).toFixed(0).padStart(6));
+    if (peer) cells.push(nsPerOp(peer.tenth[t]).toFixed(0).padStart(8));
+    console.log(
+      `    ${String(t + 1).padStart(2)}  ${int(passive.liveAt[t]).padStart(9)} live  ${
+        cells.join(" |")
+      }`,
+    );
+  }
+  const g = (x: Tenths) => (x.tenth[9] / x.tenth[0]).toFixed(2);
+  console.log(
+    `  cost per op, last tenth over first (${int(passive.liveAt[0])} -> ${
+      int(passive.liveAt[9])
+    } live orders): ${g(sized)}× with the store sized for the stream, ${g(eng)}× with its ` +
+      `doublings (tenths 3, 5, 10)${old ? `, baseline ${g(old)}×` : ""}; ` +
+      `target ≤ 1.5×, today ${TODAY.deepBookGrowth}×`,
   );
 }
-const growth = r2.eng.tenths[9] / r2.eng.tenths[0];
-console.log(
-  `  engine cost per op, last tenth vs first: ${(1 / growth).toFixed(2)}x ` +
-    `(book ${fmt(passive.liveAt[0])} -> ${fmt(passive.liveAt[9])} live orders)`,
-);
 
-// LOBSTER replay speed: every message through the engine plus the top-N comparison after each.
-console.log("\nLOBSTER replay (engine + exact top-N comparison after every message)");
+// ---------------------------------------------------------------- queries
+
+{
+  // The crossing stream's book at its end, queried after each of its operations.
+  const book = bookOf(OrderBook)() as OrderBook;
+  const ids = new Float64Array(N);
+  runEngine(crossing, book, ids, 0, N);
+  const M = QUICK ? 1_000_000 : 5_000_000;
+  const checked = () => {
+    let x = 0;
+    for (let i = 0; i < M; i++) {
+      const side = (i & 1) as Side;
+      const b = book.best(side);
+      x += b + book.depthAt(side, b) + book.ordersAt(side, b - 1 + 2 * side) +
+        book.ownerResting(i & 3, side);
+    }
+    return x;
+  };
+  // The same reads on the book's arrays, without any check (its internals, for the comparison).
+  const raw = book as unknown as {
+    bestIdx: Int32Array;
+    levelQty: Float64Array;
+    lv: Int32Array;
+    ownerQty: Float64Array;
+    nLevels: number;
+  };
+  const unchecked = () => {
+    const { bestIdx, levelQty, lv, ownerQty, nLevels } = raw;
+    const min = book.minTick, max = book.maxTick;
+    let x = 0;
+    for (let i = 0; i < M; i++) {
+      const side = i & 1;
+      const bi = bestIdx[side];
+      const b = bi === -1 ? -1 : bi + min;
+      const base = side * nLevels;
+      const p2 = b - 1 + 2 * side;
+      x += b + (b >= min && b <= max ? levelQty[base + b - min] : 0) +
+        (p2 >= min && p2 <= max ? lv[((base + p2 - min) << 2) + 2] : 0) +
+        ownerQty[2 * (i & 3) + side];
+    }
+    return x;
+  };
+  // The baseline's methods (no side or owner checks) on the same book, if given.
+  let oldBook: OrderBook | null = null;
+  if (base) {
+    oldBook = bookOf(base.OrderBook)() as OrderBook;
+    runEngine(crossing, oldBook, new Float64Array(N), 0, N);
+  }
+  const checkedOld = () => {
+    const b0 = oldBook!;
+    let x = 0;
+    for (let i = 0; i < M; i++) {
+      const side = (i & 1) as Side;
+      const b = b0.best(side);
+      x += b + b0.depthAt(side, b) + b0.ordersAt(side, b - 1 + 2 * side) +
+        b0.ownerResting(i & 3, side);
+    }
+    return x;
+  };
+  let xc = 0, xu = 0, xo = 0;
+  const qcases = [() => (xc = checked()), () => (xu = unchecked())];
+  if (oldBook) qcases.push(() => (xo = checkedOld()));
+  const [tc, tu, to] = interleave(qcases, RUNS);
+  const c = median(tc.cpu), u = median(tu.cpu);
+  const paired = median(tc.cpu.map((x, k) => x / tu.cpu[k]));
+  console.log(
+    `\nqueries: ${int(M)} mixes of 4 read-only queries (best, depthAt, ordersAt, ownerResting; ` +
+      `sides alternating) on the crossing stream's book`,
+  );
+  console.log(
+    `  through the checked methods ${(c * 1e6 / M).toFixed(1)} ns per mix, the same reads ` +
+      `unchecked ${(u * 1e6 / M).toFixed(1)} ns (checked / unchecked ${paired.toFixed(2)}× ` +
+      `paired); same results: ${xc === xu ? "yes" : "NO"}`,
+  );
+  if (to) {
+    console.log(
+      `  the baseline's methods (no side or owner checks) ${
+        (median(to.cpu) * 1e6 / M).toFixed(1)
+      } ns per mix (now / baseline ${median(tc.cpu.map((x, k) => x / to.cpu[k])).toFixed(2)}× ` +
+        `paired); same results: ${xo === xc ? "yes" : "NO"}`,
+    );
+    ok &&= xo === xc;
+  }
+  ok &&= xc === xu;
+}
+
+// ---------------------------------------------------------------- LOBSTER
+
+console.log(
+  "\nLOBSTER replay, messages/s: with the exact top-N comparison after every message and the " +
+    "matching check | without the matching check | the replay alone (no comparison)",
+);
+type Lobster = { replay: typeof replay };
+const lobBase = await baseline<Lobster>("lib/lobster/mod.ts");
 for (const files of findSamples(fileURLToPath(new URL("../data/lobster/", import.meta.url)))) {
   const sample = loadSample(files);
   const n = sample.messages.count;
-  const times: number[] = [];
-  let exact = "";
-  for (let r = 0; r < 3; r++) {
-    const t0 = performance.now();
-    const rep = replay({ messages: sample.messages, orderbook: sample.orderbook });
-    times.push(performance.now() - t0);
-    exact = `${rep.matched}/${rep.rows} rows exact`;
-  }
-  const best = Math.min(...times) / 1000;
+  const run = (lib: Lobster, o: { checkMatching?: boolean; compare?: boolean }) => () =>
+    lib.replay({ messages: sample.messages, orderbook: sample.orderbook, ...o });
+  const cases = [
+    run({ replay }, {}),
+    run({ replay }, { checkMatching: false }),
+    run({ replay }, { compare: false }),
+  ];
+  if (lobBase) cases.push(run(lobBase, {}));
+  const times = interleave(cases, RUNS);
+  const rate = (k: number) => opsPerSec(median(times[k].cpu), n);
+  const cmpNs = (median(times[0].cpu) - median(times[2].cpu)) * 1e6 / n;
+  const goog = files.ticker === "GOOG";
   console.log(
-    `  ${files.ticker.padEnd(5)} ${fmt(n)} messages  ${
-      fmt(n / best).padStart(10)
-    } messages/s  (${exact})`,
+    `  ${files.ticker.padEnd(5)} ${int(n)} messages: ${mega(rate(0))} | ${mega(rate(1))} | ` +
+      `${mega(rate(2))}; the comparison and the matching check cost ${cmpNs.toFixed(0)} ns ` +
+      `per message` +
+      (goog
+        ? ` (targets: ≥ 2 M with both, or ≥ 3 M alone; today ${mega(TODAY.replayGoog[0])}–` +
+          `${mega(TODAY.replayGoog[1])} with both)`
+        : "") +
+      (lobBase ? `; baseline ${mega(rate(3))} with both` : ""),
   );
 }
 
-const ok = r1.same && r2.same;
 if (!ok) {
-  console.error("traded volumes differ between the engine and the peer");
+  console.error("traded volumes or query results differ");
   Deno.exit(1);
 }

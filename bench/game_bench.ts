@@ -3,62 +3,80 @@
  * policies (makers alternate fixed-price replenisher and dynamic follower; passive taker; default
  * background; recording off). A step is one full game step: every maker observes and acts, the
  * taker's child order executes, the background refills, rewards are computed. Episodes are 60
- * steps, so the rate includes the per-episode reset (fresh ladder, new background).
+ * steps, and the rate includes the per-episode reset (a fresh ladder, the makers' initial bids).
  *
- * Each figure is the best of several timed runs after a warm-up. Also printed: the rate of the step
- * loop alone (the time in `reset` taken out) and the reset's cost per episode (clearing the book,
- * a new background instance and its ladder, the makers' initial bids).
+ * Target (issue 15): at least 2.5 M steps/s with 2 makers (today 1.0–1.5 M). Timing: see
+ * `_bench.ts` (median of interleaved rounds, CPU time; `BENCH_BASELINE=<dir>` runs a baseline
+ * checkout's game side by side). Also printed: the reset's cost per episode, timed around each
+ * reset (wall clock, so a rough figure).
  *
  * @module
  */
-import { createGame, type MakerPolicySpec } from "../lib/game/mod.ts";
+import { baseline, conditions, int, interleave, median, mega, QUICK, TODAY } from "./_bench.ts";
+import { createGame, type Game, type GameConfig } from "../lib/game/mod.ts";
 
-const EPISODES = Number(Deno.env.get("BENCH_EPISODES") ?? 20_000);
-const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 5);
+const EPISODES = Number(Deno.env.get("BENCH_EPISODES") ?? (QUICK ? 4_000 : 20_000));
+const ROUNDS = Number(Deno.env.get("BENCH_RUNS") ?? (QUICK ? 3 : 7));
 
-function bench(n: number) {
-  const policy: MakerPolicySpec[] = Array.from(
-    { length: n },
-    (_, i) => (i % 2 === 0 ? { kind: "replenisher" } : { kind: "follower" }),
-  );
-  const game = createGame({ makers: n, policy, taker: { kind: "passive", maxWalk: 3 }, seed: 7 });
-  const N = game.config.steps;
-  let check = 0;
-  /** Seconds for `episodes` episodes, and the part spent in `reset`. */
-  const once = (episodes: number) => {
-    let inReset = 0;
-    const t0 = performance.now();
-    for (let e = 0; e < episodes; e++) {
-      const r0 = performance.now();
-      game.reset();
-      inReset += performance.now() - r0;
-      while (!game.step());
-      check += game.book.bestBid();
-    }
-    return { total: (performance.now() - t0) / 1000, reset: inReset / 1000 };
-  };
-  once(Math.max(1, EPISODES / 10)); // warm-up
-  let best = { total: Infinity, reset: 0 };
-  for (let r = 0; r < RUNS; r++) {
-    const x = once(EPISODES);
-    if (x.total < best.total) best = x;
-  }
-  const steps = EPISODES * N;
-  return {
-    rate: steps / best.total,
-    loopRate: steps / (best.total - best.reset),
-    resetMicros: (best.reset / EPISODES) * 1e6,
-    steps,
-    check,
-  };
+type Lib = { createGame: (c: GameConfig) => Game };
+
+function makeGame(lib: Lib, n: number): Game {
+  return lib.createGame({
+    makers: n,
+    policy: Array.from({ length: n }, (_, i) => ({
+      kind: i % 2 === 0 ? "replenisher" : "follower",
+    })),
+    taker: { kind: "passive", maxWalk: 3 },
+    seed: 7,
+  });
 }
 
-const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+/** Plays `EPISODES` episodes; returns a checksum (the sum of final best bids). */
+function play(game: Game): number {
+  let check = 0;
+  for (let e = 0; e < EPISODES; e++) {
+    game.reset();
+    while (!game.step());
+    check += game.book.bestBid();
+  }
+  return check;
+}
+
+/** Mean reset cost in µs over `episodes` episodes (wall clock around each reset). */
+function resetMicros(game: Game, episodes: number): number {
+  let t = 0;
+  for (let e = 0; e < episodes; e++) {
+    const t0 = performance.now();
+    game.reset();
+    t += performance.now() - t0;
+    while (!game.step());
+  }
+  return (t / episodes) * 1000;
+}
+
+const base = await baseline<Lib>("lib/game/mod.ts");
+console.log(`bench:game — ${conditions(ROUNDS)}`);
+console.log(
+  `${int(EPISODES)} episodes of 60 steps per round` +
+    (base ? `; baseline ${Deno.env.get("BENCH_BASELINE")} side by side` : ""),
+);
 for (const n of [0, 1, 2, 10]) {
-  const b = bench(n);
-  console.log(
-    `${n} makers: ${fmt(b.rate)} steps/s (resets included; step loop alone ` +
-      `${fmt(b.loopRate)} steps/s, reset ${b.resetMicros.toFixed(1)} µs per episode; ` +
-      `${fmt(b.steps)} steps per run, best of ${RUNS})`,
-  );
+  const games = [makeGame({ createGame }, n)];
+  if (base) games.push(makeGame(base, n));
+  const checks: number[] = [];
+  const times = interleave(games.map((g, k) => () => (checks[k] = play(g))), ROUNDS);
+  const steps = EPISODES * 60;
+  const rate = (k: number) => steps / (median(times[k].cpu) / 1000);
+  const reset = resetMicros(games[0], Math.min(EPISODES, 2_000));
+  const target = n === 2
+    ? `; target ≥ 2.5 M, today ${mega(TODAY.gameStep2[0])}–${mega(TODAY.gameStep2[1])}`
+    : "";
+  let line = `${String(n).padStart(2)} makers: ${mega(rate(0))} steps/s ` +
+    `(${(1e9 / rate(0)).toFixed(0)} ns per step, reset ${reset.toFixed(1)} µs per episode` +
+    `${target})`;
+  if (base) {
+    line += `; baseline ${mega(rate(1))} steps/s (${(rate(0) / rate(1)).toFixed(2)}×` +
+      `${checks[0] === checks[1] ? ", same episodes" : ", DIFFERENT episodes"})`;
+  }
+  console.log(line);
 }

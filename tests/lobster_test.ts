@@ -246,6 +246,25 @@ Deno.test("replay: hand-made sample with a reveal replays exactly", () => {
   }
 });
 
+Deno.test("replay: compare: false replays the same book without comparing rows", () => {
+  const full = smallReplay();
+  const bare = replay({
+    messages: msgs(SMALL_MESSAGES),
+    orderbook: book(SMALL_BOOK),
+    compare: false,
+  });
+  assertEquals([bare.rows, bare.matched, bare.messages], [0, 0, full.messages]);
+  const { rows: _r, matched: _m, ...rest } = full;
+  const { rows: _r2, matched: _m2, ...restBare } = bare;
+  assertEquals(restBare, rest);
+  assertThrows(
+    () =>
+      replay({ messages: msgs(SMALL_MESSAGES), orderbook: book(SMALL_BOOK), compare: 0 as never }),
+    ConfigError,
+    "compare: must be true or false",
+  );
+});
+
 Deno.test("replay: a level that leaves the window forgets its orders' ids", () => {
   // One level. Order 1 joins 10.02; a better ask pushes 10.02 out of the window, where order 1
   // is cancelled and unseen orders 7 (5 shares) and 8 arrive; back in view, both are named.
