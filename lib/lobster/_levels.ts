@@ -22,7 +22,7 @@ import {
   type Orderbook,
   SUBMIT,
 } from "./reader.ts";
-import type { LevelsSnapshot, MessageInfo, ReplayReport } from "./replay.ts";
+import type { LevelsSnapshot, MessageInfo, ReplayReport } from "./replay_types.ts";
 import { IdMap } from "./_idmap.ts";
 
 /** Owner id of orders submitted by type-1 messages. */

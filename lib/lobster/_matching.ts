@@ -15,7 +15,7 @@ import {
   PRICE_PER_TICK,
   SYNTH_OWNER,
 } from "./_levels.ts";
-import type { FillEntry, MatchingReport } from "./replay.ts";
+import type { FillEntry, MatchingReport } from "./replay_types.ts";
 
 const MAX_MISMATCHES = 100;
 
