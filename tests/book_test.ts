@@ -262,6 +262,29 @@ Deno.test("growing the last order of a level in place keeps the totals and the q
   assertEquals([b.makerFilled, b.stats().makerFilled], [12, 12]);
 });
 
+Deno.test("increase: back of the queue like modify to a larger quantity, in place when last", () => {
+  const twin = () => {
+    const b = mk();
+    const ids = [b.limit(BID, 100, 5, 1), b.limit(BID, 100, 7, 2), b.limit(BID, 99, 3, 1)];
+    return { b, ids };
+  };
+  const x = twin(), y = twin();
+  assertEquals(x.b.increase(x.ids[0], 4), 9);
+  assertEquals(y.b.modify(y.ids[0], 100, 9), y.ids[0]);
+  assertEquals(x.b.increase(x.ids[0], 1), 10); // now last: grows in place
+  y.b.modify(y.ids[0], 100, 10);
+  for (const { b, ids } of [x, y]) {
+    assertEquals([b.queueAhead(ids[0]), b.queueAhead(ids[1]), b.depthAt(BID, 100)], [7, 0, 17]);
+    assertEquals(b.ownerResting(1, BID), 13);
+    b.market(ASK, 8, 9);
+  }
+  assertEquals(fillsOf(x.b), fillsOf(y.b));
+  assertEquals(x.b.stats(), y.b.stats());
+  assertThrows(() => x.b.increase(x.ids[0], 0), BookError, "by:");
+  assertThrows(() => x.b.increase(x.ids[0], MAX_QTY), BookError, "by:");
+  assertThrows(() => x.b.increase(12345, 1), BookError, "id:");
+});
+
 Deno.test("a slot whose generation is spent is retired: an old id never comes back", () => {
   const b = mk();
   // Start slot 0 two generations before the last (tests reach the generations directly).

@@ -497,6 +497,45 @@ export class OrderBook {
   }
 
   /**
+   * Increases a live order by `by` (≥ 1; the total at most `MAX_QTY`): like `modify` to a larger
+   * quantity at the same price, the order goes to the back of its level's queue, keeping its id
+   * (if it is already last, it simply grows). Returns its new quantity. Never trades.
+   */
+  increase(id: number, by: number): number {
+    const slot = this.liveSlot(id);
+    const old = this.oQty[slot];
+    if (!Number.isInteger(by) || by < 1 || by > MAX_QTY - old) {
+      throw new BookError(
+        `by: must be an integer in [1, ${MAX_QTY - old}] (the order has ${old}), got ${by}`,
+      );
+    }
+    this.fills.count = 0;
+    this.lastFilled = 0;
+    const qty = old + by;
+    const side = this.oSide[slot] as Side;
+    const owner = this.oOwner[slot];
+    const i = this.oPrice[slot] - this.minTick;
+    const t = this.tot;
+    if (this.oNext[slot] === NONE) {
+      // Already last in its queue: growing it in place is the same as leaving and re-entering.
+      this.oQty[slot] = qty;
+      this.levelQty[side * this.nLevels + i] += by;
+      this.ownerQty[2 * owner + side] += by;
+      t[2] += old;
+      t[0] += qty;
+      t[3] += by;
+      return qty;
+    }
+    // Leaves its place (a cancel of the old quantity) and re-enters at the back (a new entry).
+    this.unlink(slot);
+    t[2] += old;
+    this.oQty[slot] = qty;
+    this.append(slot, side, i, qty, owner);
+    t[0] += qty;
+    return qty;
+  }
+
+  /**
    * Rests an order at the **front** of its level without matching: for seeding or reconciling a
    * replay with quantity that is older than anything submitted later (e.g. LOBSTER levels that
    * enter from beyond the recorded window). Throws if the price would cross the opposite best.
@@ -777,7 +816,7 @@ export class OrderBook {
   }
 
   private alloc(): number {
-    const slot = this.freeHead;
+    let slot = this.freeHead;
     if (slot !== NONE) {
       const g = this.oGen[slot];
       if (g !== GEN_MAX) {
@@ -787,6 +826,12 @@ export class OrderBook {
         this.live++;
         return slot;
       }
+    } else if (this.used < this.cap && this.oGen[this.used] !== RETIRED) {
+      // A fresh slot (every slot after a clear()).
+      slot = this.used++;
+      this.oLive[slot] = 1;
+      this.live++;
+      return slot;
     }
     return this.allocSlow();
   }

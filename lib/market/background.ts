@@ -564,7 +564,7 @@ export function createBackground(
     if (n > 0 && (n === PER_LEVEL || b.ordersAt(side, price) === n)) {
       // Our newest order is last in the queue (or the slots are full): grow it at the back.
       const id = a[base + n - 1];
-      b.modify(id, price, b.orderQty(id) + q);
+      b.increase(id, q);
     } else {
       const id = b.limit(side, price, q, BACKGROUND);
       if (id === NONE) return; // unreachable: callers never cross the opposite best
@@ -607,7 +607,7 @@ export function createBackground(
           let j = 0;
           while (j < n && !b.isLive(a[base + j])) j++;
           if (j > 0) {
-            a.copyWithin(base, base + j, base + n);
+            for (let x = j; x < n; x++) a[base + x - j] = a[base + x]; // at most 8: no copyWithin call
             len[i] = n - j;
           }
           break;
