@@ -310,15 +310,19 @@ export class GameEngine {
       this.otherVolume =
         0;
     this.tape = this.lastTape = this.prevTape = 0;
-    this.vol.fill(0);
-    this.mtm.fill(0);
-    this.otherVol.fill(0);
-    this.fillCount.fill(0);
-    this.stepFills.fill(0);
-    this.stepOther.fill(0);
-    this.share.fill(0);
-    this.reward.fill(0);
-    this.orderId.fill(NONE);
+    for (let i = 0; i < this.n; i++) {
+      this.vol[i] =
+        this.mtm[i] =
+        this.otherVol[i] =
+        this.fillCount[i] =
+          0;
+      this.stepFills[i] =
+        this.stepOther[i] =
+        this.share[i] =
+        this.reward[i] =
+          0;
+      this.orderId[i] = NONE;
+    }
     const book = this.book;
     book.clear();
     // A built-in background re-initialises on the same book; a custom one is built afresh.
@@ -391,22 +395,27 @@ export class GameEngine {
   private takerFillsIn() {
     const f = this.book.fills;
     const c = f.count, n = this.n, p0 = this.p0;
-    let cash = 0, filled = 0;
+    const price = f.price, qty = f.qty, makerOwner = f.makerOwner;
+    const vol = this.vol, stepFills = this.stepFills, mtm = this.mtm, fillCount = this.fillCount;
+    // Integers in doubles: the sums are exact in any order.
+    let cash = 0, filled = 0, bgVol = 0, bgMtm = 0;
     for (let k = 0; k < c; k++) {
-      const p = f.price[k], q = f.qty[k];
-      const i = f.makerOwner[k] - MAKER0;
+      const p = price[k], q = qty[k];
+      const i = makerOwner[k] - MAKER0;
       cash += (p - p0) * q;
       filled += q;
       if (i >= 0 && i < n) {
-        this.vol[i] += q;
-        this.stepFills[i] += q;
-        this.mtm[i] += (p0 - p) * q;
-        this.fillCount[i]++;
+        vol[i] += q;
+        stepFills[i] += q;
+        mtm[i] += (p0 - p) * q;
+        fillCount[i]++;
       } else {
-        this.bgVol += q;
-        this.bgMtm += (p0 - p) * q;
+        bgVol += q;
+        bgMtm += (p0 - p) * q;
       }
     }
+    this.bgVol += bgVol;
+    this.bgMtm += bgMtm;
     this.stepCash += cash;
     this.stepFilled += filled;
     this.takerFills += c;
