@@ -20,6 +20,7 @@
 import { parseArgs } from "node:util";
 import { parseShard, readShards, saveSweep, type Shard, sweep } from "../lib/sweep/mod.ts";
 import { ConfigError } from "../lib/errors.ts";
+import { dataPath } from "../lib/report/io.ts";
 
 const USAGE = `usage: scripts/sweep.ts --module FILE --fn NAME --jobs FILE.json --name NAME
                       [--shard i/n] [--workers k]
@@ -52,8 +53,8 @@ async function main(): Promise<number> {
   }
   if (values.merge) {
     const t0 = performance.now();
-    const df = readShards(values.merge);
-    const path = saveSweep(values.merge, df);
+    const df = readShards(values.merge, { dir: dataPath("") });
+    const path = saveSweep(values.merge, df, { dir: dataPath("") });
     console.log(`merged ${df.height} rows into ${path} (${elapsed(t0)})`);
     return 0;
   }
@@ -83,7 +84,7 @@ async function main(): Promise<number> {
       }
     },
   });
-  const path = saveSweep(values.name, df, { shard });
+  const path = saveSweep(values.name, df, { shard, dir: dataPath("") });
   console.log(`wrote ${df.height} rows to ${path} (${elapsed(t0)})`);
   return 0;
 }

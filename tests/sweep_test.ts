@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  defineStudy,
   merge,
   parseShard,
   readShards,
@@ -78,7 +79,11 @@ Deno.test("sweep: an experiment error names the job; bad options are ConfigError
     /job [01] \{"seed":10[01],"n":\d+\} failed:[\s\S]*broken job with seed/,
   );
   await assert.rejects(() => sweep({ module, fn: "nope", jobs, workers: 1 }), /no exported/);
-  await assert.rejects(() => sweep({ module, fn: "dummy", jobs, workers: 0 }), ConfigError);
+  await assert.rejects(() => sweep({ module, fn: "dummy", jobs, workers: -1 }), ConfigError);
+  await assert.rejects(
+    () => sweep({ module, fn: "broken", jobs: jobs.slice(0, 2), workers: 0 }),
+    /job 0 \{"seed":100,"n":\d+\} failed:[\s\S]*broken job with seed/,
+  );
   await assert.rejects(
     () => sweep({ module, fn: "dummy", jobs: [{ big: 1n }] }),
     /jobs\[0\]: must be a JSON-serialisable value/,
@@ -109,7 +114,8 @@ Deno.test("shards: parsing, indices and file names", () => {
     shardPath("g", { shard: { index: 0, count: 2 }, dir: "/x" }),
     "/x/g.shard-0-of-2.parquet",
   );
-  assert.throws(() => shardPath("../g"), ConfigError);
+  assert.throws(() => shardPath("../g", { dir: "/x" }), ConfigError);
+  assert.throws(() => shardPath("g", { dir: "" }), /dir: must be a folder path/);
 });
 
 Deno.test("scripts/sweep.ts: shards from JOB_COMPLETION_INDEX, then --merge", async () => {
@@ -146,4 +152,68 @@ Deno.test("scripts/sweep.ts: shards from JOB_COMPLETION_INDEX, then --merge", as
   const merged = Deno.readFileSync(join(out, "data", "k8s.parquet"));
   const whole = await sweep({ module, fn: "dummy", jobs, workers: 2 });
   assert.deepEqual(merged, bytes(whole));
+});
+
+const study = defineStudy<typeof jobs[number], "runs" | "steps">({
+  module,
+  fn: "studyRows",
+  tables: {
+    runs: { columns: { seed: "int", mean: "float", last: "float" } },
+    steps: { columns: { seed: "int", step: "int", x: "float" }, sort: ["step"] },
+  },
+});
+
+Deno.test("study: 0 (in-thread), 1 and 2 workers give byte-identical tables", async () => {
+  const ticks: number[] = [];
+  const [zero, one, two] = [
+    await study.run(jobs, { workers: 0 }),
+    await study.run(jobs, { workers: 1 }),
+    await study.run(jobs, {
+      workers: 2,
+      progress: (total) => ({ tick: () => ticks.push(total), done: () => ticks.push(-1) }),
+    }),
+  ];
+  for (const t of ["runs", "steps"] as const) {
+    assert.deepEqual(bytes(one[t]), bytes(zero[t]), t);
+    assert.deepEqual(bytes(two[t]), bytes(zero[t]), t);
+  }
+  assert.deepEqual(ticks, [...jobs.map(() => jobs.length), -1]);
+  assert.deepEqual(zero.runs.columns, ["seed", "mean", "last"]);
+  assert.deepEqual(zero.runs.getColumn("seed").toArray(), jobs.map((j) => j.seed));
+  assert.deepEqual(zero.steps.dtypes.map((d) => d.variant), ["Int32", "Int32", "Float64"]);
+  // Sorted by step, job order within a step.
+  const first = zero.steps.head(jobs.length).getColumn("seed").toArray();
+  assert.deepEqual(first, jobs.map((j) => j.seed));
+  // A shard's tables are the whole study's rows of its jobs; the merged shards split the same.
+  const shard = await study.run(jobs, { workers: 0, shard: { index: 1, count: 3 } });
+  assert.deepEqual(shard.runs.getColumn("seed").toArray(), [101, 104]);
+  const merged = await sweep({ module, fn: "studyRows", jobs, workers: 2 });
+  assert.deepEqual(bytes(study.split(merged).steps), bytes(zero.steps));
+});
+
+Deno.test("study: declared columns only, null where unset; bad tables and kinds are errors", () => {
+  const f = study.fromRows([{ table: "runs", seed: 1, mean: 0.5 }]);
+  assert.equal(f.runs.height, 1);
+  assert.equal(f.runs.getColumn("last").get(0), null);
+  assert.equal(f.steps.height, 0);
+  assert.deepEqual(f.steps.columns, ["seed", "step", "x"]);
+  assert.throws(
+    () => study.fromRows([{ table: "run", seed: 1 }]),
+    /rows\[\]\.table: must be one of runs, steps, got "run"/,
+  );
+  assert.throws(
+    () => study.fromRows([{ table: "runs", seed: 1, mena: 2 }]),
+    /runs rows: must be only the columns seed, mean, last, got \["mena"\]/,
+  );
+  const open = defineStudy({
+    module,
+    fn: "x",
+    tables: { t: { columns: { a: "int" }, open: true } },
+  });
+  assert.deepEqual(open.fromRows([{ table: "t", a: 1, b: "x" }]).t.columns, ["a", "b"]);
+  assert.throws(
+    () => defineStudy({ module, fn: "x", tables: { t: { columns: { a: "integer" as "int" } } } }),
+    /tables\.t\.columns\.a/,
+  );
+  assert.throws(() => defineStudy({ module, fn: "", tables: {} }), /fn: must be/);
 });

@@ -1,5 +1,6 @@
 /**
- * File input and output shared by the project: atomic writes and Parquet DataFrames.
+ * File input and output shared by the project: atomic writes, Parquet DataFrames, and one frame
+ * from named columns (`runFrame`).
  *
  * Inputs: paths are non-empty strings; a file that is not complete Parquet (truncated, another
  * format) throws a `FileError` naming it, with Polars' reason.
@@ -7,4 +8,11 @@
  * @module
  */
 export { writeFileAtomic, writeFileAtomicSync } from "./atomic.ts";
-export { parquetFrame, readParquet, writeParquetAtomic } from "./parquet.ts";
+export {
+  parquetFrame,
+  readParquet,
+  readParquetSync,
+  writeParquetAtomic,
+  writeParquetAtomicSync,
+} from "./parquet.ts";
+export * from "./frame.ts";

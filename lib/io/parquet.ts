@@ -7,7 +7,7 @@
 import { Buffer } from "node:buffer";
 import pl from "nodejs-polars";
 import { ConfigError, FileError } from "../errors.ts";
-import { writeFileAtomic } from "./atomic.ts";
+import { writeFileAtomic, writeFileAtomicSync } from "./atomic.ts";
 
 /**
  * Writes `df` as Parquet to `path` atomically (temporary name, then rename), creating missing
@@ -54,4 +54,16 @@ export function parquetFrame(file: string, bytes: Uint8Array): pl.DataFrame {
       got: `${bytes.length} bytes Polars cannot read (${(e as Error).message})`,
     });
   }
+}
+
+/** The synchronous sibling of {@linkcode writeParquetAtomic} (for notebook cells and scripts). */
+export function writeParquetAtomicSync(df: pl.DataFrame, path: string): void {
+  const buf = df.rechunk().writeParquet();
+  writeFileAtomicSync(path, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+}
+
+/** The synchronous sibling of {@linkcode readParquet}. */
+export function readParquetSync(path: string): pl.DataFrame {
+  if (typeof path !== "string" || path === "") throw new ConfigError("path", "a file path", path);
+  return parquetFrame(path, Deno.readFileSync(path));
 }

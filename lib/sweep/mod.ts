@@ -1,7 +1,8 @@
 /**
- * Parallel sweeps: run a list of JSON jobs through an experiment function on Web Workers, merge
- * the rows in job order (identical for any worker count), shard a sweep across processes or
- * Kubernetes pods and read the shards back (`docs/kubernetes.md`).
+ * Parallel sweeps and the study scaffold: run a list of JSON jobs through an experiment function
+ * on Web Workers (or in this thread), merge the rows in job order (identical for any worker
+ * count), split them into a study's declared tables (`study.ts`), shard a sweep across processes
+ * or Kubernetes pods and read the shards back (`docs/kubernetes.md`).
  *
  * Inputs: `sweep`'s options (`module` a URL or path, `fn` a name, `jobs` an array of JSON values,
  * `workers` in [1, 1024], `shard` `{index, count}` with 0 ≤ index < count, `onResult` a function)
@@ -17,3 +18,4 @@
  */
 export * from "./sweep.ts";
 export * from "./shards.ts";
+export * from "./study.ts";

@@ -1,30 +1,31 @@
 /**
- * Sweep results on disk: `data/<name>.parquet` for a whole sweep, or
- * `data/<name>.shard-<i>-of-<n>.parquet` for shard i of n (one Kubernetes Indexed Job pod each,
- * see `docs/kubernetes.md`), and reading the shards back as one frame in job order.
+ * Sweep results on disk: `<dir>/<name>.parquet` for a whole sweep, or
+ * `<dir>/<name>.shard-<i>-of-<n>.parquet` for shard i of n (one Kubernetes Indexed Job pod each,
+ * see `docs/kubernetes.md`), and reading the shards back as one frame in job order. The folder is
+ * the caller's (`scripts/sweep.ts` passes the project's `data/`).
  *
  * @example
  * ```ts
  * import { parseShard, shardPath } from "./shards.ts";
  * const s = parseShard("1/4");
- * if (!shardPath("grid", { shard: s, dir: "/d" }).endsWith("/d/grid.shard-1-of-4.parquet")) {
+ * if (shardPath("grid", { shard: s, dir: "/d" }) !== "/d/grid.shard-1-of-4.parquet") {
  *   throw new Error("unexpected shard path");
  * }
  * ```
  * @module
  */
 import { join } from "node:path";
+import pl from "nodejs-polars";
 import { checkOptions, ConfigError, custom, optional, str } from "../errors.ts";
-import { pl } from "../report/frames.ts";
-import { dataPath, outPath, readParquetFile, writeAtomic } from "../report/io.ts";
+import { readParquetSync, writeParquetAtomicSync } from "../io/parquet.ts";
 import { checkShard, type Shard } from "./sweep.ts";
 
 /** Options naming where a sweep's files live. */
 export interface SweepFileOptions {
   /** The shard this file holds; omit for a whole sweep. */
   shard?: Shard;
-  /** Folder. Default `data` under the output root (see `lib/report/io.ts`). */
-  dir?: string;
+  /** The folder. */
+  dir: string;
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -38,7 +39,7 @@ function checkName(name: string): string {
 
 const SWEEP_FILE_OPTIONS = {
   shard: optional(custom("a shard {index, count}", (v) => checkShard(v as Shard))),
-  dir: optional(str()),
+  dir: str(),
 };
 
 /** Parses `"i/n"` (as given to `--shard`) into a {@link Shard}. */
@@ -50,23 +51,24 @@ export function parseShard(text: string): Shard {
 }
 
 /** The file for `name` (and `options.shard`, if any). */
-export function shardPath(name: string, options: SweepFileOptions = {}): string {
+export function shardPath(name: string, options: SweepFileOptions): string {
   checkName(name);
   checkOptions(options, SWEEP_FILE_OPTIONS, { owner: "shardPath" });
   const file = options.shard
     ? `${name}.shard-${checkShard(options.shard).index}-of-${options.shard.count}.parquet`
     : `${name}.parquet`;
-  return options.dir === undefined ? dataPath(file) : outPath(options.dir, file);
+  return join(checkDir(options?.dir), file);
+}
+
+function checkDir(dir: unknown): string {
+  if (typeof dir !== "string" || dir === "") throw new ConfigError("dir", "a folder path", dir);
+  return dir;
 }
 
 /** Writes `frame` as Parquet to {@link shardPath} atomically and returns the path. */
-export function saveSweep(
-  name: string,
-  frame: pl.DataFrame,
-  options: SweepFileOptions = {},
-): string {
+export function saveSweep(name: string, frame: pl.DataFrame, options: SweepFileOptions): string {
   const path = shardPath(name, options);
-  writeAtomic(path, new Uint8Array(frame.rechunk().writeParquet()));
+  writeParquetAtomicSync(frame, path);
   return path;
 }
 
@@ -75,10 +77,10 @@ export function saveSweep(
  * order (by the `job` column, rows within a job in their original order). Throws if the shards
  * disagree on n or any is missing.
  */
-export function readShards(name: string, options: { dir?: string } = {}): pl.DataFrame {
+export function readShards(name: string, options: { dir: string }): pl.DataFrame {
   checkName(name);
-  checkOptions(options, { dir: optional(str()) }, { owner: "readShards" });
-  const dir = options.dir === undefined ? dataPath("") : outPath(options.dir);
+  checkOptions(options, { dir: str() }, { owner: "readShards" });
+  const dir = checkDir(options.dir);
   const re = new RegExp(`^${name.replace(/\./g, "\\.")}\\.shard-(\\d+)-of-(\\d+)\\.parquet$`);
   const found = new Map<number, string>();
   const counts = new Set<number>();
@@ -102,7 +104,7 @@ export function readShards(name: string, options: { dir?: string } = {}): pl.Dat
     throw new ConfigError(`${name} shards in ${dir}`, `all of 0..${n - 1}`, { missing });
   }
   const frames = [];
-  for (let i = 0; i < n; i++) frames.push(readParquetFile(found.get(i)!));
+  for (let i = 0; i < n; i++) frames.push(readParquetSync(found.get(i)!));
   const all = pl.concat(frames, { how: "vertical" });
   const order = pl.Series("__row", Int32Array.from({ length: all.height }, (_, i) => i));
   return all.withColumn(order).sort(["job", "__row"]).drop("__row").rechunk();

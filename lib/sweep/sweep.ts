@@ -41,7 +41,8 @@ import {
   optional,
   str,
 } from "../errors.ts";
-import { type Column, pl, runFrame } from "../report/frames.ts";
+import pl from "nodejs-polars";
+import { type Column, runFrame } from "../io/frame.ts";
 import type { FromWorker, ToWorker } from "./_worker.ts";
 
 /** A job: a plain JSON value (it crosses to a worker, and to a Kubernetes pod via a file). */
@@ -66,7 +67,10 @@ export interface SweepOptions {
   fn: string;
   /** The jobs, in order. Each must survive `JSON.stringify` unchanged in meaning. */
   jobs: readonly Job[];
-  /** Number of workers. Default `navigator.hardwareConcurrency`; never more than the jobs run. */
+  /**
+   * Number of workers. Default `navigator.hardwareConcurrency`; never more than the jobs run.
+   * 0 runs the jobs in this thread, one after another (no start-up cost; the same frame).
+   */
   workers?: number;
   /** Run only this shard of the jobs. Default: all jobs. */
   shard?: Shard;
@@ -88,7 +92,7 @@ const SWEEP_OPTIONS = {
     if (!Array.isArray(v)) throw new ConfigError(path, "an array of JSON jobs", v);
     return v as readonly Job[];
   }),
-  workers: optional(int(1, 1024)),
+  workers: optional(int(0, 1024)),
   shard: optional(object(SHARD)),
   onResult: optional(fn<NonNullable<SweepOptions["onResult"]>>()),
 };
@@ -135,7 +139,9 @@ export async function sweep(options: SweepOptions): Promise<pl.DataFrame> {
   const wanted = Math.min(1024, options.workers ?? navigator.hardwareConcurrency ?? 1);
   const nWorkers = Math.min(wanted, Math.max(1, indices.length));
   const results = new Map<number, unknown>();
-  if (indices.length > 0) {
+  if (wanted === 0) {
+    await runInThread({ module, fn, jobs, indices, results, onResult: options.onResult });
+  } else if (indices.length > 0) {
     await runOnWorkers({
       module,
       fn,
@@ -147,6 +153,27 @@ export async function sweep(options: SweepOptions): Promise<pl.DataFrame> {
     });
   }
   return merge(indices, results);
+}
+
+/** Runs the jobs one after another in this thread (as a worker would, on a JSON copy). */
+async function runInThread(
+  s: Omit<RunState, "nWorkers">,
+): Promise<void> {
+  const mod = await import(s.module);
+  const f = mod[s.fn];
+  if (typeof f !== "function") {
+    throw new Error(`sweep: ${s.module} has no exported function ${JSON.stringify(s.fn)}`);
+  }
+  let done = 0;
+  for (const index of s.indices) {
+    try {
+      s.results.set(index, await f(s.jobs[index]));
+    } catch (e) {
+      const what = `job ${index} ${JSON.stringify(s.jobs[index])}`;
+      throw new Error(`sweep: ${what} failed:\n${e instanceof Error ? e.stack : e}`, { cause: e });
+    }
+    s.onResult?.({ index, done: ++done, total: s.indices.length });
+  }
 }
 
 interface RunState {
