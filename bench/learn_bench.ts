@@ -12,14 +12,14 @@
  *    written out by hand in one loop (tables, ε-greedy with seeded tie-breaking, the update),
  *    drawing from the same streams: both must end with the same Q-tables (checksum), and the
  *    learner's speed over the loop's is the figure (target ≥ 0.9).
- * 3. **Game training**: `train` with default Q-makers (10,000 episodes of 60 steps, per-episode
+ * 3. **Game training**: `trainMakers` with default Q-makers (10,000 episodes of 60 steps, per-episode
  *    records on, a convergence check every 200 episodes, no greedy evaluation): one maker
  *    against each taker (target ≥ 3 M maker updates/s), and two makers against the passive taker
  *    (target ≥ 1.5 M updates/s per maker).
  * 4. **Where a training step goes** (one maker, passive taker): the same 10,000 episodes played
  *    by the game alone with a fixed replenisher, with a maker drawing uniformly random actions
  *    (the exploring maker's book operations), with the learning Q-maker (encoder, ε-greedy,
- *    update), plus the game's per-episode summary, and then `train` (records, checks, frame).
+ *    update), plus the game's per-episode summary, and then `trainMakers` (records, checks, frame).
  *    Issue 15 measured 719 ns per step between the first and the last.
  *
  * `BENCH_QUICK=1` runs fewer rounds and episodes; `BENCH_ONLY=2,3` runs only those sections.
@@ -39,7 +39,7 @@ import {
 } from "./_bench.ts";
 import { createGame, type MakerPolicySpec } from "../lib/game/mod.ts";
 import { createQLearner, type QLearner, type Schedule, scheduleAt } from "../lib/learn/mod.ts";
-import { qMaker, train } from "../lib/makers/mod.ts";
+import { qMaker, trainMakers } from "../lib/makers/mod.ts";
 import { stream } from "../lib/rng.ts";
 
 const ROUNDS = QUICK ? 2 : 5;
@@ -221,13 +221,15 @@ function repeatedGame() {
 
 // ---------------------------------------------------------------- 3. game training
 
-type Lib = { train: typeof train };
+/** `lib/makers` here or in a baseline checkout (`train` before it was renamed `trainMakers`). */
+type Lib = { trainMakers?: typeof trainMakers; train?: typeof trainMakers };
 
 type TakerKind = "passive" | "aggressive" | "reactive" | "almgren-chriss";
 
 function trainRun(lib: Lib, makers: number, taker: TakerKind) {
+  const train = (lib.trainMakers ?? lib.train)!;
   return () =>
-    lib.train({
+    train({
       game: { makers, seed: 1 },
       taker: { kind: taker } as { kind: "passive" },
       episodes: EPISODES,
@@ -245,8 +247,8 @@ async function gameTraining() {
   );
   const takers: TakerKind[] = ["passive", "aggressive", "reactive", "almgren-chriss"];
   const cases: [string, number, () => unknown][] = [];
-  for (const t of takers) cases.push([`1 maker vs ${t}`, 1, trainRun({ train }, 1, t)]);
-  cases.push(["2 makers vs passive", 2, trainRun({ train }, 2, "passive")]);
+  for (const t of takers) cases.push([`1 maker vs ${t}`, 1, trainRun({ trainMakers }, 1, t)]);
+  cases.push(["2 makers vs passive", 2, trainRun({ trainMakers }, 2, "passive")]);
   if (base) {
     cases.push(["1 maker vs passive (baseline)", 1, trainRun(base, 1, "passive")]);
     cases.push(["2 makers vs passive (baseline)", 2, trainRun(base, 2, "passive")]);
@@ -289,13 +291,13 @@ function breakdown() {
     end: 0.05,
     duration: Math.round(0.8 * EPISODES),
   };
-  const q = () => qMaker({ makers: 1, epsilon: eps });
+  const q = () => qMaker({ epsilon: eps });
   const cases: [string, () => unknown][] = [
     ["game, fixed replenisher", playGame({ kind: "replenisher" }, false)],
     ["game, maker with random actions", playGame({ kind: "random" }, false)],
     ["game, learning Q-maker", () => playGame(q(), false)()],
     ["  + the per-episode summary", () => playGame(q(), true)()],
-    ["train (records, checks, frame)", trainRun({ train }, 1, "passive")],
+    ["trainMakers (records, checks, frame)", trainRun({ trainMakers }, 1, "passive")],
   ];
   const times = interleave(cases.map((c) => c[1]), ROUNDS);
   const ns = times.map((t) => (median(t.cpu) * 1e6) / (EPISODES * STEPS));

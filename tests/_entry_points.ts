@@ -31,8 +31,8 @@ import {
   createGame,
   createPolicy,
   type Game,
+  playEpisodes,
   resolveConfig,
-  runEpisodes,
 } from "../lib/game/mod.ts";
 import {
   aggressive,
@@ -66,14 +66,14 @@ import {
   greedyPolicies,
   loadInto,
   makerEncoder,
+  type MakersTrainResult,
   playDynamics,
   policyMap,
   qMaker,
   qTaker,
   smallExactConfig,
   takerEncoder,
-  train,
-  type TrainResult,
+  trainMakers,
 } from "../lib/makers/mod.ts";
 import { parseMessages, parseOrderbook, readOrderbook } from "../lib/lobster/mod.ts";
 import { checkShard, parseShard, shardPath, sweep } from "../lib/sweep/mod.ts";
@@ -136,6 +136,7 @@ const rules = {
 };
 const makerCtx = () => ({
   index: 0,
+  makers: 1,
   owner: 3,
   rng: rng(),
   actions: actionSet("spec"),
@@ -159,9 +160,9 @@ const gameSnapshot = (g: Game) => ({
   book: bookSnapshot(g.book),
 });
 const fills = () => fillLogOf({ step: [0, 1], side: [BUY, SELL], price: [99, 102], qty: [1, 2] });
-let smallRun: TrainResult | undefined;
+let smallRun: MakersTrainResult | undefined;
 const run = () =>
-  smallRun ??= train({
+  smallRun ??= trainMakers({
     game: { makers: 1, steps: 5, seed: 1, game: { kind: "known", size: 500 } },
     episodes: 4,
     evalEvery: 2,
@@ -348,10 +349,10 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     free: [""],
   },
   {
-    name: "runEpisodes options",
+    name: "playEpisodes options",
     module: "lib/game",
     valid: () => ({ episodes: 2 }),
-    call: (o) => runEpisodes({ makers: 1, steps: 3 }, o as never),
+    call: (o) => playEpisodes({ makers: 1, steps: 3 }, o as never),
   },
   {
     name: "createPolicy",
@@ -436,7 +437,6 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     module: "lib/makers",
     prefix: "policy",
     valid: () => ({
-      makers: 2,
       ...learnerSettings(),
       mode: "learn",
       state: { time: [2, 5], bestBid: [1, 2], ownQty: [] },
@@ -452,7 +452,6 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => {
       const n = makerEncoder({ makers: 1, sizeVisible: true }).nStates * 7;
       return {
-        makers: 1,
         mode: "greedy",
         table: new Float64Array(n),
         visits: new Float64Array(n),

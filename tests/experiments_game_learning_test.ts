@@ -7,13 +7,13 @@
  */
 import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
 import { ConfigError } from "../lib/errors.ts";
-import { runEpisodes } from "../lib/game/mod.ts";
+import { playEpisodes } from "../lib/game/mod.ts";
 import {
   exactOptimum,
   greedyPolicies,
   loadRun,
   smallExactConfig,
-  train,
+  trainMakers,
 } from "../lib/makers/mod.ts";
 import {
   DEFAULT_BASELINES,
@@ -23,7 +23,6 @@ import {
   makerLearnJob,
   makerLearnJobs,
   makerLearnStudy,
-  pairedDiff,
   policyAgreement,
   policyCells,
   type StudyRow,
@@ -87,7 +86,7 @@ Deno.test("makerLearnJob: the same job gives identical rows; another seed learns
 
 Deno.test("makerLearnJob: curve rows are block means of the training records", async () => {
   const rows = await makerLearnJob(job({ map: false }));
-  const run = train({
+  const run = trainMakers({
     label: "x",
     game: { ...SMALL, makers: 1, seed: 3, game: GAME1 },
     taker: AGGRESSIVE.taker,
@@ -128,8 +127,8 @@ Deno.test("testPolicies: common seeds, order-independent, no-maker row, means of
     seed: "test:1",
   });
   assertEquals(alone[0], both[1], "a policy's result does not depend on the others tested");
-  // The replenisher's means equal runEpisodes' summaries on the same seed.
-  const ref = runEpisodes({
+  // The replenisher's means equal playEpisodes' summaries on the same seed.
+  const ref = playEpisodes({
     ...game,
     makers: 1,
     seed: "test:1",
@@ -149,7 +148,7 @@ Deno.test("testPolicies: common seeds, order-independent, no-maker row, means of
     null,
     null,
   ]);
-  const alone0 = runEpisodes({ ...game, makers: 0, seed: "test:1", taker: PASSIVE.taker }, {
+  const alone0 = playEpisodes({ ...game, makers: 0, seed: "test:1", taker: PASSIVE.taker }, {
     episodes: 4,
   });
   assertAlmostEquals(
@@ -300,58 +299,6 @@ Deno.test("exactJob: the optimum is the DP's for every seed; the gap is never ne
   assertEquals(
     exactJob({ taker: PASSIVE, seed: 1, steps: 3, episodes: 400 })[0],
     rows.toRecords()[1],
-  );
-});
-
-Deno.test("pairedDiff: paired means and intervals; unmatched rows left out; bad keys rejected", () => {
-  const df = pl.DataFrame({
-    taker: ["a", "a", "a", "a", "a", "a", "b", "b"],
-    policy: ["q", "q", "q", "r", "r", "r", "q", "r"],
-    seed: [0, 1, 2, 0, 1, 3, 0, 0],
-    pnl: [10, 12, 14, 9, 9, 100, 5, 7],
-  });
-  const d = pairedDiff(df, {
-    a: { policy: "q" },
-    b: { policy: "r" },
-    on: ["taker", "seed"],
-    by: ["taker"],
-    value: "pnl",
-  }).toRecords();
-  assertEquals(d.map((r) => r.taker), ["a", "b"]);
-  // Seeds 0 and 1 pair for taker a: differences 1 and 3.
-  assertEquals([d[0].a_mean, d[0].b_mean, d[0].diff_mean, d[0].diff_n], [11, 9, 2, 2]);
-  // t(0.975, 1) = 12.706: half-width 12.706 · sd / √2 with sd = √2.
-  assertAlmostEquals(d[0].diff_hi as number, 2 + 12.7062047, 1e-6);
-  assertEquals([d[1].diff_mean, d[1].diff_n, d[1].diff_lo], [-2, 1, null]);
-  assertThrows(
-    () =>
-      pairedDiff(df, {
-        a: { policy: "q" },
-        b: { policy: "r" },
-        on: ["taker"],
-        by: [],
-        value: "pnl",
-      }),
-    ConfigError,
-    "on",
-  );
-  assertThrows(
-    () =>
-      pairedDiff(df, {
-        a: { policy: "q" },
-        b: { policy: "r" },
-        on: ["seed"],
-        by: ["taker"],
-        value: "pnl",
-      }),
-    ConfigError,
-    "by",
-  );
-  assertThrows(
-    () =>
-      pairedDiff(df, { a: { nope: 1 }, b: { policy: "r" }, on: ["seed"], by: [], value: "pnl" }),
-    ConfigError,
-    "selector",
   );
 });
 

@@ -10,11 +10,13 @@ import {
   type BackgroundFactory,
   createGame,
   episodeFrame,
+  evaluateGame,
   type GameConfig,
   type MakerPolicySpec,
+  makerRow,
+  playEpisode,
+  playEpisodes,
   resolveConfig,
-  runEpisode,
-  runEpisodes,
   summaryFrame,
 } from "../lib/game/mod.ts";
 import type { TakerSpec } from "../lib/takers/mod.ts";
@@ -548,7 +550,7 @@ Deno.test("game 1 shows the taker's remaining size; game 2 draws a hidden size p
 // Baseline policies
 
 Deno.test("replenisher holds P0 − offset and refills; follower joins the best competing bid", () => {
-  const { frame } = runEpisode({
+  const { frame } = playEpisode({
     makers: 2,
     seed: 2,
     policy: [{ kind: "replenisher", offset: 3 }, { kind: "follower" }],
@@ -580,7 +582,7 @@ Deno.test("replenisher holds P0 − offset and refills; follower joins the best 
 
 Deno.test("random policy: uses every action, reproducibly from its own stream", () => {
   const run = () => {
-    const { frame } = runEpisode({ makers: 1, seed: 9, policy: { kind: "random" } });
+    const { frame } = playEpisode({ makers: 1, seed: 9, policy: { kind: "random" } });
     return frame.filter(pl.col("agent").eq(pl.lit("maker:0"))).getColumn("action").toArray();
   };
   const a = run();
@@ -599,9 +601,9 @@ Deno.test("same seed gives identical frames; reset(seed) restarts the same episo
     game: { kind: "hidden" },
     background: { noiseRate: 2, refill: "poisson" },
   };
-  const a = runEpisode(cfg).frame, b = runEpisode(cfg).frame;
+  const a = playEpisode(cfg).frame, b = playEpisode(cfg).frame;
   assertTrue(a.frameEqual(b));
-  assertTrue(!a.frameEqual(runEpisode({ ...cfg, seed: 12 }).frame));
+  assertTrue(!a.frameEqual(playEpisode({ ...cfg, seed: 12 }).frame));
   const g = createGame({ ...cfg, record: true });
   g.run();
   const first = episodeFrame(g);
@@ -647,7 +649,7 @@ Deno.test("adding a maker does not change the taker's or the background's draws"
   // On the real background with noise and Poisson refill: makers that never bid leave the
   // taker's and the background's history unchanged.
   const rows = (n: number) => {
-    const { frame } = runEpisode({
+    const { frame } = playEpisode({
       makers: n,
       seed: 4,
       policy: { kind: "random" },
@@ -663,7 +665,7 @@ Deno.test("adding a maker does not change the taker's or the background's draws"
 // Data
 
 Deno.test("episode frame: one row per step and agent, typed columns, nulls where not applicable", () => {
-  const { frame, summary } = runEpisode({ makers: 2, seed: 1, steps: 10 });
+  const { frame, summary } = playEpisode({ makers: 2, seed: 1, steps: 10 });
   assertEquals(frame.height, 10 * 4);
   assertEquals(frame.columns, [
     "episode",
@@ -706,7 +708,7 @@ Deno.test("episode frame: one row per step and agent, typed columns, nulls where
     assertTrue(sf.columns.includes(c), c);
   }
   assertAlmostEquals(sf.getColumn("maker1_pnl").toArray()[0] as number, summary.makerPnl[1]);
-  const many = runEpisodes({ makers: 1, seed: 2, game: { kind: "hidden" } }, { episodes: 3 });
+  const many = playEpisodes({ makers: 1, seed: 2, game: { kind: "hidden" } }, { episodes: 3 });
   assertEquals(many.frame.height, 3);
   assertEquals(many.frame.getColumn("episode").toArray(), [0, 1, 2]);
 });
@@ -770,7 +772,11 @@ Deno.test("every configuration field is validated, naming the field and the allo
     assertThrows(() => createGame(cfg as GameConfig), ConfigError, msg);
   }
   assertEquals(resolveConfig({}).makers, 2);
-  assertThrows(() => runEpisodes({}, { episodes: 0 }), ConfigError, "episodes: must be an integer");
+  assertThrows(
+    () => playEpisodes({}, { episodes: 0 }),
+    ConfigError,
+    "episodes: must be an integer",
+  );
 });
 
 Deno.test("custom background draws from the background stream only", () => {
@@ -785,4 +791,59 @@ Deno.test("custom background draws from the background stream only", () => {
   g.run();
   g.run();
   assertEquals(seen.length, 2, "one at creation (used by the first episode), one per later one");
+});
+
+Deno.test("evaluateGame: means of the game's own episodes on named seeds; per-step and decisions", () => {
+  const config: GameConfig = {
+    makers: 2,
+    steps: 12,
+    policy: [{ kind: "replenisher" }, { kind: "random" }],
+    taker: { kind: "aggressive" },
+    game: { kind: "hidden", size: { kind: "uniform", min: 500, max: 1500 } },
+    background: { noiseRate: 0.5 },
+  };
+  const E = 4;
+  const ev = evaluateGame({
+    config,
+    episodes: E,
+    seed: (k) => `eval:7:${k}`,
+    steps: true,
+    decisions: true,
+  });
+  const game = createGame({ ...config, record: true });
+  let pnl1 = 0, shortfall = 0, sold5 = 0, price0 = 0, frac = 0;
+  const shortfalls: number[] = [];
+  const actions = new Float64Array(game.actions.n);
+  for (let k = 0; k < E; k++) {
+    const s = game.run(`eval:7:${k}`);
+    const r = game.record();
+    pnl1 += s.makerPnl[1] / E;
+    shortfall += s.shortfallBps / E;
+    shortfalls.push(s.shortfallBps);
+    sold5 += r.takerFilled[5] / E;
+    price0 += r.bidPrice[makerRow(r, 3, 0)] / E;
+    let cum = 0;
+    for (let t = 0; t <= 3; t++) cum += r.takerFilled[t];
+    frac += cum / s.size / E;
+    for (let t = 0; t < r.steps; t++) actions[r.action[makerRow(r, t, 1)]]++;
+  }
+  assertAlmostEquals(ev.makers[1].pnl, pnl1, 1e-9);
+  assertAlmostEquals(ev.mean.shortfallBps, shortfall, 1e-9);
+  const m = shortfall;
+  const sd = Math.sqrt(shortfalls.reduce((a, x) => a + (x - m) ** 2, 0) / (E - 1));
+  assertAlmostEquals(ev.sd.shortfallBps, sd, 1e-9);
+  assertAlmostEquals(ev.steps!.takerFilled[5], sold5, 1e-9);
+  assertAlmostEquals(ev.steps!.makers[0].bidPrice[3], price0, 1e-9);
+  assertAlmostEquals(ev.steps!.soldFrac[3], frac, 1e-9);
+  assertAlmostEquals(ev.mean.makersPnl, ev.makers[0].pnl + ev.makers[1].pnl, 1e-9);
+  const d = ev.decisions![1];
+  assertEquals(d.decisions, E * 12);
+  assertEquals(Array.from(d.actions), Array.from(actions, (a) => a / (E * 12)));
+  // The replenisher holds P0 − 1 at every decision.
+  assertEquals(ev.decisions![0].offset, 1);
+  // Continuing streams: the first episode is the configuration's seed, as playEpisodes plays.
+  const cont = evaluateGame({ config: { ...config, seed: 3 }, episodes: 3, seed: () => undefined });
+  const ref = playEpisodes({ ...config, seed: 3 }, { episodes: 3 }).summaries;
+  assertAlmostEquals(cont.mean.takerPnl, ref.reduce((a, s) => a + s.takerPnl, 0) / 3, 1e-9);
+  assertThrows(() => evaluateGame({ config, episodes: 0, seed: () => 0 }), ConfigError, "episodes");
 });

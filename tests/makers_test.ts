@@ -2,7 +2,7 @@ import pl from "nodejs-polars";
 import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
 import { NONE } from "../lib/book/mod.ts";
 import { ConfigError } from "../lib/errors.ts";
-import { createGame, type MakerView, runEpisodes } from "../lib/game/mod.ts";
+import { createGame, type MakerView, playEpisodes } from "../lib/game/mod.ts";
 import {
   convergedAt,
   createPolicyTracker,
@@ -19,6 +19,7 @@ import {
   isQMaker,
   loadRun,
   makerEncoder,
+  type MakersTrainConfig,
   playDynamics,
   policyMap,
   type PolicySnapshot,
@@ -26,8 +27,7 @@ import {
   saveRun,
   smallExactConfig,
   takerEncoder,
-  train,
-  type TrainConfig,
+  trainMakers,
 } from "../lib/makers/mod.ts";
 
 /** A maker view with every field set (hand-built, as the game would fill it). */
@@ -205,15 +205,15 @@ Deno.test("convergence: tracker, margin and the M-consecutive-checks criterion",
 /** A small game: 20 steps, 2,000 contracts. */
 const SMALL = { steps: 20, game: { kind: "known", size: 2_000 } } as const;
 
-Deno.test("train: determinism (same seed, identical Q-table bytes and frames)", () => {
-  const cfg = (seed: number): TrainConfig => ({
+Deno.test("trainMakers: determinism (same seed, identical Q-table bytes and frames)", () => {
+  const cfg = (seed: number): MakersTrainConfig => ({
     game: { ...SMALL, makers: 2, seed },
     taker: { kind: "reactive" },
     episodes: 60,
     evalEvery: 20,
     evalEpisodes: 2,
   });
-  const a = train(cfg(5)), b = train(cfg(5)), c = train(cfg(6));
+  const a = trainMakers(cfg(5)), b = trainMakers(cfg(5)), c = trainMakers(cfg(6));
   for (let i = 0; i < 2; i++) {
     const bytes = (t: Float64Array) => new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
     assertEquals(bytes(a.learners[i].table), bytes(b.learners[i].table));
@@ -225,10 +225,10 @@ Deno.test("train: determinism (same seed, identical Q-table bytes and frames)", 
   assertTrue(a.learners[0].table.join() !== a.learners[1].table.join());
 });
 
-Deno.test("train: n = 1, 2, 3, 5, 10 makers, learners beside baselines", () => {
+Deno.test("trainMakers: n = 1, 2, 3, 5, 10 makers, learners beside baselines", () => {
   for (const n of [1, 2, 3, 5, 10]) {
     const episodes = 12;
-    const run = train({
+    const run = trainMakers({
       game: { ...SMALL, makers: n, seed: n },
       episodes,
       evalEvery: 6,
@@ -252,7 +252,7 @@ Deno.test("train: n = 1, 2, 3, 5, 10 makers, learners beside baselines", () => {
     assertEquals(run.learners.map((l) => l.nStates), Array(n).fill(n === 1 ? 3_072 : 9_216));
   }
   // Mixed population: one learner, a replenisher and a follower.
-  const mixed = train({
+  const mixed = trainMakers({
     game: { ...SMALL, makers: 3, seed: 9 },
     policy: [{ kind: "q" }, { kind: "replenisher" }, { kind: "follower" }],
     episodes: 10,
@@ -268,8 +268,8 @@ Deno.test("train: n = 1, 2, 3, 5, 10 makers, learners beside baselines", () => {
   assertTrue(isQMaker(mixed.game.policies[0]) && !isQMaker(mixed.game.policies[1]));
 });
 
-Deno.test("train: checks, ε, convergence bookkeeping and early stop", () => {
-  const cfg: TrainConfig = {
+Deno.test("trainMakers: checks, ε, convergence bookkeeping and early stop", () => {
+  const cfg: MakersTrainConfig = {
     game: { ...SMALL, makers: 1, seed: 3 },
     episodes: 300,
     evalEvery: 25,
@@ -278,7 +278,7 @@ Deno.test("train: checks, ε, convergence bookkeeping and early stop", () => {
     convergence: { patience: 3, tol: 0.1 },
   };
   const progress: number[] = [];
-  const run = train({ ...cfg, onProgress: (p) => progress.push(p.episode) });
+  const run = trainMakers({ ...cfg, onProgress: (p) => progress.push(p.episode) });
   assertEquals(run.checks, 12);
   assertEquals(progress, Array.from({ length: 12 }, (_, c) => 25 * (c + 1)));
   const m = run.records.filter(pl.col("agent").eq(pl.lit("maker:0")));
@@ -307,22 +307,26 @@ Deno.test("train: checks, ε, convergence bookkeeping and early stop", () => {
   const ev = checks.getColumn("eval_pnl").toArray() as number[];
   assertEquals(run.final.makerPnl[0], ev[ev.length - 1]);
   // Early stop at the same check.
-  const stopped = train({ ...cfg, stopWhenConverged: true });
+  const stopped = trainMakers({ ...cfg, stopWhenConverged: true });
   assertEquals(stopped.episodes, at);
   assertEquals(stopped.records.height, at * 2);
   // Bad input names the field.
-  assertThrows(() => train({ ...cfg, episodes: 0 }), ConfigError, "episodes");
+  assertThrows(() => trainMakers({ ...cfg, episodes: 0 }), ConfigError, "episodes");
   assertThrows(
-    () => train({ ...cfg, policy: [{ kind: "q" }, { kind: "q" }] }),
+    () => trainMakers({ ...cfg, policy: [{ kind: "q" }, { kind: "q" }] }),
     ConfigError,
     "policy: must be one spec or an array of 1",
   );
   assertThrows(
-    () => train({ ...cfg, game: { ...cfg.game, policy: [] } as TrainConfig["game"] }),
+    () => trainMakers({ ...cfg, game: { ...cfg.game, policy: [] } as MakersTrainConfig["game"] }),
     ConfigError,
     "game.policy",
   );
-  assertThrows(() => train({ ...cfg, convergence: { tol: 2 } }), ConfigError, "convergence.tol");
+  assertThrows(
+    () => trainMakers({ ...cfg, convergence: { tol: 2 } }),
+    ConfigError,
+    "convergence.tol",
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -386,7 +390,7 @@ Deno.test("exact: the trained learner's greedy policy reaches the optimum within
 
 Deno.test("persist: save, load, replay greedily and continue training", async () => {
   const game = { ...SMALL, makers: 2, seed: 4 };
-  const run = train({
+  const run = trainMakers({
     label: "roundtrip",
     game,
     policy: [{ kind: "q", state: { volume: [1, 100] } }, { kind: "replenisher" }],
@@ -411,7 +415,7 @@ Deno.test("persist: save, load, replay greedily and continue training", async ()
     // Replaying the loaded run equals replaying the trained one, and the last evaluation.
     const replay = (r: Parameters<typeof greedyPolicies>[0]) => {
       const { policy, taker } = greedyPolicies(r);
-      return runEpisodes({ ...game, policy, taker, seed: `${game.seed}:eval:0` }, { episodes: 1 })
+      return playEpisodes({ ...game, policy, taker, seed: `${game.seed}:eval:0` }, { episodes: 1 })
         .summaries[0];
     };
     const a = replay(run), b = replay(back);
@@ -427,7 +431,7 @@ Deno.test("persist: save, load, replay greedily and continue training", async ()
       "depth",
     ]);
     // Continue training from the loaded tables.
-    const more = train({
+    const more = trainMakers({
       game,
       policy: [{ kind: "q", state: { volume: [1, 100] } }, { kind: "replenisher" }],
       taker: { kind: "q" },
@@ -460,10 +464,16 @@ async function assertRejects(fn: () => Promise<unknown>): Promise<void> {
 Deno.test("learning taker: beats the naive front-loaded schedules against the background", () => {
   const game = { makers: 0, steps: 20, seed: 1, game: { kind: "known", size: 4_000 } } as const;
   const naive = (taker: { kind: "aggressive"; rate?: number }) =>
-    runEpisodes({ ...game, taker }, { episodes: 1 }).summaries[0].takerPnl;
+    playEpisodes({ ...game, taker }, { episodes: 1 }).summaries[0].takerPnl;
   const allAtOnce = naive({ kind: "aggressive", rate: 1 });
   const frontLoaded = naive({ kind: "aggressive" });
-  const run = train({ game, policy: [], taker: { kind: "q" }, episodes: 3_000, evalEpisodes: 1 });
+  const run = trainMakers({
+    game,
+    policy: [],
+    taker: { kind: "q" },
+    episodes: 3_000,
+    evalEpisodes: 1,
+  });
   const learned = run.final.takerPnl;
   assertTrue(learned > frontLoaded, `learned ${learned} vs aggressive ${frontLoaded}`);
   assertTrue(frontLoaded > allAtOnce);
@@ -505,10 +515,14 @@ Deno.test("co-learning: runs, records both sides, and the settle/cycle verdict",
 });
 
 Deno.test("q maker: plugs into the game, greedy mode draws nothing and learns nothing", () => {
-  const game = createGame({ ...SMALL, makers: 1, seed: 1, policy: qMaker({ makers: 1 }) });
+  const game = createGame({ ...SMALL, makers: 1, seed: 1, policy: qMaker() });
   for (let e = 0; e < 3; e++) game.run();
   const p = game.policies[0];
   assertTrue(isQMaker(p));
+  // The maker count comes from the game: the competition feature exists only with n ≥ 2.
+  const two = createGame({ ...SMALL, makers: 2, policy: qMaker() }).policies[0];
+  assertTrue(isQMaker(two));
+  assertEquals(two.encoder.nStates, 3 * p.encoder.nStates);
   assertEquals(p.learner.episodes, 3);
   const table = p.learner.table.slice();
   p.mode = "greedy";

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import {
+  aggregate,
   auto,
+  ci,
   figure,
   figureDocument,
   fixed,
@@ -9,6 +11,7 @@ import {
   JUPYTER_DISPLAY,
   markdownTable,
   md,
+  pairedDiff,
   pct,
   pl,
   Plot,
@@ -22,6 +25,7 @@ import {
   sig,
   summarise,
   toPng,
+  verdict,
   writeAtomic,
 } from "../lib/report/mod.ts";
 import { INTERACTIVE_OUT, outRoot, PROJECT_ROOT } from "../lib/report/io.ts";
@@ -456,4 +460,63 @@ Deno.test("summarise: means are the row-order sums over n, exactly, whatever the
   const whole = summarise(df, { by: [], cols: ["x"] });
   assert.equal(whole.height, 1);
   assert.equal(Number(whole.getColumn("x_n").toArray()[0]), n);
+});
+
+Deno.test("aggregate: group means (missing values left out) and sums, sorted by key", () => {
+  const df = pl.DataFrame({ g: ["b", "a", "b", "a"], x: [1, null, 3, 2], w: [1, 2, 3, NaN] });
+  const r = aggregate(df, { by: ["g"], mean: ["x"], sum: ["w"] }).toRecords();
+  assert.deepEqual(r, [{ g: "a", x: 2, w: 2 }, { g: "b", x: 2, w: 4 }]);
+  const all = aggregate(df, { by: [], mean: ["x"] }).toRecords();
+  assert.deepEqual(all, [{ x: 2 }]);
+  assert.throws(() => aggregate(df, { by: ["nope"] }), ConfigError);
+});
+
+Deno.test("pairedDiff: paired means and intervals; unmatched and missing left out; bad keys rejected", () => {
+  const df = pl.DataFrame({
+    taker: ["a", "a", "a", "a", "a", "a", "b", "b", "a", "a"],
+    policy: ["q", "q", "q", "r", "r", "r", "q", "r", "q", "r"],
+    seed: [0, 1, 2, 0, 1, 3, 0, 0, 4, 4],
+    pnl: [10, 12, 14, 9, 9, 100, 5, 7, null, 1],
+  });
+  const d = pairedDiff(df, {
+    a: { policy: "q" },
+    b: { policy: "r" },
+    on: ["taker", "seed"],
+    by: ["taker"],
+    value: "pnl",
+  }).toRecords();
+  assert.deepEqual(d.map((r) => r.taker), ["a", "b"]);
+  // Seeds 0 and 1 pair for taker a (seed 4 has no value on one side): differences 1 and 3.
+  assert.deepEqual([d[0].a_mean, d[0].b_mean, d[0].diff_mean, Number(d[0].diff_n)], [11, 9, 2, 2]);
+  // t(0.975, 1) = 12.706: half-width 12.706 · sd / √2 with sd = √2.
+  assert.ok(Math.abs((d[0].diff_hi as number) - (2 + 12.7062047)) < 1e-6);
+  assert.deepEqual([d[1].diff_mean, Number(d[1].diff_n), d[1].diff_lo], [-2, 1, null]);
+  const opts = { a: { policy: "q" }, b: { policy: "r" }, value: "pnl" };
+  assert.throws(() => pairedDiff(df, { ...opts, on: ["taker"], by: [] }), /on: must be/);
+  assert.throws(() => pairedDiff(df, { ...opts, on: ["seed"], by: ["taker"] }), /by: must be/);
+  assert.throws(
+    () => pairedDiff(df, { ...opts, a: { nope: 1 }, on: ["seed"], by: [] }),
+    /selector: must be/,
+  );
+});
+
+Deno.test("verdict and ci: where an interval lies; a summarised column as text", () => {
+  assert.equal(verdict({ lo: 0.1, hi: 1 }), "above");
+  assert.equal(verdict({ lo: -1, hi: -0.1 }), "below");
+  assert.equal(verdict({ lo: -1, hi: 1 }), "not distinguishable from");
+  assert.equal(verdict({ lo: null, hi: null }), "not distinguishable from");
+  assert.equal(verdict({ lo: 2, hi: 3 }, { than: 1.5 }), "above");
+  const a = { x_lo: 2, x_hi: 3 }, b = { x_lo: 0, x_hi: 1.9 }, c = { x_lo: 2.5, x_hi: 4 };
+  assert.equal(verdict(a, { col: "x", than: b }), "above");
+  assert.equal(verdict(b, { col: "x", than: a }), "below");
+  assert.equal(verdict(a, { col: "x", than: c }), "not distinguishable from");
+  const r = { x_mean: 1.5, x_sd: 1, x_lo: 1, x_hi: 2 };
+  assert.equal(ci(r, "x"), "1.50 ± 0.50");
+  assert.equal(ci(r, "x", { digits: 1, style: "interval" }), "1.5 [1.0, 2.0]");
+  assert.equal(ci({ x_mean: 4, x_sd: null, x_lo: null, x_hi: null }, "x"), "4.00 ± 0.00");
+  assert.equal(
+    ci({ x_mean: 4, x_sd: 0, x_lo: 4, x_hi: 4 }, "x", { same: " (exact)" }),
+    "4.00 (exact)",
+  );
+  assert.equal(ci({ x_mean: null }, "x"), "—");
 });

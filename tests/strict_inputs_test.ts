@@ -18,7 +18,7 @@ import fc from "fast-check";
 import { gzipSync } from "node:zlib";
 import pl from "nodejs-polars";
 import { ConfigError, FileError, UnknownOptionError } from "../lib/errors.ts";
-import { createGame, runEpisodes } from "../lib/game/mod.ts";
+import { createGame, playEpisodes } from "../lib/game/mod.ts";
 import { readParquet } from "../lib/io/mod.ts";
 import { maybeGunzip, readMessages } from "../lib/lobster/mod.ts";
 import { loadRun, qMaker } from "../lib/makers/mod.ts";
@@ -314,11 +314,11 @@ Deno.test("the property can fail: a lenient checker is caught", async () => {
 Deno.test("issue 14 examples: typos, wrong types, seeds, crashes", () => {
   const msg = (f: () => unknown) => assertThrows(f, ConfigError).message;
   assertEquals(
-    msg(() => qMaker({ makers: 1, epsilnon: 0.1 } as never)),
+    msg(() => qMaker({ epsilnon: 0.1 } as never)),
     '"epsilnon": unknown option of qMaker\'s policy; did you mean "epsilon"?',
   );
   assertEquals(
-    msg(() => createGame({ makers: 1, policy: qMaker({ makers: 1, fallback: "stay" }) })),
+    msg(() => createGame({ makers: 1, policy: qMaker({ fallback: "stay" }) })),
     'policy.fallback: must be one of "up", "down", "keep_price", "qty_up", "qty_down", ' +
       '"keep_qty", "replenish", got "stay"',
   );
@@ -345,7 +345,7 @@ Deno.test("issue 14 examples: typos, wrong types, seeds, crashes", () => {
     assertEquals(g.summary(), first, "a rejected seed changes nothing");
   }
   assertThrows(() => stream(NaN, "x"), ConfigError, "seed:");
-  assertThrows(() => runEpisodes({}, undefined as never), ConfigError, "options: must be");
+  assertThrows(() => playEpisodes({}, undefined as never), ConfigError, "options: must be");
   // Metrics: NaN is named, not averaged in or skipped.
   assertEquals(msg(() => sharpe([0, 1, NaN, 3])), "pnl[2]: must be a finite number, got NaN");
   assertEquals(msg(() => maxDrawdown([0, NaN, 1])), "pnl[1]: must be a finite number, got NaN");

@@ -65,7 +65,7 @@
 import { NONE } from "../book/mod.ts";
 import { checkInt, checkNum, ConfigError } from "../errors.ts";
 import { createGame, type MakerPolicySpec } from "../game/mod.ts";
-import { greedyPolicies, train, type TrainGameConfig } from "../makers/mod.ts";
+import { greedyPolicies, type TrainGameConfig, trainMakers } from "../makers/mod.ts";
 import { pl } from "../report/frames.ts";
 import { sweep } from "../sweep/mod.ts";
 import type { TakerSpec } from "../takers/mod.ts";
@@ -298,7 +298,7 @@ export function learnJob(job: LearnJob): CompetitionRow[] {
   };
   if (n > 0) {
     const checkRows: CompetitionRow[] = [];
-    const run = train({
+    const run = trainMakers({
       label: `${taker.label}:n${n}:s${seed}`,
       game: { ...game, makers: n, seed },
       taker: taker.taker,

@@ -10,8 +10,8 @@
  *    `settings.replenisher`), `"follower"` (the dynamic follower with `settings.follower`) or `"q"`
  *    (a Q-learning maker).
  * 2. With Q-learning makers, they are trained together (all learn at once, the baselines in the
- *    same book) against the taker `train` for `episodes` episodes (`train` of `lib/makers`, root
- *    seed `seed`), then replayed greedily. Without, `train` is null and nothing is trained.
+ *    same book) against the taker `trainMakers` for `episodes` episodes (`trainMakers` of `lib/makers`, root
+ *    seed `seed`), then replayed greedily. Without, `trainMakers` is null and nothing is trained.
  * 3. Against every taker of `play`, `evalEpisodes` episodes seeded `eval:<seed>:0`, … (the same
  *    episodes for every population and taker of a seed: common random numbers), recorded: the
  *    per-step frame of each episode (`episodeFrame`) gives the queue position and the timing of
@@ -30,7 +30,7 @@
  * - `steps`, one row per (…, maker, step) for the play takers in `stepTakers` (with Q-makers
  *   only when they trained against that taker): `queue_ahead`, `fills`, `bid_offset`, `bid_qty`,
  *   means over the evaluation episodes (`queue_ahead` over those with a bid resting);
- * - `train`, one row per job with learners: `converged`, `converged_at`, `final_pnl` (the
+ * - `trainMakers`, one row per job with learners: `converged`, `converged_at`, `final_pnl` (the
  *   learners' greedy evaluation PnL at the last check, summed).
  *
  * PnL is in currency (ticks × tick size). {@linkcode kindSummary} aggregates the makers of one
@@ -67,8 +67,8 @@ import {
 import {
   greedyPolicies,
   type LearnerSettings,
-  train,
   type TrainGameConfig,
+  trainMakers,
   type TrainMakerSpec,
 } from "../makers/mod.ts";
 import { merge, sweep } from "../sweep/mod.ts";
@@ -103,7 +103,7 @@ export interface FixedDynamicSettings {
   readonly replenisher?: ReplenisherOptions;
   /** Options of every follower. Default: the game's. */
   readonly follower?: FollowerOptions;
-  /** Learner settings of the Q-learning makers. Default: `train`'s. */
+  /** Learner settings of the Q-learning makers. Default: `trainMakers`'s. */
   readonly learner?: LearnerSettings;
   /** Play-taker labels whose per-step frame is kept. Default `["aggressive"]`. */
   readonly stepTakers?: readonly string[];
@@ -184,7 +184,7 @@ export function fixedDynamicJob(job: FixedDynamicJob): FixedDynamicRow[] {
   const rows: FixedDynamicRow[] = [];
   let policy: MakerPolicySpec[];
   if (job.train !== null) {
-    const run = train({
+    const run = trainMakers({
       label: `${job.population.label} / ${job.game.label} / ${job.train.label} / ${seed}`,
       game: config,
       policy: specs,

@@ -6,7 +6,7 @@
  * confidence intervals over seeds.
  *
  * ## One learning job ({@linkcode makerLearnJob})
- * 1. **Train** (`lib/makers` `train`): one maker `{kind: "q"}` (learner defaults unless
+ * 1. **Train** (`lib/makers` `trainMakers`): one maker `{kind: "q"}` (learner defaults unless
  *    `learner` is set) in the game `game` (a {@linkcode GameSpec}: game 1 `known`, game 2
  *    `hidden`) plus `gameOptions`, root seed `seed`, against `taker`, for `episodes` episodes,
  *    with a check every `evalEvery` episodes (`evalEpisodes` greedy evaluation episodes on the
@@ -85,14 +85,14 @@ import {
   exactCheck,
   greedyPolicies,
   type LearnerSettings,
+  type MakersTrainResult,
   policyMap,
   saveRun,
   smallExactConfig,
-  train,
   type TrainGameConfig,
-  type TrainResult,
+  trainMakers,
 } from "../makers/mod.ts";
-import { summarise } from "../report/frames.ts";
+import { type RowSelector, select } from "../report/stats.ts";
 import { merge, sweep } from "../sweep/mod.ts";
 import type { TakerSpec } from "../takers/mod.ts";
 
@@ -287,7 +287,7 @@ export function testPolicies(options: TestPoliciesOptions): StudyRow[] {
 }
 
 /** Per check: block means of the training records and the check's values. */
-function curveRows(run: TrainResult): StudyRow[] {
+function curveRows(run: MakersTrainResult): StudyRow[] {
   const maker = run.records.filter(pl.col("agent").eq(pl.lit("maker:0")));
   const get = (c: string) => maker.getColumn(c).toArray() as (number | null)[];
   const pnl = get("pnl"), taker = get("taker_pnl"), dq = get("mean_abs_dq");
@@ -349,7 +349,7 @@ export async function makerLearnJob(job: MakerLearnJob): Promise<StudyRow[]> {
       throw new ConfigError(`gameOptions.${k}`, "absent (set by the job)", k);
     }
   }
-  const run = train({
+  const run = trainMakers({
     label: `${job.game}|${job.taker.label}|${seed}`,
     game: { ...gameOptions, makers: 1, seed, game: job.spec },
     taker: job.taker.taker,
@@ -684,88 +684,6 @@ export async function exactStudy(options: ExactStudyOptions): Promise<pl.DataFra
     onResult: options.onResult,
   });
   return df.drop("job");
-}
-
-/** A selection of rows: column → value (all must match). */
-export type RowSelector = Readonly<Record<string, string | number | boolean>>;
-
-/** Options of {@linkcode pairedDiff}. */
-export interface PairedDiffOptions {
-  /** The first arm's rows. */
-  readonly a: RowSelector;
-  /** The second arm's rows. */
-  readonly b: RowSelector;
-  /** Columns that pair a row of `a` with one of `b` (e.g. `["taker", "seed"]`). */
-  readonly on: readonly string[];
-  /** Grouping columns of the result, a subset of `on` (what is left, e.g. `seed`, is paired). */
-  readonly by: readonly string[];
-  /** The compared column. */
-  readonly value: string;
-  /** Confidence level. Default 0.95. */
-  readonly level?: number;
-}
-
-function select(df: pl.DataFrame, s: RowSelector): pl.DataFrame {
-  let out = df;
-  for (const [k, v] of Object.entries(s)) {
-    if (!df.columns.includes(k)) {
-      throw new ConfigError("selector", `columns of the frame (${df.columns.join(", ")})`, k);
-    }
-    out = out.filter(pl.col(k).eq(pl.lit(v)));
-  }
-  return out;
-}
-
-/**
- * Paired differences `a − b` of `value`, rows matched on `on`, summarised by `by` with a
- * Student-t interval: columns `by…`, `a_mean`, `b_mean`, `diff_mean`, `diff_sd`, `diff_n`,
- * `diff_lo`, `diff_hi`. Rows of `a` without a partner in `b` are left out; duplicates on `on`
- * are an error.
- *
- * @example
- * ```ts
- * import { pairedDiff } from "./game_learning.ts";
- * import { pl } from "../report/frames.ts";
- * const df = pl.DataFrame({
- *   policy: ["q", "q", "q", "base", "base", "base"],
- *   seed: [0, 1, 2, 0, 1, 2],
- *   pnl: [10, 12, 11, 8, 9, 10],
- * });
- * const d = pairedDiff(df, {
- *   a: { policy: "q" },
- *   b: { policy: "base" },
- *   on: ["seed"],
- *   by: [],
- *   value: "pnl",
- * }).toRecords()[0];
- * if (d.diff_mean !== 2 || Number(d.diff_n) !== 3) throw new Error(JSON.stringify(d));
- * ```
- */
-export function pairedDiff(df: pl.DataFrame, options: PairedDiffOptions): pl.DataFrame {
-  const { on, by, value } = options;
-  for (const c of by) {
-    if (!on.includes(c)) throw new ConfigError("by", `a subset of on (${on.join(", ")})`, c);
-  }
-  const pick = (s: RowSelector, name: string) => {
-    const part = select(df, s).select(...on.map((c) => pl.col(c)), pl.col(value).alias(name));
-    if (part.unique({ subset: [...on] }).height !== part.height) {
-      throw new ConfigError("on", `columns that identify one row per arm (${name})`, on);
-    }
-    return part;
-  };
-  const joined = pick(options.a, "a").join(pick(options.b, "b"), { on: [...on], how: "inner" })
-    .withColumns(pl.col("a").sub(pl.col("b")).alias("diff"));
-  const s = summarise(joined, { by: [...by], cols: ["a", "b", "diff"], level: options.level });
-  return s.select(
-    ...by.map((c) => pl.col(c)),
-    pl.col("a_mean"),
-    pl.col("b_mean"),
-    pl.col("diff_mean"),
-    pl.col("diff_sd"),
-    pl.col("diff_n"),
-    pl.col("diff_lo"),
-    pl.col("diff_hi"),
-  );
 }
 
 /** Options of {@linkcode policyCells}. */

@@ -56,7 +56,7 @@ import {
   type ReplayReport,
 } from "../lobster/mod.ts";
 import { fixed, pm } from "../report/format.ts";
-import { summarise } from "../report/frames.ts";
+import { summarise } from "../report/stats.ts";
 import type { TakerSpec } from "../takers/mod.ts";
 
 /** Initial price of every run, in ticks (one tick is then one basis point of P0). */

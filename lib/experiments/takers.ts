@@ -6,8 +6,8 @@
  * (`lib/sweep/`); {@linkcode takerStudy} returns Polars frames.
  *
  * ## Jobs ({@linkcode takerJob})
- * - `learned`: trains `learnedMakers` Q-learning makers (default 1) against the taker `train` in
- *   the game variant `game` for `episodes` episodes (`train` of `lib/makers`, root seed `seed`),
+ * - `learned`: trains `learnedMakers` Q-learning makers (default 1) against the taker `trainMakers` in
+ *   the game variant `game` for `episodes` episodes (`trainMakers` of `lib/makers`, root seed `seed`),
  *   then replays their greedy policies against every taker of `play`.
  * - `baseline`: the makers of a {@linkcode MakerSetting} (e.g. none, a fixed-price replenisher, a
  *   dynamic follower) against every taker of `play`.
@@ -37,7 +37,7 @@
  *   taker's PnL of the step, currency), `maker_offset` (ticks below P0 of the makers' bid price
  *   settings after the step, mean over makers; null without makers), `maker_qty` (their resting
  *   quantity, summed);
- * - `train`: per learned job: `converged` (the `train` criterion was met), `converged_at`
+ * - `trainMakers`: per learned job: `converged` (the `trainMakers` criterion was met), `converged_at`
  *   (episode or null), `coverage` (fraction of states visited), `final_maker_pnl` and
  *   `final_taker_pnl` (greedy evaluation at the last check);
  * - `dynamics`: per co-learning job, check and side (`makers`/`taker`): `episode`, `change`
@@ -69,12 +69,11 @@ import {
   coLearn,
   greedyPolicies,
   type LearnerSettings,
-  train,
   type TrainGameConfig,
+  trainMakers,
 } from "../makers/mod.ts";
-import { summarise } from "../report/frames.ts";
+import { pairedDiff, summarise } from "../report/stats.ts";
 import { merge, sweep } from "../sweep/mod.ts";
-import { pairedDiff } from "./game_learning.ts";
 import type { TakerCase } from "./market.ts";
 
 /** A game variant with the label it carries in the frames, e.g. `{label: "game 1", game}`. */
@@ -111,7 +110,7 @@ export interface TakerStudySettings {
   readonly trainEvalEpisodes?: number;
   /** Learning makers per learned or co-learning game. Default 1. */
   readonly learnedMakers?: number;
-  /** Learner settings of every learner (makers and learning taker). Default: `train`'s. */
+  /** Learner settings of every learner (makers and learning taker). Default: `trainMakers`'s. */
   readonly learner?: LearnerSettings;
   /** Labels of the play takers whose per-step behaviour is recorded. Default `["reactive"]`. */
   readonly stepTakers?: readonly string[];
@@ -300,7 +299,7 @@ export function takerJob(job: TakerJob): TakerRow[] {
     }
     case "learned": {
       const game = { ...base, makers: nLearn };
-      const run = train({
+      const run = trainMakers({
         label: `${job.game.label} / ${job.train.label} / ${job.seed}`,
         game,
         policy: { kind: "q" },

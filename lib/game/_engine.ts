@@ -16,7 +16,7 @@ import { type Rng, stream } from "../rng.ts";
 import type { TakerOrder, TakerStrategy, TakerView } from "../takers/types.ts";
 import { type ActionSet, REFILL, REPOST } from "./actions.ts";
 import type { ResolvedConfig } from "./config.ts";
-import type { EpisodeRecord } from "./record.ts";
+import type { GameRecord } from "./record.ts";
 import type { GameBackground, MakerPolicy, MakerView } from "./types.ts";
 
 /** The random streams of a game, re-seeded together (each agent holds a wrapper). */
@@ -61,7 +61,7 @@ export interface EngineParts {
   readonly renewBackground: (() => GameBackground) | null;
   /** Whether anyone but the taker can trade (noise flow): then the tape reads the book's totals. */
   readonly bgTrades: boolean;
-  readonly record: EpisodeRecord | null;
+  readonly record: GameRecord | null;
 }
 
 /** The mutable state of a game and its step (see `mod.ts` for the order of a step). */
@@ -72,7 +72,7 @@ export class GameEngine {
   readonly taker: TakerStrategy;
   readonly views: MakerView[] = [];
   readonly tv: TakerView;
-  readonly rec: EpisodeRecord | null;
+  readonly rec: GameRecord | null;
 
   private readonly streams: GameStreams;
   private readonly n: number;

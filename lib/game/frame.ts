@@ -176,13 +176,13 @@ export function summaryFrame(summaries: readonly EpisodeSummary[]): pl.DataFrame
  *
  * @example
  * ```ts
- * import { runEpisode } from "./frame.ts";
- * const { summary, frame } = runEpisode({ makers: 1, steps: 10, seed: 3 });
+ * import { playEpisode } from "./frame.ts";
+ * const { summary, frame } = playEpisode({ makers: 1, steps: 10, seed: 3 });
  * if (frame.height !== 10 * 3) throw new Error("10 steps × (1 maker, background, taker)");
  * if (summary.makers !== 1) throw new Error();
  * ```
  */
-export function runEpisode(
+export function playEpisode(
   config: GameConfig = {},
 ): { summary: EpisodeSummary; frame: pl.DataFrame } {
   const game = createGame({ ...config, record: true });
@@ -194,7 +194,7 @@ export function runEpisode(
  * Runs `episodes` episodes of `config` (streams seeded once from `config.seed`, then continuing)
  * and returns their summaries and the summary frame.
  */
-export function runEpisodes(
+export function playEpisodes(
   config: GameConfig,
   options: { episodes: number },
 ): { summaries: EpisodeSummary[]; frame: pl.DataFrame } {

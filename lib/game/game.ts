@@ -16,7 +16,7 @@ import { type ActionSet, actionSet } from "./actions.ts";
 import { resolveConfig, type ResolvedConfig } from "./config.ts";
 import { GameEngine, GameStreams } from "./_engine.ts";
 import { createPolicy } from "./policies.ts";
-import { type EpisodeRecord, newRecord } from "./record.ts";
+import { type GameRecord, newRecord } from "./record.ts";
 import type { GameBackground, GameConfig, MakerPolicy, MakerView } from "./types.ts";
 
 /** The outcome of one episode (see `mod.ts` for the accounting). PnL in currency. */
@@ -127,7 +127,7 @@ export interface Game {
   /** Summary of the current (or last) episode. */
   summary(): EpisodeSummary;
   /** The episode's raw per-step, per-agent arrays (needs `record: true`). */
-  record(): EpisodeRecord;
+  record(): GameRecord;
 }
 
 /**
@@ -219,6 +219,7 @@ function createMakers(options: {
       owner: makerOwner(i),
       rng: () => streams.maker[i](),
       actions,
+      makers: n,
       rules,
       p0,
       steps: N,

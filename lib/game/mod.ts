@@ -146,7 +146,7 @@
  *
  * ## Data and speed
  * With `record: true` the step loop writes into preallocated typed arrays ({@linkcode
- * EpisodeRecord}) and {@linkcode episodeFrame} builds one DataFrame per episode (one row per step
+ * GameRecord}) and {@linkcode episodeFrame} builds one DataFrame per episode (one row per step
  * and agent: makers, background, taker); {@linkcode summaryFrame} makes one row per episode.
  * With `record: false` (default) nothing is written. The step loop allocates nothing: views,
  * the child order and all state are reused objects and typed arrays. Per episode, `reset`
@@ -161,3 +161,4 @@ export * from "./policies.ts";
 export * from "./game.ts";
 export * from "./record.ts";
 export * from "./frame.ts";
+export * from "./evaluate.ts";

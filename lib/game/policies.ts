@@ -59,7 +59,7 @@ function qtyStep(
  * import { replenisher } from "./policies.ts";
  * const actions = actionSet("spec");
  * const rules = { startOffset: 1, startQty: 200, increment: 100, maxQty: 2000, minOffset: 0, maxOffset: 10 };
- * const p = replenisher({ offset: 2 }, { index: 0, owner: 3, rng: () => 0, actions, rules, p0: 100, steps: 60, sizeVisible: true });
+ * const p = replenisher({ offset: 2 }, { index: 0, makers: 1, owner: 3, rng: () => 0, actions, rules, p0: 100, steps: 60, sizeVisible: true });
  * const view = { price: 98, qty: 150, target: 200 } as Parameters<typeof p.act>[0];
  * if (actions.names[p.act(view)] !== "replenish") throw new Error("refills after a fill");
  * ```
@@ -186,7 +186,7 @@ export function randomPolicy(
  * import { actionSet } from "./actions.ts";
  * import { createPolicy } from "./policies.ts";
  * const rules = { startOffset: 1, startQty: 200, increment: 100, maxQty: 2000, minOffset: 0, maxOffset: 10 };
- * const ctx = { index: 0, owner: 3, rng: () => 0.5, actions: actionSet("spec"), rules, p0: 100, steps: 60, sizeVisible: true };
+ * const ctx = { index: 0, makers: 1, owner: 3, rng: () => 0.5, actions: actionSet("spec"), rules, p0: 100, steps: 60, sizeVisible: true };
  * if (createPolicy({ kind: "follower" }, ctx).name !== "follower") throw new Error();
  * ```
  */

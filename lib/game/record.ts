@@ -1,14 +1,23 @@
 /**
- * Per-step, per-agent episode records in preallocated typed arrays (no Polars here, so the
- * engine does not load it). Rows are step-major: at step `t`, makers `0 .. n-1`, then the
- * background, then the taker, at row `t · (n + 2) + agent`. Per-step values (the taker's child
- * order, quotes, volume) are stored once per step.
+ * Per-step, per-agent records of a game's episode in preallocated typed arrays (no Polars here,
+ * so the engine does not load it). Rows are step-major: at step `t`, makers `0 .. n-1`, then the
+ * background, then the taker. Per-step values (the taker's child order, quotes, volume) are
+ * stored once per step. Read a row through {@linkcode makerRow}, {@linkcode backgroundRow} and
+ * {@linkcode takerRow}, not by computing offsets.
  *
+ * @example
+ * ```ts
+ * import { backgroundRow, makerRow, newRecord, takerRow } from "./record.ts";
+ * const r = newRecord(3, 2); // 3 steps, 2 makers: 4 rows a step
+ * if (makerRow(r, 1, 1) !== 5 || backgroundRow(r, 1) !== 6 || takerRow(r, 2) !== 11) {
+ *   throw new Error("step-major rows");
+ * }
+ * ```
  * @module
  */
 
 /** An episode's raw records (see the module doc for the layout). */
-export interface EpisodeRecord {
+export interface GameRecord {
   /** Number of makers n. */
   readonly makers: number;
   /** Capacity in steps (the game's N). */
@@ -56,7 +65,7 @@ export interface EpisodeRecord {
 }
 
 /** Allocates the records of an `steps`-step episode with `makers` makers. */
-export function newRecord(steps: number, makers: number): EpisodeRecord {
+export function newRecord(steps: number, makers: number): GameRecord {
   const rows = steps * (makers + 2);
   return {
     makers,
@@ -82,4 +91,19 @@ export function newRecord(steps: number, makers: number): EpisodeRecord {
     bestAsk: new Int32Array(steps),
     volume: new Float64Array(steps),
   };
+}
+
+/** Row of maker `i` at step `t`. */
+export function makerRow(r: GameRecord, t: number, i: number): number {
+  return t * (r.makers + 2) + i;
+}
+
+/** Row of the background at step `t`. */
+export function backgroundRow(r: GameRecord, t: number): number {
+  return t * (r.makers + 2) + r.makers;
+}
+
+/** Row of the taker at step `t`. */
+export function takerRow(r: GameRecord, t: number): number {
+  return t * (r.makers + 2) + r.makers + 1;
 }

@@ -147,10 +147,12 @@ export interface MakerPolicy {
 /** Resolved bid rules (every field set). */
 export type ResolvedBidRules = Readonly<Required<BidRules>>;
 
-/** What a maker policy is built with. */
+/** What a maker policy is built with: its own place and the game's facts it may depend on. */
 export interface MakerContext {
   /** Maker index `0 .. n-1`. */
   index: number;
+  /** Number of makers n in the game (validated once, by the game's configuration). */
+  makers: number;
   /** Its owner id in the book (`makerOwner(index)`). */
   owner: number;
   /** Its own random stream, `stream(seed, "maker:<index>")`. */

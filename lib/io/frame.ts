@@ -144,3 +144,11 @@ function constantSeries(name: string, v: Constant, n: number): pl.Series {
       throw new ConfigError(`constants.${name}`, "a number, bigint, string or boolean", v);
   }
 }
+
+/** Throws a `ConfigError` naming `df` unless it is a Polars DataFrame (has a `columns` array). */
+export function checkFrame(df: unknown, field = "df"): void {
+  const f = df as { columns?: unknown } | null;
+  if (typeof f !== "object" || f === null || !Array.isArray(f.columns)) {
+    throw new ConfigError(field, "a Polars DataFrame", df);
+  }
+}

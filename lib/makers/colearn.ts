@@ -2,7 +2,7 @@
  * Makers and taker learning against each other, and whether the learned play settles or
  * cycles.
  *
- * {@linkcode coLearn} is `train` with a learning taker (`{kind: "q"}` by default) and every
+ * {@linkcode coLearn} is `trainMakers` with a learning taker (`{kind: "q"}` by default) and every
  * check's greedy snapshot kept. Two sides are followed from check to check: **makers** (all
  * learning makers together) and **taker**. For each side and check `c`:
  *
@@ -11,7 +11,7 @@
  *   fraction of states (visited by `c'`) whose greedy action at `c'` is no longer greedy at `c`.
  *
  * Both count material changes only, with the run's convergence `margin` (the greedy action of
- * the earlier check is worse than the later best by more than `margin · |best|`), as `train`'s
+ * the earlier check is worse than the later best by more than `margin · |best|`), as `trainMakers`'s
  * convergence criterion does.
  *
  * A side that keeps changing (`change > tol`) while returning to policies it held before
@@ -19,7 +19,7 @@
  *
  * **Verdict** (over the last `window` checks, default `max(patience, ⌈checks / 3⌉)`):
  * - `"settled"`: at each of the last `patience` checks both sides changed by at most `tol`
- *   (the convergence criterion of `train`, holding at the end);
+ *   (the convergence criterion of `trainMakers`, holding at the end);
  * - `"cycling"`: not settled, and in at least half of the window's checks the joint play (both
  *   sides at once) returned to an earlier joint profile (`recurrence ≤ tol` for both) although
  *   it had just changed (`change > tol` for some side); the typical period is the median
@@ -45,10 +45,15 @@ import {
   variant,
 } from "../errors.ts";
 import { Q_TAKER_OPTIONS, type QTakerOptions } from "./q_taker.ts";
-import { type PolicySnapshot, train, type TrainConfig, type TrainResult } from "./train.ts";
+import {
+  type MakersTrainConfig,
+  type MakersTrainResult,
+  type PolicySnapshot,
+  trainMakers,
+} from "./train.ts";
 
 /** Configuration of {@linkcode coLearn}: a training config whose taker learns. */
-export interface CoLearnConfig extends Omit<TrainConfig, "taker" | "keepSnapshots"> {
+export interface CoLearnConfig extends Omit<MakersTrainConfig, "taker" | "keepSnapshots"> {
   /** The learning taker's options. Default `{kind: "q"}`. */
   taker?: { readonly kind: "q" } & QTakerOptions;
   /** Checks the verdict looks back over. Default `max(patience, ⌈checks / 3⌉)`. */
@@ -82,7 +87,7 @@ const CO_LEARN_OWN = {
 /** The outcome of {@linkcode coLearn}. */
 export interface CoLearnResult {
   /** The training run (records, learners, convergence). */
-  readonly run: TrainResult;
+  readonly run: MakersTrainResult;
   /**
    * Per check and side: `check`, `episode`, `side` (`makers`/`taker`), `change`, `recurrence`,
    * `back` (checks back to the closest older policy), `eval_pnl` (the side's mean evaluation PnL:
@@ -137,12 +142,12 @@ function distance(a: PolicySnapshot, b: PolicySnapshot, margin: number): number 
  * ```
  */
 export function coLearn(config: CoLearnConfig): CoLearnResult {
-  // Its own fields here; the training fields are checked by `train`.
+  // Its own fields here; the training fields are checked by `trainMakers`.
   checkObject("config", config, "an object of coLearn's options");
   checkKeys(config, Object.keys(CO_LEARN_KEYS), { owner: "coLearn" });
   checkOptions({ window: config.window, taker: config.taker }, CO_LEARN_OWN, { owner: "coLearn" });
   const { window: win, taker, ...rest } = config;
-  const run = train({
+  const run = trainMakers({
     label: "colearn",
     ...rest,
     taker: taker ?? { kind: "q" },

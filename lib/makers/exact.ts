@@ -31,7 +31,7 @@
  * configuration, so this is for horizons of 5 to 7 steps.
  *
  * ## What is compared
- * The learner is trained in the real game (`train`) and its greedy policy (over its own state)
+ * The learner is trained in the real game (`trainMakers`) and its greedy policy (over its own state)
  * is executed in the real game; its return is compared with the optimal value V*. The **value
  * gap** is `V* − V(greedy)`, never negative (a check on the DP itself). The report also says
  * whether the learner's state happens to be Markov on the reachable states (a deterministic
@@ -72,7 +72,7 @@ import { stream } from "../rng.ts";
 import { checkTakerSpec, type TakerSpec } from "../takers/mod.ts";
 import { createQMaker, Q_MAKER_OPTIONS, type QMakerOptions } from "./q_maker.ts";
 import { type MakerEncoder, makerEncoder } from "./state.ts";
-import { train, type TrainGameConfig, type TrainResult } from "./train.ts";
+import { type MakersTrainResult, type TrainGameConfig, trainMakers } from "./train.ts";
 
 /** A small deterministic configuration: one maker, a fixed taker, no noise. */
 export interface ExactConfig {
@@ -105,11 +105,9 @@ const EXACT_CONFIG = {
   verify: optional(int(0, 1e6), 20),
 };
 
-const { makers: _makers, ...MAKER_OPTIONS } = Q_MAKER_OPTIONS;
-
 const EXACT_CHECK_CONFIG = {
   ...EXACT_CONFIG,
-  maker: optional(object(MAKER_OPTIONS)),
+  maker: optional(object(Q_MAKER_OPTIONS)),
   episodes: optional(int(1, 1e9), 20_000),
   tolerance: optional(num(0, 1), 0.01),
 };
@@ -552,7 +550,7 @@ export interface ExactCheckResult {
   /** The optimum in full. */
   readonly optimum: ExactOptimum;
   /** The training run. */
-  readonly run: TrainResult;
+  readonly run: MakersTrainResult;
 }
 
 /**
@@ -565,7 +563,7 @@ export function exactCheck(config: ExactCheckConfig): ExactCheckResult {
   });
   const opt = exactOptimum(config);
   const makerOptions: QMakerOptions = { ...(config.maker ?? {}), mode: "learn" };
-  const run = train({
+  const run = trainMakers({
     label: "exact",
     game: { ...config.game, makers: 1 },
     taker: config.taker ?? { kind: "passive" },
@@ -586,7 +584,6 @@ export function exactCheck(config: ExactCheckConfig): ExactCheckResult {
       create: (ctx) => {
         const q = createQMaker(ctx, {
           ...makerOptions,
-          makers: 1,
           mode: "greedy",
           table: l.table,
           visits: l.visits,

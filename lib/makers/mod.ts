@@ -12,7 +12,7 @@
  *   2,304 and 768 in game 2.
  * - **Makers** (`q_maker.ts`): {@linkcode qMaker} / {@linkcode createQMaker}, a custom maker
  *   policy with its own learner on its own stream; `mode: "greedy"` replays a table.
- * - **Training** (`train.ts`): {@linkcode train} runs episodes with an ε schedule, checks every
+ * - **Training** (`train.ts`): {@linkcode trainMakers} runs episodes with an ε schedule, checks every
  *   K episodes (policy change, greedy evaluation on fixed seeds), records one Polars frame per
  *   run and says whether and when the convergence criterion was met (policy change ≤ 5 % of the
  *   visited states at 5 consecutive checks, by default).
@@ -40,32 +40,32 @@
  * `coLearn` checks its own keys (`window`, `taker`) and leaves the training fields to `train`.
  *
  * ## For the notebooks
- * - **02 (game 1, one maker)**: `train({game: {makers: 1, seed}, taker: {kind}, episodes})` per
+ * - **02 (game 1, one maker)**: `trainMakers({game: {makers: 1, seed}, taker: {kind}, episodes})` per
  *   taker strategy; learning curves from `run.records` (`pnl` by `episode`, `eval_pnl` at
  *   checks), convergence from `policy_change`, `coverage`, `mean_abs_dq` and
- *   `run.convergence`; the policy map `policyMap(run)`; baselines with `runEpisodes` (lib/game);
+ *   `run.convergence`; the policy map `policyMap(run)`; baselines with `playEpisodes` (lib/game);
  *   the exact optimum `exactCheck(smallExactConfig())` (value gap, Markov report).
  * - **03 (game 2)**: the same with `game: {kind: "hidden"}` in the game config.
- * - **04 (competition)**: `train` with `makers: n` for n = 0 … 10 (`{kind: "q"}` for all), per
+ * - **04 (competition)**: `trainMakers` with `makers: n` for n = 0 … 10 (`{kind: "q"}` for all), per
  *   maker rows in `records`; tag runs with `label` and concatenate the frames.
  * - **05 (taker responses)**: replay trained makers with `greedyPolicies(run).policy` in
- *   `runEpisodes({...game, policy, taker})` for each taker strategy; `coLearn` for a learning
+ *   `playEpisodes({...game, policy, taker})` for each taker strategy; `coLearn` for a learning
  *   taker against learning makers (`dynamics`, `outcome`).
  * - **06 (fixed vs dynamic)**: `policy: [{kind: "q"}, {kind: "replenisher"}, …]` mixes learners
  *   and baselines in one book.
  * - Save with `saveRun("data/runs/<name>", run)` and reload with `loadRun` (no retraining);
- *   `train` config is plain data (everything but `onProgress`), so sweeps can ship it to
+ *   `trainMakers` config is plain data (everything but `onProgress`), so sweeps can ship it to
  *   workers.
  *
  * ```ts
- * import { greedyPolicies, policyMap, train } from "./mod.ts";
- * import { runEpisodes } from "../game/mod.ts";
+ * import { greedyPolicies, policyMap, trainMakers } from "./mod.ts";
+ * import { playEpisodes } from "../game/mod.ts";
  * const game = { makers: 1, steps: 20, seed: 1, game: { kind: "known", size: 2000 } } as const;
- * const run = train({ game, taker: { kind: "passive" }, episodes: 200, evalEvery: 20 });
+ * const run = trainMakers({ game, taker: { kind: "passive" }, episodes: 200, evalEvery: 20 });
  * // One row per (episode, agent): the learning curve is `pnl` (or `eval_pnl`) by episode.
  * if (run.records.height !== 200 * 2 || run.checks !== 10) throw new Error();
  * const { policy } = greedyPolicies(run); // the learned maker, replayed greedily
- * const vsAggressive = runEpisodes({ ...game, policy, taker: { kind: "aggressive" } }, {
+ * const vsAggressive = playEpisodes({ ...game, policy, taker: { kind: "aggressive" } }, {
  *   episodes: 3,
  * });
  * if (vsAggressive.frame.height !== 3 || policyMap(run).height === 0) throw new Error();

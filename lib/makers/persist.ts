@@ -12,8 +12,8 @@
  * Every file is written atomically (temporary name, then rename).
  *
  * {@linkcode greedyPolicies} turns a run (trained or loaded) into game policy specs that replay
- * the learners' greedy policies, for `createGame`/`runEpisodes`; {@linkcode initialTables}
- * turns it into `train({init})` to continue training.
+ * the learners' greedy policies, for `createGame`/`playEpisodes`; {@linkcode initialTables}
+ * turns it into `trainMakers({init})` to continue training.
  *
  * @module
  */
@@ -34,12 +34,17 @@ import {
   optional,
   str,
 } from "../errors.ts";
-import type { MakerPolicySpec } from "../game/mod.ts";
+import { type MakerPolicySpec, resolveConfig } from "../game/mod.ts";
 import { loadQTable, saveQTable } from "../learn/mod.ts";
 import type { TakerSpec } from "../takers/mod.ts";
 import { qMaker, type QMakerOptions } from "./q_maker.ts";
 import { qTaker, type QTakerOptions } from "./q_taker.ts";
-import type { ConvergenceReport, InitialTable, TrainResult } from "./train.ts";
+import type {
+  ConvergenceReport,
+  InitialTable,
+  MakersTrainResult,
+  TrainGameConfig,
+} from "./train.ts";
 
 /** A learner as saved and reloaded. */
 export interface SavedLearner {
@@ -63,7 +68,7 @@ export interface SavedLearner {
   readonly visits: Float64Array;
 }
 
-/** A run reloaded by {@linkcode loadRun} (the same fields as a `TrainResult` that matter). */
+/** A run reloaded by {@linkcode loadRun} (the same fields as a `MakersTrainResult` that matter). */
 export interface LoadedRun {
   /** Label. */
   readonly label: string;
@@ -84,7 +89,7 @@ export interface LoadedRun {
 }
 
 /**
- * The schema of one `train({init})` entry ({@linkcode InitialTable}), for `train` to check its
+ * The schema of one `trainMakers({init})` entry ({@linkcode InitialTable}), for `trainMakers` to check its
  * `init` with (`init[0].tabel` is then an unknown key with a suggestion).
  */
 export const INITIAL_TABLE = {
@@ -93,14 +98,14 @@ export const INITIAL_TABLE = {
   visits: optional(numbers({ lo: 0 })),
 };
 
-/** Throws `ConfigError` unless `run` looks like a `TrainResult` or a `LoadedRun`. */
-export function checkRun(run: unknown): TrainResult | LoadedRun {
+/** Throws `ConfigError` unless `run` looks like a `MakersTrainResult` or a `LoadedRun`. */
+export function checkRun(run: unknown): MakersTrainResult | LoadedRun {
   const allowed = "a training run (from train, coLearn or loadRun)";
   const r = checkObject("run", run, allowed);
   if (!Array.isArray(r.learners) || typeof r.config !== "object" || r.config === null) {
     throw new ConfigError("run", allowed, run);
   }
-  return run as TrainResult | LoadedRun;
+  return run as MakersTrainResult | LoadedRun;
 }
 
 const fileOf = (agent: string) => `${agent.replace(":", "")}.qtable`;
@@ -110,8 +115,8 @@ const fileOf = (agent: string) => `${agent.replace(":", "")}.qtable`;
  *
  * @example
  * ```ts
- * import { loadRun, saveRun, train } from "./mod.ts";
- * const run = train({ game: { makers: 1, steps: 5, seed: 1 }, episodes: 20, evalEpisodes: 1 });
+ * import { loadRun, saveRun, trainMakers } from "./mod.ts";
+ * const run = trainMakers({ game: { makers: 1, steps: 5, seed: 1 }, episodes: 20, evalEpisodes: 1 });
  * const dir = await Deno.makeTempDir();
  * await saveRun(dir, run);
  * const back = await loadRun(dir);
@@ -120,7 +125,7 @@ const fileOf = (agent: string) => `${agent.replace(":", "")}.qtable`;
  * await Deno.remove(dir, { recursive: true });
  * ```
  */
-export async function saveRun(dir: string, run: TrainResult | LoadedRun): Promise<void> {
+export async function saveRun(dir: string, run: MakersTrainResult | LoadedRun): Promise<void> {
   if (typeof dir !== "string" || dir === "") throw new ConfigError("dir", "a folder path", dir);
   checkRun(run);
   await writeParquetAtomic(run.records, `${dir}/records.parquet`);
@@ -251,17 +256,17 @@ export async function loadRun(dir: string): Promise<LoadedRun> {
  *
  * @example
  * ```ts
- * import { runEpisodes } from "../game/mod.ts";
- * import { greedyPolicies, train } from "./mod.ts";
+ * import { playEpisodes } from "../game/mod.ts";
+ * import { greedyPolicies, trainMakers } from "./mod.ts";
  * const game = { makers: 2, steps: 10, seed: 3 };
- * const run = train({ game, policy: [{ kind: "q" }, { kind: "replenisher" }], episodes: 30 });
+ * const run = trainMakers({ game, policy: [{ kind: "q" }, { kind: "replenisher" }], episodes: 30 });
  * const { policy } = greedyPolicies(run);
- * const res = runEpisodes({ ...game, policy, taker: { kind: "aggressive" } }, { episodes: 2 });
+ * const res = playEpisodes({ ...game, policy, taker: { kind: "aggressive" } }, { episodes: 2 });
  * if (res.summaries[0].makerPolicy.join() !== "q,replenisher") throw new Error();
  * ```
  */
 export function greedyPolicies(
-  run: TrainResult | LoadedRun,
+  run: MakersTrainResult | LoadedRun,
   options: { learn?: boolean } = {},
 ): { policy: MakerPolicySpec[]; taker: TakerSpec | undefined } {
   checkRun(run);
@@ -269,8 +274,8 @@ export function greedyPolicies(
     owner: "greedyPolicies",
   });
   const mode = learn ? "learn" : "greedy";
-  const cfg = run.config as { game?: { makers?: number }; policy?: unknown };
-  const n = cfg.game?.makers ?? 2;
+  const cfg = run.config as { game?: TrainGameConfig; policy?: unknown };
+  const n = resolveConfig(cfg.game ?? {}).makers;
   const specs = Array.isArray(cfg.policy)
     ? cfg.policy
     : Array.from({ length: n }, () => cfg.policy ?? { kind: "q" });
@@ -282,12 +287,13 @@ export function greedyPolicies(
       }
       return spec as MakerPolicySpec;
     }
-    // The saved options carry the spec's `kind: "q"`, which the maker's options do not have.
-    const { kind: _kind, ...o } = l.options as unknown as QMakerOptions & {
-      makers: number;
+    // The saved options carry the spec's `kind: "q"`, which the maker's options do not have; runs
+    // saved before the game's context carried the maker count also saved it here.
+    const { kind: _kind, makers: _n, ...o } = l.options as unknown as QMakerOptions & {
+      makers?: number;
       kind?: string;
     };
-    return qMaker({ ...o, mode, table: l.table, visits: l.visits, makers: o.makers ?? n });
+    return qMaker({ ...o, mode, table: l.table, visits: l.visits });
   });
   const t = run.learners.find((x) => x.agent === "taker");
   const { kind: _kind, ...tOptions } = (t?.options ?? {}) as QTakerOptions & { kind?: string };
@@ -297,8 +303,8 @@ export function greedyPolicies(
   return { policy, taker };
 }
 
-/** A run's learners as `train({init})` tables, to continue training from them. */
-export function initialTables(run: TrainResult | LoadedRun): InitialTable[] {
+/** A run's learners as `trainMakers({init})` tables, to continue training from them. */
+export function initialTables(run: MakersTrainResult | LoadedRun): InitialTable[] {
   checkRun(run);
   return run.learners.map((l) => ({ agent: l.agent, table: l.table, visits: l.visits }));
 }

@@ -7,11 +7,12 @@
  */
 import pl from "nodejs-polars";
 import { bool, checkOptions, ConfigError, optional, str } from "../errors.ts";
+import { resolveConfig } from "../game/mod.ts";
 import { greedyWithFallback, stateVisits } from "../learn/mod.ts";
 import { checkRun, type LoadedRun, type SavedLearner } from "./persist.ts";
 import { TAKER_FEATURES, takerEncoder, type TakerStateOptions } from "./q_taker.ts";
 import { binLabel, MAKER_FEATURES, makerEncoder, type MakerStateOptions } from "./state.ts";
-import type { TrainedLearner, TrainResult } from "./train.ts";
+import type { MakersTrainResult, TrainedLearner, TrainGameConfig } from "./train.ts";
 
 /** Options of {@linkcode policyMap}. */
 export interface PolicyMapOptions {
@@ -35,14 +36,14 @@ const POLICY_MAP = {
  *
  * @example
  * ```ts
- * import { policyMap, train } from "./mod.ts";
- * const run = train({ game: { makers: 1, steps: 10, seed: 2 }, episodes: 30, evalEpisodes: 0 });
+ * import { policyMap, trainMakers } from "./mod.ts";
+ * const run = trainMakers({ game: { makers: 1, steps: 10, seed: 2 }, episodes: 30, evalEpisodes: 0 });
  * const map = policyMap(run);
  * if (map.height === 0 || !map.columns.includes("bestBid")) throw new Error();
  * ```
  */
 export function policyMap(
-  run: TrainResult | LoadedRun,
+  run: MakersTrainResult | LoadedRun,
   options: PolicyMapOptions = {},
 ): pl.DataFrame {
   checkRun(run);
@@ -78,11 +79,11 @@ export function policyMap(
       return out;
     };
   } else {
-    const game = (run.config as { game?: { game?: { kind?: string } } }).game;
+    const game = resolveConfig((run.config as { game?: TrainGameConfig }).game ?? {});
     const enc = makerEncoder({
       state: l.options.state as MakerStateOptions | undefined,
-      makers: (l.options.makers as number | undefined) ?? 1,
-      sizeVisible: game?.game?.kind !== "hidden",
+      makers: game.makers,
+      sizeVisible: game.game.sizeVisible,
     });
     features = MAKER_FEATURES.filter((_, i) => enc.radices[i] > 1);
     labels = (s) => enc.describe(s);

@@ -18,23 +18,12 @@
  *
  * @module
  */
-import {
-  at,
-  checkOneOf,
-  checkOptions,
-  int,
-  num,
-  numbers,
-  oneOf,
-  optional,
-  str,
-} from "../errors.ts";
+import { at, checkOneOf, checkOptions, num, numbers, oneOf, optional, str } from "../errors.ts";
 import {
   type MakerContext,
   type MakerPolicy,
   type MakerPolicySpec,
   type MakerView,
-  MAX_MAKERS,
 } from "../game/mod.ts";
 import {
   LEARNING_RATE,
@@ -63,7 +52,7 @@ export interface LearnerSettings {
    * (`min`) or a constant rate keeps tracking them.
    */
   alpha?: LearningRate | number;
-  /** Exploration ε: a number or a schedule over episodes. Default 0.1 (`train` sets a decay). */
+  /** Exploration ε: a number or a schedule over episodes. Default 0.1 (`trainMakers` sets a decay). */
   epsilon?: Schedule | number;
   /** What the ε schedule counts. Default `"episode"`. */
   epsilonUnit?: "episode" | "step";
@@ -135,7 +124,6 @@ export const Q_MAKER_OPTIONS = {
   state: optional(MAKER_STATE),
   fallback: optional(str()),
   name: optional(str()),
-  makers: int(1, MAX_MAKERS),
 };
 
 /** A Q-learning maker as built by {@linkcode createQMaker}. */
@@ -152,13 +140,14 @@ export function isQMaker(p: MakerPolicy): p is QMakerPolicy {
 }
 
 /**
- * Builds a Q-learning maker for the game's maker context (its stream, action set, game 1/2).
- * `makers` is the game's maker count (it decides whether the `competition` feature exists);
- * `field` names the policy in error messages (default `"policy"`).
+ * Builds a Q-learning maker for the game's maker context: its stream, the action set, and the
+ * game's facts its state depends on (the number of makers decides whether the `competition`
+ * feature exists; game 1 or 2 whether the remaining size does). `field` names the policy in error
+ * messages (default `"policy"`).
  */
 export function createQMaker(
   ctx: MakerContext,
-  options: QMakerOptions & { makers: number; field?: string },
+  options: QMakerOptions & { field?: string } = {},
 ): QMakerPolicy {
   const field = options?.field ?? "policy";
   checkOptions(options, { ...Q_MAKER_OPTIONS, field: optional(str()) }, { path: field });
@@ -167,7 +156,7 @@ export function createQMaker(
   }
   const encoder = makerEncoder({
     state: options.state,
-    makers: options.makers,
+    makers: ctx.makers,
     sizeVisible: ctx.sizeVisible,
     path: at(field, "state"),
   });
@@ -234,20 +223,20 @@ export function createQMaker(
 }
 
 /**
- * A game policy spec for a Q-learning maker (`{kind: "custom", create}`). `makers` is the game's
- * maker count n.
+ * A game policy spec for a Q-learning maker (`{kind: "custom", create}`); it takes the number of
+ * makers and the game variant from the game it is placed in.
  *
  * @example
  * ```ts
  * import { createGame } from "../game/mod.ts";
  * import { isQMaker, qMaker } from "./q_maker.ts";
- * const game = createGame({ makers: 1, policy: qMaker({ makers: 1 }), steps: 20, seed: 1 });
+ * const game = createGame({ makers: 1, policy: qMaker(), steps: 20, seed: 1 });
  * for (let e = 0; e < 5; e++) game.run();
  * const p = game.policies[0];
  * if (!isQMaker(p) || p.learner.episodes !== 5 || p.visited === 0) throw new Error("learned");
  * ```
  */
-export function qMaker(options: QMakerOptions & { makers: number }): MakerPolicySpec {
+export function qMaker(options: QMakerOptions = {}): MakerPolicySpec {
   checkOptions(options, Q_MAKER_OPTIONS, { owner: "qMaker", path: "policy" }); // at once
   return { kind: "custom", create: (ctx) => createQMaker(ctx, options) };
 }

@@ -31,7 +31,7 @@
  * notebook can also judge convergence by value (e.g. eval PnL within a band).
  *
  * ## Records
- * {@linkcode TrainResult.records}: one Polars frame per run, one row per (episode, agent), agents
+ * {@linkcode MakersTrainResult.records}: one Polars frame per run, one row per (episode, agent), agents
  * `maker:0 … maker:n−1` then `taker`, built once from typed arrays:
  *
  * - `run` (the `label`), `episode`, `agent`, `role` (`maker`/`taker`), `policy`, `learns`;
@@ -62,6 +62,7 @@ import {
   type MakerContext,
   type MakerPolicy,
   type MakerPolicySpec,
+  resolveConfig,
 } from "../game/mod.ts";
 import {
   createPolicyTracker,
@@ -113,7 +114,7 @@ export interface TrainProgress {
 }
 
 /** A training run's configuration. Everything but `onProgress` is plain data. */
-export interface TrainConfig {
+export interface MakersTrainConfig {
   /** Label written in the `run` column and saved with the run. Default `"train"`. */
   label?: string;
   /** The game (maker count, taker-independent settings, seed). Game defaults otherwise. */
@@ -216,8 +217,8 @@ export interface ConvergenceReport {
   readonly changes: readonly number[];
 }
 
-/** The outcome of {@linkcode train}. */
-export interface TrainResult {
+/** The outcome of {@linkcode trainMakers}. */
+export interface MakersTrainResult {
   /** The run's label. */
   readonly label: string;
   /** The configuration as plain data (functions left out), for saving. */
@@ -253,6 +254,78 @@ export function defaultEpsilon(episodes: number): Schedule {
 const toData = (v: unknown): unknown =>
   JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === "function" ? undefined : x)) ?? "null");
 
+/** The validated settings of a run. */
+interface Settings {
+  label: string;
+  episodes: number;
+  /** K: a check every K episodes. */
+  evalEvery: number;
+  /** Greedy evaluation episodes per check. */
+  evalEpisodes: number;
+  patience: number;
+  tol: number;
+  margin: number;
+  progressEvery: number;
+  game: TrainGameConfig;
+  /** Number of makers (the game's, with its default). */
+  n: number;
+  specs: TrainMakerSpec[];
+  learner: LearnerSettings;
+  init: Map<string, InitialTable>;
+  taker: TrainTakerSpec;
+  seed: number | string;
+  evalSeed: number | string;
+}
+
+function resolveSettings(config: MakersTrainConfig): Settings {
+  if (typeof config !== "object" || config === null) {
+    throw new ConfigError("config", "an object", config);
+  }
+  const label = config.label ?? "train";
+  if (typeof label !== "string") throw new ConfigError("label", "a string", label);
+  const episodes = checkInt("episodes", config.episodes, 1, 1e9);
+  const evalEvery = checkInt(
+    "evalEvery",
+    config.evalEvery ?? Math.max(1, Math.round(episodes / 50)),
+    1,
+    1e9,
+  );
+  const game: TrainGameConfig = { ...(config.game ?? {}) };
+  for (const k of ["policy", "taker", "record"]) {
+    if (k in game) {
+      throw new ConfigError(`game.${k}`, `absent (set the training config's own ${k})`, k);
+    }
+  }
+  const n = resolveConfig(game).makers;
+  const specs: TrainMakerSpec[] = Array.isArray(config.policy)
+    ? [...config.policy]
+    : Array.from({ length: n }, () => (config.policy ?? { kind: "q" }) as TrainMakerSpec);
+  if (specs.length !== n) {
+    throw new ConfigError("policy", `one spec or an array of ${n} (one per maker)`, specs.length);
+  }
+  const seed = game.seed ?? 0;
+  return {
+    label,
+    episodes,
+    evalEvery,
+    evalEpisodes: checkInt("evalEpisodes", config.evalEpisodes ?? 5, 0, 1e6),
+    patience: checkInt("convergence.patience", config.convergence?.patience ?? 5, 1, 1e9),
+    tol: checkNum("convergence.tol", config.convergence?.tol ?? 0.05, 0, 1),
+    margin: checkNum("convergence.margin", config.convergence?.margin ?? 0.01, 0, 1),
+    progressEvery: config.progressEvery === undefined
+      ? 0
+      : checkInt("progressEvery", config.progressEvery, 1, 1e9),
+    game,
+    n,
+    specs,
+    learner: { epsilon: defaultEpsilon(episodes), ...(config.learner ?? {}) },
+    init: new Map((config.init ?? []).map((t) => [t.agent, t])),
+    taker: config.taker ?? { kind: "passive" },
+    seed,
+    evalSeed: config.evalSeed ?? `${seed}:eval`,
+  };
+}
+
 /** A maker slot of the training game. */
 interface Slot {
   spec: TrainMakerSpec;
@@ -261,76 +334,30 @@ interface Slot {
   reward: number;
 }
 
-/**
- * Trains makers (and optionally the taker) on the game. See the module doc.
- *
- * @example
- * ```ts
- * import { train } from "./train.ts";
- * const run = train({
- *   game: { makers: 1, steps: 10, seed: 1, game: { kind: "known", size: 1000 } },
- *   episodes: 40,
- *   evalEvery: 10,
- *   evalEpisodes: 1,
- * });
- * if (run.records.height !== 40 * 2) throw new Error("40 episodes × (maker, taker)");
- * if (run.checks !== 4 || run.learners[0].agent !== "maker:0") throw new Error();
- * ```
- */
-export function train(config: TrainConfig): TrainResult {
-  if (typeof config !== "object" || config === null) {
-    throw new ConfigError("config", "an object", config);
-  }
-  const label = config.label ?? "train";
-  if (typeof label !== "string") throw new ConfigError("label", "a string", label);
-  const episodes = checkInt("episodes", config.episodes, 1, 1e9);
-  const K = checkInt(
-    "evalEvery",
-    config.evalEvery ?? Math.max(1, Math.round(episodes / 50)),
-    1,
-    1e9,
-  );
-  const E = checkInt("evalEpisodes", config.evalEpisodes ?? 5, 0, 1e6);
-  const patience = checkInt("convergence.patience", config.convergence?.patience ?? 5, 1, 1e9);
-  const tol = checkNum("convergence.tol", config.convergence?.tol ?? 0.05, 0, 1);
-  const margin = checkNum("convergence.margin", config.convergence?.margin ?? 0.01, 0, 1);
-  const progressEvery = config.progressEvery === undefined
-    ? 0
-    : checkInt("progressEvery", config.progressEvery, 1, 1e9);
-  const gameCfg: TrainGameConfig = { ...(config.game ?? {}) };
-  for (const k of ["policy", "taker", "record"]) {
-    if (k in gameCfg) {
-      throw new ConfigError(`game.${k}`, `absent (set the training config's own ${k})`, k);
-    }
-  }
-  const n = gameCfg.makers ?? 2;
-  const specs: TrainMakerSpec[] = Array.isArray(config.policy)
-    ? [...config.policy]
-    : Array.from({ length: n }, () => (config.policy ?? { kind: "q" }) as TrainMakerSpec);
-  if (specs.length !== n) {
-    throw new ConfigError("policy", `one spec or an array of ${n} (one per maker)`, specs.length);
-  }
-  const learnerDefaults: LearnerSettings = {
-    epsilon: defaultEpsilon(episodes),
-    ...(config.learner ?? {}),
-  };
-  const init = new Map<string, InitialTable>();
-  for (const t of config.init ?? []) init.set(t.agent, t);
-  const takerSpec: TrainTakerSpec = config.taker ?? { kind: "passive" };
-  const seed = gameCfg.seed ?? 0;
-  const evalSeed = config.evalSeed ?? `${seed}:eval`;
+/** The training game with its makers' slots and, if the taker learns, the learning taker. */
+interface Training {
+  slots: Slot[];
+  game: Game;
+  qTaker: QTakerPolicy | null;
+  /** The options learner `i` is built with (settings, spec fields, initial table). */
+  qOptions(i: number): QMakerOptions;
+  /** The learning taker's options. */
+  takerOptions(): QTakerOptions;
+}
 
-  // ------------------------------------------------------------ training game
-  const slots: Slot[] = specs.map((spec) => ({ spec, q: null, base: null, reward: 0 }));
-  const qOptions = (i: number): QMakerOptions & { makers: number } => {
+function buildTraining(s: Settings): Training {
+  const slots: Slot[] = s.specs.map((spec) => ({ spec, q: null, base: null, reward: 0 }));
+  const withInit = (agent: string) => {
+    const t = s.init.get(agent);
+    return t ? { table: t.table, visits: t.visits } : {};
+  };
+  const qOptions = (i: number): QMakerOptions => {
     const { kind: _k, ...o } = slots[i].spec as { kind: "q" } & QMakerOptions;
-    const t = init.get(`maker:${i}`);
-    return {
-      ...learnerDefaults,
-      ...o,
-      makers: n,
-      ...(t ? { table: t.table, visits: t.visits } : {}),
-    };
+    return { ...s.learner, ...o, ...withInit(`maker:${i}`) };
+  };
+  const takerOptions = (): QTakerOptions => {
+    const { kind: _k, ...o } = s.taker as { kind: "q" } & QTakerOptions;
+    return { ...s.learner, ...o, ...withInit("taker") };
   };
   const makerSpec = (i: number): MakerPolicySpec => ({
     kind: "custom",
@@ -358,109 +385,99 @@ export function train(config: TrainConfig): TrainResult {
       };
     },
   });
-  let qTakerObj: QTakerPolicy | null = null;
-  const takerOptions = (): QTakerOptions => {
-    const { kind: _k, ...o } = takerSpec as { kind: "q" } & QTakerOptions;
-    const t = init.get("taker");
-    return { ...learnerDefaults, ...o, ...(t ? { table: t.table, visits: t.visits } : {}) };
-  };
-  const trainTaker: TakerSpec = takerSpec.kind === "q"
+  let qTaker: QTakerPolicy | null = null;
+  const taker: TakerSpec = s.taker.kind === "q"
     ? {
       kind: "custom",
-      name: (takerSpec as QTakerOptions).name ?? "q-taker",
-      create: (ctx: TakerContext) => (qTakerObj = createQTaker(ctx.rng, takerOptions())),
+      name: (s.taker as QTakerOptions).name ?? "q-taker",
+      create: (ctx: TakerContext) => (qTaker = createQTaker(ctx.rng, takerOptions())),
     }
-    : takerSpec;
+    : s.taker;
   const game = createGame({
-    ...gameCfg,
-    makers: n,
-    policy: Array.from({ length: n }, (_, i) => makerSpec(i)),
-    taker: trainTaker,
+    ...s.game,
+    makers: s.n,
+    policy: Array.from({ length: s.n }, (_, i) => makerSpec(i)),
+    taker,
   });
+  return { slots, game, qTaker, qOptions, takerOptions };
+}
 
-  // ------------------------------------------------------------ learners and trackers
-  interface Learn {
-    agent: string;
-    index: number;
-    learner: QLearner;
-    tracker: PolicyTracker;
-    visited: () => number;
-    fallback: number;
-    nStates: number;
-    actionNames: readonly string[];
-    options: Record<string, unknown>;
-  }
+/** A learner of the run with its policy tracker. */
+interface Learn {
+  agent: string;
+  index: number;
+  learner: QLearner;
+  tracker: PolicyTracker;
+  visited: () => number;
+  fallback: number;
+  nStates: number;
+  actionNames: readonly string[];
+  options: Record<string, unknown>;
+}
+
+function trackLearners(s: Settings, t: Training): Learn[] {
+  const tracker = (p: QMakerPolicy | QTakerPolicy) =>
+    createPolicyTracker({
+      nStates: p.encoder.nStates,
+      nActions: p.learner.nActions,
+      fallback: p.fallback,
+      margin: s.margin,
+    });
+  const optionsData = (o: object) =>
+    toData({ kind: "q", ...o, table: undefined, visits: undefined }) as Record<string, unknown>;
   const learns: Learn[] = [];
-  for (let i = 0; i < n; i++) {
-    const q = slots[i].q;
-    if (q === null) continue;
+  t.slots.forEach(({ q }, i) => {
+    if (q === null) return;
     learns.push({
       agent: `maker:${i}`,
       index: i,
       learner: q.learner,
-      tracker: createPolicyTracker({
-        nStates: q.encoder.nStates,
-        nActions: q.learner.nActions,
-        fallback: q.fallback,
-        margin,
-      }),
+      tracker: tracker(q),
       visited: () => q.visited,
       fallback: q.fallback,
       nStates: q.encoder.nStates,
-      actionNames: game.actions.names,
-      options: toData({ kind: "q", ...qOptions(i), table: undefined, visits: undefined }) as Record<
-        string,
-        unknown
-      >,
+      actionNames: t.game.actions.names,
+      options: optionsData(t.qOptions(i)),
     });
-  }
-  const qt = qTakerObj as QTakerPolicy | null;
+  });
+  const qt = t.qTaker;
   if (qt !== null) {
     learns.push({
       agent: "taker",
       index: -1,
       learner: qt.learner,
-      tracker: createPolicyTracker({
-        nStates: qt.encoder.nStates,
-        nActions: qt.learner.nActions,
-        fallback: qt.fallback,
-        margin,
-      }),
+      tracker: tracker(qt),
       visited: () => qt.visited,
       fallback: qt.fallback,
       nStates: qt.encoder.nStates,
       actionNames: Array.from(qt.multiples, (m) => `sell ${m}× pace`),
-      options: toData({
-        kind: "q",
-        ...takerOptions(),
-        table: undefined,
-        visits: undefined,
-      }) as Record<
-        string,
-        unknown
-      >,
+      options: optionsData(t.takerOptions()),
     });
   }
+  return learns;
+}
 
-  // ------------------------------------------------------------ evaluation game
-  const evalMakers: MakerPolicySpec[] = slots.map((slot, i) => {
+/**
+ * The evaluation game: learners play their trackers' greedy snapshots (shared arrays, so every
+ * check's snapshot is what plays), baselines play as in training. Null without evaluation.
+ */
+function buildEvalGame(s: Settings, t: Training, learns: Learn[]): Game | null {
+  if (s.evalEpisodes === 0) return null;
+  const makers: MakerPolicySpec[] = t.slots.map((slot, i) => {
     const q = slot.q;
     if (q === null) return slot.spec as MakerPolicySpec;
-    const l = learns.find((x) => x.index === i)!;
-    const snap = l.tracker.policy, encode = q.encoder.encode;
-    return {
-      kind: "custom",
-      create: () => ({ name: q.name, act: (view) => snap[encode(view)] }),
-    };
+    const snap = learns.find((x) => x.index === i)!.tracker.policy, encode = q.encoder.encode;
+    return { kind: "custom", create: () => ({ name: q.name, act: (view) => snap[encode(view)] }) };
   });
-  let evalTaker: TakerSpec = takerSpec as TakerSpec;
+  let taker: TakerSpec = s.taker as TakerSpec;
+  const qt = t.qTaker;
   if (qt !== null) {
     const snap = learns[learns.length - 1].tracker.policy;
-    evalTaker = {
+    taker = {
       kind: "custom",
       name: qt.name,
       create: (ctx) => {
-        const g = createQTaker(ctx.rng, { ...takerOptions(), mode: "greedy" });
+        const g = createQTaker(ctx.rng, { ...t.takerOptions(), mode: "greedy" });
         // Play the trainer's snapshot: share the array.
         return {
           name: g.name,
@@ -474,163 +491,280 @@ export function train(config: TrainConfig): TrainResult {
       },
     };
   }
-  const evalGame = E > 0
-    ? createGame({ ...gameCfg, makers: n, policy: evalMakers, taker: evalTaker })
-    : null;
+  return createGame({ ...s.game, makers: s.n, policy: makers, taker });
+}
 
-  // ------------------------------------------------------------ records
-  const A = n + 1;
-  const rows = episodes * A;
-  const rReward = new Float64Array(rows), rPnl = new Float64Array(rows);
-  const rMtm = new Float64Array(rows), rVol = new Float64Array(rows);
-  const rShare = new Float64Array(rows).fill(NaN);
-  const rEps = new Float64Array(rows).fill(NaN), rDq = new Float64Array(rows).fill(NaN);
-  const rCov = new Float64Array(rows).fill(NaN), rChange = new Float64Array(rows).fill(NaN);
-  const rEval = new Float64Array(rows).fill(NaN);
-  const eTakerPnl = new Float64Array(episodes), eExec = new Float64Array(episodes);
-  const eShort = new Float64Array(episodes), eBg = new Float64Array(episodes);
-  const eMakersVol = new Float64Array(episodes);
-  const eCheck = new Int32Array(episodes).fill(-1);
-  const eEvalTaker = new Float64Array(episodes).fill(NaN);
-  const eConverged = new Uint8Array(episodes);
-  const learnerRow = new Int32Array(learns.length);
-  learns.forEach((l, k) => (learnerRow[k] = l.index >= 0 ? l.index : n));
+/** Per (episode, agent) and per episode records, in typed arrays (agents: makers, then taker). */
+interface Records {
+  reward: Float64Array;
+  pnl: Float64Array;
+  mtm: Float64Array;
+  volume: Float64Array;
+  share: Float64Array;
+  epsilon: Float64Array;
+  dq: Float64Array;
+  coverage: Float64Array;
+  change: Float64Array;
+  evalPnl: Float64Array;
+  takerPnl: Float64Array;
+  executed: Float64Array;
+  shortfall: Float64Array;
+  background: Float64Array;
+  makersVolume: Float64Array;
+  check: Int32Array;
+  evalTaker: Float64Array;
+  converged: Uint8Array;
+}
 
-  const changes: number[] = [];
-  let run = 0, convergedCheck = -1, convergedEpisode = -1;
-  const finalMaker = new Float64Array(n).fill(NaN);
-  let finalTaker = NaN;
-  const evalSum = new Float64Array(n);
-  const snapshots = config.keepSnapshots ? new Map<string, PolicySnapshot[]>() : undefined;
+function newRecords(episodes: number, agents: number): Records {
+  const rows = episodes * agents;
+  const f = (k: number, fill = 0) => new Float64Array(k).fill(fill);
+  return {
+    reward: f(rows),
+    pnl: f(rows),
+    mtm: f(rows),
+    volume: f(rows),
+    share: f(rows, NaN),
+    epsilon: f(rows, NaN),
+    dq: f(rows, NaN),
+    coverage: f(rows, NaN),
+    change: f(rows, NaN),
+    evalPnl: f(rows, NaN),
+    takerPnl: f(episodes),
+    executed: f(episodes),
+    shortfall: f(episodes),
+    background: f(episodes),
+    makersVolume: f(episodes),
+    check: new Int32Array(episodes).fill(-1),
+    evalTaker: f(episodes, NaN),
+    converged: new Uint8Array(episodes),
+  };
+}
 
-  function evaluate(): number {
-    evalSum.fill(0);
-    let takerSum = 0;
-    if (evalGame === null) return NaN;
-    for (let k = 0; k < E; k++) {
-      const s = evalGame.run(`${evalSeed}:${k}`);
-      for (let i = 0; i < n; i++) evalSum[i] += s.makerPnl[i] / E;
-      takerSum += s.takerPnl / E;
-    }
-    return takerSum;
-  }
+/** The record row of learner `l` in episode `e` (makers by index, the taker last). */
+const rowOf = (e: number, n: number, l: Learn) => e * (n + 1) + (l.index >= 0 ? l.index : n);
 
-  let played = 0;
-  const epsNow = new Float64Array(learns.length);
-  for (let e = 0; e < episodes; e++) {
-    for (let k = 0; k < learns.length; k++) epsNow[k] = learns[k].learner.epsilon;
-    if (e === 0) game.reset(seed);
-    else game.reset();
-    while (!game.step());
-    played = e + 1;
-    const s = game.summary();
-    const base = e * A;
-    for (let i = 0; i < n; i++) {
-      const row = base + i;
-      const slot = slots[i];
-      rReward[row] = slot.q !== null ? slot.q.episodeReward : slot.reward;
-      rPnl[row] = s.makerPnl[i];
-      rMtm[row] = s.makerMtm[i];
-      rVol[row] = s.makerVolume[i];
-      rShare[row] = s.makerShare[i];
-    }
-    rReward[base + n] = qt !== null ? qt.episodeReward : s.takerPnl;
-    rPnl[base + n] = s.takerPnl;
-    rMtm[base + n] = s.takerPnl;
-    rVol[base + n] = s.executed;
-    eTakerPnl[e] = s.takerPnl;
-    eExec[e] = s.executed;
-    eShort[e] = s.shortfall;
-    eBg[e] = s.backgroundVolume;
-    let mv = 0;
-    for (let i = 0; i < n; i++) mv += s.makerVolume[i];
-    eMakersVol[e] = mv;
-    for (let k = 0; k < learns.length; k++) {
-      const l = learns[k];
-      const row = base + learnerRow[k];
-      rEps[row] = epsNow[k];
-      rDq[row] = l.learner.meanAbsDelta();
-      l.learner.resetDelta();
-      rCov[row] = l.visited() / l.nStates;
-    }
-    const isCheck = (e + 1) % K === 0 || e === episodes - 1;
-    let checkInfo: TrainProgress["check"];
-    if (isCheck) {
-      const c = changes.length;
-      eCheck[e] = c;
-      // No learner: nothing to converge (NaN never passes the criterion).
-      let worst = learns.length === 0 ? NaN : -Infinity;
-      for (let k = 0; k < learns.length; k++) {
-        const l = learns[k];
-        const ch = l.tracker.check(l.learner.table, l.learner.visits);
-        rChange[base + learnerRow[k]] = ch;
-        worst = Number.isNaN(ch) || Number.isNaN(worst) ? NaN : Math.max(worst, ch);
-        if (snapshots) {
-          if (!snapshots.has(l.agent)) snapshots.set(l.agent, []);
-          snapshots.get(l.agent)!.push({
-            policy: l.tracker.policy.slice(),
-            visited: l.tracker.visited.slice(),
-            table: l.learner.table.slice(),
-          });
-        }
-      }
-      changes.push(worst);
-      run = worst <= tol ? run + 1 : 0;
-      if (run >= patience && convergedCheck < 0) {
-        convergedCheck = c;
-        convergedEpisode = e + 1;
-      }
-      const takerEval = evaluate();
-      if (evalGame !== null) {
-        for (let i = 0; i < n; i++) {
-          rEval[base + i] = evalSum[i];
-          finalMaker[i] = evalSum[i];
-        }
-        rEval[base + n] = takerEval;
-        eEvalTaker[e] = takerEval;
-        finalTaker = takerEval;
-      }
-      checkInfo = {
-        index: c,
-        policyChange: worst,
-        evalMakerPnl: Array.from(finalMaker),
-        evalTakerPnl: finalTaker,
-      };
-    }
-    eConverged[e] = convergedCheck >= 0 ? 1 : 0;
-    if (config.onProgress && (isCheck || (progressEvery > 0 && (e + 1) % progressEvery === 0))) {
-      config.onProgress({
-        label,
-        episode: e + 1,
-        episodes,
-        epsilon: learns.length > 0 ? learns[0].learner.epsilon : NaN,
-        check: checkInfo,
-        converged: convergedCheck >= 0,
+/** Writes episode `e`'s outcome and learner statistics (ε as it was during the episode). */
+function recordEpisode(
+  o: { rec: Records; e: number; t: Training; learns: Learn[]; epsNow: Float64Array },
+): void {
+  const { rec, e, t, learns } = o;
+  const s = t.game.summary();
+  const n = t.slots.length, base = e * (n + 1);
+  let makersVolume = 0;
+  t.slots.forEach((slot, i) => {
+    const row = base + i;
+    rec.reward[row] = slot.q !== null ? slot.q.episodeReward : slot.reward;
+    rec.pnl[row] = s.makerPnl[i];
+    rec.mtm[row] = s.makerMtm[i];
+    rec.volume[row] = s.makerVolume[i];
+    rec.share[row] = s.makerShare[i];
+    makersVolume += s.makerVolume[i];
+  });
+  rec.reward[base + n] = t.qTaker !== null ? t.qTaker.episodeReward : s.takerPnl;
+  rec.pnl[base + n] = s.takerPnl;
+  rec.mtm[base + n] = s.takerPnl;
+  rec.volume[base + n] = s.executed;
+  rec.takerPnl[e] = s.takerPnl;
+  rec.executed[e] = s.executed;
+  rec.shortfall[e] = s.shortfall;
+  rec.background[e] = s.backgroundVolume;
+  rec.makersVolume[e] = makersVolume;
+  learns.forEach((l, k) => {
+    const row = rowOf(e, n, l);
+    rec.epsilon[row] = o.epsNow[k];
+    rec.dq[row] = l.learner.meanAbsDelta();
+    l.learner.resetDelta();
+    rec.coverage[row] = l.visited() / l.nStates;
+  });
+}
+
+/** Where the run stands on convergence and evaluation, updated at every check. */
+interface CheckState {
+  changes: number[];
+  /** Consecutive checks within tolerance. */
+  streak: number;
+  convergedCheck: number;
+  convergedEpisode: number;
+  finalMaker: Float64Array;
+  finalTaker: number;
+  snapshots?: Map<string, PolicySnapshot[]>;
+}
+
+/**
+ * The check after episode `e`: policy changes (and snapshots), the convergence criterion, the
+ * greedy evaluation on the fixed seeds. Returns what `onProgress` reports.
+ */
+function check(
+  o: { s: Settings; rec: Records; e: number; learns: Learn[]; evalGame: Game | null },
+  st: CheckState,
+): NonNullable<TrainProgress["check"]> {
+  const { s, rec, e, learns, evalGame } = o;
+  const c = st.changes.length;
+  rec.check[e] = c;
+  // No learner: nothing to converge (NaN never passes the criterion).
+  let worst = learns.length === 0 ? NaN : -Infinity;
+  for (const l of learns) {
+    const ch = l.tracker.check(l.learner.table, l.learner.visits);
+    rec.change[rowOf(e, s.n, l)] = ch;
+    worst = Number.isNaN(ch) || Number.isNaN(worst) ? NaN : Math.max(worst, ch);
+    if (st.snapshots) {
+      if (!st.snapshots.has(l.agent)) st.snapshots.set(l.agent, []);
+      st.snapshots.get(l.agent)!.push({
+        policy: l.tracker.policy.slice(),
+        visited: l.tracker.visited.slice(),
+        table: l.learner.table.slice(),
       });
     }
-    if (isCheck && config.stopWhenConverged && convergedCheck >= 0) break;
   }
+  st.changes.push(worst);
+  st.streak = worst <= s.tol ? st.streak + 1 : 0;
+  if (st.streak >= s.patience && st.convergedCheck < 0) {
+    st.convergedCheck = c;
+    st.convergedEpisode = e + 1;
+  }
+  if (evalGame !== null) {
+    const E = s.evalEpisodes, n = s.n;
+    const makers = new Float64Array(n);
+    let taker = 0;
+    for (let k = 0; k < E; k++) {
+      const sm = evalGame.run(`${s.evalSeed}:${k}`);
+      for (let i = 0; i < n; i++) makers[i] += sm.makerPnl[i] / E;
+      taker += sm.takerPnl / E;
+    }
+    for (let i = 0; i < n; i++) rec.evalPnl[e * (n + 1) + i] = st.finalMaker[i] = makers[i];
+    rec.evalPnl[e * (n + 1) + n] = rec.evalTaker[e] = st.finalTaker = taker;
+  }
+  return {
+    index: c,
+    policyChange: worst,
+    evalMakerPnl: Array.from(st.finalMaker),
+    evalTakerPnl: st.finalTaker,
+  };
+}
 
-  // ------------------------------------------------------------ frame
-  const used = played * A;
+/**
+ * Trains makers (and optionally the taker) on the game. See the module doc.
+ *
+ * @example
+ * ```ts
+ * import { trainMakers } from "./train.ts";
+ * const run = trainMakers({
+ *   game: { makers: 1, steps: 10, seed: 1, game: { kind: "known", size: 1000 } },
+ *   episodes: 40,
+ *   evalEvery: 10,
+ *   evalEpisodes: 1,
+ * });
+ * if (run.records.height !== 40 * 2) throw new Error("40 episodes × (maker, taker)");
+ * if (run.checks !== 4 || run.learners[0].agent !== "maker:0") throw new Error();
+ * ```
+ */
+export function trainMakers(config: MakersTrainConfig): MakersTrainResult {
+  const s = resolveSettings(config);
+  const t = buildTraining(s);
+  const learns = trackLearners(s, t);
+  const evalGame = buildEvalGame(s, t, learns);
+  const rec = newRecords(s.episodes, s.n + 1);
+  const st: CheckState = {
+    changes: [],
+    streak: 0,
+    convergedCheck: -1,
+    convergedEpisode: -1,
+    finalMaker: new Float64Array(s.n).fill(NaN),
+    finalTaker: NaN,
+    snapshots: config.keepSnapshots ? new Map() : undefined,
+  };
+  let played = 0;
+  const epsNow = new Float64Array(learns.length);
+  for (let e = 0; e < s.episodes; e++) {
+    learns.forEach((l, k) => (epsNow[k] = l.learner.epsilon));
+    if (e === 0) t.game.reset(s.seed);
+    else t.game.reset();
+    while (!t.game.step());
+    played = e + 1;
+    recordEpisode({ rec, e, t, learns, epsNow });
+    const isCheck = (e + 1) % s.evalEvery === 0 || e === s.episodes - 1;
+    const checkInfo = isCheck ? check({ s, rec, e, learns, evalGame }, st) : undefined;
+    rec.converged[e] = st.convergedCheck >= 0 ? 1 : 0;
+    const every = s.progressEvery > 0 && (e + 1) % s.progressEvery === 0;
+    if (config.onProgress && (isCheck || every)) {
+      config.onProgress({
+        label: s.label,
+        episode: e + 1,
+        episodes: s.episodes,
+        epsilon: learns.length > 0 ? learns[0].learner.epsilon : NaN,
+        check: checkInfo,
+        converged: st.convergedCheck >= 0,
+      });
+    }
+    if (isCheck && config.stopWhenConverged && st.convergedCheck >= 0) break;
+  }
+  return {
+    label: s.label,
+    config: toData({ ...config, onProgress: undefined, init: undefined }) as Record<
+      string,
+      unknown
+    >,
+    records: recordsFrame({ rec, played, t, label: s.label, learns }),
+    episodes: played,
+    checks: st.changes.length,
+    convergence: convergenceReport(s, st),
+    learners: learns.map((l) => ({
+      agent: l.agent,
+      index: l.index,
+      nStates: l.nStates,
+      nActions: l.learner.nActions,
+      actionNames: l.actionNames,
+      table: l.learner.table,
+      visits: l.learner.visits,
+      policy: l.tracker.policy,
+      fallback: l.fallback,
+      options: l.options,
+      learner: l.learner,
+    })),
+    final: { makerPnl: Array.from(st.finalMaker), takerPnl: st.finalTaker },
+    game: t.game,
+    snapshots: st.snapshots,
+  };
+}
+
+function convergenceReport(s: Settings, st: CheckState): ConvergenceReport {
+  const met = st.convergedCheck >= 0;
+  return {
+    criterion: `greedy policy changed on at most ${s.tol * 100}% of the visited states ` +
+      `at ${s.patience} consecutive checks (every ${s.evalEvery} episodes), for every learner; ` +
+      `a change counts if the old action is worse than the new by more than ${s.margin * 100}%`,
+    patience: s.patience,
+    tol: s.tol,
+    margin: s.margin,
+    met,
+    check: met ? st.convergedCheck : null,
+    episode: met ? st.convergedEpisode : null,
+    changes: st.changes,
+  };
+}
+
+/** The records as one frame, one row per (episode, agent) of the episodes played. */
+function recordsFrame(
+  o: { rec: Records; played: number; t: Training; label: string; learns: Learn[] },
+): pl.DataFrame {
+  const { rec, t } = o;
+  const n = t.slots.length, A = n + 1, used = o.played * A;
   const agent: string[] = [], role: string[] = [], policy: string[] = [];
   const learnsFlag = new Uint8Array(A);
   for (let i = 0; i < n; i++) {
     agent.push(`maker:${i}`);
     role.push("maker");
-    policy.push(game.policies[i].name);
-    learnsFlag[i] = slots[i].q !== null ? 1 : 0;
+    policy.push(t.game.policies[i].name);
+    learnsFlag[i] = t.slots[i].q !== null ? 1 : 0;
   }
   agent.push("taker");
   role.push("taker");
-  policy.push(game.taker.name);
-  learnsFlag[n] = qt !== null ? 1 : 0;
+  policy.push(t.game.taker.name);
+  learnsFlag[n] = t.qTaker !== null ? 1 : 0;
   const col = <T>(per: (j: number) => T) => Array.from({ length: used }, (_, r) => per(r));
-  const perEpisode = (a: Float64Array) => {
-    const out = new Float64Array(used);
-    for (let r = 0; r < used; r++) out[r] = a[Math.floor(r / A)];
-    return out;
-  };
+  const perEpisode = (a: Float64Array) =>
+    Float64Array.from({ length: used }, (_, r) => a[Math.floor(r / A)]);
   const episodeCol = new Int32Array(used);
   const checkCol: (number | null)[] = new Array(used);
   const convergedCol = new Uint8Array(used);
@@ -638,81 +772,39 @@ export function train(config: TrainConfig): TrainResult {
   for (let r = 0; r < used; r++) {
     const e = Math.floor(r / A);
     episodeCol[r] = e;
-    checkCol[r] = eCheck[e] < 0 ? null : eCheck[e];
-    convergedCol[r] = eConverged[e];
+    checkCol[r] = rec.check[e] < 0 ? null : rec.check[e];
+    convergedCol[r] = rec.converged[e];
     learnsCol[r] = learnsFlag[r % A];
   }
-  const evalTakerCol = perEpisode(eEvalTaker);
   const floats: string[] = [];
   const f64 = (name: string, a: Float64Array) => {
     floats.push(name);
     return pl.Series(name, a.subarray(0, used));
   };
-  const records = pl.DataFrame([
-    pl.Series("run", col(() => label), pl.Utf8),
+  return pl.DataFrame([
+    pl.Series("run", col(() => o.label), pl.Utf8),
     pl.Series("episode", episodeCol),
     pl.Series("agent", col((r) => agent[r % A]), pl.Utf8),
     pl.Series("role", col((r) => role[r % A]), pl.Utf8),
     pl.Series("policy", col((r) => policy[r % A]), pl.Utf8),
     pl.Series("learns", learnsCol).cast(pl.Bool),
-    f64("reward", rReward),
-    f64("pnl", rPnl),
-    f64("mtm", rMtm),
-    f64("volume", rVol),
-    f64("share", rShare),
-    f64("taker_pnl", perEpisode(eTakerPnl)),
-    f64("executed", perEpisode(eExec)),
-    f64("shortfall", perEpisode(eShort)),
-    f64("background_volume", perEpisode(eBg)),
-    f64("makers_volume", perEpisode(eMakersVol)),
-    f64("epsilon", rEps),
-    f64("mean_abs_dq", rDq),
-    f64("coverage", rCov),
+    f64("reward", rec.reward),
+    f64("pnl", rec.pnl),
+    f64("mtm", rec.mtm),
+    f64("volume", rec.volume),
+    f64("share", rec.share),
+    f64("taker_pnl", perEpisode(rec.takerPnl)),
+    f64("executed", perEpisode(rec.executed)),
+    f64("shortfall", perEpisode(rec.shortfall)),
+    f64("background_volume", perEpisode(rec.background)),
+    f64("makers_volume", perEpisode(rec.makersVolume)),
+    f64("epsilon", rec.epsilon),
+    f64("mean_abs_dq", rec.dq),
+    f64("coverage", rec.coverage),
     pl.Series("check", checkCol).cast(pl.Int32),
-    f64("policy_change", rChange),
-    f64("eval_pnl", rEval),
-    f64("eval_taker_pnl", evalTakerCol),
+    f64("policy_change", rec.change),
+    f64("eval_pnl", rec.evalPnl),
+    f64("eval_taker_pnl", perEpisode(rec.evalTaker)),
     pl.Series("converged", convergedCol).cast(pl.Bool),
   ]).withColumns(...floats.map((c) => pl.col(c).fillNan(null)));
-
-  const learners: TrainedLearner[] = learns.map((l) => ({
-    agent: l.agent,
-    index: l.index,
-    nStates: l.nStates,
-    nActions: l.learner.nActions,
-    actionNames: l.actionNames,
-    table: l.learner.table,
-    visits: l.learner.visits,
-    policy: l.tracker.policy,
-    fallback: l.fallback,
-    options: l.options,
-    learner: l.learner,
-  }));
-  const met = convergedCheck >= 0;
-  return {
-    label,
-    config: toData({ ...config, onProgress: undefined, init: undefined }) as Record<
-      string,
-      unknown
-    >,
-    records,
-    episodes: played,
-    checks: changes.length,
-    convergence: {
-      criterion: `greedy policy changed on at most ${tol * 100}% of the visited states ` +
-        `at ${patience} consecutive checks (every ${K} episodes), for every learner; a ` +
-        `change counts if the old action is worse than the new by more than ${margin * 100}%`,
-      patience,
-      tol,
-      margin,
-      met,
-      check: met ? convergedCheck : null,
-      episode: met ? convergedEpisode : null,
-      changes,
-    },
-    learners,
-    final: { makerPnl: Array.from(finalMaker), takerPnl: finalTaker },
-    game,
-    snapshots,
-  };
 }

@@ -1,7 +1,7 @@
 /**
  * Reporting toolkit for the notebooks: Observable Plot figures rendered headless and saved as SVG
- * and PNG (`figure.ts`), one Polars frame per run and grouped summaries with confidence intervals
- * (`frames.ts`), Markdown prose whose numbers come from computed values (`md.ts`, `format.ts`),
+ * and PNG (`figure.ts`), one Polars frame per run (`frames.ts`), grouped summaries with
+ * confidence intervals, paired differences and verdicts (`stats.ts`), Markdown prose whose numbers come from computed values (`md.ts`, `format.ts`),
  * a clock-free progress line (`progress.ts`) and atomic writes under the output root (`io.ts`).
  *
  * Inputs: the helpers' options objects (`runFrame`, `summarise`, `markdownTable`,
@@ -24,6 +24,7 @@
  */
 export * from "./figure.ts";
 export * from "./frames.ts";
+export * from "./stats.ts";
 export * from "./md.ts";
 export * from "./progress.ts";
 export * from "./io.ts";

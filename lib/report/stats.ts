@@ -1,0 +1,361 @@
+/**
+ * The statistics the notebooks' prose quotes, one of each: per-group means with Student-t
+ * confidence intervals ({@linkcode summarise}), plain group means and sums ({@linkcode aggregate}),
+ * paired differences ({@linkcode pairedDiff}), where an interval lies ({@linkcode verdict}), and
+ * a summarised column as text ({@linkcode ci}).
+ *
+ * Grouping and sums are done in plain JavaScript, in row order: Polars' parallel group-by sums
+ * floats in a varying order, so its means can differ in the last bits from run to run, and the
+ * same seed would not give byte-identical Parquet files. Groups come out sorted by their keys.
+ *
+ * @example
+ * ```ts
+ * import { runFrame } from "./frames.ts";
+ * import { ci, pairedDiff, summarise, verdict } from "./stats.ts";
+ * const df = runFrame({
+ *   arm: ["a", "a", "a", "b", "b", "b"],
+ *   seed: new Int32Array([0, 1, 2, 0, 1, 2]),
+ *   reward: new Float64Array([1, 2, 3, 10, 10, 10]),
+ * });
+ * const [a, b] = summarise(df, { by: ["arm"], cols: ["reward"] }).toRecords();
+ * if (a.reward_mean !== 2 || Number(a.reward_n) !== 3 || b.reward_sd !== 0) throw new Error();
+ * const [d] = pairedDiff(df, {
+ *   a: { arm: "b" }, b: { arm: "a" }, on: ["seed"], by: [], value: "reward",
+ * }).toRecords();
+ * if (d.diff_mean !== 8 || verdict(d, { col: "diff" }) !== "above") throw new Error();
+ * if (ci(a, "reward") !== "2.00 ± 2.48") throw new Error(ci(a, "reward"));
+ * ```
+ * @module
+ */
+import pl from "nodejs-polars";
+import { arrayOf, checkOptions, ConfigError, custom, optional, str } from "../errors.ts";
+import { checkFrame } from "../io/frame.ts";
+import { studentTQuantile } from "../metrics/mean_ci.ts";
+import { fixed, pm } from "./format.ts";
+
+/** A row of a frame, as `toRecords()` gives it. */
+export type Row = Record<string, unknown>;
+
+function checkColumns(df: pl.DataFrame, cols: readonly string[]): void {
+  const have = new Set(df.columns);
+  for (const c of cols) {
+    if (!have.has(c)) throw new ConfigError("column", `one of ${df.columns.join(", ")}`, c);
+  }
+}
+
+/** Sort order of group keys: nulls first, then numbers, booleans, strings (as Polars sorts). */
+function compareKeys(a: unknown, b: unknown): number {
+  if (a === b) return 0;
+  if (a === null || a === undefined) return -1;
+  if (b === null || b === undefined) return 1;
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : 1;
+  const x = Number(a), y = Number(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/** The rows of `df` grouped by `by`, each group's row indices in row order, groups sorted. */
+function groupRows(df: pl.DataFrame, by: readonly string[]): number[][] {
+  const keys = by.map((b) => df.getColumn(b).toArray() as unknown[]);
+  const groups = new Map<string, number[]>();
+  for (let r = 0; r < df.height; r++) {
+    const k = JSON.stringify(keys.map((col) => {
+      const v = col[r];
+      return typeof v === "bigint" ? `${v}n` : v;
+    }));
+    const rows = groups.get(k);
+    if (rows) rows.push(r);
+    else groups.set(k, [r]);
+  }
+  const order = [...groups.values()].sort((a, b) => {
+    for (const col of keys) {
+      const c = compareKeys(col[a[0]], col[b[0]]);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  if (by.length === 0 && order.length === 0) order.push([]);
+  return order;
+}
+
+/** A numeric column as numbers or null (NaN counts as null). */
+function values(df: pl.DataFrame, col: string): (number | null)[] {
+  return (df.getColumn(col).cast(pl.Float64).toArray() as (number | null)[])
+    .map((v) => (v === null || Number.isNaN(v) ? null : v));
+}
+
+/** Options of {@link summarise}. */
+export interface SummariseOptions {
+  /** Grouping columns; `[]` summarises the whole frame as one group. */
+  by: readonly string[];
+  /** Numeric columns to summarise. */
+  cols: readonly string[];
+  /** Confidence level of the interval. Default 0.95. */
+  level?: number;
+}
+
+const SUMMARISE_OPTIONS = {
+  by: arrayOf(str()),
+  cols: arrayOf(str()),
+  level: optional(
+    custom("a number in (0, 1)", (v, path) => {
+      if (typeof v !== "number" || !(v > 0 && v < 1)) {
+        throw new ConfigError(path, "a number in (0, 1)", v);
+      }
+      return v;
+    }),
+    0.95,
+  ),
+};
+
+/**
+ * Mean, standard deviation (n − 1), count and a Student-t confidence interval for each of `cols`
+ * in each group of `by`. For a column `x` the output has `x_mean`, `x_sd`, `x_n`, `x_lo`, `x_hi`
+ * (nulls and NaN are left out of every statistic; `sd`, `lo`, `hi` are null when n < 2). Rows are
+ * sorted by the `by` columns.
+ */
+export function summarise(df: pl.DataFrame, options: SummariseOptions): pl.DataFrame {
+  checkFrame(df);
+  const { by, cols, level } = checkOptions(options, SUMMARISE_OPTIONS, { owner: "summarise" });
+  if (!(level > 0 && level < 1)) throw new ConfigError("level", "a number in (0, 1)", level);
+  checkColumns(df, [...by, ...cols]);
+  if (cols.length === 0) throw new ConfigError("cols", "a non-empty list of columns", cols);
+  const order = groupRows(df, by);
+  const q = (n: number) => (n >= 2 ? studentTQuantile(1 - (1 - level) / 2, n - 1) : NaN);
+  const out: pl.Series[] = by.map((b) => df.getColumn(b).gather(order.map((rows) => rows[0])));
+  for (const c of cols) {
+    const v = values(df, c);
+    const mean: (number | null)[] = [], sd: (number | null)[] = [], n: number[] = [];
+    for (const rows of order) {
+      const x = rows.map((r) => v[r]).filter((y): y is number => y !== null);
+      let sum = 0;
+      for (const y of x) sum += y;
+      const m = x.length > 0 ? sum / x.length : null;
+      let ss = 0;
+      for (const y of x) ss += (y - m!) * (y - m!);
+      mean.push(m);
+      sd.push(x.length >= 2 ? Math.sqrt(ss / (x.length - 1)) : null);
+      n.push(x.length);
+    }
+    const half = n.map((k, i) => (k >= 2 ? q(k) * sd[i]! / Math.sqrt(k) : null));
+    out.push(
+      pl.Series(`${c}_mean`, mean, pl.Float64),
+      pl.Series(`${c}_sd`, sd, pl.Float64),
+      pl.Series(`${c}_n`, BigInt64Array.from(n.map(BigInt))),
+      pl.Series(`${c}_lo`, half.map((h, i) => (h === null ? null : mean[i]! - h)), pl.Float64),
+      pl.Series(`${c}_hi`, half.map((h, i) => (h === null ? null : mean[i]! + h)), pl.Float64),
+    );
+  }
+  return pl.DataFrame(out);
+}
+
+/** Options of {@link aggregate}. */
+export interface AggregateOptions {
+  /** Grouping columns; `[]` makes one group of the whole frame. */
+  readonly by: readonly string[];
+  /** Columns whose group mean is wanted (nulls and NaN left out; null if none is left). */
+  readonly mean?: readonly string[];
+  /** Columns whose group sum is wanted (nulls and NaN left out). */
+  readonly sum?: readonly string[];
+}
+
+/**
+ * Group means and sums: the `by` columns, then each `mean` column and each `sum` column under its
+ * own name (Float64), one row per group, sorted by the `by` columns.
+ *
+ * @example
+ * ```ts
+ * import { runFrame } from "./frames.ts";
+ * import { aggregate } from "./stats.ts";
+ * const df = runFrame({ g: ["b", "a", "b"], x: [1, 2, 3], w: [1, 1, 1] });
+ * const r = aggregate(df, { by: ["g"], mean: ["x"], sum: ["w"] }).toRecords();
+ * if (r[1].g !== "b" || r[1].x !== 2 || r[1].w !== 2) throw new Error(JSON.stringify(r));
+ * ```
+ */
+export function aggregate(df: pl.DataFrame, options: AggregateOptions): pl.DataFrame {
+  const { by } = options;
+  const mean = options.mean ?? [], sum = options.sum ?? [];
+  checkColumns(df, [...by, ...mean, ...sum]);
+  const order = groupRows(df, by);
+  const out: pl.Series[] = by.map((b) => df.getColumn(b).gather(order.map((rows) => rows[0])));
+  for (const [cols, isMean] of [[mean, true], [sum, false]] as const) {
+    for (const c of cols) {
+      const v = values(df, c);
+      out.push(pl.Series(
+        c,
+        order.map((rows) => {
+          let s = 0, n = 0;
+          for (const r of rows) {
+            if (v[r] !== null) {
+              s += v[r]!;
+              n++;
+            }
+          }
+          return isMean ? (n > 0 ? s / n : null) : s;
+        }),
+        pl.Float64,
+      ));
+    }
+  }
+  return pl.DataFrame(out);
+}
+
+/** A selection of rows: column → value (all must match). */
+export type RowSelector = Readonly<Record<string, string | number | boolean>>;
+
+/** The rows of `df` that match `s` (every column named must exist). */
+export function select(df: pl.DataFrame, s: RowSelector): pl.DataFrame {
+  let out = df;
+  for (const [k, v] of Object.entries(s)) {
+    if (!df.columns.includes(k)) {
+      throw new ConfigError("selector", `columns of the frame (${df.columns.join(", ")})`, k);
+    }
+    out = out.filter(pl.col(k).eq(pl.lit(v)));
+  }
+  return out;
+}
+
+/** Options of {@linkcode pairedDiff}. */
+export interface PairedDiffOptions {
+  /** The first arm's rows. */
+  readonly a: RowSelector;
+  /** The second arm's rows. */
+  readonly b: RowSelector;
+  /** Columns that pair a row of `a` with one of `b` (e.g. `["taker", "seed"]`). */
+  readonly on: readonly string[];
+  /** Grouping columns of the result, a subset of `on` (what is left, e.g. `seed`, is paired). */
+  readonly by: readonly string[];
+  /** The compared column. */
+  readonly value: string;
+  /** Confidence level. Default 0.95. */
+  readonly level?: number;
+}
+
+/**
+ * Paired differences `a − b` of `value`, rows matched on `on`, summarised by `by` with a
+ * Student-t interval: columns `by…`, `a_mean`, `b_mean`, `diff_mean`, `diff_sd`, `diff_n`,
+ * `diff_lo`, `diff_hi`. Pairs where either value is missing (null or NaN) and rows of `a` without
+ * a partner in `b` are left out; duplicates on `on` are an error.
+ */
+export function pairedDiff(df: pl.DataFrame, options: PairedDiffOptions): pl.DataFrame {
+  const { on, by, value } = options;
+  for (const c of by) {
+    if (!on.includes(c)) throw new ConfigError("by", `a subset of on (${on.join(", ")})`, c);
+  }
+  checkColumns(df, [...on, value]);
+  const pick = (s: RowSelector, name: string) => {
+    const part = select(df, s).select(
+      ...on.map((c) => pl.col(c)),
+      pl.col(value).cast(pl.Float64).alias(name),
+    );
+    if (part.unique({ subset: [...on] }).height !== part.height) {
+      throw new ConfigError("on", `columns that identify one row per arm (${name})`, on);
+    }
+    return part;
+  };
+  const joined = pick(options.a, "a").join(pick(options.b, "b"), { on: [...on], how: "inner" })
+    .filter(pl.col("a").isNotNull().and(pl.col("b").isNotNull()))
+    .filter(pl.col("a").isNan().not().and(pl.col("b").isNan().not()))
+    .withColumns(pl.col("a").sub(pl.col("b")).alias("diff"));
+  const s = summarise(joined, { by, cols: ["a", "b", "diff"], level: options.level });
+  return s.select(
+    ...by.map((c) => pl.col(c)),
+    pl.col("a_mean"),
+    pl.col("b_mean"),
+    pl.col("diff_mean"),
+    pl.col("diff_sd"),
+    pl.col("diff_n"),
+    pl.col("diff_lo"),
+    pl.col("diff_hi"),
+  );
+}
+
+/** Where an interval lies relative to a value or another interval. */
+export type Verdict = "above" | "below" | "not distinguishable from";
+
+/** Options of {@linkcode verdict}. */
+export interface VerdictOptions {
+  /** The summarised column (`<col>_lo`, `<col>_hi`); default: the row's own `lo`, `hi`. */
+  readonly col?: string;
+  /** A value, or another summarised row (its interval, the same `col`). Default 0. */
+  readonly than?: number | Row;
+}
+
+function bound(r: Row, col: string | undefined, end: "lo" | "hi"): number {
+  const v = r[col === undefined ? end : `${col}_${end}`];
+  return typeof v === "number" && Number.isFinite(v) ? v : end === "lo" ? -Infinity : Infinity;
+}
+
+/**
+ * `"above"` when the whole interval of `row` lies above `than` (a value, default 0, or the whole
+ * interval of another row), `"below"` when below, `"not distinguishable from"` otherwise (also when
+ * an interval is missing: fewer than two values).
+ *
+ * @example
+ * ```ts
+ * import { verdict } from "./stats.ts";
+ * if (verdict({ lo: 0.5, hi: 2 }) !== "above") throw new Error();
+ * const a = { x_lo: 1, x_hi: 2 }, b = { x_lo: 1.5, x_hi: 3 };
+ * if (verdict(a, { col: "x", than: b }) !== "not distinguishable from") throw new Error();
+ * ```
+ */
+export function verdict(row: Row, options: VerdictOptions = {}): Verdict {
+  const { col } = options;
+  const than = options.than ?? 0;
+  const lo = bound(row, col, "lo"), hi = bound(row, col, "hi");
+  // Above: the interval starts beyond the other's top; below: it ends under the other's bottom.
+  const [top, bottom] = typeof than === "number"
+    ? [than, than]
+    : [bound(than, col, "hi"), bound(than, col, "lo")];
+  if (lo > top) return "above";
+  if (hi < bottom) return "below";
+  return "not distinguishable from";
+}
+
+/** The mean and half-width of a summarised column (`<col>_mean`, `<col>_hi`); NaN if missing. */
+export function meanHalf(row: Row, col: string): { mean: number; half: number } {
+  const m = row[`${col}_mean`], hi = row[`${col}_hi`];
+  const mean = typeof m === "number" ? m : NaN;
+  return { mean, half: typeof hi === "number" ? hi - mean : NaN };
+}
+
+/** Options of {@linkcode ci}. */
+export interface CiOptions {
+  /** Decimals. Default 2. */
+  readonly digits?: number;
+  /** `"pm"` (default): `mean ± half`; `"interval"`: `mean [lo, hi]`. */
+  readonly style?: "pm" | "interval";
+  /**
+   * Written after the mean instead of an interval when every value was the same (sd 0), e.g.
+   * `" (the same in every seed)"`. Default: the interval, `± 0.00`.
+   */
+  readonly same?: string;
+}
+
+/**
+ * A summarised column (`summarise`'s `<col>_mean`, `_sd`, `_lo`, `_hi`) as text: `"2.00 ± 0.25"`;
+ * `"—"` without a mean; a missing interval (one value) counts as ± 0.
+ *
+ * @example
+ * ```ts
+ * import { ci } from "./stats.ts";
+ * const r = { x_mean: 2, x_sd: 0.5, x_lo: 1.5, x_hi: 2.5 };
+ * if (ci(r, "x") !== "2.00 ± 0.50" || ci(r, "x", { style: "interval", digits: 1 }) !== "2.0 [1.5, 2.5]") {
+ *   throw new Error();
+ * }
+ * if (ci({ x_mean: 3, x_sd: 0 }, "x", { same: " (exact)" }) !== "3.00 (exact)") throw new Error();
+ * ```
+ */
+export function ci(row: Row, col: string, options: CiOptions = {}): string {
+  const d = options.digits ?? 2;
+  const { mean, half } = meanHalf(row, col);
+  if (!Number.isFinite(mean)) return "—";
+  const sd = row[`${col}_sd`];
+  if (options.same !== undefined && (sd === 0 || sd === null)) {
+    return `${fixed(mean, d)}${options.same}`;
+  }
+  const h = Number.isFinite(half) ? half : 0;
+  if (options.style === "interval") {
+    return `${fixed(mean, d)} [${fixed(mean - h, d)}, ${fixed(mean + h, d)}]`;
+  }
+  return pm(mean, h, d);
+}
