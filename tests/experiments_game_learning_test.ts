@@ -1,12 +1,13 @@
 /**
- * Tests of `lib/experiments/game_learning.ts` (notebooks 02 and 03): determinism of a learning
- * job and of a study for any worker count, common random numbers in the tests of policies,
+ * Tests of `lib/experiments/game_learning/` (notebooks 02 and 03): determinism of a learning
+ * job, the study's tables, common random numbers in the tests of policies,
  * learning-curve block means against the training records, saved runs that replay to the same
  * test result, the exact check against the DP, paired differences, policy cells and agreement,
  * and input validation. Tiny budgets (10-step games, tens of episodes).
  */
 import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
 import { ConfigError } from "../lib/errors.ts";
+import { plot } from "../lib/report/mod.ts";
 import { playEpisodes } from "../lib/game/mod.ts";
 import {
   exactOptimum,
@@ -16,6 +17,12 @@ import {
   trainMakers,
 } from "../lib/makers/mod.ts";
 import {
+  bestBaseline,
+  comparisonFacts,
+  convergenceFacts,
+  convergenceSummary,
+  convergenceTable,
+  curveFacts,
   DEFAULT_BASELINES,
   exactJob,
   exactStudy,
@@ -23,10 +30,17 @@ import {
   makerLearnJob,
   makerLearnJobs,
   makerLearnStudy,
+  mapFacts,
   policyAgreement,
   policyCells,
+  policyMapPlot,
   type StudyRow,
+  takerCostFacts,
+  testMeans,
   testPolicies,
+  testTable,
+  valueAtSize,
+  versusBaselines,
 } from "../lib/experiments/mod.ts";
 import { pl } from "../lib/report/mod.ts";
 
@@ -68,17 +82,17 @@ Deno.test("makerLearnJob: the same job gives identical rows; another seed learns
   assertEquals(a, b);
   const c = await makerLearnJob(job({ seed: 4 }));
   assertTrue(
-    JSON.stringify(of(a, "curve").map((r) => r.train_pnl)) !==
-      JSON.stringify(of(c, "curve").map((r) => r.train_pnl)),
+    JSON.stringify(of(a, "curves").map((r) => r.train_pnl)) !==
+      JSON.stringify(of(c, "curves").map((r) => r.train_pnl)),
     "a different seed explores differently",
   );
   // Every table is there, with the keys on every row.
-  assertEquals([...new Set(a.map((r) => r.table))].sort(), ["curve", "map", "run", "test"]);
+  assertEquals([...new Set(a.map((r) => r.table))].sort(), ["curves", "maps", "runs", "tests"]);
   for (const r of a) {
     assertEquals([r.game, r.size_visible, r.taker, r.seed], ["game 1", true, "aggressive", 3]);
   }
-  assertEquals(of(a, "curve").map((r) => r.episode), [20, 40, 60]);
-  assertEquals(of(a, "test").map((r) => r.policy), [
+  assertEquals(of(a, "curves").map((r) => r.episode), [20, 40, 60]);
+  assertEquals(of(a, "tests").map((r) => r.policy), [
     "learned",
     ...DEFAULT_BASELINES.map((b) => b.label),
   ]);
@@ -97,13 +111,13 @@ Deno.test("makerLearnJob: curve rows are block means of the training records", a
   });
   const maker = run.records.filter(pl.col("agent").eq(pl.lit("maker:0")));
   const pnl = maker.getColumn("pnl").toArray() as number[];
-  const curve = of(rows, "curve");
+  const curve = of(rows, "curves");
   for (let c = 0; c < 3; c++) {
     const block = pnl.slice(20 * c, 20 * (c + 1));
     assertAlmostEquals(curve[c].train_pnl as number, block.reduce((s, x) => s + x, 0) / 20, 1e-9);
   }
   assertAlmostEquals(curve[2].eval_pnl as number, run.final.makerPnl[0], 1e-12);
-  const [r] = of(rows, "run");
+  const [r] = of(rows, "runs");
   assertEquals(r.converged, run.convergence.met);
   assertEquals(r.checks, 3);
   assertEquals(r.final_eval_pnl, run.final.makerPnl[0]);
@@ -188,7 +202,7 @@ Deno.test("makerLearnJob: tests in other games, sizes, and a saved run that repl
       baselines: [DEFAULT_BASELINES[0]],
       save: `${dir}/run`,
     }));
-    const tests = of(rows, "test");
+    const tests = of(rows, "tests");
     assertEquals(tests.map((r) => `${r.test}|${r.size}|${r.policy}`), [
       "own|null|learned",
       "own|null|replenisher",
@@ -216,7 +230,7 @@ Deno.test("makerLearnJob: tests in other games, sizes, and a saved run that repl
     } = tests[3];
     assertEquals(hidden, known, "the replenisher ignores the size's visibility");
     // The game-2 map has no remaining-size feature.
-    assertTrue(of(rows, "map").every((r) => !("remaining" in r)));
+    assertTrue(of(rows, "maps").every((r) => !("remaining" in r)));
     // The saved run: records at the checks only, and its greedy policy replays the test.
     const back = await loadRun(`${dir}/run`);
     assertEquals(back.records.height, 3 * 2);
@@ -234,7 +248,7 @@ Deno.test("makerLearnJob: tests in other games, sizes, and a saved run that repl
   }
 });
 
-Deno.test("makerLearnStudy: jobs in order, identical frames with 1 and 2 workers", async () => {
+Deno.test("makerLearnStudy: jobs in order, one table per kind of row", async () => {
   const jobs = makerLearnJobs({
     games: [{ label: "game 1", game: GAME1 }, { label: "game 2", game: GAME2 }],
     takers: [AGGRESSIVE, PASSIVE],
@@ -252,14 +266,9 @@ Deno.test("makerLearnStudy: jobs in order, identical frames with 1 and 2 workers
     jobs.map((j) => `${j.game}/${j.taker.label}/${j.seed}`).slice(0, 3),
     ["game 1/aggressive/0", "game 1/aggressive/1", "game 1/passive/0"],
   );
-  const one = await makerLearnStudy({ jobs, workers: 1 });
-  const two = await makerLearnStudy({ jobs, workers: 2 });
-  const inline = await makerLearnStudy({ jobs, workers: 0 });
-  for (const k of ["curves", "tests", "maps", "runs"] as const) {
-    assertEquals(one[k].toRecords(), two[k].toRecords(), k);
-    assertEquals(inline[k].toRecords(), two[k].toRecords(), `${k} (in this thread)`);
-  }
+  const one = await makerLearnStudy({ jobs, workers: 0 });
   assertEquals(one.runs.height, 8);
+  assertEquals(one.runs.getColumn("seed").dtype.variant, "Int32");
   assertEquals(one.tests.height, 8 * 5);
   assertEquals(one.curves.height, 8 * 3);
   assertTrue(!one.curves.columns.includes("test"), "columns of other tables are dropped");
@@ -285,7 +294,7 @@ Deno.test("exactJob: the optimum is the DP's for every seed; the gap is never ne
     seeds: 2,
     steps: 3,
     episodes: 400,
-    workers: 2,
+    workers: 0,
   });
   const opt = exactOptimum(smallExactConfig({ steps: 3 }));
   assertEquals(rows.height, 2);
@@ -296,10 +305,8 @@ Deno.test("exactJob: the optimum is the DP's for every seed; the gap is never ne
     assertEquals((r.optimal_actions as string).split(" ").length, 3);
     assertEquals(r.verify_mismatches, 0);
   }
-  assertEquals(
-    exactJob({ taker: PASSIVE, seed: 1, steps: 3, episodes: 400 })[0],
-    rows.toRecords()[1],
-  );
+  const { table, ...row } = exactJob({ taker: PASSIVE, seed: 1, steps: 3, episodes: 400 })[0];
+  assertEquals([table, row], ["exact", rows.toRecords()[1]]);
 });
 
 Deno.test("policyCells and policyAgreement on hand-built maps", () => {
@@ -368,4 +375,126 @@ Deno.test("makerLearnJob: bad input names the field", async () => {
     ConfigError,
     "episodes",
   );
+});
+
+Deno.test("summaries: curve facts, best baseline, crossing, peak and the fall below it", () => {
+  const band = pl.DataFrame({
+    taker: ["a", "a", "a"],
+    episode: [10, 20, 30],
+    eval_pnl_mean: [5, 9, 7],
+    eval_pnl_hi: [6, 10, 7.5],
+    train_pnl_mean: [1, 8, 7],
+  });
+  const means = [
+    { taker: "a", policy: "replenisher", maker_pnl_mean: 6 },
+    { taker: "a", policy: "follower", maker_pnl_mean: 4 },
+  ];
+  const f = curveFacts(band, means, ["a"]).a;
+  assertEquals([f.bestBase, f.bestBasePnl, f.crossing, f.peak, f.peakEpisode], [
+    "replenisher",
+    6,
+    20,
+    9,
+    20,
+  ]);
+  assertEquals([f.first, f.last, f.lastHalf, f.gapFirst, f.gapLast, f.fell], [
+    5,
+    7,
+    0.5,
+    4,
+    0,
+    true,
+  ]);
+});
+
+Deno.test("summaries: comparison with the baselines paired by seed, and the tables", () => {
+  const tests = pl.DataFrame({
+    taker: ["a", "a", "a", "a", "a", "a", "a", "a"],
+    seed: [0, 1, 0, 1, 0, 1, 0, 1],
+    policy: ["learned", "learned", "replenisher", "replenisher", "follower", "follower", "random"]
+      .concat("random"),
+    maker_pnl: [10, 12, 9, 9, 11, 13, 1, 2],
+    taker_pnl: [-20, -20, -10, -10, -15, -15, -5, -5],
+    maker_share: [0.5, 0.5, 0.6, 0.6, 0.4, 0.4, 0.1, 0.1],
+  });
+  const means = testMeans(tests, ["maker_pnl", "taker_pnl", "maker_share"]).toRecords();
+  assertEquals(bestBaseline(means, "a"), "follower");
+  const f = comparisonFacts(means, versusBaselines(tests), ["a"]).a;
+  // learned − follower: −1 in both seeds (sd 0): a tight interval below 0.
+  assertEquals([f.bestBase, f.beats, f.diff.follower.mean, f.diff.replenisher.mean], [
+    "follower",
+    false,
+    -1,
+    2,
+  ]);
+  const t = testTable([{ rows: means }], {
+    takers: ["a"],
+    policies: ["learned", "random"],
+    cols: { "PnL": "maker_pnl" },
+  }).toRecords();
+  assertEquals(t, [{ taker: "a", maker: "learned", PnL: "11.00 ± 12.71" }, {
+    taker: "a",
+    maker: "random",
+    PnL: "1.50 ± 6.35",
+  }]);
+  // The learned maker takes a smaller share and the taker pays more than with the replenisher.
+  assertEquals(takerCostFacts(means, ["a"]), { larger: [], smaller: ["a"], cheaper: [] });
+});
+
+Deno.test("summaries: convergence facts and table; map facts; what the size is worth", () => {
+  const runs = pl.DataFrame({
+    taker: ["a", "a"],
+    converged: [true, false],
+    converged_episode: [40, null],
+    final_policy_change: [0.01, 0.09],
+    visited: [10, 14],
+    final_coverage: [0.1, 0.14],
+  });
+  const conv = convergenceSummary(runs, ["taker"]);
+  const diag = pl.DataFrame({
+    taker: ["a", "a"],
+    episode: [10, 20],
+    coverage_mean: [0.05, 0.12],
+    mean_abs_dq_mean: [2, 0.5],
+  });
+  const v = convergenceFacts(conv, diag, { takers: ["a"], seeds: 2 }).a;
+  assertEquals([v.converged, v.episode, v.visited, v.dqRatio], [1, 40, 12, 0.25]);
+  assertAlmostEquals(v.lastChange, 0.05, 1e-12);
+  assertEquals(convergenceTable(conv, { takers: ["a"], seeds: 2, states: () => 100 }).toRecords(), [
+    {
+      taker: "a",
+      "runs converged": "1 of 2",
+      "episode met (mean)": "40",
+      "last policy change": "5.0% ± 50.8%",
+      "states visited": "12 of 100 (12.0%)",
+    },
+  ]);
+  const cells = pl.DataFrame({
+    ownBid: ["≥ 2", "≥ 2", "1", "none"],
+    action: ["up", "down", "up", "indifferent"],
+    share: [0.95, 0.4, 0.6, null],
+  });
+  assertEquals(mapFacts(cells), { deep: 2, deepUp: 1, decisive: 3, firm: 1, weak: 1 });
+  const tests = pl.DataFrame({
+    taker: ["a", "a", "a", "a"],
+    test: ["Q=1", "Q=1", "Q=1", "Q=1"],
+    seed: [0, 1, 0, 1],
+    size_visible: [true, true, false, false],
+    policy: ["learned", "learned", "learned", "learned"],
+    maker_pnl: [5, 7, 4, 4],
+  });
+  const [r] = valueAtSize(tests, { sizes: ["Q=1"], value: "maker_pnl" }).toRecords();
+  assertEquals([r.a_mean, r.b_mean, r.diff_mean], [6, 4, 2]);
+});
+
+Deno.test("policyMapPlot: one facet per taker (and game), a cell and a share per map cell", () => {
+  const cells = pl.DataFrame({
+    taker: ["a", "b"],
+    time: ["≥ 31", "≤ 1"],
+    ownBid: ["none", "at best"],
+    action: ["up", "indifferent"],
+    share: [0.75, null],
+  });
+  const svg = plot(policyMapPlot(cells, { takers: ["a", "b"], seeds: 2, title: "map" })).svg;
+  assertTrue(svg.includes(">75%<") && svg.includes(">map<"), "the share and the title are drawn");
 });

@@ -25,7 +25,7 @@
  * @module
  */
 export * from "./market.ts";
-export * from "./game_learning.ts";
+export * from "./game_learning/mod.ts";
 export * from "./competition.ts";
 export * from "./takers.ts";
 export * from "./rl.ts";

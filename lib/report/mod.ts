@@ -28,3 +28,4 @@ export * from "./stats.ts";
 export * from "./md.ts";
 export * from "./progress.ts";
 export * from "./io.ts";
+export * from "./marks.ts";

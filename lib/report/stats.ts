@@ -2,7 +2,7 @@
  * The statistics the notebooks' prose quotes, one of each: per-group means with Student-t
  * confidence intervals ({@linkcode summarise}), plain group means and sums ({@linkcode aggregate}),
  * paired differences ({@linkcode pairedDiff}), where an interval lies ({@linkcode verdict}), and
- * a summarised column as text ({@linkcode ci}).
+ * a summarised column as text ({@linkcode ci}), a row found by its keys ({@linkcode rowOf}).
  *
  * Grouping and sums are done in plain JavaScript, in row order: Polars' parallel group-by sums
  * floats in a varying order, so its means can differ in the last bits from run to run, and the
@@ -358,4 +358,27 @@ export function ci(row: Row, col: string, options: CiOptions = {}): string {
     return `${fixed(mean, d)} [${fixed(mean - h, d)}, ${fixed(mean + h, d)}]`;
   }
   return pm(mean, h, d);
+}
+
+/** The row of `rows` whose columns equal `where`; an error naming them if there is none. */
+export function rowOf(rows: readonly Row[], where: Readonly<Record<string, unknown>>): Row {
+  const r = rows.find((x) => Object.entries(where).every(([k, v]) => x[k] === v));
+  if (r === undefined) throw new ConfigError("where", "the keys of a row of the frame", where);
+  return r;
+}
+
+/** The mean of `xs` (NaN if empty). */
+export function average(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}
+
+/**
+ * A dollar amount for prose, the sign before the symbol: `usd(-1.5)` is `"-$1.50"`, with a
+ * half-width `usd(2, 0.5)` is `"$2.00 ± 0.50"`.
+ */
+export function usd(x: number, half?: number): string {
+  const a = Math.abs(x);
+  return `${x < 0 ? "-" : ""}$${half === undefined ? fixed(a) : pm(a, half)}`;
 }

@@ -1,9 +1,7 @@
 /**
- * Experiments of notebooks 02 and 03 (one Q-learning maker in game 1 and game 2), written so that
- * notebooks 04–06 can reuse them: train one maker per (game, taker, seed), test it and the
- * baseline makers on common evaluation seeds, compare with the exact optimum of a small
- * configuration, and put paired differences (learned − baseline, game 1 − game 2) with
- * confidence intervals over seeds.
+ * The jobs of notebooks 02 and 03 (one Q-learning maker in game 1 and game 2): train one maker per
+ * (game, taker, seed), test it and the baseline makers on common evaluation seeds, and compare
+ * with the exact optimum of a small configuration.
  *
  * ## One learning job ({@linkcode makerLearnJob})
  * 1. **Train** (`lib/makers` `trainMakers`): one maker `{kind: "q"}` (learner defaults unless
@@ -18,14 +16,14 @@
  *    `"test:<seed>"` and continuing: the same seed for every policy, so they meet the same
  *    background and noise draws and, in game 2, the same sizes (common random numbers). Test
  *    seeds never overlap the training or check seeds.
- * 3. **Rows** (one frame per study, the kind in column `table`; keys `game`, `size_visible`,
+ * 3. **Rows**, one table each ({@linkcode makerLearnStudyDef}; keys `game`, `size_visible`,
  *    `taker`, `seed` on every row):
- *    - `curve`, one per check: `episode` (training episodes done), `epsilon` (at the check's
+ *    - `curves`, one per check: `episode` (training episodes done), `epsilon` (at the check's
  *      episode), `train_pnl` and `train_taker_pnl` (means over the episodes since the previous
  *      check, exploration included), `eval_pnl` and `eval_taker_pnl` (greedy, mean over the
  *      check's evaluation episodes), `policy_change`, `coverage`, `mean_abs_dq` (mean over the
  *      block), `converged` (criterion met by then);
- *    - `test`, one per (test game, policy): `test`, `size` (the test game's fixed size, or null
+ *    - `tests`, one per (test game, policy): `test`, `size` (the test game's fixed size, or null
  *      for a drawn size), `policy` (`"learned"` or the baseline's label; `"none"` for no maker),
  *      `episodes`, `maker_pnl_sd` (over the test episodes), and means over the test episodes of
  *      `maker_pnl` (the PnL share, the learning reward), `maker_mtm`,
@@ -33,10 +31,10 @@
  *      `background_share`, plus the maker's average bid over its decisions: `bid_offset`
  *      (P0 − price, ticks), `bid_qty` (resting), `bid_target`, and `act_<name>` (the share of
  *      decisions that chose each action);
- *    - `map`, one per state the learner visited: `state`, each state feature's bin label
+ *    - `maps`, one per state the learner visited: `state`, each state feature's bin label
  *      (`time`, `remaining` in game 1 only, `bestBid`, `ownBid`, `volume`, `velocity`),
  *      `visits`, `action_name`, `q_margin` (`policyMap`);
- *    - `run`, one per job: `converged`, `converged_episode` (null if never), `checks`,
+ *    - `runs`, one per job: `converged`, `converged_episode` (null if never), `checks`,
  *      `states`, `visited`, `final_coverage`, `final_policy_change`, `final_eval_pnl`.
  * 4. **Save** (optional `save`, an absolute folder): the run with `saveRun`, its records kept at
  *    the check episodes only (the learning curve at every check; the Q-tables in full), so
@@ -49,14 +47,13 @@
  * Markov report, both action sequences and the convergence verdict.
  *
  * ## Parallel and deterministic
- * {@linkcode makerLearnStudy} and {@linkcode exactStudy} run their jobs on Web Workers
- * (`lib/sweep`) and merge rows in job order: every job depends on its own JSON only, so the
- * frames do not depend on the number of workers. `workers: 0` runs them in the calling thread
- * instead (the same frames, without the workers' start-up: for small budgets).
+ * {@linkcode makerLearnStudy} and {@linkcode exactStudy} run their jobs through the study scaffold
+ * (`lib/sweep/study.ts`): on Web Workers, or in the calling thread with `workers: 0`; every job
+ * depends on its own JSON only, so the frames do not depend on the number of workers.
  *
  * @example
  * ```ts
- * import { makerLearnJob } from "./game_learning.ts";
+ * import { makerLearnJob } from "./jobs.ts";
  * const rows = await makerLearnJob({
  *   game: "g1",
  *   spec: { kind: "known", size: 1000 },
@@ -65,22 +62,21 @@
  *   gameOptions: { steps: 10 },
  * });
  * const kinds = [...new Set(rows.map((r) => r.table))].sort().join();
- * if (kinds !== "curve,map,run,test") throw new Error(kinds);
- * if (rows.filter((r) => r.table === "curve").length !== 2) throw new Error("two checks");
- * const tests = rows.filter((r) => r.table === "test");
+ * if (kinds !== "curves,maps,runs,tests") throw new Error(kinds);
+ * if (rows.filter((r) => r.table === "curves").length !== 2) throw new Error("two checks");
+ * const tests = rows.filter((r) => r.table === "tests");
  * if (tests.length !== 5) throw new Error("learned, 3 baselines, none");
  * ```
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt, ConfigError } from "../errors.ts";
+import { checkInt, ConfigError } from "../../errors.ts";
 import {
-  createGame,
-  createPolicy,
+  evaluateGame,
   type GameConfig,
   type GameSpec,
   type MakerPolicySpec,
-} from "../game/mod.ts";
+} from "../../game/mod.ts";
 import {
   exactCheck,
   greedyPolicies,
@@ -91,10 +87,14 @@ import {
   smallExactConfig,
   type TrainGameConfig,
   trainMakers,
-} from "../makers/mod.ts";
-import { type RowSelector, select } from "../report/stats.ts";
-import { merge, sweep } from "../sweep/mod.ts";
-import type { TakerSpec } from "../takers/mod.ts";
+} from "../../makers/mod.ts";
+import {
+  defineStudy,
+  type Study,
+  type StudyFrames,
+  type StudyRunOptions,
+} from "../../sweep/mod.ts";
+import type { TakerSpec } from "../../takers/mod.ts";
 
 /** A taker strategy with a label for tables and figures (plain data: no `custom` taker). */
 export interface LearnTaker {
@@ -181,15 +181,16 @@ export interface TestPoliciesOptions {
 }
 
 /**
- * Plays each maker policy alone in the book for `episodes` episodes of the same game and seed,
- * and returns one row per policy with the means over the episodes (columns of the `test` rows
- * of the module doc, without the keys) and `maker_pnl_sd`, the standard deviation of the maker
- * PnL over the episodes (0 when the game is deterministic). A policy `null` plays no maker: its
- * maker columns are null and the taker's are its cost against the background alone.
+ * Plays each maker policy alone in the book for `episodes` episodes of the same game and seed
+ * (`evaluateGame`, streams seeded once from `seed` and continuing), and returns one row per policy
+ * with the means over the episodes (columns of the `test` rows of the module doc, without the
+ * keys) and `maker_pnl_sd`, the standard deviation of the maker PnL over the episodes (0 when the
+ * game is deterministic). A policy `null` plays no maker: its maker columns are null and the
+ * taker's are its cost against the background alone.
  *
  * @example
  * ```ts
- * import { testPolicies } from "./game_learning.ts";
+ * import { testPolicies } from "./jobs.ts";
  * const rows = testPolicies({
  *   game: { steps: 10, game: { kind: "known", size: 1000 } },
  *   taker: { kind: "aggressive" },
@@ -198,92 +199,49 @@ export interface TestPoliciesOptions {
  *   seed: "test:0",
  * });
  * if (rows.length !== 1 || !(Number(rows[0].maker_pnl) > 0)) throw new Error("a maker earns");
- * if (Math.abs(Number(rows[0].act_up) + Number(rows[0].act_down) - 0) > 1) throw new Error();
+ * if (rows[0].act_up !== 0 || rows[0].bid_offset !== 1) throw new Error("it holds P0 − 1");
  * ```
  */
 export function testPolicies(options: TestPoliciesOptions): StudyRow[] {
   const episodes = checkInt("episodes", options.episodes, 1, 1e7);
-  const rows: StudyRow[] = [];
-  for (const [k, p] of options.policies.entries()) {
+  return options.policies.map((p, k) => {
     if (typeof p?.label !== "string") {
       throw new ConfigError(`policies[${k}].label`, "a string", p?.label);
     }
-    let off = 0, qty = 0, target = 0, decisions = 0;
-    let counts = new Float64Array(0);
-    const base = p.spec;
-    const spec: MakerPolicySpec = {
-      kind: "custom",
-      create: (ctx) => {
-        const inner = createPolicy(base!, ctx, `policies[${k}].spec`);
-        counts = new Float64Array(ctx.actions.n);
-        return {
-          name: inner.name,
-          start: inner.start,
-          reset: inner.reset?.bind(inner),
-          learn: inner.learn?.bind(inner),
-          act(view) {
-            const a = inner.act(view);
-            off += view.p0 - view.price;
-            qty += view.qty;
-            target += view.target;
-            decisions++;
-            counts[a]++;
-            return a;
-          },
-        };
+    const none = p.spec === null;
+    const ev = evaluateGame({
+      config: {
+        ...options.game,
+        makers: none ? 0 : 1,
+        seed: options.seed,
+        policy: none ? [] : p.spec!,
+        taker: options.taker,
       },
-    };
-    const game = createGame({
-      ...options.game,
-      makers: base === null ? 0 : 1,
-      seed: options.seed,
-      policy: base === null ? [] : spec,
-      taker: options.taker,
+      episodes,
+      seed: () => undefined,
+      decisions: !none,
     });
-    let sq = 0;
-    const sum = {
-      maker_pnl: 0,
-      maker_mtm: 0,
-      maker_share: 0,
-      maker_volume: 0,
-      maker_fills: 0,
-      taker_pnl: 0,
-      shortfall_bps: 0,
-      background_share: 0,
+    const m = ev.makers[0], d = ev.decisions?.[0];
+    const maker = (v: number | undefined) => (none ? null : v!);
+    const row: StudyRow = {
+      policy: p.label,
+      episodes,
+      maker_pnl: maker(m?.pnl),
+      maker_mtm: maker(m?.mtm),
+      maker_share: maker(m?.share),
+      maker_volume: maker(m?.volume),
+      maker_fills: maker(m?.fills),
+      taker_pnl: ev.mean.takerPnl,
+      shortfall_bps: ev.mean.shortfallBps,
+      background_share: ev.mean.backgroundShare,
+      maker_pnl_sd: none || episodes < 2 ? null : ev.makersSd[0].pnl,
+      bid_offset: maker(d?.offset),
+      bid_qty: maker(d?.qty),
+      bid_target: maker(d?.target),
     };
-    for (let e = 0; e < episodes; e++) {
-      const s = e === 0 ? game.run(options.seed) : game.run();
-      if (base !== null) {
-        sum.maker_pnl += s.makerPnl[0];
-        sq += s.makerPnl[0] ** 2;
-        sum.maker_mtm += s.makerMtm[0];
-        sum.maker_share += s.makerShare[0];
-        sum.maker_volume += s.makerVolume[0];
-        sum.maker_fills += s.makerFills[0];
-      }
-      sum.taker_pnl += s.takerPnl;
-      sum.shortfall_bps += s.shortfallBps;
-      sum.background_share += s.backgroundShare;
-    }
-    const row: StudyRow = { policy: p.label, episodes };
-    const none = base === null;
-    for (const [key, v] of Object.entries(sum)) {
-      row[key] = none && key.startsWith("maker_") ? null : v / episodes;
-    }
-    const mean = sum.maker_pnl / episodes;
-    row.maker_pnl_sd = none || episodes < 2
-      ? null
-      : Math.sqrt(Math.max(0, (sq - episodes * mean * mean) / (episodes - 1)));
-    row.bid_offset = none ? null : off / decisions;
-    row.bid_qty = none ? null : qty / decisions;
-    row.bid_target = none ? null : target / decisions;
-    game.actions.names.forEach((
-      name,
-      a,
-    ) => (row[`act_${name}`] = none ? null : counts[a] / decisions));
-    rows.push(row);
-  }
-  return rows;
+    ev.game.actions.names.forEach((name, a) => (row[`act_${name}`] = maker(d?.actions[a])));
+    return row;
+  });
 }
 
 /** Per check: block means of the training records and the check's values. */
@@ -310,7 +268,7 @@ function curveRows(run: MakersTrainResult): StudyRow[] {
     }
     const n = e - from + 1;
     rows.push({
-      table: "curve",
+      table: "curves",
       check: check[e],
       episode: e + 1,
       epsilon: eps[e],
@@ -400,7 +358,7 @@ export async function makerLearnJob(job: MakerLearnJob): Promise<StudyRow[]> {
         seed: `test:${seed}`,
       })
     ) {
-      rows.push({ ...keys, table: "test", test: t.label, size, ...r });
+      rows.push({ ...keys, table: "tests", test: t.label, size, ...r });
     }
   }
 
@@ -409,7 +367,7 @@ export async function makerLearnJob(job: MakerLearnJob): Promise<StudyRow[]> {
     const cols = map.columns.filter((c) => !["action", "q_best"].includes(c));
     const data = cols.map((c) => map.getColumn(c).toArray() as (number | string)[]);
     for (let i = 0; i < map.height; i++) {
-      const r: StudyRow = { ...keys, table: "map" };
+      const r: StudyRow = { ...keys, table: "maps" };
       cols.forEach((c, k) => (r[c] = data[k][i]));
       rows.push(r);
     }
@@ -428,7 +386,7 @@ export async function makerLearnJob(job: MakerLearnJob): Promise<StudyRow[]> {
   const c = run.convergence;
   rows.push({
     ...keys,
-    table: "run",
+    table: "runs",
     episodes: run.episodes,
     checks: run.checks,
     converged: c.met,
@@ -469,7 +427,7 @@ export interface MakerLearnJobsOptions {
  *
  * @example
  * ```ts
- * import { makerLearnJobs } from "./game_learning.ts";
+ * import { makerLearnJobs } from "./jobs.ts";
  * const jobs = makerLearnJobs({
  *   games: [{ label: "game 1", game: { kind: "known" } }],
  *   takers: [
@@ -514,81 +472,90 @@ export function makerLearnJobs(options: MakerLearnJobsOptions): MakerLearnJob[] 
   return jobs;
 }
 
-/** Runs `jobs` through `fn` of this module: on `workers` Web Workers, or in this thread for 0. */
-async function runJobs(options: {
-  fn: "makerLearnJob" | "exactJob";
-  jobs: readonly unknown[];
-  workers?: number;
-  onResult?: (info: { index: number; done: number; total: number }) => void;
-}): Promise<pl.DataFrame> {
-  const { fn, jobs, workers, onResult } = options;
-  if (workers !== 0) {
-    return await sweep({
-      module: new URL("./game_learning.ts", import.meta.url),
-      fn,
-      jobs,
-      workers,
-      onResult,
-    });
-  }
-  // In this thread, in order (no worker start-up: for small budgets); the same frame.
-  const results = new Map<number, unknown>();
-  const copy = (j: unknown) => JSON.parse(JSON.stringify(j ?? null));
-  for (let i = 0; i < jobs.length; i++) {
-    results.set(
-      i,
-      fn === "makerLearnJob" ? await makerLearnJob(copy(jobs[i])) : exactJob(copy(jobs[i])),
-    );
-    onResult?.({ index: i, done: i + 1, total: jobs.length });
-  }
-  return merge(jobs.map((_, i) => i), results);
-}
-
-/** The frames of a learning study, one per row table (columns that are all null dropped). */
-export interface MakerLearnStudy {
-  /** Learning curves: one row per check of every run. */
-  readonly curves: pl.DataFrame;
-  /** Test results: one row per run × test game × policy. */
-  readonly tests: pl.DataFrame;
-  /** Policy maps: one row per visited state of every run. */
-  readonly maps: pl.DataFrame;
-  /** One row per run: convergence and coverage. */
-  readonly runs: pl.DataFrame;
-}
-
-/** Splits a merged study frame by its `table` column, dropping the columns left all null. */
-export function splitStudyTables(df: pl.DataFrame, tables: readonly string[]): pl.DataFrame[] {
-  return tables.map((t) => {
-    const part = df.filter(pl.col("table").eq(pl.lit(t)));
-    const keep = part.columns.filter((c) =>
-      c !== "table" && c !== "job" && part.getColumn(c).nullCount() < part.height
-    );
-    return part.select(...keep);
-  });
-}
-
-/** Options of {@linkcode makerLearnStudy}. */
-export interface MakerLearnStudyOptions {
-  /** The jobs (e.g. from {@linkcode makerLearnJobs}). */
-  readonly jobs: readonly MakerLearnJob[];
-  /** Worker count; 0 runs the jobs in this thread (no start-up cost). Default: the cores. */
-  readonly workers?: number;
-  /** Called as each job finishes (for a progress line). */
-  readonly onResult?: (info: { index: number; done: number; total: number }) => void;
-}
+const KEYS = { game: "str", size_visible: "bool", taker: "str", seed: "int" } as const;
 
 /**
- * Runs the jobs on Web Workers and returns the study's frames (identical for any worker count).
+ * The learning study's tables (rows of {@linkcode makerLearnJob}; columns of the module doc). The
+ * `tests` table also has one `act_<action>` column per action of the game's set, and `maps` one
+ * column per state feature the learner has (both open: they depend on the game).
  */
-export async function makerLearnStudy(options: MakerLearnStudyOptions): Promise<MakerLearnStudy> {
-  const df = await runJobs({
+export const makerLearnStudyDef: Study<MakerLearnJob, "curves" | "tests" | "maps" | "runs"> =
+  defineStudy({
+    module: import.meta.url,
     fn: "makerLearnJob",
-    jobs: options.jobs,
-    workers: options.workers,
-    onResult: options.onResult,
+    tables: {
+      curves: {
+        columns: {
+          ...KEYS,
+          check: "int",
+          episode: "int",
+          epsilon: "float",
+          train_pnl: "float",
+          train_taker_pnl: "float",
+          eval_pnl: "float",
+          eval_taker_pnl: "float",
+          policy_change: "float",
+          coverage: "float",
+          mean_abs_dq: "float",
+          converged: "bool",
+        },
+      },
+      tests: {
+        columns: {
+          ...KEYS,
+          test: "str",
+          size: "int",
+          policy: "str",
+          episodes: "int",
+          maker_pnl: "float",
+          maker_mtm: "float",
+          maker_share: "float",
+          maker_volume: "float",
+          maker_fills: "float",
+          taker_pnl: "float",
+          shortfall_bps: "float",
+          background_share: "float",
+          maker_pnl_sd: "float",
+          bid_offset: "float",
+          bid_qty: "float",
+          bid_target: "float",
+        },
+        open: true,
+      },
+      maps: {
+        columns: { ...KEYS, state: "int", visits: "float", action_name: "str", q_margin: "float" },
+        open: true,
+      },
+      runs: {
+        columns: {
+          ...KEYS,
+          episodes: "int",
+          checks: "int",
+          converged: "bool",
+          converged_episode: "int",
+          states: "int",
+          visited: "int",
+          final_coverage: "float",
+          final_policy_change: "float",
+          final_eval_pnl: "float",
+          final_eval_taker_pnl: "float",
+        },
+      },
+    },
   });
-  const [curves, tests, maps, runs] = splitStudyTables(df, ["curve", "test", "map", "run"]);
-  return { curves, tests, maps, runs };
+
+/** The frames of a learning study, one per table of {@linkcode makerLearnStudyDef}. */
+export type MakerLearnStudy = StudyFrames<"curves" | "tests" | "maps" | "runs">;
+
+/** Options of {@linkcode makerLearnStudy}: the jobs and how to run them. */
+export interface MakerLearnStudyOptions extends StudyRunOptions {
+  /** The jobs (e.g. from {@linkcode makerLearnJobs}). */
+  readonly jobs: readonly MakerLearnJob[];
+}
+
+/** Runs the jobs (0 workers: in this thread) and returns the study's frames. */
+export function makerLearnStudy(options: MakerLearnStudyOptions): Promise<MakerLearnStudy> {
+  return makerLearnStudyDef.run(options.jobs, options);
 }
 
 /** One exact-check job (plain JSON). */
@@ -608,7 +575,7 @@ export interface ExactJob {
  *
  * @example
  * ```ts
- * import { exactJob } from "./game_learning.ts";
+ * import { exactJob } from "./jobs.ts";
  * const taker = { label: "twap", taker: { kind: "passive" } } as const;
  * const [r] = exactJob({ taker, seed: 0, steps: 3, episodes: 300 });
  * if (!(Number(r.gap) >= -1e-9) || r.optimal_actions === "") throw new Error();
@@ -627,6 +594,7 @@ export function exactJob(job: ExactJob): StudyRow[] {
   const r = exactCheck({ ...cfg, game: { ...cfg.game, seed } });
   const c = r.run.convergence;
   return [{
+    table: "exact",
     taker: job.taker.label,
     seed,
     steps: r.optimum.steps,
@@ -652,8 +620,42 @@ export function exactJob(job: ExactJob): StudyRow[] {
   }];
 }
 
+/** The exact check's one table (rows of {@linkcode exactJob}). */
+export const exactStudyDef: Study<ExactJob, "exact"> = defineStudy({
+  module: import.meta.url,
+  fn: "exactJob",
+  tables: {
+    exact: {
+      columns: {
+        taker: "str",
+        seed: "int",
+        steps: "int",
+        episodes: "int",
+        true_states: "int",
+        optimal: "float",
+        learned: "float",
+        gap: "float",
+        relative_gap: "float",
+        tolerance: "float",
+        within_tolerance: "bool",
+        markov: "bool",
+        learner_states: "int",
+        reachable_true_states: "int",
+        aliased: "int",
+        conflicts: "int",
+        verified_pairs: "int",
+        verify_mismatches: "int",
+        converged: "bool",
+        converged_episode: "int",
+        optimal_actions: "str",
+        learned_actions: "str",
+      },
+    },
+  },
+});
+
 /** Options of {@linkcode exactStudy}. */
-export interface ExactStudyOptions {
+export interface ExactStudyOptions extends StudyRunOptions {
   /** Takers. */
   readonly takers: readonly LearnTaker[];
   /** Seeds `0 .. seeds − 1`. */
@@ -662,13 +664,9 @@ export interface ExactStudyOptions {
   readonly steps?: number;
   /** Training episodes per check. Default 20,000. */
   readonly episodes?: number;
-  /** Worker count; 0 runs the jobs in this thread (no start-up cost). Default: the cores. */
-  readonly workers?: number;
-  /** Progress callback. */
-  readonly onResult?: (info: { index: number; done: number; total: number }) => void;
 }
 
-/** The exact check for every taker × seed, on Web Workers: one row per job (job order). */
+/** The exact check for every taker × seed: one row per job (job order). */
 export async function exactStudy(options: ExactStudyOptions): Promise<pl.DataFrame> {
   const seeds = checkInt("seeds", options.seeds, 1, 1000);
   const jobs: ExactJob[] = [];
@@ -677,194 +675,5 @@ export async function exactStudy(options: ExactStudyOptions): Promise<pl.DataFra
       jobs.push({ taker, seed, steps: options.steps, episodes: options.episodes });
     }
   }
-  const df = await runJobs({
-    fn: "exactJob",
-    jobs,
-    workers: options.workers,
-    onResult: options.onResult,
-  });
-  return df.drop("job");
-}
-
-/** Options of {@linkcode policyCells}. */
-export interface PolicyCellsOptions {
-  /** The state feature on the x axis (a column of the `map` rows, e.g. `"time"`). */
-  readonly x: string;
-  /** The state feature on the y axis (e.g. `"ownBid"`). */
-  readonly y: string;
-  /** Columns kept apart (e.g. `["game", "taker"]`); the rest (seeds, other features) is pooled. */
-  readonly by: readonly string[];
-  /**
-   * A state is **indifferent** when its best action beats the runner-up by at most this
-   * (`q_margin`, currency). Default 1e-6: e.g. after the taker is done every action is worth 0.
-   */
-  readonly tol?: number;
-}
-
-/**
- * The learned policy as a map over two state features: for each (`by`, `x`, `y`) cell, pooling
- * seeds and the other features, the greedy action that holds in most of the cell's visits
- * (`action`; `"indifferent"` when every state of the cell is), its share of the cell's decisive
- * visits (`share`), the cell's visits (`visits`), the decisive share of them (`decisive`), and
- * the number of distinct (run, state) entries (`states`). Rows are sorted by `by`, `x`, `y`.
- *
- * @example
- * ```ts
- * import { policyCells } from "./game_learning.ts";
- * import { pl } from "../report/frames.ts";
- * const maps = pl.DataFrame({
- *   taker: ["a", "a", "a"], time: ["1", "1", "1"], ownBid: ["none", "none", "none"],
- *   visits: [10, 30, 5], action_name: ["up", "down", "up"], q_margin: [1, 2, 0],
- * });
- * const [c] = policyCells(maps, { x: "time", y: "ownBid", by: ["taker"] }).toRecords();
- * const ok = c.action === "down" && c.share === 0.75 && c.visits === 45;
- * if (!ok) throw new Error(JSON.stringify(c));
- * ```
- */
-export function policyCells(maps: pl.DataFrame, options: PolicyCellsOptions): pl.DataFrame {
-  const { x, y, by } = options;
-  const tol = options.tol ?? 1e-6;
-  for (const c of [x, y, ...by, "visits", "action_name", "q_margin"]) {
-    if (!maps.columns.includes(c)) {
-      throw new ConfigError("maps", `a frame with column ${JSON.stringify(c)}`, maps.columns);
-    }
-  }
-  const keys = [...by, x, y];
-  const cols = keys.map((c) => maps.getColumn(c).toArray() as unknown[]);
-  const visits = maps.getColumn("visits").toArray() as number[];
-  const action = maps.getColumn("action_name").toArray() as string[];
-  const margin = maps.getColumn("q_margin").toArray() as number[];
-  interface Cell {
-    key: unknown[];
-    visits: number;
-    decisive: number;
-    states: number;
-    per: Map<string, number>;
-  }
-  const cells = new Map<string, Cell>();
-  for (let i = 0; i < maps.height; i++) {
-    const key = cols.map((c) => c[i]);
-    const id = JSON.stringify(key);
-    let cell = cells.get(id);
-    if (!cell) cells.set(id, cell = { key, visits: 0, decisive: 0, states: 0, per: new Map() });
-    cell.visits += visits[i];
-    cell.states++;
-    if (margin[i] > tol) {
-      cell.decisive += visits[i];
-      cell.per.set(action[i], (cell.per.get(action[i]) ?? 0) + visits[i]);
-    }
-  }
-  const list = [...cells.values()].sort((a, b) => {
-    for (let k = 0; k < keys.length; k++) {
-      const u = String(a.key[k]), v = String(b.key[k]);
-      if (u !== v) return u < v ? -1 : 1;
-    }
-    return 0;
-  });
-  const out: Record<string, unknown[]> = {};
-  keys.forEach((k, j) => (out[k] = list.map((c) => c.key[j])));
-  const best = list.map((c) => {
-    let name = "indifferent", v = -1;
-    for (const [a, w] of [...c.per.entries()].sort()) if (w > v) [name, v] = [a, w];
-    return { name, share: c.decisive > 0 ? v / c.decisive : null };
-  });
-  return pl.DataFrame([
-    ...keys.map((k) => pl.Series(k, out[k] as string[])),
-    pl.Series("action", best.map((b) => b.name), pl.Utf8),
-    pl.Series("share", best.map((b) => b.share), pl.Float64),
-    pl.Series("visits", list.map((c) => c.visits), pl.Float64),
-    pl.Series("decisive", list.map((c) => (c.visits > 0 ? c.decisive / c.visits : 0)), pl.Float64),
-    pl.Series("states", list.map((c) => c.states), pl.Float64),
-  ]);
-}
-
-/** Options of {@linkcode policyAgreement}. */
-export interface PolicyAgreementOptions {
-  /** The runs whose states are weighed (e.g. `{game: "game 1"}`). */
-  readonly a: RowSelector;
-  /** The runs compared with them (e.g. `{game: "game 2"}`). */
-  readonly b: RowSelector;
-  /** Columns pairing a run of `a` with one of `b` (e.g. `["taker", "seed"]`). */
-  readonly on: readonly string[];
-  /** State features both have (an `a` state is matched to the `b` state with equal values). */
-  readonly features: readonly string[];
-  /** Indifference margin, as in {@linkcode policyCells}. Default 1e-6. */
-  readonly tol?: number;
-}
-
-/**
- * How far two sets of learned policies agree: for each pair of runs (matched on `on`), over the
- * decisive visited states of `a` weighted by their visits, the share whose `b` counterpart (the
- * state with the same `features`) exists, is decisive, and has the same greedy action. Columns:
- * `on…`, `matched` (share of `a`'s decisive visits with a decisive counterpart), `agreement`
- * (share of the matched visits where the actions agree). Several `a` states may map to one `b`
- * state (features `a` has and `b` lacks, such as the remaining size, are pooled).
- *
- * @example
- * ```ts
- * import { policyAgreement } from "./game_learning.ts";
- * import { pl } from "../report/frames.ts";
- * const maps = pl.DataFrame({
- *   game: ["g1", "g1", "g1", "g2", "g2"], seed: [0, 0, 0, 0, 0], time: ["1", "1", "2", "1", "2"],
- *   remaining: ["0", "9", "0", null, null], visits: [10, 30, 60, 5, 5],
- *   action_name: ["up", "down", "up", "down", "up"], q_margin: [1, 1, 1, 1, 0],
- * });
- * const [r] = policyAgreement(maps, {
- *   a: { game: "g1" }, b: { game: "g2" }, on: ["seed"], features: ["time"],
- * }).toRecords();
- * if (r.matched !== 0.4 || r.agreement !== 0.75) throw new Error(JSON.stringify(r));
- * ```
- */
-export function policyAgreement(
-  maps: pl.DataFrame,
-  options: PolicyAgreementOptions,
-): pl.DataFrame {
-  const { on, features } = options;
-  const tol = options.tol ?? 1e-6;
-  const read = (s: RowSelector) => {
-    const part = select(maps, s);
-    const cols = [...on, ...features].map((c) => part.getColumn(c).toArray() as unknown[]);
-    const visits = part.getColumn("visits").toArray() as number[];
-    const action = part.getColumn("action_name").toArray() as string[];
-    const margin = part.getColumn("q_margin").toArray() as number[];
-    return { n: part.height, cols, visits, action, margin };
-  };
-  const A = read(options.a), B = read(options.b);
-  const k = on.length;
-  const bState = new Map<string, string | null>();
-  for (let i = 0; i < B.n; i++) {
-    bState.set(JSON.stringify(B.cols.map((c) => c[i])), B.margin[i] > tol ? B.action[i] : null);
-  }
-  const runs = new Map<
-    string,
-    { key: unknown[]; decisive: number; matched: number; agree: number }
-  >();
-  for (let i = 0; i < A.n; i++) {
-    if (!(A.margin[i] > tol)) continue;
-    const key = A.cols.slice(0, k).map((c) => c[i]);
-    const id = JSON.stringify(key);
-    let r = runs.get(id);
-    if (!r) runs.set(id, r = { key, decisive: 0, matched: 0, agree: 0 });
-    r.decisive += A.visits[i];
-    const other = bState.get(JSON.stringify(A.cols.map((c) => c[i])));
-    if (other === undefined || other === null) continue;
-    r.matched += A.visits[i];
-    if (other === A.action[i]) r.agree += A.visits[i];
-  }
-  const list = [...runs.values()].sort((a, b) => {
-    for (let j = 0; j < k; j++) {
-      const u = a.key[j] as string | number, v = b.key[j] as string | number;
-      if (u !== v) return u < v ? -1 : 1;
-    }
-    return 0;
-  });
-  return pl.DataFrame([
-    ...on.map((c, j) => pl.Series(c, list.map((r) => r.key[j]) as string[])),
-    pl.Series("matched", list.map((r) => r.matched / r.decisive), pl.Float64),
-    pl.Series(
-      "agreement",
-      list.map((r) => (r.matched > 0 ? r.agree / r.matched : null)),
-      pl.Float64,
-    ),
-  ]);
+  return (await exactStudyDef.run(jobs, options)).exact;
 }
