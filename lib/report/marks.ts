@@ -97,9 +97,11 @@ export interface IntervalOptions {
   readonly strokeWidth?: number;
   /** Offset across the category axis (to put series side by side). */
   readonly offset?: number | ((d: Datum) => number);
+  /** Also join the means with a line (of this opacity; true: opaque). Default false. */
+  readonly line?: boolean | number;
 }
 
-/** A rule over the interval and a dot at the mean, at each category. */
+/** A rule over the interval and a dot at the mean, at each category (optionally joined by a line). */
 export function intervalMarks(data: readonly Datum[], o: IntervalOptions): Plot.Markish[] {
   const f = fields(o.value);
   const common = { fx: o.fx, fy: o.fy, [o.axis === "x" ? "y" : "x"]: o.at };
