@@ -270,8 +270,9 @@ function replayRows(
   });
   const pnl = m.map((x) => x.pnl);
   const over = (f: (x: (typeof m)[number]) => number) => (n > 0 ? mean(m.map(f)) : null);
-  const perStep = (t: number, f: (s: GameEvaluation["steps"] & object, i: number) => number) =>
-    n > 0 ? num(mean(Array.from({ length: n }, (_, i) => f(st, i)))) : null;
+  // The mean over makers of a per-step value (null without makers).
+  const perStep = (f: (i: number) => number) =>
+    n > 0 ? num(mean(Array.from({ length: n }, (_, i) => f(i)))) : null;
   return [
     {
       table: "runs",
@@ -307,9 +308,9 @@ function replayRows(
       table: "steps",
       ...o.key,
       step: t,
-      offset: perStep(t, (s, i) => p0 - s.makers[i].bidPrice[t]),
-      resting: perStep(t, (s, i) => s.makers[i].resting[t]),
-      qty: perStep(t, (s, i) => s.makers[i].bidQty[t]),
+      offset: perStep((i) => p0 - st.makers[i].bidPrice[t]),
+      resting: perStep((i) => st.makers[i].resting[t]),
+      qty: perStep((i) => st.makers[i].bidQty[t]),
       best_offset: num(p0 - st.bestBid[t]),
       sold: st.takerFilled[t],
     })),

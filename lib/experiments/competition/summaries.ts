@@ -124,7 +124,7 @@ export function bidPhases(
 }
 
 /** Section 2's convergence table for one taker: per n, runs that met the criterion and more. */
-export function convergenceTable(
+export function convergenceByN(
   runs: pl.DataFrame,
   summary: pl.DataFrame,
   o: { taker: string; ns: readonly number[]; seeds: number; states: (n: number) => number },
