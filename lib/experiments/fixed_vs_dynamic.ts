@@ -73,7 +73,7 @@ import {
 } from "../makers/mod.ts";
 import { merge, sweep } from "../sweep/mod.ts";
 import type { TakerCase } from "./market.ts";
-import { GAME_VARIANTS, type GameVariant, NO_TRAINING } from "./takers.ts";
+import { GAME_VARIANTS, type GameVariant, NO_TRAINING } from "./takers/mod.ts";
 
 /** The kinds of maker in a population. */
 export const MAKER_KINDS = ["replenisher", "follower", "q"] as const;

@@ -27,6 +27,6 @@
 export * from "./market.ts";
 export * from "./game_learning/mod.ts";
 export * from "./competition/mod.ts";
-export * from "./takers.ts";
+export * from "./takers/mod.ts";
 export * from "./rl.ts";
 export * from "./fixed_vs_dynamic.ts";

@@ -47,7 +47,7 @@
  *
  * @example
  * ```ts
- * import { takerJob } from "./takers.ts";
+ * import { takerJob } from "./jobs.ts";
  * const rows = takerJob({
  *   kind: "baseline",
  *   game: { label: "game 1", game: { kind: "known", size: 500 } },
@@ -63,18 +63,22 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt, ConfigError } from "../errors.ts";
-import { createGame, type GameConfig, type GameSpec, type MakerPolicySpec } from "../game/mod.ts";
+import { checkInt, ConfigError } from "../../errors.ts";
+import {
+  evaluateGame,
+  type GameConfig,
+  type GameSpec,
+  type MakerPolicySpec,
+} from "../../game/mod.ts";
 import {
   coLearn,
   greedyPolicies,
   type LearnerSettings,
   type TrainGameConfig,
   trainMakers,
-} from "../makers/mod.ts";
-import { pairedDiff, summarise } from "../report/stats.ts";
-import { merge, sweep } from "../sweep/mod.ts";
-import type { TakerCase } from "./market.ts";
+} from "../../makers/mod.ts";
+import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
+import type { TakerCase } from "../market.ts";
 
 /** A game variant with the label it carries in the frames, e.g. `{label: "game 1", game}`. */
 export interface GameVariant {
@@ -162,8 +166,8 @@ interface PlayKeys {
 }
 
 /**
- * Plays `episodes` evaluation episodes of `config` against `play` (seeds `eval:<seed>:<k>`) and
- * returns the `play` row and, with `steps`, the `steps` rows.
+ * Plays `episodes` evaluation episodes of `config` against `play` (seeds `eval:<seed>:<k>`,
+ * `evaluateGame`) and returns the `play` row and, with `steps`, the `steps` rows.
  */
 function evaluate(o: {
   config: Omit<GameConfig, "taker" | "record">;
@@ -172,82 +176,50 @@ function evaluate(o: {
   steps: boolean;
   keys: PlayKeys;
 }): TakerRow[] {
-  const game = createGame({ ...o.config, taker: o.play.taker, record: o.steps });
-  const N = game.config.steps, n = game.config.makers, A = n + 2;
-  const p0 = game.config.p0, tick = game.config.tickSize;
-  const E = o.episodes;
-  const sums = new Float64Array(11);
-  const child = new Float64Array(N), sold = new Float64Array(N), frac = new Float64Array(N);
-  const stepPnl = new Float64Array(N), off = new Float64Array(N), qty = new Float64Array(N);
-  for (let k = 0; k < E; k++) {
-    const s = game.run(`eval:${o.keys.seed}:${k}`);
-    let mPnl = 0, mMtm = 0, mVol = 0, mShare = 0;
-    for (let i = 0; i < n; i++) {
-      mPnl += s.makerPnl[i];
-      mMtm += s.makerMtm[i];
-      mVol += s.makerVolume[i];
-      mShare += s.makerShare[i];
-    }
-    const v = [
-      s.takerPnl,
-      s.shortfallBps,
-      s.avgPrice - p0,
-      s.executed,
-      s.sweepQty,
-      mPnl,
-      mMtm,
-      mVol,
-      mShare,
-      s.fillsPerStep,
-      s.size,
-    ];
-    for (let j = 0; j < v.length; j++) sums[j] += v[j] / E;
-    if (o.steps) {
-      const r = game.record();
-      let cum = 0;
-      for (let t = 0; t < r.steps; t++) {
-        child[t] += r.childQty[t] / E;
-        sold[t] += r.takerFilled[t] / E;
-        cum += r.takerFilled[t];
-        frac[t] += cum / s.size / E;
-        stepPnl[t] += r.reward[t * A + n + 1] / E;
-        for (let i = 0; i < n; i++) {
-          off[t] += (p0 - r.bidPrice[t * A + i]) / n / E;
-          qty[t] += r.bidQty[t * A + i] / E;
-        }
-      }
-    }
-  }
+  const ev = evaluateGame({
+    config: { ...o.config, taker: o.play.taker },
+    episodes: o.episodes,
+    seed: (k) => `eval:${o.keys.seed}:${k}`,
+    steps: o.steps,
+  });
+  const m = ev.mean, n = ev.makers.length, p0 = ev.game.config.p0, tick = ev.game.config.tickSize;
   const base = { ...o.keys, play_taker: o.play.label };
   const rows: TakerRow[] = [{
     table: "play",
     ...base,
-    episodes: E,
-    taker_pnl: sums[0],
-    cost_bps: sums[1],
-    avg_price: sums[2],
-    executed: sums[3],
-    sweep_qty: sums[4],
-    maker_pnl: sums[5],
-    maker_mtm: sums[6],
-    maker_volume: sums[7],
-    maker_share: sums[8],
-    fills_per_step: sums[9],
-    size: sums[10],
+    episodes: o.episodes,
+    taker_pnl: m.takerPnl,
+    cost_bps: m.shortfallBps,
+    avg_price: m.avgPrice - p0,
+    executed: m.executed,
+    sweep_qty: m.sweepQty,
+    maker_pnl: m.makersPnl,
+    maker_mtm: m.makersMtm,
+    maker_volume: m.makersVolume,
+    maker_share: m.makersShare,
+    fills_per_step: m.fillsPerStep,
+    size: m.size,
   }];
-  if (o.steps) {
-    for (let t = 0; t < N; t++) {
+  const st = ev.steps;
+  if (st) {
+    for (let t = 0; t < st.childQty.length; t++) {
+      let off = 0, qty = 0;
+      for (const mk of st.makers) {
+        off += (p0 - mk.bidPrice[t]) / n;
+        qty += mk.bidQty[t];
+      }
+      const sold = st.takerFilled[t], pnl = st.takerPnl[t];
       rows.push({
         table: "steps",
         ...base,
         step: t,
-        child_qty: child[t],
-        sold: sold[t],
-        cum_frac: frac[t],
-        step_pnl: stepPnl[t],
-        step_vwap: sold[t] > 0 ? stepPnl[t] / tick / sold[t] : null,
-        maker_offset: n > 0 ? off[t] : null,
-        maker_qty: n > 0 ? qty[t] : null,
+        child_qty: st.childQty[t],
+        sold,
+        cum_frac: st.soldFrac[t],
+        step_pnl: pnl,
+        step_vwap: sold > 0 ? pnl / tick / sold : null,
+        maker_offset: n > 0 ? off : null,
+        maker_qty: n > 0 ? qty : null,
       });
     }
   }
@@ -399,7 +371,7 @@ export interface TakerStudyOptions {
  *
  * @example
  * ```ts
- * import { takerJobs } from "./takers.ts";
+ * import { takerJobs } from "./jobs.ts";
  * const jobs = takerJobs({
  *   takers: [{ label: "TWAP", taker: { kind: "passive" } }],
  *   baselines: [{ label: "0 makers", policy: [] }],
@@ -439,6 +411,87 @@ export function takerJobs(options: TakerStudyOptions): TakerJob[] {
   return jobs;
 }
 
+const KEYS = {
+  game: "str",
+  makers: "str",
+  train_taker: "str",
+  play_taker: "str",
+  seed: "int",
+} as const;
+
+/** The study's tables (rows of {@linkcode takerJob}; columns of the module doc). */
+export const takerStudyDef: Study<TakerJob, keyof TakerStudy> = defineStudy({
+  module: import.meta.url,
+  fn: "takerJob",
+  tables: {
+    play: {
+      columns: {
+        ...KEYS,
+        episodes: "int",
+        taker_pnl: "float",
+        cost_bps: "float",
+        avg_price: "float",
+        executed: "float",
+        sweep_qty: "float",
+        maker_pnl: "float",
+        maker_mtm: "float",
+        maker_volume: "float",
+        maker_share: "float",
+        fills_per_step: "float",
+        size: "float",
+      },
+    },
+    steps: {
+      columns: {
+        ...KEYS,
+        step: "int",
+        child_qty: "float",
+        sold: "float",
+        cum_frac: "float",
+        step_pnl: "float",
+        step_vwap: "float",
+        maker_offset: "float",
+        maker_qty: "float",
+      },
+    },
+    train: {
+      columns: {
+        game: "str",
+        train_taker: "str",
+        seed: "int",
+        episodes: "int",
+        converged: "bool",
+        converged_at: "int",
+        coverage: "float",
+        final_maker_pnl: "float",
+        final_taker_pnl: "float",
+      },
+    },
+    dynamics: {
+      columns: {
+        game: "str",
+        seed: "int",
+        check: "int",
+        episode: "int",
+        side: "str",
+        change: "float",
+        recurrence: "float",
+        eval_pnl: "float",
+      },
+    },
+    verdict: {
+      columns: {
+        game: "str",
+        seed: "int",
+        episodes: "int",
+        outcome: "str",
+        settled_at: "int",
+        period: "int",
+      },
+    },
+  },
+});
+
 /** The frames of a study (see the module doc for their columns). */
 export interface TakerStudy {
   /** One row per (game, maker setting, training taker, play taker, seed). */
@@ -453,286 +506,10 @@ export interface TakerStudy {
   readonly verdict: pl.DataFrame;
 }
 
-const KEYS = ["game", "makers", "train_taker", "play_taker", "seed"];
-const TABLES: Record<keyof TakerStudy, readonly string[]> = {
-  play: [
-    ...KEYS,
-    "episodes",
-    "taker_pnl",
-    "cost_bps",
-    "avg_price",
-    "executed",
-    "sweep_qty",
-    "maker_pnl",
-    "maker_mtm",
-    "maker_volume",
-    "maker_share",
-    "fills_per_step",
-    "size",
-  ],
-  steps: [
-    ...KEYS,
-    "step",
-    "child_qty",
-    "sold",
-    "cum_frac",
-    "step_pnl",
-    "step_vwap",
-    "maker_offset",
-    "maker_qty",
-  ],
-  train: [
-    "game",
-    "train_taker",
-    "seed",
-    "episodes",
-    "converged",
-    "converged_at",
-    "coverage",
-    "final_maker_pnl",
-    "final_taker_pnl",
-  ],
-  dynamics: ["game", "seed", "check", "episode", "side", "change", "recurrence", "eval_pnl"],
-  verdict: ["game", "seed", "episodes", "outcome", "settled_at", "period"],
-};
-const STRINGS = new Set(["game", "makers", "train_taker", "play_taker", "side", "outcome"]);
-const INTS = new Set([
-  "seed",
-  "step",
-  "check",
-  "episode",
-  "episodes",
-  "converged_at",
-  "settled_at",
-  "period",
-]);
-
-/**
- * Splits the merged rows of {@linkcode takerJob} (a sweep's frame) into the study's frames, with
- * the columns of the module doc in that order: labels as strings, counts as Int32, `converged`
- * as booleans, the rest Float64 (a column no row sets is all null).
- */
-export function splitTakerStudy(df: pl.DataFrame): TakerStudy {
-  const have = new Set(df.columns);
-  const out = {} as Record<keyof TakerStudy, pl.DataFrame>;
-  for (const [name, cols] of Object.entries(TABLES) as [keyof TakerStudy, string[]][]) {
-    const part = have.has("table") ? df.filter(pl.col("table").eq(pl.lit(name))) : df.head(0);
-    out[name] = pl.DataFrame(cols.map((c) => {
-      const dtype = STRINGS.has(c)
-        ? pl.Utf8
-        : INTS.has(c)
-        ? pl.Int32
-        : c === "converged"
-        ? pl.Bool
-        : pl.Float64;
-      if (!have.has(c)) return pl.Series(c, new Array(part.height).fill(null), dtype);
-      return part.getColumn(c).cast(dtype);
-    }));
-  }
-  return out;
-}
-
-/** The study's frames from rows of {@linkcode takerJob} run in this thread (tests, scripts). */
-export function takerStudyFromRows(rows: readonly TakerRow[]): TakerStudy {
-  return splitTakerStudy(merge([0], new Map([[0, rows]])));
-}
-
 /** Options of {@linkcode takerStudy}: the study, and how to run it. */
-export interface TakerStudyRunOptions extends TakerStudyOptions {
-  /** Workers. Default `navigator.hardwareConcurrency`; the frames do not depend on it. */
-  readonly workers?: number;
-  /** Called after each job (for a progress line). */
-  readonly onResult?: (info: { index: number; done: number; total: number }) => void;
-}
+export interface TakerStudyRunOptions extends TakerStudyOptions, StudyRunOptions {}
 
-/** Runs the study's jobs ({@linkcode takerJobs}) on Web Workers and returns its frames. */
-export async function takerStudy(options: TakerStudyRunOptions): Promise<TakerStudy> {
-  const df = await sweep({
-    module: new URL(import.meta.url),
-    fn: "takerJob",
-    jobs: takerJobs(options),
-    workers: options.workers,
-    onResult: options.onResult,
-  });
-  return splitTakerStudy(df);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Summaries for the notebook: pure functions of the frames.
-
-/** The maker settings of {@linkcode settingRows}, derived from the learned rows. */
-export const ADAPTED = "learned, trained vs this taker";
-/** See {@linkcode ADAPTED}. */
-export const MISMATCHED = "learned, trained vs other takers";
-
-/**
- * One row per (game, setting, play taker, seed) with the `value` columns: baseline settings as
- * they are; learned makers split into {@linkcode ADAPTED} (trained against the taker that plays
- * them) and {@linkcode MISMATCHED} (the mean over the makers trained against the other takers of
- * the same seed); co-learned makers against the co-learned taker as `"co-learned"` (play taker
- * {@linkcode LEARNING_TAKER}).
- *
- * @example
- * ```ts
- * import { pl } from "../report/frames.ts";
- * import { ADAPTED, MISMATCHED, settingRows } from "./takers.ts";
- * const play = pl.DataFrame({
- *   game: ["g", "g", "g", "g"], makers: ["learned", "learned", "learned", "learned"],
- *   train_taker: ["A", "A", "B", "B"], play_taker: ["A", "B", "A", "B"], seed: [0, 0, 0, 0],
- *   cost_bps: [1, 2, 3, 4],
- * });
- * const r = settingRows(play, ["cost_bps"]).filter(pl.col("play_taker").eq(pl.lit("A")));
- * const by = Object.fromEntries(r.toRecords().map((x) => [x.setting, x.cost_bps]));
- * if (by[ADAPTED] !== 1 || by[MISMATCHED] !== 3) throw new Error(JSON.stringify(by));
- * ```
- */
-export function settingRows(play: pl.DataFrame, values: readonly string[]): pl.DataFrame {
-  const keys = ["game", "setting", "play_taker", "seed"];
-  const v = values.map((c) => pl.col(c));
-  const learned = play.filter(pl.col("makers").eq(pl.lit("learned")));
-  const baseline = play.filter(
-    pl.col("makers").neq(pl.lit("learned")).and(pl.col("makers").neq(pl.lit("co-learned"))),
-  ).select(
-    pl.col("game"),
-    pl.col("makers").alias("setting"),
-    pl.col("play_taker"),
-    pl.col("seed"),
-    ...v,
-  );
-  const adapted = learned.filter(pl.col("train_taker").eq(pl.col("play_taker")))
-    .select(
-      pl.col("game"),
-      pl.lit(ADAPTED).alias("setting"),
-      pl.col("play_taker"),
-      pl.col("seed"),
-      ...v,
-    );
-  const mismatched = learned.filter(pl.col("train_taker").neq(pl.col("play_taker")))
-    .groupBy(["game", "play_taker", "seed"])
-    .agg(...values.map((c) => pl.col(c).mean()))
-    .select(
-      pl.col("game"),
-      pl.lit(MISMATCHED).alias("setting"),
-      pl.col("play_taker"),
-      pl.col("seed"),
-      ...v,
-    );
-  const co = play.filter(
-    pl.col("makers").eq(pl.lit("co-learned")).and(pl.col("play_taker").eq(pl.lit(LEARNING_TAKER))),
-  ).select(
-    pl.col("game"),
-    pl.lit("co-learned").alias("setting"),
-    pl.col("play_taker"),
-    pl.col("seed"),
-    ...v,
-  );
-  const parts = [baseline, adapted, mismatched, co].filter((d) => d.height > 0).map((d) =>
-    d.select(...keys.map((k) => pl.col(k)), ...v).withColumns(pl.col("seed").cast(pl.Int32))
-  );
-  if (parts.length === 0) return pl.DataFrame({});
-  return pl.concat(parts, { how: "vertical" }).sort(keys);
-}
-
-/** Options of {@linkcode bestOf}. */
-export interface BestOfOptions {
-  /** Columns of a group (e.g. `["game", "setting"]`). */
-  readonly by: readonly string[];
-  /** The column naming the candidates (e.g. `"play_taker"`). */
-  readonly item: string;
-  /** The value to minimise (e.g. `"cost_bps"`). */
-  readonly value: string;
-  /** The replication column pairing candidates (default `"seed"`). */
-  readonly pair?: string;
-  /** Maximise instead of minimise. Default false. */
-  readonly maximise?: boolean;
-}
-
-/**
- * Per group, the best candidate (lowest mean `value`, or highest with `maximise`) and the
- * runner-up, with their means and 95% intervals over the replications, and the paired difference
- * runner-up − best (per replication; for a minimised value a positive difference favours the
- * best) with its 95% interval. Columns: the `by` columns, `best`, `best_mean`, `best_lo`,
- * `best_hi`, `second`, `second_mean`, `second_lo`, `second_hi`, `gap_mean`, `gap_lo`, `gap_hi`,
- * `n` (replications), `candidates`. Groups with one candidate have null runner-up fields.
- *
- * @example
- * ```ts
- * import { pl } from "../report/frames.ts";
- * import { bestOf } from "./takers.ts";
- * const df = pl.DataFrame({
- *   g: ["x", "x", "x", "x"], t: ["a", "a", "b", "b"], seed: [0, 1, 0, 1], cost: [3, 4, 1, 3],
- * });
- * const [r] = bestOf(df, { by: ["g"], item: "t", value: "cost" }).toRecords();
- * if (r.best !== "b" || r.second !== "a" || r.gap_mean !== 1.5) throw new Error(JSON.stringify(r));
- * ```
- */
-export function bestOf(df: pl.DataFrame, options: BestOfOptions): pl.DataFrame {
-  const { by, item, value } = options;
-  const pair = options.pair ?? "seed";
-  const sign = options.maximise ? -1 : 1;
-  const s = summarise(df, { by: [...by, item], cols: [value] }).toRecords();
-  const groups = new Map<string, Record<string, unknown>[]>();
-  for (const r of s) {
-    const key = JSON.stringify(by.map((b) => r[b]));
-    if (!groups.has(key)) groups.set(key, []);
-    groups.get(key)!.push(r);
-  }
-  const out: Record<string, unknown>[] = [];
-  for (const rs of groups.values()) {
-    rs.sort((a, b) =>
-      sign * ((a[`${value}_mean`] as number) - (b[`${value}_mean`] as number)) ||
-      String(a[item]).localeCompare(String(b[item]))
-    );
-    const [b, r2] = rs;
-    const row: Record<string, unknown> = {};
-    for (const k of by) row[k] = b[k];
-    row.best = b[item];
-    for (const f of ["mean", "lo", "hi"]) row[`best_${f}`] = b[`${value}_${f}`];
-    row.second = r2 ? r2[item] : null;
-    for (const f of ["mean", "lo", "hi"]) row[`second_${f}`] = r2 ? r2[`${value}_${f}`] : null;
-    let gap = { mean: null as number | null, lo: null as number | null, hi: null as number | null };
-    if (r2) {
-      const group = Object.fromEntries(by.map((k) => [k, b[k] as string | number]));
-      const d = pairedDiff(df, {
-        a: { ...group, [item]: r2[item] as string },
-        b: { ...group, [item]: b[item] as string },
-        on: [pair],
-        by: [],
-        value,
-      }).toRecords()[0];
-      if (d !== undefined && d.diff_mean !== null) {
-        const m = d.diff_mean as number;
-        gap = { mean: m, lo: (d.diff_lo ?? m) as number, hi: (d.diff_hi ?? m) as number };
-      }
-    }
-    row.gap_mean = gap.mean;
-    row.gap_lo = gap.lo;
-    row.gap_hi = gap.hi;
-    row.n = Number(b[`${value}_n`]);
-    row.candidates = rs.length;
-    out.push(row);
-  }
-  const cols = [
-    ...by,
-    "best",
-    "best_mean",
-    "best_lo",
-    "best_hi",
-    "second",
-    "second_mean",
-    "second_lo",
-    "second_hi",
-    "gap_mean",
-    "gap_lo",
-    "gap_hi",
-    "n",
-    "candidates",
-  ];
-  const strings = new Set([...by.filter((k) => typeof out[0]?.[k] === "string"), "best", "second"]);
-  return pl.DataFrame(cols.map((c) => {
-    const values = out.map((r) => (r[c] === undefined ? null : r[c]));
-    if (strings.has(c)) return pl.Series(c, values, pl.Utf8);
-    if (c === "n" || c === "candidates") return pl.Series(c, values, pl.Int32);
-    return pl.Series(c, values, pl.Float64);
-  }));
+/** Runs the study's jobs ({@linkcode takerJobs}) and returns its frames. */
+export function takerStudy(options: TakerStudyRunOptions): Promise<TakerStudy> {
+  return takerStudyDef.run(takerJobs(options), options);
 }
