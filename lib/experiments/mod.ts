@@ -29,4 +29,4 @@ export * from "./game_learning/mod.ts";
 export * from "./competition/mod.ts";
 export * from "./takers/mod.ts";
 export * from "./rl.ts";
-export * from "./fixed_vs_dynamic.ts";
+export * from "./fixed_vs_dynamic/mod.ts";

@@ -262,7 +262,7 @@ function replayRows(
     const s = st.makers[i];
     return {
       ...mk,
-      offset: p0 - mean(s.bidPrice),
+      offset: mean(s.bidPrice.map((x) => p0 - x)),
       finalOffset: p0 - mk.finalPrice,
       resting: mean(s.resting),
       qty: mean(s.bidQty),

@@ -39,7 +39,7 @@
  *
  * @example
  * ```ts
- * import { fixedDynamicJob } from "./fixed_vs_dynamic.ts";
+ * import { fixedDynamicJob } from "./jobs.ts";
  * const rows = fixedDynamicJob({
  *   population: { label: "1R+1F", kinds: ["replenisher", "follower"] },
  *   game: { label: "game 1", game: { kind: "known", size: 1000 } },
@@ -54,26 +54,26 @@
  * ```
  * @module
  */
-import pl from "nodejs-polars";
-import { checkInt, checkOneOf, ConfigError } from "../errors.ts";
+import type pl from "nodejs-polars";
+import { checkInt, checkOneOf, ConfigError } from "../../errors.ts";
 import {
-  createGame,
-  episodeFrame,
+  evaluateGame,
   type FollowerOptions,
   type GameConfig,
+  type GameEvaluation,
   type MakerPolicySpec,
   type ReplenisherOptions,
-} from "../game/mod.ts";
+} from "../../game/mod.ts";
 import {
   greedyPolicies,
   type LearnerSettings,
   type TrainGameConfig,
   trainMakers,
   type TrainMakerSpec,
-} from "../makers/mod.ts";
-import { merge, sweep } from "../sweep/mod.ts";
-import type { TakerCase } from "./market.ts";
-import { GAME_VARIANTS, type GameVariant, NO_TRAINING } from "./takers/mod.ts";
+} from "../../makers/mod.ts";
+import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
+import type { TakerCase } from "../market.ts";
+import { GAME_VARIANTS, type GameVariant, NO_TRAINING } from "../takers/mod.ts";
 
 /** The kinds of maker in a population. */
 export const MAKER_KINDS = ["replenisher", "follower", "q"] as const;
@@ -207,106 +207,89 @@ export function fixedDynamicJob(job: FixedDynamicJob): FixedDynamicRow[] {
   }
 
   for (const play of job.play) {
-    const game = createGame({ ...config, policy, taker: play.taker, record: true });
-    const tick = game.config.tickSize;
-    const acc = {
-      pnl: new Float64Array(n),
-      mtm: new Float64Array(n),
-      volume: new Float64Array(n),
-      other: new Float64Array(n),
-      share: new Float64Array(n),
-      fills: new Float64Array(n),
-    };
-    let cost = 0, bgShare = 0;
-    const frames: pl.DataFrame[] = [];
-    for (let k = 0; k < E; k++) {
-      const sm = game.run(`eval:${seed}:${k}`);
-      for (let i = 0; i < n; i++) {
-        acc.pnl[i] += sm.makerPnl[i] / E;
-        acc.mtm[i] += sm.makerMtm[i] / E;
-        acc.volume[i] += sm.makerVolume[i] / E;
-        acc.other[i] += sm.makerOtherVolume[i] / E;
-        acc.share[i] += sm.makerShare[i] / E;
-        acc.fills[i] += sm.makerFills[i] / E;
+    const ev = evaluateGame({
+      config: { ...config, policy, taker: play.taker },
+      episodes: E,
+      seed: (k) => `eval:${seed}:${k}`,
+      steps: true,
+    });
+    const adapted = job.train === null || job.train.label === play.label;
+    const keep = stepTakers.has(play.label) && adapted;
+    rows.push(
+      ...makerRows({ ev, kinds, early, keys: { ...keys, play_taker: play.label }, steps: keep }),
+    );
+  }
+  return rows;
+}
+
+/**
+ * The `makers` rows (and with `steps` the `steps` rows) of one population against one play taker,
+ * from its evaluation: per-maker means over the episodes, and from the per-step means the queue
+ * position (over the steps with a bid resting), the share of steps at the best bid, the bid
+ * offset and the fills in the first `early` steps.
+ */
+function makerRows(o: {
+  ev: GameEvaluation;
+  kinds: readonly MakerKind[];
+  early: number;
+  keys: FixedDynamicRow;
+  steps: boolean;
+}): FixedDynamicRow[] {
+  const { ev, kinds } = o;
+  const n = kinds.length, E = ev.episodes, st = ev.steps!;
+  const p0 = ev.game.config.p0, tick = ev.game.config.tickSize, N = st.childQty.length;
+  const rows: FixedDynamicRow[] = kinds.map((kind, i) => {
+    const m = ev.makers[i], s = st.makers[i];
+    let queue = 0, queued = 0, atBest = 0, offset = 0, earlyFills = 0;
+    for (let t = 0; t < N; t++) {
+      if (s.queued[t] > 0) {
+        queue += s.queueAhead[t] * s.queued[t];
+        queued += s.queued[t];
       }
-      cost += sm.shortfallBps / E;
-      bgShare += sm.backgroundShare / E;
-      frames.push(episodeFrame(game));
+      atBest += s.atBest[t];
+      offset += p0 - s.bidPrice[t];
+      if (t < o.early) earlyFills += s.fills[t];
     }
-    const frame = pl.concat(frames, { how: "vertical" })
-      .filter(pl.col("role").eq(pl.lit("maker")))
-      .withColumns(
-        pl.col("agent").str.slice(6).cast(pl.Int32).alias("maker"),
-        pl.col("bid_price").eq(pl.col("best_bid")).and(pl.col("bid_qty").gt(pl.lit(0)))
-          .cast(pl.Float64).alias("at_best"),
-        pl.when(pl.col("step").lt(pl.lit(early))).then(pl.col("fills")).otherwise(pl.lit(0))
-          .alias("early_fills"),
-      );
-    const per = frame.groupBy("maker").agg(
-      pl.col("queue_ahead").mean().alias("queue_ahead"),
-      pl.col("at_best").mean().alias("at_best"),
-      pl.col("bid_offset").cast(pl.Float64).mean().alias("bid_offset"),
-      pl.col("early_fills").sum().alias("early_fills"),
-    ).sort("maker");
-    const col = (c: string) => per.getColumn(c).toArray() as (number | null)[];
-    const [queue, atBest, offset, earlyFills] = [
-      col("queue_ahead"),
-      col("at_best"),
-      col("bid_offset"),
-      col("early_fills"),
-    ];
-    for (let i = 0; i < n; i++) {
+    return {
+      table: "makers",
+      ...o.keys,
+      maker: i,
+      kind,
+      makers: n,
+      episodes: E,
+      pnl: m.pnl,
+      mtm: m.mtm,
+      volume: m.volume,
+      other_volume: m.otherVolume,
+      share: m.share,
+      fills: m.fills,
+      early_volume: earlyFills,
+      queue_ahead: queued > 0 ? queue / queued : null,
+      at_best: atBest / N,
+      bid_offset: offset / N,
+      pnl_ticks: m.pnl / tick,
+      mtm_ticks: m.mtm / tick,
+      taker_cost_bps: ev.mean.shortfallBps,
+      background_share: ev.mean.backgroundShare,
+    };
+  });
+  if (!o.steps) return rows;
+  kinds.forEach((kind, i) => {
+    const s = st.makers[i];
+    for (let t = 0; t < N; t++) {
       rows.push({
-        table: "makers",
-        ...keys,
-        play_taker: play.label,
+        table: "steps",
+        ...o.keys,
         maker: i,
-        kind: kinds[i],
-        makers: n,
-        episodes: E,
-        pnl: acc.pnl[i],
-        mtm: acc.mtm[i],
-        volume: acc.volume[i],
-        other_volume: acc.other[i],
-        share: acc.share[i],
-        fills: acc.fills[i],
-        early_volume: (earlyFills[i] ?? 0) / E,
-        queue_ahead: queue[i],
-        at_best: atBest[i],
-        bid_offset: offset[i],
-        pnl_ticks: acc.pnl[i] / tick,
-        mtm_ticks: acc.mtm[i] / tick,
-        taker_cost_bps: cost,
-        background_share: bgShare,
+        kind,
+        step: t,
+        queue_ahead: Number.isNaN(s.queueAhead[t]) ? null : s.queueAhead[t],
+        fills: s.fills[t],
+        bid_offset: p0 - s.bidPrice[t],
+        bid_qty: s.bidQty[t],
       });
     }
-    const adapted = job.train === null || job.train.label === play.label;
-    if (stepTakers.has(play.label) && adapted) {
-      const st = frame.groupBy(["maker", "step"]).agg(
-        pl.col("queue_ahead").mean().alias("queue_ahead"),
-        pl.col("fills").mean().alias("fills"),
-        pl.col("bid_offset").cast(pl.Float64).mean().alias("bid_offset"),
-        pl.col("bid_qty").mean().alias("bid_qty"),
-      ).sort(["maker", "step"]);
-      const c = (name: string) => st.getColumn(name).toArray() as (number | null)[];
-      const [mk, step, q, f, off, bq] = ["maker", "step", "queue_ahead", "fills", "bid_offset"]
-        .concat("bid_qty").map(c);
-      for (let r = 0; r < st.height; r++) {
-        rows.push({
-          table: "steps",
-          ...keys,
-          play_taker: play.label,
-          maker: mk[r],
-          kind: kinds[mk[r]!],
-          step: step[r],
-          queue_ahead: q[r],
-          fills: f[r],
-          bid_offset: off[r],
-          bid_qty: bq[r],
-        });
-      }
-    }
-  }
+  });
   return rows;
 }
 
@@ -330,7 +313,7 @@ export interface FixedDynamicOptions {
  *
  * @example
  * ```ts
- * import { fixedDynamicJobs } from "./fixed_vs_dynamic.ts";
+ * import { fixedDynamicJobs } from "./jobs.ts";
  * const jobs = fixedDynamicJobs({
  *   populations: [
  *     { label: "1R+1F", kinds: ["replenisher", "follower"] },
@@ -373,6 +356,69 @@ export function fixedDynamicJobs(options: FixedDynamicOptions): FixedDynamicJob[
   return jobs;
 }
 
+const KEYS = {
+  population: "str",
+  game: "str",
+  train_taker: "str",
+  play_taker: "str",
+  seed: "int",
+} as const;
+
+/** The study's tables (rows of {@linkcode fixedDynamicJob}; columns of the module doc). */
+export const fixedDynamicStudyDef: Study<FixedDynamicJob, keyof FixedDynamicStudy> = defineStudy({
+  module: import.meta.url,
+  fn: "fixedDynamicJob",
+  tables: {
+    makers: {
+      columns: {
+        ...KEYS,
+        maker: "int",
+        kind: "str",
+        makers: "int",
+        episodes: "int",
+        pnl: "float",
+        mtm: "float",
+        volume: "float",
+        other_volume: "float",
+        share: "float",
+        fills: "float",
+        early_volume: "float",
+        queue_ahead: "float",
+        at_best: "float",
+        bid_offset: "float",
+        pnl_ticks: "float",
+        mtm_ticks: "float",
+        taker_cost_bps: "float",
+        background_share: "float",
+      },
+    },
+    steps: {
+      columns: {
+        ...KEYS,
+        maker: "int",
+        kind: "str",
+        step: "int",
+        queue_ahead: "float",
+        fills: "float",
+        bid_offset: "float",
+        bid_qty: "float",
+      },
+    },
+    train: {
+      columns: {
+        population: "str",
+        game: "str",
+        train_taker: "str",
+        seed: "int",
+        episodes: "int",
+        converged: "bool",
+        converged_at: "int",
+        final_pnl: "float",
+      },
+    },
+  },
+});
+
 /** The frames of a study (see the module doc). */
 export interface FixedDynamicStudy {
   /** One row per (population, game, training taker, play taker, seed, maker). */
@@ -383,137 +429,10 @@ export interface FixedDynamicStudy {
   readonly train: pl.DataFrame;
 }
 
-const KEYS = ["population", "game", "train_taker", "play_taker", "seed"];
-const TABLES: Record<keyof FixedDynamicStudy, readonly string[]> = {
-  makers: [
-    ...KEYS,
-    "maker",
-    "kind",
-    "makers",
-    "episodes",
-    "pnl",
-    "mtm",
-    "volume",
-    "other_volume",
-    "share",
-    "fills",
-    "early_volume",
-    "queue_ahead",
-    "at_best",
-    "bid_offset",
-    "pnl_ticks",
-    "mtm_ticks",
-    "taker_cost_bps",
-    "background_share",
-  ],
-  steps: [...KEYS, "maker", "kind", "step", "queue_ahead", "fills", "bid_offset", "bid_qty"],
-  train: [
-    "population",
-    "game",
-    "train_taker",
-    "seed",
-    "episodes",
-    "converged",
-    "converged_at",
-    "final_pnl",
-  ],
-};
-const STRINGS = new Set(["population", "game", "train_taker", "play_taker", "kind"]);
-const INTS = new Set(["seed", "maker", "makers", "episodes", "step", "converged_at"]);
-
-/**
- * Splits the merged rows of {@linkcode fixedDynamicJob} (a sweep's frame) into the study's
- * frames, with the columns of the module doc in that order (labels as strings, counts as Int32,
- * `converged` as booleans, the rest Float64).
- */
-export function splitFixedDynamic(df: pl.DataFrame): FixedDynamicStudy {
-  const have = new Set(df.columns);
-  const out = {} as Record<keyof FixedDynamicStudy, pl.DataFrame>;
-  for (const [name, cols] of Object.entries(TABLES) as [keyof FixedDynamicStudy, string[]][]) {
-    const part = have.has("table") ? df.filter(pl.col("table").eq(pl.lit(name))) : df.head(0);
-    out[name] = pl.DataFrame(cols.map((c) => {
-      const dtype = STRINGS.has(c)
-        ? pl.Utf8
-        : INTS.has(c)
-        ? pl.Int32
-        : c === "converged"
-        ? pl.Bool
-        : pl.Float64;
-      if (!have.has(c)) return pl.Series(c, new Array(part.height).fill(null), dtype);
-      return part.getColumn(c).cast(dtype);
-    }));
-  }
-  return out;
-}
-
-/** The study's frames from rows of {@linkcode fixedDynamicJob} run in this thread (tests). */
-export function fixedDynamicFromRows(rows: readonly FixedDynamicRow[]): FixedDynamicStudy {
-  return splitFixedDynamic(merge([0], new Map([[0, rows]])));
-}
-
 /** Options of {@linkcode fixedDynamicStudy}: the study, and how to run it. */
-export interface FixedDynamicRunOptions extends FixedDynamicOptions {
-  /** Workers. Default `navigator.hardwareConcurrency`; the frames do not depend on it. */
-  readonly workers?: number;
-  /** Called after each job (for a progress line). */
-  readonly onResult?: (info: { index: number; done: number; total: number }) => void;
-}
+export interface FixedDynamicRunOptions extends FixedDynamicOptions, StudyRunOptions {}
 
-/** Runs the study's jobs ({@linkcode fixedDynamicJobs}) on Web Workers; returns its frames. */
-export async function fixedDynamicStudy(
-  options: FixedDynamicRunOptions,
-): Promise<FixedDynamicStudy> {
-  const df = await sweep({
-    module: new URL(import.meta.url),
-    fn: "fixedDynamicJob",
-    jobs: fixedDynamicJobs(options),
-    workers: options.workers,
-    onResult: options.onResult,
-  });
-  return splitFixedDynamic(df);
-}
-
-/**
- * Aggregates the `makers` frame by kind within each population run: one row per (population,
- * game, training taker, play taker, seed, kind) with `count` (makers of the kind), per-maker
- * means of `pnl`, `mtm`, `volume`, `share`, `early_volume`, `queue_ahead`, `at_best`,
- * `bid_offset`; the kind's totals `kind_share` and `kind_pnl`; per-unit values in ticks as
- * ratios of sums: `pnl_per_unit` (PnL share per contract bought from the taker), `mtm_per_unit`
- * (marked-to-P0 PnL per contract bought from anyone); `early_frac` (share of the kind's volume
- * from the taker bought in the first steps); `taker_cost_bps`.
- *
- * @example
- * ```ts
- * import { pl } from "../report/frames.ts";
- * import { kindSummary } from "./fixed_vs_dynamic.ts";
- * const one = { population: "p", game: "g", train_taker: "—", play_taker: "t", seed: 0 };
- * const makers = pl.DataFrame([
- *   { ...one, maker: 0, kind: "replenisher", pnl: 2, mtm: 1, volume: 100, other_volume: 0,
- *     share: 0.1, early_volume: 50, queue_ahead: 10, at_best: 1, bid_offset: 1, pnl_ticks: 200,
- *     mtm_ticks: 100, taker_cost_bps: 2 },
- *   { ...one, maker: 1, kind: "replenisher", pnl: 4, mtm: 3, volume: 300, other_volume: 0,
- *     share: 0.3, early_volume: 50, queue_ahead: 20, at_best: 1, bid_offset: 1, pnl_ticks: 400,
- *     mtm_ticks: 300, taker_cost_bps: 2 },
- * ]);
- * const [r] = kindSummary(makers).toRecords();
- * if (r.count !== 2 || r.pnl !== 3 || r.kind_share !== 0.4 || r.mtm_per_unit !== 1) {
- *   throw new Error(JSON.stringify(r));
- * }
- * ```
- */
-export function kindSummary(makers: pl.DataFrame): pl.DataFrame {
-  const by = [...KEYS, "kind"];
-  const means = ["pnl", "mtm", "volume", "share", "early_volume", "queue_ahead", "at_best"]
-    .concat("bid_offset");
-  return makers.groupBy(by).agg(
-    pl.col("maker").count().cast(pl.Int32).alias("count"),
-    ...means.map((c) => pl.col(c).mean().alias(c)),
-    pl.col("share").sum().alias("kind_share"),
-    pl.col("pnl").sum().alias("kind_pnl"),
-    pl.col("pnl_ticks").sum().div(pl.col("volume").sum()).alias("pnl_per_unit"),
-    pl.col("mtm_ticks").sum().div(pl.col("volume").sum().add(pl.col("other_volume").sum()))
-      .alias("mtm_per_unit"),
-    pl.col("early_volume").sum().div(pl.col("volume").sum()).alias("early_frac"),
-    pl.col("taker_cost_bps").first().alias("taker_cost_bps"),
-  ).sort(by);
+/** Runs the study's jobs ({@linkcode fixedDynamicJobs}) and returns its frames. */
+export function fixedDynamicStudy(options: FixedDynamicRunOptions): Promise<FixedDynamicStudy> {
+  return fixedDynamicStudyDef.run(fixedDynamicJobs(options), options);
 }
