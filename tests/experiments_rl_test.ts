@@ -1,17 +1,23 @@
 /**
- * Tests of `lib/experiments/rl.ts` (notebook 07's experiment) with tiny budgets: determinism of a
- * job and of the whole study for 1 and 2 workers, agreement with the episode runner, the
+ * Tests of `lib/experiments/rl/` (notebook 07's experiment) with tiny budgets: determinism of a
+ * job, the whole study's tables, agreement with the episode runner, the
  * per-step aggregates' totals, the queue sweep's accounting, the summaries on hand-made frames,
  * and validation.
  */
 import assert from "node:assert/strict";
 import pl from "nodejs-polars";
 import {
+  adverseByVolatility,
   adverseHeatmap,
   type AgentCase,
-  agentSummary,
+  agentRow,
+  agentTable,
+  bestAgent,
   comparisonTable,
   curveBands,
+  curveTrend,
+  environmentTable,
+  fillRateAt,
   integerBucketLabels,
   inventoryShares,
   pnlHeatmap,
@@ -21,12 +27,12 @@ import {
   rlJob,
   rlJobs,
   type RlSettings,
-  type RlStudy,
   rlStudy,
-  seedMeans,
-  splitStudy,
-  studyFromRows,
-} from "../lib/experiments/rl.ts";
+  rlStudyDef,
+  timeAtLimit,
+  topQuote,
+} from "../lib/experiments/rl/mod.ts";
+import { aggregate, summarise } from "../lib/report/stats.ts";
 import { createMarketMakingEnv, runEpisode } from "../lib/env/mod.ts";
 import { fixedSpreadAgent } from "../lib/agents/mod.ts";
 import { ConfigError } from "../lib/errors.ts";
@@ -60,15 +66,15 @@ Deno.test("rlJob: a learner's job is deterministic and has the rows it should", 
     const a = await rlJob(job);
     const b = await rlJob(job);
     assert.deepEqual(a, b, c.label);
-    const curves = a.filter((r) => r.table === "curve");
+    const curves = a.filter((r) => r.table === "curves");
     assert.deepEqual(curves.map((r) => r.episode), [0, 1], c.label);
     assert.deepEqual(curves.map((r) => r.step), [40, 80], c.label);
-    assert.equal(a.filter((r) => r.table === "eval").length, 2, c.label);
+    assert.equal(a.filter((r) => r.table === "evaluation").length, 2, c.label);
     // Another seed trains and evaluates differently.
     const other = await rlJob({ ...job, seed: 4 });
     assert.notDeepEqual(
-      other.filter((r) => r.table === "eval"),
-      a.filter((r) => r.table === "eval"),
+      other.filter((r) => r.table === "evaluation"),
+      a.filter((r) => r.table === "evaluation"),
     );
   }
 });
@@ -77,7 +83,7 @@ Deno.test("rlJob: evaluation equals the episode runner on the documented seeds",
   const rows = await rlJob({ kind: "agent", case: AGENTS[0], seed: 2, settings: SETTINGS });
   const env = createMarketMakingEnv(ENV);
   const agent = fixedSpreadAgent(env, { halfSpread: 2 });
-  const evalRows = rows.filter((r) => r.table === "eval");
+  const evalRows = rows.filter((r) => r.table === "evaluation");
   for (let k = 0; k < 2; k++) {
     const run = runEpisode(env, agent, { seed: 1_000_000_000 + 2 * 10_000 + k, horizons: [5] });
     assert.equal(evalRows[k].pnl, run.metrics.pnl);
@@ -86,13 +92,13 @@ Deno.test("rlJob: evaluation equals the episode runner on the documented seeds",
     assert.equal(evalRows[k].adverse, run.metrics.adverseRate[0]);
   }
   // A baseline does not train: no curve rows.
-  assert.equal(rows.filter((r) => r.table === "curve").length, 0);
+  assert.equal(rows.filter((r) => r.table === "curves").length, 0);
 });
 
 Deno.test("rlJob: per-step aggregates add up to the episodes they come from", async () => {
   const settings: RlSettings = { ...SETTINGS, evalEpisodes: 3 };
   const rows = await rlJob({ kind: "agent", case: AGENTS[2], seed: 1, settings });
-  const st = studyFromRows(rows);
+  const st = rlStudyDef.fromRows(rows);
   // Latency 1: every step but the first has a quote in effect.
   assert.equal(sum(st.pnlCells, "steps"), 3 * 39);
   assert.equal(sum(st.inventory, "steps"), 3 * 40);
@@ -114,8 +120,12 @@ Deno.test("rlJob: per-step aggregates add up to the episodes they come from", as
 });
 
 Deno.test("rlJob: the queue sweep's accounting", async () => {
-  const one = studyFromRows(await rlJob({ kind: "queue", size: 1, seed: 0, settings: QUEUE }));
-  const three = studyFromRows(await rlJob({ kind: "queue", size: 3, seed: 0, settings: QUEUE }));
+  const one = rlStudyDef.fromRows(
+    await rlJob({ kind: "queue", size: 1, seed: 0, settings: QUEUE }),
+  );
+  const three = rlStudyDef.fromRows(
+    await rlJob({ kind: "queue", size: 3, seed: 0, settings: QUEUE }),
+  );
   for (const st of [one, three]) {
     assert.equal(st.queue.height, 5); // front, 0-25%, 25-50%, 50-75%, > 75%
     const r = st.queue.toRecords() as Record<string, number>[];
@@ -136,14 +146,10 @@ Deno.test("rlJob: the queue sweep's accounting", async () => {
   ]);
 });
 
-Deno.test("rlStudy: 1 and 2 workers give byte-identical frames, equal to running in-thread", async () => {
+Deno.test("rlStudy: the tables, equal to running a job here", async () => {
   const agents = AGENTS.filter((a) => ["fixed", "tabular Q long", "DQN"].includes(a.label));
   const options = { agents, seeds: 2, settings: SETTINGS, queue: QUEUE };
-  const one = await rlStudy({ ...options, workers: 1 });
-  const two = await rlStudy({ ...options, workers: 2 });
-  for (const k of Object.keys(one) as (keyof RlStudy)[]) {
-    assert.deepEqual(bytes(one[k]), bytes(two[k]), k);
-  }
+  const one = await rlStudy({ ...options, workers: 0 });
   assert.equal(one.curves.filter(pl.col("agent").eq(pl.lit("tabular Q long"))).height, 2 * 3);
   assert.equal(one.curves.filter(pl.col("agent").eq(pl.lit("DQN"))).height, 2 * 2);
   assert.equal(one.evaluation.height, 3 * 2 * 2);
@@ -155,7 +161,7 @@ Deno.test("rlStudy: 1 and 2 workers give byte-identical frames, equal to running
   const job = rlJobs(options).find((j) =>
     j.kind === "agent" && j.case.label === "DQN" && j.seed === 1
   )!;
-  const here = studyFromRows(await rlJob(job));
+  const here = rlStudyDef.fromRows(await rlJob(job));
   const there = one.evaluation.filter(
     pl.col("agent").eq(pl.lit("DQN")).and(pl.col("seed").eq(pl.lit(1))),
   );
@@ -285,24 +291,24 @@ Deno.test("summaries on hand-made frames", () => {
   assert.equal(q.fillRate, 7 / 40);
 });
 
-Deno.test("seedMeans, agentSummary, curveBands and comparisonTable", () => {
+Deno.test("per-seed means and their summary (lib/report), curveBands and comparisonTable", () => {
   const ev = pl.DataFrame({
     agent: ["b", "a", "a", "a", "a"],
     seed: [0, 1, 1, 0, 0],
     pnl: [9, 5, 7, 1, 3],
     sharpe: [null, 0.1, 0.3, null, null],
   });
-  const sm = seedMeans(ev, ["pnl", "sharpe"]);
+  const sm = aggregate(ev, { by: ["agent", "seed"], mean: ["pnl", "sharpe"] });
   assert.deepEqual(sm.getColumn("agent").toArray(), ["a", "a", "b"]);
   assert.deepEqual(sm.getColumn("seed").toArray(), [0, 1, 0]);
   assert.deepEqual(sm.getColumn("pnl").toArray(), [2, 6, 9]);
   assert.deepEqual(sm.getColumn("sharpe").toArray(), [null, 0.2, null]);
-  const s = agentSummary(sm, ["pnl", "sharpe"]).toRecords();
+  const s = summarise(sm, { by: ["agent"], cols: ["pnl", "sharpe"] }).toRecords();
   // a: seed means 2 and 6, sd 2√2, t(0.975, 1) = 12.7062; b: one seed, no interval
   assert.equal(s[0].pnl_mean, 4);
   assert.ok(Math.abs(Number(s[0].pnl_hi) - 4 - 12.7062 * 2) < 1e-3);
-  assert.deepEqual([s[0].sharpe_mean, s[0].sharpe_n, s[0].sharpe_lo], [0.2, 1, null]);
-  assert.deepEqual([s[1].agent, s[1].pnl_mean, s[1].pnl_n, s[1].pnl_sd], ["b", 9, 1, null]);
+  assert.deepEqual([s[0].sharpe_mean, Number(s[0].sharpe_n), s[0].sharpe_lo], [0.2, 1, null]);
+  assert.deepEqual([s[1].agent, s[1].pnl_mean, Number(s[1].pnl_n), s[1].pnl_sd], ["b", 9, 1, null]);
   // The same input gives byte-identical output (aggregation in a fixed order).
   const big = pl.DataFrame({
     agent: Array.from({ length: 5000 }, (_, i) => `x${i % 7}`),
@@ -311,7 +317,13 @@ Deno.test("seedMeans, agentSummary, curveBands and comparisonTable", () => {
   });
   const runs = Array.from(
     { length: 3 },
-    () => bytes(agentSummary(seedMeans(big, ["pnl"]), ["pnl"])),
+    () =>
+      bytes(
+        summarise(aggregate(big, { by: ["agent", "seed"], mean: ["pnl"] }), {
+          by: ["agent"],
+          cols: ["pnl"],
+        }),
+      ),
   );
   assert.deepEqual(runs[0], runs[1]);
   assert.deepEqual(runs[0], runs[2]);
@@ -337,9 +349,69 @@ Deno.test("seedMeans, agentSummary, curveBands and comparisonTable", () => {
   assert.throws(() => comparisonTable(summary, { metrics: ["pnl"], order: ["c"] }), ConfigError);
 });
 
-Deno.test("splitStudy: no rows gives empty frames with their columns", () => {
-  const st = splitStudy(pl.DataFrame({ job: new Int32Array(0) }));
+Deno.test("rlStudyDef: no rows gives empty frames with their columns", () => {
+  const st = rlStudyDef.fromRows([]);
   assert.equal(st.curves.height, 0);
   assert.ok(st.evaluation.columns.includes("sharpe"));
   assert.equal(st.queue.getColumn("queueLabel").dtype.variant, "String");
+});
+
+Deno.test("prose summaries: best agent, curve trend, top quote, limit, fill rate, tables", () => {
+  const rows = [{ agent: "a", pnl_mean: 1 }, { agent: "b", pnl_mean: 3 }, {
+    agent: "c",
+    pnl_mean: 2,
+  }];
+  assert.equal(bestAgent(rows, ["a", "c"], "pnl"), "c");
+  assert.throws(() => agentRow(rows, "z"), ConfigError);
+  const bands = pl.DataFrame({
+    metric: ["pnl", "pnl", "pnl"],
+    agent: ["a", "a", "a"],
+    episode: [4, 8, 12],
+    mean: [1, 2, 5],
+    lo: [0.5, 1, 4],
+    hi: [1.5, 3, 6],
+  });
+  assert.deepEqual(curveTrend(bands, { agent: "a", metric: "pnl" }), {
+    first: 1,
+    last: 5,
+    episode: 12,
+    trend: "rise",
+  });
+  const shares = pl.DataFrame({
+    agent: ["a", "a"],
+    quoteLabel: ["1", "cancel"],
+    share: [0.3, 0.7],
+  });
+  assert.deepEqual(topQuote(shares, "a"), { label: "cancel", share: 0.7 });
+  const inv = pl.DataFrame({
+    agent: ["a", "a", "a"],
+    inventory: [-10, 0, 10],
+    share: [0.1, 0.7, 0.2],
+  });
+  assert.ok(Math.abs(timeAtLimit(inv, { agent: "a", limit: 10 }) - 0.3) < 1e-12);
+  const rates = pl.DataFrame({ size: [1, 1], queueBucket: [0, 1], fillRate: [0.4, 0.1] });
+  assert.equal(fillRateAt(rates, { size: 1, bucket: 1 }), 0.1);
+  assert.ok(Number.isNaN(fillRateAt(rates, { size: 2, bucket: 0 })));
+  const adverse = pl.DataFrame({
+    agent: ["a", "b", "a"],
+    seed: [0, 0, 0],
+    timeBucket: [0, 1, 0],
+    timeLabel: ["0-9", "10-19", "0-9"],
+    volBucket: [0, 0, 1],
+    volLabel: ["low", "low", "high"],
+    fills: [2, 2, 4],
+    adverse: [1, 0, 3],
+    markoutSum: [0, 0, 0],
+  });
+  assert.deepEqual(adverseByVolatility(adverse), [0.25, 0.75]);
+  const env = environmentTable({ episodeLength: 50, reward: { inventoryPenalty: 0.01 } })
+    .toRecords();
+  assert.equal(env[0].value, "50");
+  assert.equal(env.find((r) => r.setting === "reward.inventoryPenalty")?.value, "0.01");
+  const agents = agentTable(AGENTS.slice(2, 4), {
+    trainEpisodes: 2,
+    episodeLength: 40,
+    trains: (a) => a.agent.kind === "tabular-q",
+  }).toRecords();
+  assert.deepEqual(agents.map((r) => r.training), ["none", "2 episodes, 80 steps"]);
 });

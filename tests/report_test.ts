@@ -3,11 +3,14 @@ import { join } from "node:path";
 import {
   aggregate,
   auto,
+  bandMarks,
   ci,
+  facetGrid,
   figure,
   figureDocument,
   fixed,
   int,
+  intervalMarks,
   JUPYTER_DISPLAY,
   markdownTable,
   md,
@@ -22,6 +25,7 @@ import {
   runFrame,
   saveFigure,
   saveFrame,
+  seriesRows,
   sig,
   summarise,
   toPng,
@@ -519,4 +523,37 @@ Deno.test("verdict and ci: where an interval lies; a summarised column as text",
     "4.00 (exact)",
   );
   assert.equal(ci({ x_mean: null }, "x"), "—");
+});
+
+Deno.test("marks: bands, intervals, long-form series and a grid of facets", () => {
+  const rows = seriesRows([{ n: 1, a_mean: 2, a_lo: 1, a_hi: 3, b_mean: null }], {
+    a: "A",
+    b: "B",
+  });
+  assert.deepEqual(rows, [{
+    n: 1,
+    a_mean: 2,
+    a_lo: 1,
+    a_hi: 3,
+    b_mean: null,
+    series: "A",
+    mean: 2,
+    lo: 1,
+    hi: 3,
+  }]);
+  const band = plot({
+    marks: bandMarks([{ t: 0, x_mean: 1, x_lo: 0, x_hi: 2 }, { t: 1, x_mean: 2 }], {
+      x: "t",
+      y: "x",
+      floor: 0.5,
+    }),
+  });
+  assert.equal((band.svg.match(/<path/g) ?? []).length >= 2, true, "an area and a line");
+  const dots = plot({
+    marks: intervalMarks(rows, { value: "", axis: "x", at: "series", line: true }),
+  });
+  assert.ok(dots.svg.includes("<circle") && dots.svg.includes("<line"));
+  const { facet, labels } = facetGrid(["a", "b", "c"], { cols: 2 });
+  assert.deepEqual([facet.fx({ agent: "c" }), facet.fy({ agent: "c" })], [0, 1]);
+  assert.ok(plot({ marks: [labels] }).svg.includes(">c<"));
 });

@@ -28,5 +28,5 @@ export * from "./market.ts";
 export * from "./game_learning/mod.ts";
 export * from "./competition/mod.ts";
 export * from "./takers/mod.ts";
-export * from "./rl.ts";
+export * from "./rl/mod.ts";
 export * from "./fixed_vs_dynamic/mod.ts";

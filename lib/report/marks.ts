@@ -157,3 +157,28 @@ export function seriesRows(
     })
   );
 }
+
+/**
+ * Facets laid out as a grid of `cols` columns, one per entry of `labels` (the value of the rows'
+ * `field`, default `"agent"`), in reading order: the `fx` and `fy` channels to spread over a
+ * mark's options, and a mark that writes each facet's label in its top-left corner.
+ */
+export function facetGrid(
+  labels: readonly string[],
+  o: { cols: number; field?: string },
+): { facet: { fx: (d: Datum) => number; fy: (d: Datum) => number }; labels: Plot.Markish } {
+  const field = o.field ?? "agent";
+  const at = (d: Datum) => labels.indexOf(d[field] as string);
+  const facet = { fx: (d: Datum) => at(d) % o.cols, fy: (d: Datum) => Math.floor(at(d) / o.cols) };
+  return {
+    facet,
+    labels: Plot.text(labels.map((l) => ({ [field]: l })), {
+      ...facet,
+      text: field,
+      frameAnchor: "top-left",
+      dy: -10,
+      fontWeight: "bold",
+      fontSize: 11,
+    }),
+  };
+}

@@ -156,11 +156,13 @@ export interface AggregateOptions {
   readonly mean?: readonly string[];
   /** Columns whose group sum is wanted (nulls and NaN left out). */
   readonly sum?: readonly string[];
+  /** Columns whose group maximum is wanted (nulls and NaN left out; null if none is left). */
+  readonly max?: readonly string[];
 }
 
 /**
- * Group means and sums: the `by` columns, then each `mean` column and each `sum` column under its
- * own name (Float64), one row per group, sorted by the `by` columns.
+ * Group means, sums and maxima: the `by` columns, then each `mean`, `sum` and `max` column under
+ * its own name (Float64), one row per group, sorted by the `by` columns.
  *
  * @example
  * ```ts
@@ -173,30 +175,30 @@ export interface AggregateOptions {
  */
 export function aggregate(df: pl.DataFrame, options: AggregateOptions): pl.DataFrame {
   const { by } = options;
-  const mean = options.mean ?? [], sum = options.sum ?? [];
-  checkColumns(df, [...by, ...mean, ...sum]);
+  const stats = { mean: options.mean ?? [], sum: options.sum ?? [], max: options.max ?? [] };
+  checkColumns(df, [...by, ...stats.mean, ...stats.sum, ...stats.max]);
   const order = groupRows(df, by);
   const out: pl.Series[] = by.map((b) => df.getColumn(b).gather(order.map((rows) => rows[0])));
-  for (const [cols, isMean] of [[mean, true], [sum, false]] as const) {
-    for (const c of cols) {
+  for (const stat of ["mean", "sum", "max"] as const) {
+    for (const c of stats[stat]) {
       const v = values(df, c);
-      out.push(pl.Series(
-        c,
-        order.map((rows) => {
-          let s = 0, n = 0;
-          for (const r of rows) {
-            if (v[r] !== null) {
-              s += v[r]!;
-              n++;
-            }
-          }
-          return isMean ? (n > 0 ? s / n : null) : s;
-        }),
-        pl.Float64,
-      ));
+      out.push(pl.Series(c, order.map((rows) => reduce(rows.map((r) => v[r]), stat)), pl.Float64));
     }
   }
   return pl.DataFrame(out);
+}
+
+/** The mean, sum or maximum of the present values (in order; null for a mean or max of none). */
+function reduce(v: readonly (number | null)[], stat: "mean" | "sum" | "max"): number | null {
+  let s = 0, n = 0, m = -Infinity;
+  for (const x of v) {
+    if (x === null) continue;
+    s += x;
+    n++;
+    if (x > m) m = x;
+  }
+  if (stat === "sum") return s;
+  return n === 0 ? null : stat === "mean" ? s / n : m;
 }
 
 /** A selection of rows: column → value (all must match). */
@@ -267,6 +269,18 @@ export function pairedDiff(df: pl.DataFrame, options: PairedDiffOptions): pl.Dat
     pl.col("diff_lo"),
     pl.col("diff_hi"),
   );
+}
+
+/**
+ * One paired difference `a − b` of `value` over the rows of `df`, paired on `on` (default the
+ * seed): {@linkcode pairedDiff}'s row (`a_mean`, `b_mean`, `diff_mean`, `diff_lo`, ...).
+ */
+export function pairedBySeed(
+  df: pl.DataFrame,
+  o: { a: RowSelector; b: RowSelector; value: string; on?: readonly string[] },
+): Row {
+  const on = o.on ?? ["seed"];
+  return pairedDiff(df, { a: o.a, b: o.b, on, by: [], value: o.value }).toRecords()[0] as Row;
 }
 
 /** Where an interval lies relative to a value or another interval. */

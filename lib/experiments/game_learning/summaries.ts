@@ -284,18 +284,6 @@ export function worstExact(exact: pl.DataFrame, taker: string): Row {
     .sort((a, b) => num(b, "relative_gap") - num(a, "relative_gap"))[0];
 }
 
-/** One paired difference `a − b` of `value` over the rows of `df`, paired by seed. */
-export function pairedBySeed(
-  df: pl.DataFrame,
-  o: {
-    a: Readonly<Record<string, string | boolean>>;
-    b: Readonly<Record<string, string | boolean>>;
-    value: string;
-  },
-): Row {
-  return records(pairedDiff(df, { a: o.a, b: o.b, on: ["seed"], by: [], value: o.value }))[0];
-}
-
 /**
  * What knowing the size is worth (notebook 03): per taker and test size, the maker trained in
  * game 1 at that size minus the game-2 maker tested at it, paired by seed, on `value`.
