@@ -14,6 +14,7 @@ import {
   TAKER,
   validateBackgroundOptions,
 } from "../lib/market/mod.ts";
+import { lobsterProfile } from "../lib/lobster/mod.ts";
 
 const P0 = 10_000;
 
@@ -123,46 +124,49 @@ Deno.test("profiles: each shape's sizes follow its weights and sum to totalDepth
   assertEquals(book.ordersAt(BID, P0 - 2), 0);
 });
 
-Deno.test("profiles: lobster reads bid.meanSize, scales it, repeats the last mean", () => {
+Deno.test("profiles: weights scale to the total depth and repeat the last weight", () => {
+  const s = bidProfile(
+    validateBackgroundOptions({
+      p0: P0,
+      profile: { weights: [4, 4, 2, 1] },
+      depthLevels: 6,
+      totalDepth: 1_100,
+    }),
+  );
+  // Weights 4, 4, 2, 1, then 1, 1 (the last weight repeated): sum 13.
+  assertEquals(s.reduce((a, b) => a + b, 0), 1_100);
+  const w = [4, 4, 2, 1, 1, 1];
+  for (let d = 0; d < 6; d++) assertTrue(Math.abs(s[d] - 1_100 * w[d] / 13) < 1);
+  const bad = (weights: unknown[]) =>
+    validateBackgroundOptions({ p0: P0, profile: { weights } as { weights: number[] } });
+  assertThrows(() => bad([1, "x"]), ConfigError, "profile.weights[1]");
+  assertThrows(() => bad([0, 0]), ConfigError, "at least one positive");
+  assertThrows(() => bad([]), ConfigError, "profile.weights");
+});
+
+Deno.test("profiles: a LOBSTER sample's mean sizes, read by lib/lobster, give a ladder", () => {
   const dir = Deno.makeTempDirSync();
   try {
+    // lobsterProfile: nulls carry forward; a missing file is an error naming it.
     const path = `${dir}/profile.json`;
-    Deno.writeTextFileSync(path, JSON.stringify({ bid: { meanSize: [4, null, 2, 1] } }));
-    const s = bidProfile(
-      validateBackgroundOptions({
-        p0: P0,
-        profile: "lobster",
-        lobsterPath: path,
-        depthLevels: 6,
-        totalDepth: 1_100,
-      }),
+    const side = { meanSize: [4, null, 2, 1], coverage: [1, 1, 1, 1] };
+    Deno.writeTextFileSync(
+      path,
+      JSON.stringify({ distances: 4, tickSize: 100, bid: side, ask: side }),
     );
-    // Weights 4, 4 (null carries forward), 2, 1, then 1, 1 (the last mean repeated): sum 13.
-    assertEquals(s.reduce((a, b) => a + b, 0), 1_100);
-    const w = [4, 4, 2, 1, 1, 1];
-    for (let d = 0; d < 6; d++) assertTrue(Math.abs(s[d] - 1_100 * w[d] / 13) < 1);
-    // Malformed and missing files fail naming lobsterPath.
-    Deno.writeTextFileSync(path, JSON.stringify({ bid: { meanSize: ["x"] } }));
-    const bad = { p0: P0, profile: "lobster" as const, lobsterPath: path };
-    let e = assertThrows(() => createBackground(bad, stream(1, "b")), ConfigError, "bid.meanSize");
-    assertEquals((e as ConfigError).field, "lobsterPath");
-    const missing = { ...bad, lobsterPath: `${dir}/nope.json` };
-    e = assertThrows(() => createBackground(missing, stream(1, "b")), ConfigError, "replay");
-    assertEquals((e as ConfigError).field, "lobsterPath");
+    assertEquals(lobsterProfile(path).weights, [4, 4, 2, 1]);
+    assertThrows(() => lobsterProfile(`${dir}/nope.json`), ConfigError, "deno task replay");
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }
-});
-
-Deno.test("profiles: the default lobster file (GOOG), when present, gives a ladder", () => {
   let present = true;
   try {
     Deno.statSync(new URL("../data/lobster/depth_profile_GOOG.json", import.meta.url));
   } catch {
     present = false;
   }
-  if (!present) return; // written by `deno task replay`; the missing-file error is tested above
-  const { book, bg } = setup({ profile: "lobster" });
+  if (!present) return; // written by `deno task replay`
+  const { book, bg } = setup({ profile: lobsterProfile() });
   assertEquals(bg.profile.reduce((a, b) => a + b, 0), 17_000);
   // GOOG's best level is several times the deeper ones.
   assertTrue(bg.profile[0] > 3 * bg.profile[5], `${bg.profile[0]} vs ${bg.profile[5]}`);
@@ -450,14 +454,13 @@ Deno.test("validation: each bad field is named with its allowed values", () => {
     [{ resilience: NaN }, "resilience", "got NaN"],
     [{ askResilience: 2 }, "askResilience", "in [0, 1]"],
     [{ recentre: -1 }, "recentre", "in [0, 1]"],
-    [{ profile: "cubic" }, "profile", 'one of "flat", "linear", "exponential", "lobster"'],
+    [{ profile: "cubic" }, "profile", 'one of "flat", "linear", "exponential"'],
     [{ profile: [1, -2] }, "profile[1]", "got -2"],
     [{ profile: [] }, "profile", "non-empty array"],
     [{ profile: [1, 2], depthLevels: 3 }, "depthLevels", "2 (the length of the explicit"],
     [{ profile: [1, 2], totalDepth: 4 }, "totalDepth", "3 (the sum of the explicit profile)"],
     [{ linearSlope: -1 }, "linearSlope", "in [0, 100]"],
     [{ expRate: 9 }, "expRate", "in [-5, 5]"],
-    [{ lobsterPath: "" }, "lobsterPath", "non-empty path"],
     [{ refill: "random" }, "refill", 'one of "fraction", "poisson"'],
     [{ refillOrder: "up" }, "refillOrder", 'one of "level", "deepest"'],
     [{ askLevels: -1 }, "askLevels", "got -1"],
@@ -488,13 +491,16 @@ Deno.test("validation: each bad field is named with its allowed values", () => {
     "options",
   );
   // Validation is idempotent: a validated object passes again unchanged.
-  for (const x of [{ p0: P0 }, { p0: P0, profile: [3, 4, 5] }, { p0: P0, profile: "flat" }]) {
+  const weights = { p0: P0, profile: { weights: [2, 1] } };
+  for (
+    const x of [{ p0: P0 }, { p0: P0, profile: [3, 4, 5] }, { p0: P0, profile: "flat" }, weights]
+  ) {
     const v = validateBackgroundOptions(x);
     assertEquals(validateBackgroundOptions(v), v);
   }
   // Defaults are filled and the result is complete.
   const o = validateBackgroundOptions({ p0: P0 });
-  assertEquals(Object.keys(o).length, 19);
+  assertEquals(Object.keys(o).length, 18);
   assertEquals([o.profile, o.refill, o.refillOrder, o.recentre, o.noiseRate], [
     "linear",
     "fraction",

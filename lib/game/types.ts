@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { Background, BackgroundOptions } from "../market/background.ts";
+import type { Background } from "../market/background.ts";
+import type { BackgroundOptions } from "../market/options.ts";
 import type { Rng } from "../rng.ts";
 import type { BookReader, TakerSpec } from "../takers/types.ts";
 import type { ActionSet, ActionSetKind } from "./actions.ts";

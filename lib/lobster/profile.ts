@@ -1,8 +1,9 @@
 /**
  * Mean depth profile of a LOBSTER sample: mean resting size by distance from the best price, in
- * ticks, per side. It feeds the "depth profile from LOBSTER" option of the background-liquidity
- * model; {@linkcode saveDepthProfile} stores it as a small JSON file (written to a temporary name
- * and renamed) so that code can use it without re-parsing the sample.
+ * ticks, per side. {@linkcode saveDepthProfile} stores it as a small JSON file (written to a
+ * temporary name and renamed) so that code can use it without re-parsing the sample;
+ * {@linkcode lobsterProfile} reads it back as the bid weights that the background-liquidity model
+ * takes (`profile: lobsterProfile()`: the market takes the numbers, not the file).
  *
  * A LOBSTER row shows only the best N occupied levels, so a distance beyond a full side's worst
  * shown level is unobserved in that row, not empty. The mean at distance d is taken over the rows
@@ -164,4 +165,57 @@ export function loadDepthProfile(path: string | URL): DepthProfile {
     );
   }
   return p;
+}
+
+/** Where `deno task replay` stores the GOOG depth profile (2012-06-21), as a file URL. */
+export const DEFAULT_DEPTH_PROFILE: string =
+  new URL("../../data/lobster/depth_profile_GOOG.json", import.meta.url).href;
+
+/**
+ * The bid side's mean sizes by distance as weights: a distance never observed (null) carries the
+ * previous mean forward (leading nulls are dropped). Throws a `ConfigError` if no weight is
+ * positive.
+ *
+ * @example
+ * ```ts
+ * import { bidWeights } from "./profile.ts";
+ * const w = bidWeights({ bid: { meanSize: [4, null, 2, 1] } } as Parameters<typeof bidWeights>[0]);
+ * if (w.join() !== "4,4,2,1") throw new Error(w.join());
+ * ```
+ */
+export function bidWeights(profile: Pick<DepthProfile, "bid">): number[] {
+  const out: number[] = [];
+  let last = NaN;
+  for (const v of profile.bid.meanSize) {
+    if (v === null) {
+      if (!Number.isNaN(last)) out.push(last);
+      continue;
+    }
+    last = v;
+    out.push(v);
+  }
+  if (!out.some((v) => v > 0)) {
+    throw new ConfigError("bid.meanSize", "mean sizes with at least one positive", out);
+  }
+  return out;
+}
+
+/**
+ * The background's depth profile from a stored LOBSTER depth profile (default
+ * {@linkcode DEFAULT_DEPTH_PROFILE}): `{weights}`, the bid side's mean sizes by distance from the
+ * best ({@linkcode bidWeights}), for `createBackground({profile})` or a game's `background`.
+ */
+export function lobsterProfile(path: string | URL = DEFAULT_DEPTH_PROFILE): { weights: number[] } {
+  const where = typeof path === "string" && path.startsWith("file:") ? new URL(path) : path;
+  try {
+    return { weights: bidWeights(loadDepthProfile(where)) };
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+    throw new ConfigError(
+      "path",
+      "an existing depth-profile JSON (written by `deno task replay` as " +
+        "data/lobster/depth_profile_<TICKER>.json)",
+      String(path),
+    );
+  }
 }

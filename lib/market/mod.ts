@@ -3,7 +3,9 @@
  *
  * - {@linkcode createBackground}: the exogenous bid ladder and ask side, refilled toward a depth
  *   profile each step, plus optional noise flow (see `background.ts` for the model and the
- *   rationale behind every default).
+ *   rationale behind every default); its options and their validation (`options.ts`), and the
+ *   ladder's target sizes by distance (`profile.ts`: a named shape, weights such as a LOBSTER
+ *   sample's mean sizes, or explicit sizes; the market takes the numbers, not a file).
  * - {@linkcode midPrice}, {@linkcode spread}: quotes with the `NONE` sentinel for empty sides.
  * - Owner ids: `BACKGROUND`, `NOISE`, `TAKER`, `makerOwner(i)`.
  *
@@ -25,5 +27,7 @@
  * @module
  */
 export * from "./owners.ts";
+export * from "./options.ts";
+export * from "./profile.ts";
 export * from "./background.ts";
 export * from "./quotes.ts";
