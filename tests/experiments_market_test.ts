@@ -1,5 +1,5 @@
 /**
- * Tests of `lib/experiments/market.ts` (notebook 01): determinism, the probe leaving outcomes
+ * Tests of `lib/experiments/market/` (notebook 01): determinism, the probe leaving outcomes
  * unchanged, accounting identities between the episode and step frames, the refill bound of the
  * recovery run, depth profiles, the LOBSTER replay frame and input validation.
  */
@@ -8,13 +8,20 @@ import { ConfigError } from "../lib/errors.ts";
 import { createGame } from "../lib/game/mod.ts";
 import {
   backgroundProfiles,
+  ladderFacts,
   lobsterReplay,
+  marketJob,
+  marketJobs,
   P0,
+  recoverySummaries,
+  replayFacts,
   runRecovery,
   runTakers,
+  takerSummaries,
   takerTable,
 } from "../lib/experiments/mod.ts";
 import type { DataFrame } from "../lib/report/mod.ts";
+import { lobsterProfile } from "../lib/lobster/mod.ts";
 
 const TAKERS = [
   { label: "aggressive", taker: { kind: "aggressive" } },
@@ -22,24 +29,31 @@ const TAKERS = [
   { label: "reactive", taker: { kind: "reactive" } },
   { label: "ac", taker: { kind: "almgren-chriss", riskAversion: 1e-4 } },
 ] as const;
+const LOBSTER = lobsterProfile();
 const NOISY = [
   { label: "linear", options: { noiseRate: 2 } },
-  { label: "lobster", options: { noiseRate: 2, profile: "lobster" } },
-] as const;
+  { label: "lobster", options: { noiseRate: 2, profile: LOBSTER } },
+];
 const QUIET = [{ label: "linear", options: {} }, {
   label: "lobster",
-  options: { profile: "lobster" },
-}] as const;
+  options: { profile: LOBSTER },
+}];
 
 const col = (df: DataFrame, name: string) => df.getColumn(name).toArray() as number[];
 
-Deno.test("runTakers: same options give identical frames; seeds differ with noise on", () => {
-  const a = runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 3 });
-  const b = runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 3 });
+Deno.test("runTakers: same options give identical frames; seeds differ with noise on", async () => {
+  const a = await runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 3, workers: 0 });
+  const b = await runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 3, workers: 0 });
   assertEquals(a.episodes.toRecords(), b.episodes.toRecords());
   assertEquals(a.steps.toRecords(), b.steps.toRecords());
   // An episode depends on its own seed only, not on the cases run before it.
-  const one = runTakers({ takers: [TAKERS[1]], backgrounds: [NOISY[0]], seeds: 1, firstSeed: 2 });
+  const one = await runTakers({
+    takers: [TAKERS[1]],
+    backgrounds: [NOISY[0]],
+    seeds: 1,
+    firstSeed: 2,
+    workers: 0,
+  });
   const row = a.episodes.toRecords().find((r) =>
     r.background === "linear" && r.taker === "twap" && r.seed === 2
   );
@@ -52,8 +66,8 @@ Deno.test("runTakers: same options give identical frames; seeds differ with nois
   assertTrue(col(a.episodes, "noise_volume").every((v) => v > 0), "noise traded");
 });
 
-Deno.test("runTakers: with the background's defaults every seed gives the same episode", () => {
-  const r = runTakers({ takers: TAKERS, backgrounds: QUIET, seeds: 3 });
+Deno.test("runTakers: with the background's defaults every seed gives the same episode", async () => {
+  const r = await runTakers({ takers: TAKERS, backgrounds: QUIET, seeds: 3, workers: 0 });
   const rows = r.episodes.toRecords();
   for (let i = 0; i < rows.length; i += 3) {
     const { seed: _a, ...first } = rows[i];
@@ -68,8 +82,8 @@ Deno.test("runTakers: with the background's defaults every seed gives the same e
   assertTrue(exact.every((s) => s.endsWith("(exact)")), exact.join(" / "));
 });
 
-Deno.test("runTakers: the probe changes nothing (same summaries as the bare game)", () => {
-  const r = runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 2 });
+Deno.test("runTakers: the probe changes nothing (same summaries as the bare game)", async () => {
+  const r = await runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 2, workers: 0 });
   const rows = r.episodes.toRecords();
   let i = 0;
   for (const b of NOISY) {
@@ -85,8 +99,8 @@ Deno.test("runTakers: the probe changes nothing (same summaries as the bare game
   }
 });
 
-Deno.test("runTakers: episode and step frames add up", () => {
-  const r = runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 2 });
+Deno.test("runTakers: episode and step frames add up", async () => {
+  const r = await runTakers({ takers: TAKERS, backgrounds: NOISY, seeds: 2, workers: 0 });
   const N = 60;
   const ep = r.episodes.toRecords() as Record<string, number>[];
   const sold = col(r.steps, "sold"), vwap = r.steps.getColumn("step_vwap").toArray();
@@ -112,8 +126,8 @@ Deno.test("runTakers: episode and step frames add up", () => {
   });
 });
 
-Deno.test("runTakers: front-loading costs more; TWAP on the default ladder costs about 2.5 ticks", () => {
-  const r = runTakers({ takers: TAKERS, backgrounds: [QUIET[0]], seeds: 1 });
+Deno.test("runTakers: front-loading costs more; TWAP on the default ladder costs about 2.5 ticks", async () => {
+  const r = await runTakers({ takers: TAKERS, backgrounds: [QUIET[0]], seeds: 1, workers: 0 });
   const [agg, twap, , ac] = col(r.episodes, "shortfall_bps");
   assertAlmostEquals(twap, 2.5, 0.05);
   assertTrue(agg > 2 * twap, `aggressive ${agg} vs TWAP ${twap}`);
@@ -126,8 +140,8 @@ Deno.test("runTakers: front-loading costs more; TWAP on the default ladder costs
   assertTrue(post.every((x, i) => x <= best[i] && best[i] === -1));
 });
 
-Deno.test("runRecovery: a block walks the default ladder 31 ticks; refill at least ρ per step", () => {
-  const r = runRecovery({ backgrounds: QUIET, seeds: 2 });
+Deno.test("runRecovery: a block walks the default ladder 31 ticks; refill at least ρ per step", async () => {
+  const r = await runRecovery({ backgrounds: QUIET, seeds: 2, workers: 0 });
   const ep = r.episodes.toRecords() as Record<string, number>[];
   assertEquals(ep.map((e) => e.block_impact), [31, 31, 24, 24]);
   assertTrue(ep.every((e) => e.initial_deficit === 8_000));
@@ -178,28 +192,50 @@ Deno.test("lobsterReplay: AMZN replays exactly; its stored profile matches the d
 
 Deno.test("runTakers: bad input names the field", () => {
   assertThrows(
-    () => runTakers({ takers: [], backgrounds: QUIET, seeds: 1 }),
+    () => marketJobs({ takers: [], backgrounds: QUIET, seeds: 1 }),
     ConfigError,
     "takers",
   );
   assertThrows(
-    () => runTakers({ takers: [TAKERS[0], TAKERS[0]], backgrounds: QUIET, seeds: 1 }),
+    () => marketJobs({ takers: [TAKERS[0], TAKERS[0]], backgrounds: QUIET, seeds: 1 }),
     ConfigError,
     "takers[].label",
   );
   assertThrows(
-    () => runTakers({ takers: TAKERS, backgrounds: QUIET, seeds: 0 }),
+    () => marketJobs({ takers: TAKERS, backgrounds: QUIET, seeds: 0 }),
     ConfigError,
     "seeds",
   );
-  assertThrows(
-    () =>
-      runTakers({
-        takers: TAKERS,
-        backgrounds: [{ label: "x", options: { resilience: 2 } }],
-        seeds: 1,
-      }),
-    ConfigError,
-    "resilience",
-  );
+  const [job] = marketJobs({
+    takers: TAKERS,
+    backgrounds: [{ label: "x", options: { resilience: 2 } }],
+    seeds: 1,
+  });
+  assertThrows(() => marketJob(job), ConfigError, "resilience");
+});
+
+Deno.test("summaries: replay verdicts, ladder shapes, exact cases, the recovery's rows", async () => {
+  const f = replayFacts(lobsterReplay({ tickers: ["AMZN"] }).replay);
+  assertTrue(f.allRows && f.noEngine && f.onlyNotFifo);
+  const profiles = backgroundProfiles(QUIET);
+  const lin = ladderFacts(profiles, { label: "linear", size: 8_000, totalDepth: 17_000 });
+  const lob = ladderFacts(profiles, { label: "lobster", size: 8_000, totalDepth: 17_000 });
+  assertTrue(lob.top > 5 * lin.top && lob.top5 > lin.top5, "a thick touch");
+  assertTrue(lob.walk < lin.walk, "a block goes less deep into the LOBSTER ladder");
+  const cases = { takers: TAKERS.slice(0, 2), steps: 20, workers: 0 };
+  const runs = await runTakers({ ...cases, backgrounds: NOISY, seeds: 3 });
+  const exact = await runTakers({ ...cases, backgrounds: QUIET, seeds: 2 });
+  const s = takerSummaries(runs, exact, -1);
+  assertTrue(s.exactSame);
+  assertEquals(s.cost.height, 4);
+  assertEquals(s.pathAt("linear", "twap", 19).cum_frac_mean, 1);
+  const low = s.extreme("linear", "aggressive", "post_sale_bid_mean", -1);
+  const first = s.pathAt("linear", "aggressive", 0).post_sale_bid_mean as number;
+  assertTrue((low.post_sale_bid_mean as number) <= first, "the lowest mean is at most step 0's");
+  assertTrue(s.atTop > 0.5 && s.atTop <= 1);
+  assertTrue((s.exact1("linear", "aggressive").shortfall_bps_mean as number) > 1);
+  const rec = recoverySummaries(await runRecovery({ backgrounds: QUIET, seeds: 2, workers: 0 }));
+  assertTrue(rec.sameHalf);
+  assertEquals(rec.of("linear").block_impact_mean, 31);
+  assertAlmostEquals(rec.after("lobster", 2).theory_mean as number, 0.64, 1e-12);
 });

@@ -72,7 +72,7 @@ import {
   type TrainMakerSpec,
 } from "../../makers/mod.ts";
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
-import type { TakerCase } from "../market.ts";
+import type { TakerCase } from "../market/mod.ts";
 import { GAME_VARIANTS, type GameVariant, NO_TRAINING } from "../takers/mod.ts";
 
 /** The kinds of maker in a population. */

@@ -78,7 +78,7 @@ import {
   trainMakers,
 } from "../../makers/mod.ts";
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
-import type { TakerCase } from "../market.ts";
+import type { TakerCase } from "../market/mod.ts";
 
 /** A game variant with the label it carries in the frames, e.g. `{label: "game 1", game}`. */
 export interface GameVariant {
