@@ -149,46 +149,70 @@ export function createBackground(
   const o = Object.freeze(validateBackgroundOptions(options));
   if (typeof rng !== "function") throw new ConfigError("rng", "a function () => number", rng);
   const profile = Object.freeze(bidProfile(o));
-  const { gap, spreadTicks, noiseRate, noiseMaxSize, noiseBuyProb, recentre } = o;
-  // Per side (index BID = 0, ASK = 1): number of levels, target sizes, resilience and the dirty
-  // frontier (levels d < dirty may be below target).
-  const nLev = [o.depthLevels, o.askSize > 0 ? o.askLevels : 0];
-  const target = [Float64Array.from(profile), new Float64Array(o.askLevels).fill(o.askSize)];
-  const rho = [o.resilience, o.askResilience];
-  const dirty = new Int32Array(2);
-  const gaps = new Float64Array(Math.max(nLev[0], nLev[1]));
-  const poissonRefill = o.refill === "poisson";
-  const deepest = o.refillOrder === "deepest";
+  const ladders = new Ladders(o, profile, rng);
+  return {
+    options: o,
+    profile,
+    reference: () => ladders.anchor,
+    init: (b: OrderBook) => ladders.init(b),
+    step: (b: OrderBook, _t: number) => ladders.step(b),
+  };
+}
 
-  let book: OrderBook | null = null;
-  let minTick = 0;
-  let maxTick = 0;
-  let lo = 0; // price of bookkeeping slot 0
-  let span = 0; // bookkeeping slots per side
-  // Per side, indexed by price - lo: the background quantity resting there (exact: it changes
-  // only by our adds and by fills, which `consumed` replays), and the ids of the background
-  // orders there, oldest first (ids[side][(price - lo) * PER_LEVEL + k]).
-  let known: Float64Array[] = [];
-  let ids: Float64Array[] = [];
-  let lens: Int32Array[] = [];
-  // Per side: the background's resting total after its last step, and its best price (NONE if
-  // it has nothing on that side).
-  const expected = new Float64Array(2);
-  const ownBest = new Int32Array([NONE, NONE]);
-  let ref = o.p0; // reference price (float when recentring)
-  let anchor = o.p0; // round(ref): the ladders are laid around it
+/**
+ * The two ladders and their bookkeeping. Per side (index BID = 0, ASK = 1): the number of
+ * levels, the target sizes, the resilience and the dirty frontier (levels d < dirty may be below
+ * target); per side and price (index `price − lo`), the background quantity resting there (exact:
+ * it changes only by our adds and by fills, which `consumed` replays) and the ids of the
+ * background orders there, oldest first (`ids[side][(price − lo) · PER_LEVEL + k]`).
+ */
+class Ladders {
+  readonly nLev: readonly number[];
+  readonly target: readonly Float64Array[];
+  readonly rho: readonly number[];
+  readonly dirty = new Int32Array(2);
+  readonly gaps: Float64Array;
+  readonly poissonRefill: boolean;
+  readonly deepest: boolean;
+  book: OrderBook | null = null;
+  lo = 0; // price of bookkeeping slot 0
+  span = 0; // bookkeeping slots per side
+  known: Float64Array[] = [];
+  ids: Float64Array[] = [];
+  lens: Int32Array[] = [];
+  /** Per side: the background's resting total after its last step. */
+  readonly expected = new Float64Array(2);
+  /** Per side: the background's best price (NONE if it has nothing on that side). */
+  readonly ownBest = new Int32Array([NONE, NONE]);
+  ref: number; // reference price (float when recentring)
+  anchor: number; // round(ref): the ladders are laid around it
+
+  constructor(
+    readonly o: Readonly<Required<BackgroundOptions>>,
+    profile: readonly number[],
+    readonly rng: Rng,
+  ) {
+    this.nLev = [o.depthLevels, o.askSize > 0 ? o.askLevels : 0];
+    this.target = [Float64Array.from(profile), new Float64Array(o.askLevels).fill(o.askSize)];
+    this.rho = [o.resilience, o.askResilience];
+    this.gaps = new Float64Array(Math.max(this.nLev[0], this.nLev[1]));
+    this.poissonRefill = o.refill === "poisson";
+    this.deepest = o.refillOrder === "deepest";
+    this.ref = o.p0;
+    this.anchor = o.p0;
+  }
 
   /** Price of level `d` on `side` around the current anchor. */
-  function priceOf(side: Side, d: number): number {
-    return side === BID ? anchor - gap - d : anchor + spreadTicks + d;
+  priceOf(side: Side, d: number): number {
+    return side === BID ? this.anchor - this.o.gap - d : this.anchor + this.o.spreadTicks + d;
   }
 
   /** Adds `q` background contracts at the back of the queue at `price` on `side`. */
-  function add(b: OrderBook, side: Side, price: number, q: number) {
-    const i = price - lo;
-    const a = ids[side];
+  add(b: OrderBook, side: Side, price: number, q: number) {
+    const i = price - this.lo;
+    const a = this.ids[side];
     const base = i * PER_LEVEL;
-    const n = lens[side][i];
+    const n = this.lens[side][i];
     if (n > 0 && (n === PER_LEVEL || b.ordersAt(side, price) === n)) {
       // Our newest order is last in the queue (or the slots are full): grow it at the back.
       const id = a[base + n - 1];
@@ -197,11 +221,17 @@ export function createBackground(
       const id = b.limit(side, price, q, BACKGROUND);
       if (id === NONE) return; // unreachable: callers never cross the opposite best
       a[base + n] = id;
-      lens[side][i] = n + 1;
+      this.lens[side][i] = n + 1;
     }
-    known[side][i] += q;
-    const best = ownBest[side];
-    if (best === NONE || (side === BID ? price > best : price < best)) ownBest[side] = price;
+    this.known[side][i] += q;
+    const best = this.ownBest[side];
+    if (best === NONE || (side === BID ? price > best : price < best)) this.ownBest[side] = price;
+  }
+
+  /** The next price after `p` on `side` away from the spread, NONE outside the bookkeeping. */
+  next(side: Side, p: number): number {
+    const q = p + (side === BID ? -1 : 1);
+    return q - this.lo < 0 || q - this.lo >= this.span ? NONE : q;
   }
 
   /**
@@ -210,14 +240,13 @@ export function createBackground(
    * is a prefix of its own orders in price order: its best levels in full, then part of one.
    * Extends the dirty frontier to the deepest level touched.
    */
-  function consumed(b: OrderBook, side: Side, c: number) {
-    const k = known[side];
-    const len = lens[side];
-    const step = side === BID ? -1 : 1;
-    let p = ownBest[side];
+  consumed(b: OrderBook, side: Side, c: number) {
+    const k = this.known[side];
+    const len = this.lens[side];
+    let p = this.ownBest[side];
     let touched = p;
     while (c > 0 && p !== NONE) {
-      const i = p - lo;
+      const i = p - this.lo;
       const q = k[i];
       if (q > 0) {
         touched = p;
@@ -228,38 +257,39 @@ export function createBackground(
         } else {
           k[i] = q - c;
           c = 0;
-          // Drop the filled orders at the front of this level's queue.
-          const a = ids[side];
-          const base = i * PER_LEVEL;
-          const n = len[i];
-          let j = 0;
-          while (j < n && !b.isLive(a[base + j])) j++;
-          if (j > 0) {
-            for (let x = j; x < n; x++) a[base + x - j] = a[base + x]; // at most 8: no copyWithin call
-            len[i] = n - j;
-          }
+          this.dropFilled(b, side, i);
           break;
         }
       }
-      p += step;
-      if (p - lo < 0 || p - lo >= span) p = NONE;
+      p = this.next(side, p);
     }
     // The background's new best: the first level still holding quantity.
-    while (p !== NONE && k[p - lo] === 0) {
-      p += step;
-      if (p - lo < 0 || p - lo >= span) p = NONE;
-    }
-    ownBest[side] = p;
+    while (p !== NONE && k[p - this.lo] === 0) p = this.next(side, p);
+    this.ownBest[side] = p;
     if (touched === NONE) return;
-    const d = side === BID ? anchor - gap - touched : touched - anchor - spreadTicks;
-    const n = nLev[side];
-    if (d >= 0 && d + 1 > dirty[side]) dirty[side] = d + 1 < n ? d + 1 : n;
+    const { gap, spreadTicks } = this.o;
+    const d = side === BID ? this.anchor - gap - touched : touched - this.anchor - spreadTicks;
+    const n = this.nLev[side];
+    if (d >= 0 && d + 1 > this.dirty[side]) this.dirty[side] = d + 1 < n ? d + 1 : n;
+  }
+
+  /** Drops the filled orders at the front of slot `i`'s queue on `side`. */
+  dropFilled(b: OrderBook, side: Side, i: number) {
+    const a = this.ids[side];
+    const base = i * PER_LEVEL;
+    const n = this.lens[side][i];
+    let j = 0;
+    while (j < n && !b.isLive(a[base + j])) j++;
+    if (j > 0) {
+      for (let x = j; x < n; x++) a[base + x - j] = a[base + x]; // at most 8: no copyWithin call
+      this.lens[side][i] = n - j;
+    }
   }
 
   /** Quantity to add for a gap of `g` at resilience `r`. */
-  function amount(g: number, r: number): number {
-    if (poissonRefill) {
-      const k = poisson(rng, r * g);
+  amount(g: number, r: number): number {
+    if (this.poissonRefill) {
+      const k = poisson(this.rng, r * g);
       return k < g ? k : g;
     }
     // ceil, with a guard against 0.2 * 5 = 1.0000000000000002.
@@ -270,140 +300,146 @@ export function createBackground(
    * Gap to target of level `d` on `side` (0 if it needs nothing or lies outside the book), or −1
    * if it cannot be refilled now because it would cross the opposite best `opp`.
    */
-  function gapAt(side: Side, d: number, opp: number): number {
-    const tgt = target[side][d];
+  gapAt(side: Side, d: number, opp: number): number {
+    const tgt = this.target[side][d];
     if (tgt === 0) return 0;
-    const p = priceOf(side, d);
-    if (p < lo || p - lo >= span) return 0;
+    const p = this.priceOf(side, d);
+    if (p < this.lo || p - this.lo >= this.span) return 0;
     if (opp !== NONE && (side === BID ? p >= opp : p <= opp)) return -1;
-    const g = tgt - known[side][p - lo];
+    const g = tgt - this.known[side][p - this.lo];
     return g > 0 ? g : 0;
   }
 
-  function refill(b: OrderBook, side: Side) {
-    const opp = b.best((1 - side) as Side);
-    const n = dirty[side];
-    const r = rho[side];
+  /** Refills the dirty levels of `side` best first (`refillOrder: "level"`). */
+  refillByLevel(b: OrderBook, side: Side, opp: number): number {
+    const r = this.rho[side];
     let last = -1;
-    if (!deepest) {
-      for (let d = 0; d < n; d++) {
-        const g = gapAt(side, d, opp);
-        if (g === 0) continue;
-        if (g < 0) {
-          last = d;
-          continue;
-        }
-        const q = amount(g, r);
-        if (q > 0) add(b, side, priceOf(side, d), q);
-        if (q < g) last = d;
+    for (let d = 0; d < this.dirty[side]; d++) {
+      const g = this.gapAt(side, d, opp);
+      if (g === 0) continue;
+      if (g < 0) {
+        last = d;
+        continue;
       }
-    } else {
-      let total = 0;
-      for (let d = 0; d < n; d++) {
-        const g = gapAt(side, d, opp);
-        gaps[d] = g;
-        if (g > 0) total += g;
-        else if (g < 0) last = d;
-      }
-      let left = total > 0 ? amount(total, r) : 0;
-      for (let d = n - 1; d >= 0; d--) {
-        const g = gaps[d];
-        if (g <= 0) continue;
-        const q = left < g ? left : g;
-        if (q > 0) {
-          add(b, side, priceOf(side, d), q);
-          left -= q;
-        }
-        if (q < g && d > last) last = d;
-      }
+      const q = this.amount(g, r);
+      if (q > 0) this.add(b, side, this.priceOf(side, d), q);
+      if (q < g) last = d;
     }
-    dirty[side] = last + 1;
+    return last;
+  }
+
+  /** Refills the dirty levels of `side` from the deepest (`refillOrder: "deepest"`). */
+  refillDeepest(b: OrderBook, side: Side, opp: number): number {
+    const n = this.dirty[side], gaps = this.gaps;
+    let last = -1, total = 0;
+    for (let d = 0; d < n; d++) {
+      const g = this.gapAt(side, d, opp);
+      gaps[d] = g;
+      if (g > 0) total += g;
+      else if (g < 0) last = d;
+    }
+    let left = total > 0 ? this.amount(total, this.rho[side]) : 0;
+    for (let d = n - 1; d >= 0; d--) {
+      const g = gaps[d];
+      if (g <= 0) continue;
+      const q = left < g ? left : g;
+      if (q > 0) {
+        this.add(b, side, this.priceOf(side, d), q);
+        left -= q;
+      }
+      if (q < g && d > last) last = d;
+    }
+    return last;
   }
 
   /** Accounts for what was consumed on `side` since the last step, then refills it. */
-  function sideStep(b: OrderBook, side: Side) {
-    const c = expected[side] - b.ownerResting(BACKGROUND, side);
-    if (c === 0 && dirty[side] === 0) return; // the idle path: two reads
-    if (c > 0) consumed(b, side, c);
-    if (dirty[side] > 0) refill(b, side);
-    expected[side] = b.ownerResting(BACKGROUND, side);
+  sideStep(b: OrderBook, side: Side) {
+    const c = this.expected[side] - b.ownerResting(BACKGROUND, side);
+    if (c === 0 && this.dirty[side] === 0) return; // the idle path: two reads
+    if (c > 0) this.consumed(b, side, c);
+    if (this.dirty[side] > 0) {
+      const opp = b.best((1 - side) as Side);
+      const last = this.deepest
+        ? this.refillDeepest(b, side, opp)
+        : this.refillByLevel(b, side, opp);
+      this.dirty[side] = last + 1;
+    }
+    this.expected[side] = b.ownerResting(BACKGROUND, side);
   }
 
-  return {
-    options: o,
-    profile,
-    reference: () => anchor,
+  init(b: OrderBook) {
+    const o = this.o;
+    if (b.size !== 0) {
+      throw new ConfigError("book", "an empty OrderBook", `${b.size} resting orders`);
+    }
+    const lowest = o.p0 - o.gap - o.depthLevels + 1;
+    const highest = o.askLevels > 0 ? o.p0 + o.spreadTicks + o.askLevels - 1 : o.p0;
+    if (lowest < b.minTick || highest > b.maxTick) {
+      throw new ConfigError(
+        "p0",
+        `such that the ladders [${lowest}, ${highest}] fit the book's ticks ` +
+          `[${b.minTick}, ${b.maxTick}]`,
+        o.p0,
+      );
+    }
+    // A second init on the same (emptied) book is a new episode: the bookkeeping is reused.
+    const again = this.book === b;
+    this.book = b;
+    // Anchored ladders stay in [lowest, highest]; recentring ones may go anywhere in the book.
+    this.lo = o.recentre > 0 ? b.minTick : lowest;
+    const span = this.span = (o.recentre > 0 ? b.maxTick : highest) - this.lo + 1;
+    if (again) {
+      for (const a of [...this.known, ...this.ids, ...this.lens]) a.fill(0);
+    } else {
+      this.known = [new Float64Array(span), new Float64Array(span)];
+      this.ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
+      this.lens = [new Int32Array(span), new Int32Array(span)];
+    }
+    this.ref = o.p0;
+    this.anchor = o.p0;
+    this.dirty.fill(0);
+    this.ownBest.fill(NONE);
+    for (const side of [BID, ASK] as const) {
+      const t = this.target[side];
+      for (let d = 0; d < this.nLev[side]; d++) {
+        if (t[d] > 0) this.add(b, side, this.priceOf(side, d), t[d]);
+      }
+      this.expected[side] = b.ownerResting(BACKGROUND, side);
+    }
+  }
 
-    init(b: OrderBook) {
-      if (b.size !== 0) {
-        throw new ConfigError("book", "an empty OrderBook", `${b.size} resting orders`);
+  step(b: OrderBook) {
+    if (b !== this.book) {
+      throw new ConfigError(
+        "book",
+        "the book passed to init (call init once before step)",
+        this.book === null ? "step before init" : "another book",
+      );
+    }
+    if (this.o.recentre > 0) this.recentre(b);
+    this.sideStep(b, BID);
+    this.sideStep(b, ASK);
+    const { noiseRate, noiseBuyProb, noiseMaxSize } = this.o;
+    if (noiseRate > 0) {
+      let n = poisson(this.rng, noiseRate);
+      while (n-- > 0) {
+        const side: Side = this.rng() < noiseBuyProb ? BID : ASK;
+        b.market(side, 1 + Math.floor(this.rng() * noiseMaxSize), NOISE);
       }
-      const lowest = o.p0 - gap - o.depthLevels + 1;
-      const highest = o.askLevels > 0 ? o.p0 + spreadTicks + o.askLevels - 1 : o.p0;
-      if (lowest < b.minTick || highest > b.maxTick) {
-        throw new ConfigError(
-          "p0",
-          `such that the ladders [${lowest}, ${highest}] fit the book's ticks ` +
-            `[${b.minTick}, ${b.maxTick}]`,
-          o.p0,
-        );
-      }
-      // A second init on the same (emptied) book is a new episode: the bookkeeping is reused.
-      const again = book === b;
-      book = b;
-      minTick = b.minTick;
-      maxTick = b.maxTick;
-      // Anchored ladders stay in [lowest, highest]; recentring ones may go anywhere in the book.
-      lo = recentre > 0 ? minTick : lowest;
-      span = (recentre > 0 ? maxTick : highest) - lo + 1;
-      if (again) {
-        for (const a of [...known, ...ids, ...lens]) a.fill(0);
-      } else {
-        known = [new Float64Array(span), new Float64Array(span)];
-        ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
-        lens = [new Int32Array(span), new Int32Array(span)];
-      }
-      ref = o.p0;
-      anchor = o.p0;
-      dirty.fill(0);
-      ownBest.fill(NONE);
-      for (const side of [BID, ASK] as const) {
-        const t = target[side];
-        for (let d = 0; d < nLev[side]; d++) if (t[d] > 0) add(b, side, priceOf(side, d), t[d]);
-        expected[side] = b.ownerResting(BACKGROUND, side);
-      }
-    },
+    }
+  }
 
-    step(b: OrderBook, _t: number) {
-      if (b !== book) {
-        throw new ConfigError(
-          "book",
-          "the book passed to init (call init once before step)",
-          book === null ? "step before init" : "another book",
-        );
-      }
-      if (recentre > 0) {
-        const bb = b.bestBid();
-        const ba = b.bestAsk();
-        if (bb !== NONE && ba !== NONE) {
-          ref += recentre * ((bb + ba) / 2 - ref);
-          const a = Math.round(ref);
-          if (a !== anchor) {
-            anchor = a;
-            dirty[BID] = nLev[BID];
-            dirty[ASK] = nLev[ASK];
-          }
-        }
-      }
-      sideStep(b, BID);
-      sideStep(b, ASK);
-      if (noiseRate > 0) {
-        let n = poisson(rng, noiseRate);
-        while (n-- > 0) {
-          const side: Side = rng() < noiseBuyProb ? BID : ASK;
-          b.market(side, 1 + Math.floor(rng() * noiseMaxSize), NOISE);
-        }
-      }
-    },
-  };
+  /** Moves the reference toward the mid; a new anchor makes every level dirty. */
+  recentre(b: OrderBook) {
+    const bb = b.bestBid();
+    const ba = b.bestAsk();
+    if (bb === NONE || ba === NONE) return;
+    this.ref += this.o.recentre * ((bb + ba) / 2 - this.ref);
+    const a = Math.round(this.ref);
+    if (a !== this.anchor) {
+      this.anchor = a;
+      this.dirty[BID] = this.nLev[BID];
+      this.dirty[ASK] = this.nLev[ASK];
+    }
+  }
 }
