@@ -231,41 +231,114 @@ export function exactOptimum(config: ExactConfig): ExactOptimum {
   if (N > 8) {
     throw new ConfigError("game.steps", "an integer in [1, 8] (the states grow ~4× per step)", N);
   }
-  const nA = game.actions.n;
-  const seed = game.config.seed;
-  const lp = new Int32Array(4096), lq = new Float64Array(4096);
-  const play = (prefix: ArrayLike<number>) => {
-    script.actions = Array.from(prefix);
-    game.reset(seed);
-    for (let t = 0; t < prefix.length; t++) game.step();
+  const run: Scripted = {
+    game,
+    script,
+    N,
+    nA: game.actions.n,
+    seed: game.config.seed,
+    lp: new Int32Array(4096),
+    lq: new Float64Array(4096),
   };
+  checkDeterministic(run);
+  const tree = enumerateStates(run, verifyPairs);
+  const verified = verifyMerges(run, tree.merged, verifyPairs);
+  const { prefixes, child, reward } = tree;
+  const nA = run.nA;
+  const nNodes = prefixes.length;
 
-  // Determinism: the game must draw nothing. Wrap nothing; instead, replay a random sequence
-  // twice under two different seeds and compare the true states at every step.
-  {
-    const r = stream(0, "exact:determinism");
-    const seq = Array.from({ length: N }, () => Math.floor(r() * nA));
-    const keys: string[] = [];
-    for (const s of [seed, `${seed}:other`]) {
-      script.actions = seq;
-      game.reset(s);
-      for (let t = 0; t < N; t++) {
-        game.step();
-        keys.push(trueStateKey(game, lp, lq));
-      }
-    }
+  // The MDP over true states: stationary dynamics, depth-N nodes absorb with reward 0.
+  const mdp = tabularMDP({
+    nStates: nNodes,
+    nActions: nA,
+    outcomes: (s, a): readonly Outcome[] => {
+      const c = child[s * nA + a];
+      return c < 0 ? [[1, s, 0]] : [[1, c, reward[s * nA + a]]];
+    },
+  });
+  const solution = backwardInduction({ mdp, horizon: N });
+  const rootValues = new Float64Array(nA);
+  for (let a = 0; a < nA; a++) rootValues[a] = reward[a] + solution.values[1 * nNodes + child[a]];
+  const actions = new Int32Array(N);
+  let node = 0;
+  for (let t = 0; t < N; t++) {
+    const a = solution.policy[t * nNodes + node];
+    actions[t] = a;
+    node = child[node * nA + a];
+  }
+  return {
+    value: solution.values[0],
+    rootValues,
+    actions,
+    statesPerDepth: tree.statesPerDepth,
+    mdp,
+    solution,
+    depth: tree.depth,
+    prefixes,
+    child,
+    reward,
+    verified,
+    nActions: nA,
+    steps: N,
+  };
+}
+
+/** The scripted game of an exact check and what replaying it needs. */
+interface Scripted {
+  readonly game: Game;
+  readonly script: Script;
+  /** Steps. */
+  readonly N: number;
+  /** Actions. */
+  readonly nA: number;
+  readonly seed: number | string;
+  /** Scratch for {@linkcode trueStateKey}. */
+  readonly lp: Int32Array;
+  readonly lq: Float64Array;
+}
+
+/** Resets the game and plays the actions of `prefix`. */
+function play(run: Scripted, prefix: ArrayLike<number>): void {
+  run.script.actions = Array.from(prefix);
+  run.game.reset(run.seed);
+  for (let t = 0; t < prefix.length; t++) run.game.step();
+}
+
+/**
+ * Determinism: the game must draw nothing. Wrap nothing; instead, replay a random sequence twice
+ * under two different seeds and compare the true states at every step.
+ */
+function checkDeterministic(run: Scripted): void {
+  const { game, script, N, nA, seed } = run;
+  const r = stream(0, "exact:determinism");
+  const seq = Array.from({ length: N }, () => Math.floor(r() * nA));
+  const keys: string[] = [];
+  for (const s of [seed, `${seed}:other`]) {
+    script.actions = seq;
+    game.reset(s);
     for (let t = 0; t < N; t++) {
-      if (keys[t] !== keys[N + t]) {
-        throw new ConfigError(
-          "game",
-          'a deterministic configuration (one maker, fixed taker, refill "fraction", no noise)',
-          "the episode depends on the seed",
-        );
-      }
+      game.step();
+      keys.push(trueStateKey(game, run.lp, run.lq));
     }
   }
+  for (let t = 0; t < N; t++) {
+    if (keys[t] !== keys[N + t]) {
+      throw new ConfigError(
+        "game",
+        'a deterministic configuration (one maker, fixed taker, refill "fraction", no noise)',
+        "the episode depends on the seed",
+      );
+    }
+  }
+}
 
-  // Breadth-first enumeration with merging.
+/**
+ * Breadth-first enumeration of the true states with merging: each node's action prefix, depth,
+ * child per action (−1 at depth N) and reward, the states per depth, and pairs of merged
+ * prefixes (at most `10 · verifyPairs + 100`) for {@linkcode verifyMerges}.
+ */
+function enumerateStates(run: Scripted, verifyPairs: number) {
+  const { N, nA } = run;
   const prefixes: Int32Array[] = [new Int32Array(0)];
   const depthList: number[] = [0];
   const childList: number[] = [];
@@ -281,8 +354,8 @@ export function exactOptimum(config: ExactConfig): ExactOptimum {
         const p = new Int32Array(d + 1);
         p.set(pre);
         p[d] = a;
-        play(p);
-        const key = trueStateKey(game, lp, lq);
+        play(run, p);
+        const key = trueStateKey(run.game, run.lp, run.lq);
         let id = ids.get(key);
         if (id === undefined) {
           id = prefixes.length;
@@ -293,25 +366,31 @@ export function exactOptimum(config: ExactConfig): ExactOptimum {
           merged.push([prefixes[id], p]);
         }
         childList[node * nA + a] = id;
-        rewardList[node * nA + a] = script.last;
+        rewardList[node * nA + a] = run.script.last;
       }
     }
     levelStart = levelEnd;
     levelEnd = prefixes.length;
     statesPerDepth.push(levelEnd - levelStart);
   }
-  const nNodes = prefixes.length;
-  const child = new Int32Array(nNodes * nA).fill(-1);
-  const reward = new Float64Array(nNodes * nA);
+  const child = new Int32Array(prefixes.length * nA).fill(-1);
+  const reward = new Float64Array(prefixes.length * nA);
   for (let k = 0; k < childList.length; k++) {
     if (childList[k] !== undefined) {
       child[k] = childList[k];
       reward[k] = rewardList[k];
     }
   }
-  const depth = Int32Array.from(depthList);
+  return { prefixes, depth: Int32Array.from(depthList), child, reward, statesPerDepth, merged };
+}
 
-  // Verify merges: the same random continuation from two merged prefixes gives equal rewards.
+/** Verify merges: the same random continuation from two merged prefixes gives equal rewards. */
+function verifyMerges(
+  run: Scripted,
+  merged: readonly [Int32Array, Int32Array][],
+  verifyPairs: number,
+): { pairs: number; mismatches: number } {
+  const { game, script, N, nA, seed } = run;
   let mismatches = 0, pairs = 0;
   const vr = stream(0, "exact:verify");
   for (
@@ -340,41 +419,7 @@ export function exactOptimum(config: ExactConfig): ExactOptimum {
       }
     }
   }
-
-  // The MDP over true states: stationary dynamics, depth-N nodes absorb with reward 0.
-  const mdp = tabularMDP({
-    nStates: nNodes,
-    nActions: nA,
-    outcomes: (s, a): readonly Outcome[] => {
-      const c = child[s * nA + a];
-      return c < 0 ? [[1, s, 0]] : [[1, c, reward[s * nA + a]]];
-    },
-  });
-  const solution = backwardInduction({ mdp, horizon: N });
-  const rootValues = new Float64Array(nA);
-  for (let a = 0; a < nA; a++) rootValues[a] = reward[a] + solution.values[1 * nNodes + child[a]];
-  const actions = new Int32Array(N);
-  let node = 0;
-  for (let t = 0; t < N; t++) {
-    const a = solution.policy[t * nNodes + node];
-    actions[t] = a;
-    node = child[node * nA + a];
-  }
-  return {
-    value: solution.values[0],
-    rootValues,
-    actions,
-    statesPerDepth,
-    mdp,
-    solution,
-    depth,
-    prefixes,
-    child,
-    reward,
-    verified: { pairs, mismatches },
-    nActions: nA,
-    steps: N,
-  };
+  return { pairs, mismatches };
 }
 
 /**
