@@ -9,6 +9,7 @@
 import * as Plot from "@observablehq/plot";
 import pl from "nodejs-polars";
 import { ConfigError } from "../../errors.ts";
+import { SPEC_ACTIONS } from "../../game/mod.ts";
 import { pct } from "../../report/format.ts";
 import { type RowSelector, select } from "../../report/stats.ts";
 
@@ -19,16 +20,7 @@ export const MAP_TIME: readonly string[] = Object.freeze(["≥ 31", "11–30", "
 export const MAP_OWN_BID: readonly string[] = Object.freeze(["none", "at best", "1", "≥ 2"]);
 
 /** The spec's seven actions and `"indifferent"`, the colour domain of the policy map. */
-export const MAP_ACTIONS: readonly string[] = Object.freeze([
-  "up",
-  "down",
-  "keep_price",
-  "qty_up",
-  "qty_down",
-  "keep_qty",
-  "replenish",
-  "indifferent",
-]);
+export const MAP_ACTIONS: readonly string[] = Object.freeze([...SPEC_ACTIONS, "indifferent"]);
 
 /** One colour per entry of {@linkcode MAP_ACTIONS}. */
 export const MAP_ACTION_COLOURS: readonly string[] = Object.freeze([
