@@ -179,7 +179,14 @@ export function learnJob(job: LearnJob): CompetitionRow[] {
   const game = job.game ?? {};
   const key = { taker: taker.label, n, seed };
   const trained = n > 0
-    ? train({ game: { ...game, makers: n, seed }, taker, episodes, checks, checkEpisodes, key })
+    ? trainPopulation({
+      game: { ...game, makers: n, seed },
+      taker,
+      episodes,
+      checks,
+      checkEpisodes,
+      key,
+    })
     : { policy: [], learning: UNTRAINED, rows: [] };
   const ev = evaluateGame({
     config: { ...game, makers: n, seed, policy: trained.policy, taker: taker.taker },
@@ -203,7 +210,7 @@ const UNTRAINED: CompetitionRow = {
 };
 
 /** Trains the makers of a learning job: their greedy policies, learning columns, check rows. */
-function train(o: {
+function trainPopulation(o: {
   game: TrainGameConfig;
   taker: CompetitionTaker;
   episodes: number;
