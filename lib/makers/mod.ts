@@ -30,14 +30,14 @@
  * `qMaker`, `qTaker`, `coLearn`, `policyMap`, `greedyPolicies`, `exactOptimum`, `exactCheck`,
  * `smallExactConfig`, `playDynamics` and the encoders check their options when called, with the
  * schemas of `lib/errors.ts` (`Q_MAKER_OPTIONS`, `Q_TAKER_OPTIONS`, `LEARNER_SETTINGS`,
- * `TABULAR_AGENT_OPTIONS`, `MAKER_STATE`, `TAKER_STATE`, `INITIAL_TABLE`, exported for `train`):
+ * `TABULAR_AGENT_OPTIONS`, `MAKER_STATE`, `TAKER_STATE`, `INITIAL_TABLE`, exported for `trainMakers`):
  * unknown keys rejected with a suggestion, paths in every message (`policy.epsilon.kind`,
  * `policy.state.time[1]`, `taker.multiples[0]`), learner settings as in `lib/learn`, bucket
  * edges at most 64 increasing finite numbers, `fallback` one of the game's action names (the
  * taker's: an action index), `mode` `"learn"` or `"greedy"`, tables and visits arrays of finite
  * numbers of length nStates × nActions (both checked before either is loaded). `loadRun` checks
  * `run.json` against its schema and names the file and the field (`<dir>/run.json: learners`).
- * `coLearn` checks its own keys (`window`, `taker`) and leaves the training fields to `train`.
+ * `coLearn` checks its own keys (`window`, `taker`) and leaves the training fields to `trainMakers`.
  *
  * ## For the notebooks
  * - **02 (game 1, one maker)**: `trainMakers({game: {makers: 1, seed}, taker: {kind}, episodes})` per

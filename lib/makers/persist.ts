@@ -100,7 +100,7 @@ export const INITIAL_TABLE = {
 
 /** Throws `ConfigError` unless `run` looks like a `MakersTrainResult` or a `LoadedRun`. */
 export function checkRun(run: unknown): MakersTrainResult | LoadedRun {
-  const allowed = "a training run (from train, coLearn or loadRun)";
+  const allowed = "a training run (from trainMakers, coLearn or loadRun)";
   const r = checkObject("run", run, allowed);
   if (!Array.isArray(r.learners) || typeof r.config !== "object" || r.config === null) {
     throw new ConfigError("run", allowed, run);

@@ -34,7 +34,7 @@ import {
 } from "../errors.ts";
 import { binIndex, decodeState, stateCount } from "../learn/mod.ts";
 import type { TakerSpec, TakerStrategy, TakerView } from "../takers/mod.ts";
-import { TABULAR_AGENT_OPTIONS, type TabularAgent, type TabularAgentOptions } from "./q_maker.ts";
+import { TABULAR_AGENT_OPTIONS, type TabularAgent, type TabularAgentOptions } from "./_tabular.ts";
 import { resolveEdges } from "./state.ts";
 import { createTabularLearner, greedyState } from "./_tabular.ts";
 

@@ -8,7 +8,9 @@
  */
 import { ConfigError } from "../../errors.ts";
 import type { EpisodeRun, MarketMakingEnv } from "../../env/mod.ts";
-import type { RlRow } from "./jobs.ts";
+
+/** One output row; `table` says which frame of the study (`RlStudy`) it belongs to. */
+export type RlRow = Record<string, number | string | null>;
 
 /** The validated bucket settings of the evaluation aggregates (see `RlSettings`). */
 export interface EvalSettings {

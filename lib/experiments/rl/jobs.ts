@@ -76,7 +76,13 @@ import {
   tabularQAgent,
   type TabularQConfig,
 } from "../../agents/mod.ts";
-import { checkEdges, createEvalAccumulator, type EvalSettings, finite } from "./evaluation.ts";
+import {
+  checkEdges,
+  createEvalAccumulator,
+  type EvalSettings,
+  finite,
+  type RlRow,
+} from "./evaluation.ts";
 
 /** Which agent to build, with its hyperparameters (JSON: it crosses to a worker). */
 export type AgentSpec =
@@ -175,9 +181,6 @@ export type RlJob =
     readonly seed: number;
     readonly settings: QueueSettings;
   };
-
-/** One output row; `table` says which frame of {@linkcode RlStudy} it belongs to. */
-export type RlRow = Record<string, number | string | null>;
 
 /** Training episode `e` of seed `s` resets the environment with `s · TRAIN_SEED_STRIDE + e`. */
 export const TRAIN_SEED_STRIDE = 1_000_000;

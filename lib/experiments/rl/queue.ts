@@ -16,8 +16,8 @@ import {
   QUEUE_SEED_BASE,
   QUEUE_SETTINGS_DEFAULTS,
   type QueueSettings,
-  type RlRow,
 } from "./jobs.ts";
+import type { RlRow } from "./evaluation.ts";
 
 /**
  * Runs one quote size of the sweep for one seed: a fixed quoter at `settings.halfSpread` with that

@@ -25,9 +25,9 @@ import {
   type AgentSpec,
   type QueueSettings,
   type RlJob,
-  type RlRow,
   type RlSettings,
 } from "./jobs.ts";
+import type { RlRow } from "./evaluation.ts";
 import { queueJob } from "./queue.ts";
 
 /**
