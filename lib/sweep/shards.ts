@@ -16,7 +16,7 @@
  */
 import { join } from "node:path";
 import pl from "nodejs-polars";
-import { checkOptions, ConfigError, custom, optional, str } from "../errors.ts";
+import { checkOptions, ConfigError, custom, optional } from "../errors.ts";
 import { readParquetSync, writeParquetAtomicSync } from "../io/parquet.ts";
 import { checkShard, type Shard } from "./sweep.ts";
 
@@ -39,7 +39,7 @@ function checkName(name: string): string {
 
 const SWEEP_FILE_OPTIONS = {
   shard: optional(custom("a shard {index, count}", (v) => checkShard(v as Shard))),
-  dir: str(),
+  dir: custom("a folder path", (v) => checkDir(v)),
 };
 
 /** Parses `"i/n"` (as given to `--shard`) into a {@link Shard}. */
@@ -79,7 +79,7 @@ export function saveSweep(name: string, frame: pl.DataFrame, options: SweepFileO
  */
 export function readShards(name: string, options: { dir: string }): pl.DataFrame {
   checkName(name);
-  checkOptions(options, { dir: str() }, { owner: "readShards" });
+  checkOptions(options, { dir: SWEEP_FILE_OPTIONS.dir }, { owner: "readShards" });
   const dir = checkDir(options.dir);
   const re = new RegExp(`^${name.replace(/\./g, "\\.")}\\.shard-(\\d+)-of-(\\d+)\\.parquet$`);
   const found = new Map<number, string>();
