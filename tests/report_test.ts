@@ -549,10 +549,16 @@ Deno.test("marks: bands, intervals, long-form series and a grid of facets", () =
     }),
   });
   assert.equal((band.svg.match(/<path/g) ?? []).length >= 2, true, "an area and a line");
-  const dots = plot({
-    marks: intervalMarks(rows, { value: "", axis: "x", at: "series", line: true }),
-  });
-  assert.ok(dots.svg.includes("<circle") && dots.svg.includes("<line"));
+  const two = [{ n: 1, v_mean: 1, v_lo: 0, v_hi: 2 }, { n: 2, v_mean: 3, v_lo: 2, v_hi: 4 }];
+  const count = (svg: string, tag: string) =>
+    (svg.match(new RegExp(`<${tag}\\b`, "g")) ?? []).length;
+  const bare = plot({ marks: intervalMarks(two, { value: "v", axis: "y", at: "n" }) }).svg;
+  const joined = plot({ marks: intervalMarks(two, { value: "v", axis: "y", at: "n", line: 0.5 }) })
+    .svg;
+  assert.equal(count(joined, "circle"), 2);
+  assert.equal(count(joined, "line") - count(bare, "line"), 0, "two rules either way");
+  assert.equal(count(joined, "path") - count(bare, "path"), 1, "one line through the means");
+  assert.ok(joined.includes('stroke-opacity="0.5"'));
   const { facet, labels } = facetGrid(["a", "b", "c"], { cols: 2 });
   assert.deepEqual([facet.fx({ agent: "c" }), facet.fy({ agent: "c" })], [0, 1]);
   assert.ok(plot({ marks: [labels] }).svg.includes(">c<"));

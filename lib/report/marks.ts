@@ -101,7 +101,10 @@ export interface IntervalOptions {
   readonly line?: boolean | number;
 }
 
-/** A rule over the interval and a dot at the mean, at each category (optionally joined by a line). */
+/**
+ * A rule over the interval and a dot at the mean, at each category; with `line`, a line through
+ * the means first (drawn under them).
+ */
 export function intervalMarks(data: readonly Datum[], o: IntervalOptions): Plot.Markish[] {
   const f = fields(o.value);
   const common = { fx: o.fx, fy: o.fy, [o.axis === "x" ? "y" : "x"]: o.at };
@@ -124,7 +127,17 @@ export function intervalMarks(data: readonly Datum[], o: IntervalOptions): Plot.
       stroke: o.color,
       strokeWidth: o.strokeWidth ?? 2,
     });
+  const joined = o.line === undefined || o.line === false ? [] : [
+    Plot.line(data, {
+      ...common,
+      ...shift,
+      [o.axis]: f.mean,
+      stroke: o.color,
+      ...(o.line === true ? {} : { strokeOpacity: o.line }),
+    }),
+  ];
   return [
+    ...joined,
     rule,
     Plot.dot(data, { ...common, ...shift, [o.axis]: f.mean, fill: o.color, r: o.r ?? 4 }),
   ];
