@@ -204,6 +204,30 @@ Deno.test("bad input is rejected with the field named, and the book is unchanged
     [() => b.modify(999, 100, 5), "id"],
     [() => b.reduce(a, 5), "by"],
     [() => b.reduce(a, 0), "by"],
+    // Every argument of every operation, with values of the wrong type or just out of range
+    // (the operations test them all in one condition and name the first bad one).
+    ...([ASK, BID] as Side[]).flatMap((s) =>
+      [
+        [() => b.limit(s, "100" as never, 5, 1), "price"],
+        [() => b.limit(s, 2 ** 31, 5, 1), "price"],
+        [() => b.limit(s, 100, "5" as never, 1), "qty"],
+        [() => b.limit(s, 100, 2 ** 32 + 5, 1), "qty"],
+        [() => b.limit(s, 100, 5, "1" as never), "owner"],
+        [() => b.limit(s, 100, 5, 0x10000), "owner"],
+        [() => b.limit(s, 100, 5, 1.5), "owner"],
+        [() => b.ioc(s, 100, null as never, 1), "qty"],
+        [() => b.ioc(s, 100, 5, 0x10001), "owner"],
+        [() => b.market(s, 5, -0.5), "owner"],
+        [() => b.market(s, true as never, 1), "qty"],
+        [() => b.insertFront(s, 100.5, 5, 1), "price"],
+        [() => b.insertFront(s, 100, 5, 2 ** 16), "owner"],
+      ] as Array<[() => unknown, string]>
+    ),
+    [() => b.limit("0" as never, 100, 5, 1), "side"],
+    [() => b.ioc(0.5 as Side, 100, 5, 1), "side"],
+    [() => b.market(null as never, 5, 1), "side"],
+    [() => b.modify(a, "100" as never, 5), "price"],
+    [() => b.modify(a, 100, 2 ** 31), "qty"],
   ];
   for (const [f, field] of bad) assertThrows(f, BookError, `${field}:`);
   assertEquals(JSON.stringify([b.stats(), b.bestBid(), b.bestAsk(), b.size]), before);

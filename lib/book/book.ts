@@ -201,23 +201,25 @@ export class OrderBook {
 
   /** Best price on `side`, or `NONE`. Throws {@linkcode BookError} for a bad side. */
   best(side: Side): number {
-    if (side !== BID && side !== ASK) badSide(side);
+    if ((side & 1) !== side) badSide(side);
     const i = this.bestIdx[side];
     return i === NONE ? NONE : i + this.minTick;
   }
 
   /** Total resting quantity at `price` on `side` (0 outside the ladder). */
   depthAt(side: Side, price: number): number {
-    if (side !== BID && side !== ASK) badSide(side);
-    if (!Number.isInteger(price) || price < this.minTick || price > this.maxTick) return 0;
-    return this.levelQty[side * this.nLevels + price - this.minTick];
+    if ((side & 1) !== side) badSide(side);
+    const i = price - this.minTick;
+    if ((price | 0) !== price || (i >>> 0) >= this.nLevels) return 0;
+    return this.levelQty[side * this.nLevels + i];
   }
 
   /** Number of resting orders at `price` on `side` (0 outside the ladder). */
   ordersAt(side: Side, price: number): number {
-    if (side !== BID && side !== ASK) badSide(side);
-    if (!Number.isInteger(price) || price < this.minTick || price > this.maxTick) return 0;
-    return this.lv[((side * this.nLevels + price - this.minTick) << LSHIFT) + L_COUNT];
+    if ((side & 1) !== side) badSide(side);
+    const i = price - this.minTick;
+    if ((price | 0) !== price || (i >>> 0) >= this.nLevels) return 0;
+    return this.lv[((side * this.nLevels + i) << LSHIFT) + L_COUNT];
   }
 
   /**
@@ -326,8 +328,7 @@ export class OrderBook {
 
   /** Resting quantity of `owner` on `side`. Throws {@linkcode BookError} for a bad owner or side. */
   ownerResting(owner: number, side: Side): number {
-    if ((owner >>> 0) !== owner || owner > MAX_OWNER) badOwner(owner);
-    if (side !== BID && side !== ASK) badSide(side);
+    if ((owner & MAX_OWNER) !== owner || (side & 1) !== side) badQuery(owner, side);
     const k = 2 * owner + side;
     return k < this.ownerQty.length ? this.ownerQty[k] : 0;
   }
@@ -362,12 +363,12 @@ export class OrderBook {
    * id, or `NONE` if it was filled in full. Fills are in {@linkcode OrderBook.fills}.
    */
   limit(side: Side, price: number, qty: number, owner: number): number {
-    if (side !== BID && side !== ASK) badSide(side);
-    this.checkPrice(price);
-    if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QTY) badQty(qty);
-    if ((owner >>> 0) !== owner || owner > MAX_OWNER) badOwner(owner);
-    this.fills.count = 0;
     const i = price - this.minTick;
+    if (
+      (side & 1) !== side || (price | 0) !== price || (i >>> 0) >= this.nLevels ||
+      (qty | 0) !== qty || qty < 1 || (owner & MAX_OWNER) !== owner
+    ) this.badOrder(side, price, qty, owner);
+    this.fills.count = 0;
     // Nothing to match unless the opposite best crosses.
     const ob = this.bestIdx[1 - side];
     const rem = ob === NONE || (side === BID ? ob > i : ob < i)
@@ -390,9 +391,9 @@ export class OrderBook {
    * empty; nothing rests. Returns the filled quantity.
    */
   market(side: Side, qty: number, owner: number): number {
-    if (side !== BID && side !== ASK) badSide(side);
-    if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QTY) badQty(qty);
-    if ((owner >>> 0) !== owner || owner > MAX_OWNER) badOwner(owner);
+    if ((side & 1) !== side || (qty | 0) !== qty || qty < 1 || (owner & MAX_OWNER) !== owner) {
+      this.badOrder(side, this.minTick, qty, owner);
+    }
     this.fills.count = 0;
     const limitIdx = side === BID ? this.nLevels - 1 : 0;
     const filled = qty - this.match(side, limitIdx, qty, owner);
@@ -406,12 +407,13 @@ export class OrderBook {
    * the filled quantity; the rest is dropped.
    */
   ioc(side: Side, price: number, qty: number, owner: number): number {
-    if (side !== BID && side !== ASK) badSide(side);
-    this.checkPrice(price);
-    if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QTY) badQty(qty);
-    if ((owner >>> 0) !== owner || owner > MAX_OWNER) badOwner(owner);
+    const i = price - this.minTick;
+    if (
+      (side & 1) !== side || (price | 0) !== price || (i >>> 0) >= this.nLevels ||
+      (qty | 0) !== qty || qty < 1 || (owner & MAX_OWNER) !== owner
+    ) this.badOrder(side, price, qty, owner);
     this.fills.count = 0;
-    const filled = qty - this.match(side, price - this.minTick, qty, owner);
+    const filled = qty - this.match(side, i, qty, owner);
     this.lastFilled = filled;
     return filled;
   }
@@ -438,8 +440,10 @@ export class OrderBook {
    */
   modify(id: number, price: number, qty: number): number {
     const slot = this.liveSlot(id);
-    this.checkPrice(price);
-    if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QTY) badQty(qty);
+    const i = price - this.minTick;
+    if ((price | 0) !== price || (i >>> 0) >= this.nLevels || (qty | 0) !== qty || qty < 1) {
+      this.badOrder(BID, price, qty, 0);
+    }
     this.fills.count = 0;
     this.lastFilled = 0;
     const old = this.oQty[slot];
@@ -450,7 +454,6 @@ export class OrderBook {
       return id;
     }
     const owner = this.oOwner[slot];
-    const i = price - this.minTick;
     if (samePrice && this.oNext[slot] === NONE) {
       // Already last in its queue: growing it in place is the same as leaving and re-entering.
       const lvl = side * this.nLevels + i;
@@ -541,10 +544,7 @@ export class OrderBook {
    * enter from beyond the recorded window). Throws if the price would cross the opposite best.
    */
   insertFront(side: Side, price: number, qty: number, owner: number): number {
-    if (side !== BID && side !== ASK) badSide(side);
-    this.checkPrice(price);
-    if (!Number.isInteger(qty) || qty < 1 || qty > MAX_QTY) badQty(qty);
-    if ((owner >>> 0) !== owner || owner > MAX_OWNER) badOwner(owner);
+    this.badOrder(side, price, qty, owner); // throws for a bad argument (a cold path)
     const opp = this.best((1 - side) as Side);
     if (opp !== NONE && (side === BID ? price >= opp : price <= opp)) {
       throw new BookError(`price: ${price} would cross the opposite best ${opp}`);
@@ -891,7 +891,9 @@ export class OrderBook {
 
   /** Slot of a live order id, or NONE. */
   private slotOf(id: number): number {
-    if (typeof id !== "number" || !Number.isInteger(id) || id < 0) return NONE;
+    // The last comparison also rejects a negative, fractional or non-finite id (none can equal
+    // the live order's id, a non-negative integer): only the type needs a test of its own.
+    if (typeof id !== "number") return NONE;
     const slot = id & SLOT_MASK;
     if (slot >= this.used) return NONE;
     if (this.oLive[slot] === 0) return NONE;
@@ -904,12 +906,22 @@ export class OrderBook {
     return s;
   }
 
-  private checkPrice(price: number) {
-    if (!Number.isInteger(price) || price < this.minTick || price > this.maxTick) {
+  /**
+   * Throws for the first bad argument of an order, in the order side, price, qty, owner (returns
+   * if all are good). The hot methods test all of them in one condition and call this only when
+   * it fails, so that the checks cost a few compares and the methods stay small.
+   */
+  private badOrder(side: unknown, price: unknown, qty: unknown, owner: unknown) {
+    if (side !== BID && side !== ASK) badSide(side);
+    if (
+      !Number.isInteger(price) || price as number < this.minTick || price as number > this.maxTick
+    ) {
       throw new BookError(
         `price: must be an integer tick in [${this.minTick}, ${this.maxTick}], got ${price}`,
       );
     }
+    if (!Number.isInteger(qty) || qty as number < 1 || qty as number > MAX_QTY) badQty(qty);
+    if ((owner as number >>> 0) !== owner || owner as number > MAX_OWNER) badOwner(owner);
   }
 }
 
@@ -924,4 +936,9 @@ function badQty(qty: unknown): never {
 
 function badOwner(owner: unknown): never {
   throw new BookError(`owner: must be an integer in [0, ${MAX_OWNER}], got ${owner}`);
+}
+
+function badQuery(owner: unknown, side: unknown): never {
+  if ((owner as number >>> 0) !== owner || owner as number > MAX_OWNER) badOwner(owner);
+  badSide(side);
 }
