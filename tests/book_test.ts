@@ -1,6 +1,15 @@
 import { assertEquals, assertThrows } from "./_assert.ts";
 import fc from "fast-check";
-import { ASK, BID, BookError, MAX_QTY, NONE, OrderBook, type Side } from "../lib/book/mod.ts";
+import {
+  ASK,
+  BID,
+  BookError,
+  BookSnapshot,
+  MAX_QTY,
+  NONE,
+  OrderBook,
+  type Side,
+} from "../lib/book/mod.ts";
 import { GEN_MAX, SLOT_MASK, SLOT_SPACE } from "../lib/book/_layout.ts";
 
 const mk = () => new OrderBook({ minTick: 90, maxTick: 110, capacity: 2 });
@@ -166,6 +175,108 @@ Deno.test("clear empties the book, kills every old id and leaves a working book"
   assertEquals([b.bestBid(), b.depthAt(BID, 99), b.queueAhead(again[1])], [99, 7, 3]);
   assertEquals(b.market(ASK, 10, 9), 8);
   assertEquals(b.bestBid(), NONE);
+});
+
+Deno.test("restore lays a snapshot's market again: the same ids as entering it again", () => {
+  const orders: [Side, number, number, number][] = [
+    [BID, 99, 5, 1],
+    [BID, 98, 7, 2],
+    [BID, 99, 3, 3],
+    [ASK, 102, 4, 1],
+    [ASK, 104, 6, 2],
+  ];
+  const a = mk(), b = mk();
+  for (const [s, p, q, o] of orders) a.limit(s, p, q, o);
+  const snap = a.snapshot();
+  assertEquals(snap.size, 5);
+  b.limit(BID, 100, 1, 4); // b has a history: used slots, totals
+  b.market(ASK, 1, 9);
+  for (const book of [a, b]) book.clear();
+  const entered = orders.map(([s, p, q, o]) => a.limit(s, p, q, o));
+  const ids = new Float64Array(5);
+  b.restore(snap, ids);
+  // a's second market entered order by order, b's restored: the same ids (each book's slots
+  // have the same generations here), queues, totals and state.
+  const c = mk();
+  c.limit(BID, 100, 1, 4);
+  c.market(ASK, 1, 9);
+  c.clear();
+  assertEquals(Array.from(ids), orders.map(([s, p, q, o]) => c.limit(s, p, q, o)));
+  assertEquals(entered.map((id) => id & SLOT_MASK), Array.from(ids, (id) => id & SLOT_MASK));
+  for (const book of [a, b]) {
+    assertEquals([book.bestBid(), book.bestAsk(), book.size], [99, 102, 5]);
+    assertEquals(book.stats(), { restedIn: 25, makerFilled: 0, cancelled: 0, resting: 25 });
+    assertEquals([book.ownerResting(1, BID), book.ownerResting(2, ASK)], [5, 6]);
+    assertEquals([book.fills.count, book.lastFilled], [0, 0]);
+  }
+  assertEquals(b.queueAhead(ids[2]), 5);
+  assertEquals(b.market(ASK, 9, 9), 9);
+  assertEquals(fillsOf(b).map((f) => [f.owner, f.price, f.qty]), [[1, 99, 5], [3, 99, 3], [
+    2,
+    98,
+    1,
+  ]]);
+  // Errors: a book with orders, another ladder, a short ids array.
+  assertThrows(() => b.restore(snap), BookError, "restore: the book must be empty");
+  const other = new OrderBook({ minTick: 90, maxTick: 111 });
+  assertThrows(() => other.restore(snap), BookError, "snapshot:");
+  assertThrows(() => other.restore({} as BookSnapshot), BookError, "snapshot:");
+  assertThrows(() => c.restore(snap, new Float64Array(2)), BookError, "ids:");
+});
+
+Deno.test("property: a restored snapshot is the same book, queue by queue, and trades alike", () => {
+  const p = fc.record({ side, price, qty, owner, dp: fc.integer({ min: -2, max: 2 }) });
+  fc.assert(
+    fc.property(fc.array(p, { maxLength: 60 }), fc.array(p, { maxLength: 30 }), (ops, after) => {
+      // A book with holes and re-queued orders: limits, every third order re-priced or grown.
+      const a = mk();
+      const ids: number[] = [];
+      ops.forEach((o, k) => {
+        const id = a.limit(o.side, o.price, o.qty, o.owner);
+        if (id !== NONE) ids.push(id);
+        const pick = ids[k % Math.max(1, ids.length)];
+        if (k % 3 === 2 && pick !== undefined && a.isLive(pick)) {
+          a.modify(pick, Math.min(110, Math.max(90, a.orderPrice(pick) + o.dp)), o.qty + 1);
+        }
+      });
+      const snap = a.snapshot();
+      const b = mk();
+      b.limit(BID, 95, 3, 1); // another history, emptied
+      b.market(ASK, 5, 2);
+      const newIds = new Float64Array(snap.size);
+      b.restore(snap, newIds);
+      const queues = (book: OrderBook) => {
+        const out: number[][] = [];
+        for (const s of [BID, ASK] as Side[]) {
+          for (let px = 90; px <= 110; px++) {
+            const q: number[] = [s, px];
+            book.forEachAt(s, px, (_id, o, n) => q.push(o, n));
+            if (q.length > 2) out.push(q);
+          }
+        }
+        return out;
+      };
+      assertEquals(queues(b), queues(a));
+      assertEquals([b.bestBid(), b.bestAsk(), b.size], [a.bestBid(), a.bestAsk(), a.size]);
+      for (let o = 0; o <= 4; o++) {
+        assertEquals(b.ownerResting(o, BID), a.ownerResting(o, BID));
+        assertEquals(b.ownerResting(o, ASK), a.ownerResting(o, ASK));
+      }
+      for (let j = 0; j < snap.size; j++) {
+        assertEquals(b.orderQty(newIds[j]), a.orderQty(snap.ids[j]));
+        assertEquals(b.queueAhead(newIds[j]), a.queueAhead(snap.ids[j]));
+      }
+      // Then both trade alike.
+      for (const o of after) {
+        a.limit(o.side, o.price, o.qty, o.owner);
+        b.limit(o.side, o.price, o.qty, o.owner);
+        const f = (book: OrderBook) => fillsOf(book).map((x) => [x.owner, x.price, x.qty, x.left]);
+        assertEquals(f(b), f(a));
+      }
+      assertEquals(queues(b), queues(a));
+    }),
+    { numRuns: 200 },
+  );
 });
 
 Deno.test("insertFront seeds ahead of the queue and refuses to cross", () => {

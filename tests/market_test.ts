@@ -556,3 +556,41 @@ Deno.test("re-initialising on the cleared book replays an episode exactly", () =
   assertEquals(second, first);
   assertEquals(fresh, first);
 });
+
+Deno.test("re-initialising restores the fresh market: queues, totals and bookkeeping", () => {
+  // Sales, maker bids queued at the background's levels (so levels hold several background
+  // orders) and each option that changes the bookkeeping; the random stream is re-seeded for
+  // every episode, so a re-initialised background must play exactly as a fresh one.
+  const configs: Partial<BackgroundOptions>[] = [
+    {},
+    { refillOrder: "deepest" },
+    { refill: "poisson" },
+    { noiseRate: 0.7 },
+    { recentre: 0.4 },
+  ];
+  for (const options of configs) {
+    let g = stream(5, "background");
+    const rng = () => g();
+    const play = (bg: ReturnType<typeof createBackground>, book: OrderBook) => {
+      g = stream(5, "background");
+      bg.init(book);
+      const out: string[] = [snapshot(book)];
+      for (let t = 0; t < 40; t++) {
+        if (t % 3 === 0) book.limit(BID, P0 - 1 - (t % 2), 50, makerOwner(t % 2));
+        book.market(ASK, 150 + 10 * (t % 4), TAKER);
+        bg.step(book, t);
+        out.push(snapshot(book), JSON.stringify(queue(book, BID, P0 - 1)));
+      }
+      return out;
+    };
+    const book = new OrderBook({ minTick: 9_000, maxTick: 11_000 });
+    const bg = createBackground({ p0: P0, ...options }, rng);
+    const first = play(bg, book);
+    for (let e = 0; e < 2; e++) {
+      book.clear();
+      assertEquals(play(bg, book), first, JSON.stringify(options));
+    }
+    const fresh = createBackground({ p0: P0, ...options }, rng);
+    assertEquals(play(fresh, new OrderBook({ minTick: 9_000, maxTick: 11_000 })), first);
+  }
+});

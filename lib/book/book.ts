@@ -95,6 +95,41 @@ export interface BookStats {
   resting: number;
 }
 
+/**
+ * The resting orders of a book, taken by {@linkcode OrderBook.snapshot} and put back by
+ * {@linkcode OrderBook.restore}: for starting many episodes from the same market without
+ * entering its orders one by one. Read `size` and `ids`; the other fields are the book's.
+ */
+export class BookSnapshot {
+  constructor(
+    /** Ticks of the book it was taken from (a snapshot fits only a book with the same). */
+    readonly minTick: number,
+    readonly maxTick: number,
+    /** Number of orders. */
+    readonly size: number,
+    /** The orders' ids when the snapshot was taken (order `j` is `ids[j]`). */
+    readonly ids: Float64Array,
+    /** Per order `j`: side, price, quantity, owner, and its neighbours in its queue (`j`s). */
+    readonly side: Int32Array,
+    readonly price: Int32Array,
+    readonly qty: Int32Array,
+    readonly owner: Int32Array,
+    readonly prev: Int32Array,
+    readonly next: Int32Array,
+    /** Per occupied level: its index, first and last order (`j`s), order count and quantity. */
+    readonly level: Int32Array,
+    readonly head: Int32Array,
+    readonly tail: Int32Array,
+    readonly count: Int32Array,
+    readonly levelQty: Float64Array,
+    /** Best level index per side. */
+    readonly best: Int32Array,
+    /** Resting quantity per (owner, side) entry `2 · owner + side` that has any: keys, sums. */
+    readonly ownerKey: Int32Array,
+    readonly ownerQty: Float64Array,
+  ) {}
+}
+
 /** A price-time priority limit order book over a dense tick ladder. */
 export class OrderBook {
   /** Lowest valid price in ticks. */
@@ -132,6 +167,7 @@ export class OrderBook {
   private retiredCount = 0;
 
   private ownerQty = new Float64Array(2 * 16);
+  private restoreSlots = new Int32Array(0); // restore's scratch: the slot of each order
 
   // Running totals: restedIn, makerFilled, cancelled, resting.
   private readonly tot = new Float64Array(4);
@@ -618,6 +654,147 @@ export class OrderBook {
     this.fills.count = 0;
     this.lastFilled = 0;
     this.tot.fill(0);
+  }
+
+  /**
+   * The resting orders, each with its place in its queue, for {@linkcode OrderBook.restore}.
+   * Orders are numbered in the order of their slots, which is the order they entered the book
+   * when nothing left it since the last `clear()` (as after seeding a fresh market).
+   */
+  snapshot(): BookSnapshot {
+    const n = this.live, used = this.used;
+    const jOf = new Int32Array(used).fill(NONE);
+    const slots = new Int32Array(n);
+    let j = 0;
+    for (let s = 0; s < used; s++) {
+      if (this.oLive[s] === 1) {
+        jOf[s] = j;
+        slots[j++] = s;
+      }
+    }
+    const ids = new Float64Array(n), side = new Int32Array(n), price = new Int32Array(n);
+    const qty = new Int32Array(n), owner = new Int32Array(n);
+    const prev = new Int32Array(n), next = new Int32Array(n);
+    for (j = 0; j < n; j++) {
+      const s = slots[j];
+      ids[j] = this.oGen[s] * SLOT_SPACE + s;
+      side[j] = this.oSide[s];
+      price[j] = this.oPrice[s];
+      qty[j] = this.oQty[s];
+      owner[j] = this.oOwner[s];
+      prev[j] = this.oPrev[s] === NONE ? NONE : jOf[this.oPrev[s]];
+      next[j] = this.oNext[s] === NONE ? NONE : jOf[this.oNext[s]];
+    }
+    const levels: number[] = [];
+    for (let w = 0; w < this.bits.length; w++) {
+      let word = this.bits[w];
+      const side = w < this.words ? BID : ASK;
+      while (word !== 0) {
+        const i = ((w - side * this.words) << 5) + 31 - Math.clz32(word & -word);
+        levels.push(side * this.nLevels + i);
+        word &= word - 1;
+      }
+    }
+    const L = levels.length;
+    const level = Int32Array.from(levels), head = new Int32Array(L), tail = new Int32Array(L);
+    const count = new Int32Array(L), lq = new Float64Array(L);
+    for (let k = 0; k < L; k++) {
+      const lb = level[k] << LSHIFT;
+      head[k] = jOf[this.lv[lb + L_HEAD]];
+      tail[k] = jOf[this.lv[lb + L_TAIL]];
+      count[k] = this.lv[lb + L_COUNT];
+      lq[k] = this.levelQty[level[k]];
+    }
+    const keys: number[] = [], sums: number[] = [];
+    this.ownerQty.forEach((q, k) => {
+      if (q !== 0) {
+        keys.push(k);
+        sums.push(q);
+      }
+    });
+    return new BookSnapshot(
+      this.minTick,
+      this.maxTick,
+      n,
+      ids,
+      side,
+      price,
+      qty,
+      owner,
+      prev,
+      next,
+      level,
+      head,
+      tail,
+      count,
+      lq,
+      Int32Array.from(this.bestIdx),
+      Int32Array.from(keys),
+      Float64Array.from(sums),
+    );
+  }
+
+  /**
+   * Enters the orders of `snapshot` (taken from a book with the same ticks) into this book, which
+   * must be empty, each in its place in its queue, without matching: the queues are the
+   * snapshot's, and the slots, ids and totals those that entering the orders one at a time in
+   * the snapshot's order would give (after a fresh market was laid on a cleared book, that is
+   * laying it again: the same book, ids included), at a fraction of the cost. If `ids` is given,
+   * `ids[j]` receives the new id of the snapshot's order `j` (whose old id is `snapshot.ids[j]`).
+   */
+  restore(snapshot: BookSnapshot, ids?: Float64Array): void {
+    const sn = snapshot;
+    if (
+      !(sn instanceof BookSnapshot) || sn.minTick !== this.minTick || sn.maxTick !== this.maxTick
+    ) {
+      throw new BookError(
+        `snapshot: must be a BookSnapshot of a book with ticks [${this.minTick}, ${this.maxTick}]`,
+      );
+    }
+    const n = sn.size;
+    if (ids !== undefined && !(ids instanceof Float64Array && ids.length >= n)) {
+      throw new BookError(`ids: must be a Float64Array of length ≥ ${n}`);
+    }
+    if (this.live !== 0) {
+      throw new BookError(`restore: the book must be empty (${this.live} orders)`);
+    }
+    if (this.restoreSlots.length < n) this.restoreSlots = new Int32Array(n);
+    // Slots as entering the orders one by one would take them.
+    const slots = this.restoreSlots;
+    for (let j = 0; j < n; j++) slots[j] = this.alloc();
+    const { oPrice, oQty, oOwner, oSide, oPrev, oNext, oGen } = this;
+    let resting = 0;
+    for (let j = 0; j < n; j++) {
+      const s = slots[j], q = sn.qty[j], p = sn.prev[j], x = sn.next[j];
+      oPrice[s] = sn.price[j];
+      oQty[s] = q;
+      oOwner[s] = sn.owner[j];
+      oSide[s] = sn.side[j];
+      oPrev[s] = p === NONE ? NONE : slots[p];
+      oNext[s] = x === NONE ? NONE : slots[x];
+      resting += q;
+      if (ids !== undefined) ids[j] = oGen[s] * SLOT_SPACE + s;
+    }
+    const lv = this.lv;
+    for (let k = 0; k < sn.level.length; k++) {
+      const lvl = sn.level[k], lb = lvl << LSHIFT;
+      lv[lb + L_HEAD] = slots[sn.head[k]];
+      lv[lb + L_TAIL] = slots[sn.tail[k]];
+      lv[lb + L_COUNT] = sn.count[k];
+      this.levelQty[lvl] = sn.levelQty[k];
+      const side = lvl >= this.nLevels ? ASK : BID, i = lvl - side * this.nLevels;
+      this.bits[side * this.words + (i >>> 5)] |= 1 << (i & 31);
+    }
+    this.bestIdx[BID] = sn.best[BID];
+    this.bestIdx[ASK] = sn.best[ASK];
+    for (let k = 0; k < sn.ownerKey.length; k++) {
+      const key = sn.ownerKey[k];
+      this.addOwner(key >>> 1, (key & 1) as Side, sn.ownerQty[k]);
+    }
+    this.tot[0] += resting;
+    this.tot[3] += resting;
+    this.fills.count = 0;
+    this.lastFilled = 0;
   }
 
   /**

@@ -24,6 +24,9 @@
  *   the order to the back of its (new) level, keeping its id (and may trade first at a crossing
  *   price). An unknown or dead id throws a {@linkcode BookError}; `isLive(id)` asks first.
  * - `clear()` empties the book for a new episode (all ids die; totals restart at zero).
+ *   `snapshot()` keeps the resting orders and `restore(snapshot)` puts them back into an empty
+ *   book, each in its place in its queue, with the ids that entering them again would give: a
+ *   fresh market laid again at a fraction of the cost.
  * - `insertFront` rests quantity at the front of a level without matching: only for seeding a
  *   replay with quantity older than anything that follows.
  * - Queries: `bestBid`/`bestAsk` (`NONE` when the side is empty), `levels` (top N occupied

@@ -110,7 +110,7 @@
  * ```
  * @module
  */
-import { ASK, BID, NONE, type OrderBook, type Side } from "../book/mod.ts";
+import { ASK, BID, type BookSnapshot, NONE, type OrderBook, type Side } from "../book/mod.ts";
 import { ConfigError } from "../errors.ts";
 import { poisson, type Rng } from "../rng.ts";
 import { type BackgroundOptions, validateBackgroundOptions } from "./options.ts";
@@ -121,7 +121,9 @@ import { bidProfile } from "./profile.ts";
 export interface Background {
   /**
    * Places the initial ladder and ask side around p0 (ticks) on an empty book. Calling it again on
-   * the same book, emptied (`book.clear()`), starts a new episode and reuses the bookkeeping.
+   * the same book, emptied (`book.clear()`), starts a new episode: it lays the same market again
+   * by restoring a snapshot of the first (`book.restore`, the same orders and ids as adding them
+   * one by one, at a quarter of the cost) and reuses the bookkeeping.
    */
   init(book: OrderBook): void;
   /** Once per step, after the taker's child order: refill toward the profile, then noise flow. */
@@ -186,6 +188,19 @@ class Ladders {
   readonly ownBest = new Int32Array([NONE, NONE]);
   ref: number; // reference price (float when recentring)
   anchor: number; // round(ref): the ladders are laid around it
+  /**
+   * The fresh market, from the first `init` on this book: the book's orders, the bookkeeping, and
+   * where each order's id is kept (`side · span · PER_LEVEL + index`). Later inits restore it.
+   */
+  fresh: {
+    book: BookSnapshot;
+    known: Float64Array[];
+    lens: Int32Array[];
+    expected: Float64Array;
+    ownBest: Int32Array;
+    where: Int32Array;
+    ids: Float64Array;
+  } | null = null;
 
   constructor(
     readonly o: Readonly<Required<BackgroundOptions>>,
@@ -382,22 +397,23 @@ class Ladders {
         o.p0,
       );
     }
-    // A second init on the same (emptied) book is a new episode: the bookkeeping is reused.
+    // A second init on the same (emptied) book is a new episode: the fresh market is restored
+    // (the same book and bookkeeping as laying the ladders again, order ids included).
     const again = this.book === b;
     this.book = b;
-    // Anchored ladders stay in [lowest, highest]; recentring ones may go anywhere in the book.
-    this.lo = o.recentre > 0 ? b.minTick : lowest;
-    const span = this.span = (o.recentre > 0 ? b.maxTick : highest) - this.lo + 1;
-    if (again) {
-      for (const a of [...this.known, ...this.ids, ...this.lens]) a.fill(0);
-    } else {
-      this.known = [new Float64Array(span), new Float64Array(span)];
-      this.ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
-      this.lens = [new Int32Array(span), new Int32Array(span)];
-    }
     this.ref = o.p0;
     this.anchor = o.p0;
     this.dirty.fill(0);
+    if (again && this.fresh !== null) {
+      this.restoreFresh(b, this.fresh);
+      return;
+    }
+    // Anchored ladders stay in [lowest, highest]; recentring ones may go anywhere in the book.
+    this.lo = o.recentre > 0 ? b.minTick : lowest;
+    const span = this.span = (o.recentre > 0 ? b.maxTick : highest) - this.lo + 1;
+    this.known = [new Float64Array(span), new Float64Array(span)];
+    this.ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
+    this.lens = [new Int32Array(span), new Int32Array(span)];
     this.ownBest.fill(NONE);
     for (const side of [BID, ASK] as const) {
       const t = this.target[side];
@@ -406,6 +422,48 @@ class Ladders {
       }
       this.expected[side] = b.ownerResting(BACKGROUND, side);
     }
+    this.fresh = this.keepFresh(b);
+  }
+
+  /** The fresh market just laid on `b` (see `fresh`). */
+  keepFresh(b: OrderBook): NonNullable<Ladders["fresh"]> {
+    const book = b.snapshot();
+    const j = new Map<number, number>();
+    book.ids.forEach((id, k) => j.set(id, k));
+    const where = new Int32Array(book.size);
+    for (const side of [BID, ASK]) {
+      for (let i = 0; i < this.span; i++) {
+        for (let k = 0; k < this.lens[side][i]; k++) {
+          const x = i * PER_LEVEL + k;
+          where[j.get(this.ids[side][x])!] = side * this.span * PER_LEVEL + x;
+        }
+      }
+    }
+    return {
+      book,
+      known: this.known.map((a) => a.slice()),
+      lens: this.lens.map((a) => a.slice()),
+      expected: this.expected.slice(),
+      ownBest: this.ownBest.slice(),
+      where,
+      ids: new Float64Array(book.size),
+    };
+  }
+
+  /** Lays the fresh market again on the emptied book `b`: its orders and the bookkeeping. */
+  restoreFresh(b: OrderBook, f: NonNullable<Ladders["fresh"]>) {
+    b.restore(f.book, f.ids);
+    const m = this.span * PER_LEVEL;
+    for (let k = 0; k < f.where.length; k++) {
+      const w = f.where[k];
+      this.ids[w < m ? BID : ASK][w < m ? w : w - m] = f.ids[k];
+    }
+    for (const side of [BID, ASK]) {
+      this.known[side].set(f.known[side]);
+      this.lens[side].set(f.lens[side]);
+    }
+    this.expected.set(f.expected);
+    this.ownBest.set(f.ownBest);
   }
 
   step(b: OrderBook) {
