@@ -249,6 +249,42 @@ export function underPath<T>(path: string, f: () => T, owner?: string): T {
   }
 }
 
+/**
+ * Runs `f` and renames path `from` to `to` in the field of any `ConfigError` it throws whose
+ * field is `from` or inside it (and not already inside `to`): for checks that name an object by a default path (`policy`)
+ * when the caller knows the real one (`policy[1]`, `init[0]`). Other errors pass unchanged.
+ *
+ * @example
+ * ```ts
+ * import { checkInt, renamePath } from "./errors.ts";
+ * try {
+ *   renamePath("policy", "policy[1]", () => checkInt("policy.offset", -1, 0, 10));
+ * } catch (e) {
+ *   if ((e as Error).message !== "policy[1].offset: must be an integer in [0, 10], got -1") throw e;
+ * }
+ * ```
+ */
+export function renamePath<T>(from: string, to: string, f: () => T): T {
+  const inside = (p: string) => p === from || p.startsWith(`${from}.`) || p.startsWith(`${from}[`);
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof UnknownOptionError && inside(e.path)) {
+      throw new UnknownOptionError({
+        key: e.key,
+        known: e.known,
+        value: e.got,
+        path: to + e.path.slice(from.length),
+        owner: e.owner,
+      });
+    }
+    if (e instanceof ConfigError && e.constructor === ConfigError && inside(e.field)) {
+      throw new ConfigError(to + e.field.slice(from.length), e.allowed, e.got);
+    }
+    throw e;
+  }
+}
+
 // ---------------------------------------------------------------- did you mean
 
 /**

@@ -529,7 +529,47 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     call: (o) => playDynamics(o as never),
   },
   {
-    name: "coLearn (its own fields)",
+    name: "trainMakers",
+    module: "lib/makers",
+    valid: () => ({
+      label: "strict",
+      game: { makers: 2, steps: 3, seed: 1, game: { kind: "known", size: 400 } },
+      policy: [{ kind: "q", alpha: 0.2, state: { time: [2] } }, { kind: "follower", share: 0.5 }],
+      taker: { kind: "aggressive", rate: 0.5 },
+      learner: { gamma: 1, epsilon: { kind: "linear", start: 1, end: 0.1, duration: 2 } },
+      episodes: 2,
+      evalEvery: 1,
+      evalEpisodes: 1,
+      evalSeed: "e",
+      convergence: { patience: 2, tol: 0.1, margin: 0 },
+      stopWhenConverged: false,
+      keepSnapshots: true,
+      init: [{
+        agent: "maker:0",
+        table: new Float64Array(
+          makerEncoder({ makers: 2, sizeVisible: true, state: { time: [2] } }).nStates * 7,
+        ),
+      }],
+      progressEvery: 1,
+      onProgress: () => {},
+    }),
+    call: (o) => trainMakers(o as never),
+    free: ["game.seed", "evalSeed"],
+  },
+  {
+    name: "trainMakers (one spec, learning taker)",
+    module: "lib/makers",
+    valid: () => ({
+      game: { makers: 1, steps: 3 },
+      policy: { kind: "q", epsilon: 0.3, fallback: "keep_qty" },
+      taker: { kind: "q", multiples: [0, 1, 2], epsilon: 0.2 },
+      episodes: 2,
+      evalEpisodes: 0,
+    }),
+    call: (o) => trainMakers(o as never),
+  },
+  {
+    name: "coLearn",
     module: "lib/makers",
     valid: () => ({
       game: { makers: 1, steps: 3, seed: 1 },
@@ -540,7 +580,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
       taker: { kind: "q", epsilon: 0.2, multiples: [0, 1, 2] },
     }),
     call: (o) => coLearn(o as never),
-    only: ["window", "taker"],
+    free: ["game.seed"],
   },
   {
     name: "smallExactConfig",

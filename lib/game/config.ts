@@ -286,17 +286,17 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
     : checkOneOf("makerOrder", c.makerOrder, ["random", "fixed"] as const);
   // The built-in policies' options, checked now with their paths (a custom one is built, and
   // checked, by the game).
-  const ctx = (index: number) =>
-    ({
-      index,
-      owner: 0,
-      rng: () => 0,
-      actions: actionSet(actions),
-      rules: bid,
-      p0,
-      steps,
-      sizeVisible: game.sizeVisible,
-    }) as MakerContext;
+  const ctx = (index: number): MakerContext => ({
+    index,
+    makers,
+    owner: 0,
+    rng: () => 0,
+    actions: actionSet(actions),
+    rules: bid,
+    p0,
+    steps,
+    sizeVisible: game.sizeVisible,
+  });
   const specs = Array.isArray(p) ? policies : policies.slice(0, 1);
   specs.forEach((spec, i) => {
     if (spec.kind !== "custom") {

@@ -7,7 +7,7 @@
  * @module
  */
 import { BID, NONE } from "../book/mod.ts";
-import { checkOneOf, ConfigError, numbers } from "../errors.ts";
+import { checkOneOf, ConfigError, numbers, renamePath } from "../errors.ts";
 import { checkKeys, checkObject, checkPositive, optInt } from "../takers/_validate.ts";
 import {
   type FollowerOptions,
@@ -209,7 +209,12 @@ export function createPolicy(
       if (typeof o.create !== "function") {
         throw new ConfigError(`${field}.create`, "a function (ctx) => MakerPolicy", o.create);
       }
-      const p = (o.create as (c: MakerContext) => MakerPolicy)(ctx);
+      // A policy names its options `policy` (it cannot know its place in the config).
+      const p = renamePath(
+        "policy",
+        field,
+        () => (o.create as (c: MakerContext) => MakerPolicy)(ctx),
+      );
       if (typeof p !== "object" || p === null || typeof p.act !== "function") {
         throw new ConfigError(`${field}.create`, "a function returning a MakerPolicy", p);
       }

@@ -53,7 +53,25 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import {
+  anything,
+  arrayOf,
+  bool,
+  checkObject,
+  checkOneOf,
+  checkOptions,
+  ConfigError,
+  custom,
+  fn,
+  int,
+  num,
+  object,
+  optional,
+  renamePath,
+  seed,
+  str,
+  underPath,
+} from "../errors.ts";
 import {
   createGame,
   createPolicy,
@@ -62,22 +80,27 @@ import {
   type MakerContext,
   type MakerPolicy,
   type MakerPolicySpec,
+  POLICY_KINDS,
   resolveConfig,
 } from "../game/mod.ts";
 import {
+  CONVERGENCE_CRITERION,
   createPolicyTracker,
   type PolicyTracker,
   type QLearner,
   type Schedule,
 } from "../learn/mod.ts";
-import type { TakerContext, TakerSpec } from "../takers/mod.ts";
+import { TAKER_KINDS, type TakerContext, type TakerSpec } from "../takers/mod.ts";
 import {
   createQMaker,
+  LEARNER_SETTINGS,
   type LearnerSettings,
+  Q_MAKER_OPTIONS,
   type QMakerOptions,
   type QMakerPolicy,
 } from "./q_maker.ts";
-import { createQTaker, type QTakerOptions, type QTakerPolicy } from "./q_taker.ts";
+import { createQTaker, Q_TAKER_OPTIONS, type QTakerOptions, type QTakerPolicy } from "./q_taker.ts";
+import { INITIAL_TABLE } from "./persist.ts";
 
 /** A maker in a training run: a baseline spec, or `{kind: "q", ...}` for a Q-learner. */
 export type TrainMakerSpec =
@@ -271,60 +294,130 @@ interface Settings {
   n: number;
   specs: TrainMakerSpec[];
   learner: LearnerSettings;
-  init: Map<string, InitialTable>;
+  /** Initial tables by agent, with their index in `init` (for messages). */
+  init: Map<string, InitialTable & { k: number }>;
   taker: TrainTakerSpec;
   seed: number | string;
   evalSeed: number | string;
 }
 
+/** The schema of a training run's own fields ({@linkcode MakersTrainConfig}); see `resolveSettings`. */
+const TRAIN_OPTIONS = {
+  label: optional(str({ empty: true }), "train"),
+  game: optional(custom("a game config (lib/game) without policy, taker and record", (v) => v)),
+  policy: optional(custom("one maker spec or an array of one per maker", (v) => v)),
+  taker: optional(custom('a taker spec or {kind: "q", ...}', (v) => v)),
+  learner: optional(object(LEARNER_SETTINGS, "trainMakers")),
+  episodes: int(1, 1e9),
+  evalEvery: optional(int(1, 1e9)),
+  evalEpisodes: optional(int(0, 1e6), 5),
+  evalSeed: optional(seed()),
+  convergence: optional(object({
+    patience: optional(CONVERGENCE_CRITERION.patience),
+    tol: optional(CONVERGENCE_CRITERION.tol),
+    margin: optional(num(0, 1)),
+  }, "trainMakers")),
+  stopWhenConverged: optional(bool()),
+  keepSnapshots: optional(bool()),
+  init: optional(arrayOf(object(INITIAL_TABLE, "trainMakers"))),
+  progressEvery: optional(int(1, 1e9)),
+  onProgress: optional(fn("a function (progress) => void")),
+};
+
+/** The maker spec of a learner, `{kind: "q", ...QMakerOptions}`. */
+const Q_SPEC = { kind: anything(), ...Q_MAKER_OPTIONS };
+/** The taker spec of a learning taker, `{kind: "q", ...QTakerOptions}`. */
+const Q_TAKER_SPEC = { kind: anything(), ...Q_TAKER_OPTIONS };
+
+/**
+ * Checks the whole configuration before anything is built: the run's own fields (unknown keys
+ * first, with a suggestion), the game under `game.` (its maker count decides how many specs
+ * `policy` needs), the learner settings under `learner.`, the specs (learners by their schema,
+ * baselines by the game's checks) and the taker, and that every `init` table names a learner.
+ */
 function resolveSettings(config: MakersTrainConfig): Settings {
-  if (typeof config !== "object" || config === null) {
-    throw new ConfigError("config", "an object", config);
-  }
-  const label = config.label ?? "train";
-  if (typeof label !== "string") throw new ConfigError("label", "a string", label);
-  const episodes = checkInt("episodes", config.episodes, 1, 1e9);
-  const evalEvery = checkInt(
-    "evalEvery",
-    config.evalEvery ?? Math.max(1, Math.round(episodes / 50)),
-    1,
-    1e9,
-  );
-  const game: TrainGameConfig = { ...(config.game ?? {}) };
+  const o = checkOptions(config, TRAIN_OPTIONS, { owner: "trainMakers" });
+  const { label, episodes } = o;
+  const evalEvery = o.evalEvery ?? Math.max(1, Math.round(episodes / 50));
+  const g = checkObject("game", config.game ?? {}, "a game config (lib/game)");
   for (const k of ["policy", "taker", "record"]) {
-    if (k in game) {
-      throw new ConfigError(`game.${k}`, `absent (set the training config's own ${k})`, k);
+    if (k in g) {
+      throw new ConfigError(`game.${k}`, `absent (set the training config's own ${k})`, g[k]);
     }
   }
-  const n = resolveConfig(game).makers;
+  const game: TrainGameConfig = { ...g };
+  const n = underPath("game", () => resolveConfig(game), "trainMakers").makers;
+  checkSpecs(config.policy, config.taker, { game, n });
   const specs: TrainMakerSpec[] = Array.isArray(config.policy)
     ? [...config.policy]
     : Array.from({ length: n }, () => (config.policy ?? { kind: "q" }) as TrainMakerSpec);
-  if (specs.length !== n) {
-    throw new ConfigError("policy", `one spec or an array of ${n} (one per maker)`, specs.length);
-  }
+  const taker = config.taker ?? { kind: "passive" };
+  const learners = new Set(specs.flatMap((x, i) => (x.kind === "q" ? [`maker:${i}`] : [])));
+  if (taker.kind === "q") learners.add("taker");
+  (o.init ?? []).forEach((t, i) => {
+    if (!learners.has(t.agent)) {
+      const names = [...learners].map((a) => JSON.stringify(a)).join(", ");
+      throw new ConfigError(
+        `init[${i}].agent`,
+        `a learner of the run not listed before (${names || "none"})`,
+        t.agent,
+      );
+    }
+    learners.delete(t.agent);
+  });
   const seed = game.seed ?? 0;
   return {
     label,
     episodes,
     evalEvery,
-    evalEpisodes: checkInt("evalEpisodes", config.evalEpisodes ?? 5, 0, 1e6),
-    patience: checkInt("convergence.patience", config.convergence?.patience ?? 5, 1, 1e9),
-    tol: checkNum("convergence.tol", config.convergence?.tol ?? 0.05, 0, 1),
-    margin: checkNum("convergence.margin", config.convergence?.margin ?? 0.01, 0, 1),
-    progressEvery: config.progressEvery === undefined
-      ? 0
-      : checkInt("progressEvery", config.progressEvery, 1, 1e9),
+    evalEpisodes: o.evalEpisodes,
+    patience: o.convergence?.patience ?? 5,
+    tol: o.convergence?.tol ?? 0.05,
+    margin: o.convergence?.margin ?? 0.01,
+    progressEvery: o.progressEvery ?? 0,
     game,
     n,
     specs,
     learner: { epsilon: defaultEpsilon(episodes), ...(config.learner ?? {}) },
-    init: new Map((config.init ?? []).map((t) => [t.agent, t])),
-    taker: config.taker ?? { kind: "passive" },
+    init: new Map((config.init ?? []).map((t, k) => [t.agent, { ...t, k }])),
+    taker,
     seed,
-    evalSeed: config.evalSeed ?? `${seed}:eval`,
+    evalSeed: o.evalSeed ?? `${seed}:eval`,
   };
 }
+
+/**
+ * Checks the maker specs and the taker with their paths (`policy[1].alpha`, `taker.epsilon`):
+ * a learner's against its schema, the baselines and the taker's strategy as the game does
+ * (learners stand in as custom specs there).
+ */
+function checkSpecs(policy: unknown, taker: unknown, g: { game: TrainGameConfig; n: number }) {
+  const kindOf = (x: unknown) => (typeof x === "object" && x !== null ? (x as Kinded).kind : x);
+  const isQ = (x: unknown) => kindOf(x) === "q";
+  const stand = { kind: "custom", create: () => ({ name: "q", act: () => 0 }) } as const;
+  const policies = Array.isArray(policy) ? policy : policy === undefined ? [] : [policy];
+  policies.forEach((x, i) => {
+    const path = Array.isArray(policy) ? `policy[${i}]` : "policy";
+    checkObject(path, x, "a maker spec");
+    checkOneOf(`${path}.kind`, kindOf(x), ["q", ...POLICY_KINDS]);
+    if (isQ(x)) checkOptions(x, Q_SPEC, { path, owner: "trainMakers" });
+  });
+  if (taker !== undefined) {
+    checkObject("taker", taker, "a taker spec");
+    checkOneOf("taker.kind", kindOf(taker), ["q", ...TAKER_KINDS]);
+  }
+  const standIn = (x: unknown) => (isQ(x) ? stand : x);
+  underPath("", () =>
+    resolveConfig({
+      ...g.game,
+      makers: g.n,
+      policy: (Array.isArray(policy) ? policy.map(standIn) : standIn(policy ?? stand)) as never,
+      taker: isQ(taker) ? { kind: "passive" } : taker as TakerSpec | undefined,
+    }), "trainMakers");
+  if (isQ(taker)) checkOptions(taker, Q_TAKER_SPEC, { path: "taker", owner: "trainMakers" });
+}
+
+type Kinded = { kind?: unknown };
 
 /** A maker slot of the training game. */
 interface Slot {
@@ -364,7 +457,13 @@ function buildTraining(s: Settings): Training {
     create: (ctx: MakerContext) => {
       const slot = slots[i];
       if (slot.spec.kind === "q") {
-        slot.q = createQMaker(ctx, { ...qOptions(i), field: `policy[${i}]` });
+        const field = `policy[${i}]`;
+        slot.q = initPath(
+          s,
+          `maker:${i}`,
+          field,
+          () => createQMaker(ctx, { ...qOptions(i), field }),
+        );
         return slot.q;
       }
       const base = createPolicy(slot.spec, ctx, `policy[${i}]`);
@@ -390,7 +489,8 @@ function buildTraining(s: Settings): Training {
     ? {
       kind: "custom",
       name: (s.taker as QTakerOptions).name ?? "q-taker",
-      create: (ctx: TakerContext) => (qTaker = createQTaker(ctx.rng, takerOptions())),
+      create: (ctx: TakerContext) => (qTaker = initPath(s, "taker", "taker", () =>
+        createQTaker(ctx.rng, takerOptions()))),
     }
     : s.taker;
   const game = createGame({
@@ -400,6 +500,21 @@ function buildTraining(s: Settings): Training {
     taker,
   });
   return { slots, game, qTaker, qOptions, takerOptions };
+}
+
+/**
+ * Runs `f`, which builds learner `agent` (errors named under `field`), naming a bad initial
+ * table or visits by its path in `init` (`init[0].table`) when they came from there.
+ */
+function initPath<T>(s: Settings, agent: string, field: string, f: () => T): T {
+  const k = s.init.get(agent)?.k;
+  if (k === undefined) return f();
+  const init = `init[${k}]`;
+  return renamePath(
+    `${field}.table`,
+    `${init}.table`,
+    () => renamePath(`${field}.visits`, `${init}.visits`, f),
+  );
 }
 
 /** A learner of the run with its policy tracker. */
