@@ -71,6 +71,18 @@ export function greedyWithFallback(options: GreedyWithFallbackOptions): Int32Arr
   const nS = table.length / nA;
   const out = given ?? new Int32Array(nS);
   if (out.length !== nS) throw new ConfigError("out.length", `${nS} (nStates)`, out.length);
+  return greedyInto(table, visits, nA, fallback, out);
+}
+
+/** {@linkcode greedyWithFallback} on checked arguments: fills `out` (length nStates). */
+function greedyInto(
+  table: ArrayLike<number>,
+  visits: ArrayLike<number>,
+  nA: number,
+  fallback: number,
+  out: Int32Array,
+): Int32Array {
+  const nS = out.length;
   for (let s = 0; s < nS; s++) {
     const base = s * nA;
     let seen = false;
@@ -138,7 +150,8 @@ export interface PolicyTracker {
   /**
    * Takes a snapshot of `(table, visits)` and returns the policy change since the previous
    * check: the fraction of states visited at the previous check whose greedy action changed
-   * (materially, with a margin).
+   * (materially, with a margin). Both must be arrays of `nStates × nActions` numbers (checked;
+   * their entries are not, being the learner's own: a check stays as cheap as the snapshot).
    * `NaN` at the first check (there is nothing to compare with), 0 if no state had been
    * visited. Also updates `visited`.
    */
@@ -174,7 +187,16 @@ export function createPolicyTracker(options: PolicyTrackerOptions): PolicyTracke
       return checks;
     },
     check(table, visits) {
-      greedyWithFallback({ table, visits, nActions: nA, fallback, out: next });
+      // Types and lengths only: the entries are the learner's own (checking each one would cost
+      // as much as the snapshot, at every check of a training run).
+      const cells = nS * nA, allowed = `an array of ${cells} numbers (nStates × nActions)`;
+      if (!isNumberArray(table) || table.length !== cells) {
+        throw new ConfigError("table", allowed, table);
+      }
+      if (!isNumberArray(visits) || visits.length !== cells) {
+        throw new ConfigError("visits", allowed, visits);
+      }
+      greedyInto(table, visits, nA, fallback, next);
       let before = 0, changed = 0;
       for (let s = 0; s < nS; s++) {
         if (visited[s] === 1) {
