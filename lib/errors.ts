@@ -16,8 +16,9 @@
  * An options object is described by a **schema**: one {@linkcode Field} checker per key, built
  * from a few constructors ({@linkcode int}, {@linkcode num}, {@linkcode positive},
  * {@linkcode bool}, {@linkcode str}, {@linkcode oneOf}, {@linkcode fn}, {@linkcode seed},
- * {@linkcode numbers}, {@linkcode arrayOf}, {@linkcode object}, {@linkcode variant},
- * {@linkcode nullable}, {@linkcode optional}, {@linkcode custom}, {@linkcode anything}).
+ * {@linkcode intSeed}, {@linkcode numbers}, {@linkcode arrayOf}, {@linkcode object},
+ * {@linkcode variant}, {@linkcode nullable}, {@linkcode optional}, {@linkcode custom},
+ * {@linkcode anything}).
  * {@linkcode checkOptions} rejects unknown keys first (a misspelt option is the likeliest mistake,
  * and the other checks would only report it as a missing value), then checks every key in schema
  * order with its path, fills defaults and returns a new, typed object holding only the keys that
@@ -31,7 +32,9 @@
  *
  * Seeds follow one rule everywhere ({@linkcode checkSeed}): a safe integer or a non-empty
  * string; never NaN, a fraction, null, an object or a boolean (`run({a: 1})` and `run({b: 2})`
- * would otherwise give the same episode).
+ * would otherwise give the same episode). Where seeds are added to (the RL environments'
+ * episode seeds `seed + e`, the vector environments' copies, the agents and their checkpoints)
+ * they must be safe integers ({@linkcode checkIntSeed}, documented there).
  *
  * @example
  * ```ts
@@ -395,6 +398,19 @@ export function checkSeed(field: string, v: unknown): number | string {
   throw new ConfigError(field, SEED_ALLOWED, v);
 }
 
+/** The allowed values of an integer seed, in words. */
+export const INT_SEED_ALLOWED = "a safe integer";
+
+/**
+ * Throws unless `v` is a safe integer: the seed rule where seeds are added to (an episode's seed
+ * `seed + e`, a copy's `seed · 4096 + i`) or saved as numbers (the RL environments, agents and
+ * checkpoints), as their docs say.
+ */
+export function checkIntSeed(field: string, v: unknown): number {
+  if (typeof v === "number" && Number.isSafeInteger(v)) return v;
+  throw new ConfigError(field, INT_SEED_ALLOWED, v);
+}
+
 /** Throws unless `v` is a plain object (not an array, not null, not a function). */
 export function checkObject(
   field: string,
@@ -562,6 +578,11 @@ export function fn<T = (...args: never[]) => unknown>(allowed = "a function"): F
 /** A seed ({@linkcode checkSeed}). */
 export function seed(): Field<number | string> {
   return { allowed: SEED_ALLOWED, check: (v, p) => checkSeed(p, v) };
+}
+
+/** A seed that must be a safe integer ({@linkcode checkIntSeed}). */
+export function intSeed(): Field<number> {
+  return { allowed: INT_SEED_ALLOWED, check: (v, p) => checkIntSeed(p, v) };
 }
 
 /** `null` or a value of `f`. */

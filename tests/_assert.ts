@@ -3,7 +3,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError, UnknownOptionError } from "../lib/errors.ts";
 
 /** Deep, strict equality. */
 export function assertEquals<T>(actual: T, expected: T, msg?: string): void {
@@ -26,15 +26,33 @@ export const near = assertAlmostEquals;
 
 /**
  * `f` throws a `ConfigError` on `field` whose message starts `<field>: must be <allowed>`
- * (any allowed values when `allowed` is not given).
+ * (any allowed values when `allowed` is not given; then an unknown key at `field`, an
+ * `UnknownOptionError`, passes too: see {@linkcode throwsUnknown}).
  */
 export function throwsConfig(f: () => unknown, field: string, allowed?: string): void {
   assert.throws(
     f,
     (e: unknown) =>
       e instanceof ConfigError && e.field === field &&
-      e.message.startsWith(`${field}: must be ${allowed ?? ""}`),
+      (e.message.startsWith(`${field}: must be ${allowed ?? ""}`) ||
+        (allowed === undefined && e instanceof UnknownOptionError)),
     `expected a ConfigError on ${field}`,
+  );
+}
+
+/**
+ * `f` throws an `UnknownOptionError` for the key at `field` (its full path), suggesting
+ * `suggestion` if given.
+ */
+export function throwsUnknown(f: () => unknown, field: string, suggestion?: string): void {
+  assert.throws(
+    f,
+    (e: unknown) =>
+      e instanceof UnknownOptionError && e.field === field &&
+      (suggestion === undefined || e.suggestion === suggestion),
+    `expected an unknown-option error on ${field}${
+      suggestion ? ` (did you mean ${suggestion})` : ""
+    }`,
   );
 }
 

@@ -29,7 +29,7 @@ import {
   type VecAgent,
 } from "../lib/agents/mod.ts";
 import { ConfigError } from "../lib/errors.ts";
-import { throwsConfig } from "./_assert.ts";
+import { throwsConfig, throwsUnknown } from "./_assert.ts";
 import { createVecEnv } from "../lib/env/vector.ts";
 import { stream } from "../lib/rng.ts";
 import type { Env } from "../lib/env/types.ts";
@@ -547,9 +547,10 @@ Deno.test("trainVec: deterministic for a seed and N; N copies see N streams; ste
   // 3 copies and 400 steps: rounded up to 402.
   assert.equal(run(1, 3).steps, 402);
   const vec = createVecEnv({ make: () => chain(), copies: 2 });
-  throwsConfig(
+  throwsUnknown(
     () => trainVec(vec, TINY.dqn(vec, 1) as VecAgent, { steps: 10, sead: 1 } as never),
-    "options.sead",
+    "sead",
+    "seed",
   );
 });
 
@@ -589,11 +590,11 @@ Deno.test("bad hyperparameters throw ConfigError naming the field", () => {
   assert.equal(field(() => dqn(env, { dueling: true, hidden: [] })), "hidden");
   assert.equal(field(() => ppo(env, { numSteps: 100, numMinibatches: 3 })), "numMinibatches");
   assert.equal(field(() => sac(env, { maxGradNorm: -1 })), "maxGradNorm");
-  // Unknown keys are rejected, named, with the known ones listed.
+  // Unknown keys are rejected, named, with the closest known key.
   const bad = { learningrate: 1 } as unknown as Partial<DqnConfig>;
-  throwsConfig(() => dqn(env, bad), "learningrate", "a DqnConfig field (seed, name,");
-  throwsConfig(() => ppo(env, { clipcoef: 1 } as never), "clipcoef");
-  throwsConfig(() => sac(env, { qlr: 1 } as never), "qlr");
+  throwsUnknown(() => dqn(env, bad), "learningrate", "learningRate");
+  throwsUnknown(() => ppo(env, { clipcoef: 1 } as never), "clipcoef", "clipCoef");
+  throwsUnknown(() => sac(env, { qlr: 1 } as never), "qlr", "qLr");
   throwsConfig(() => dqn(env, { seed: 0.5 }), "seed");
   throwsConfig(() => dqn(env, { noisy: 1 as never }), "noisy");
   throwsConfig(() => dqn(env, { normalizeObs: "yes" as never }), "normalizeObs");
@@ -601,7 +602,7 @@ Deno.test("bad hyperparameters throw ConfigError naming the field", () => {
   throwsConfig(() => sacContinuous(box, { policyFrequency: 0 }), "policyFrequency");
   throwsConfig(() => sacContinuous(box, { logStdMax: -10 }), "logStdMax");
   throwsConfig(() => ppoContinuous(box, { initLogStd: NaN }), "initLogStd");
-  throwsConfig(() => ppoContinuous(box, { numsteps: 4 } as never), "numsteps");
+  throwsUnknown(() => ppoContinuous(box, { numsteps: 4 } as never), "numsteps", "numSteps");
   const unbounded = {
     ...box,
     actionSpace: { ...box.actionSpace, high: new Float64Array([1, Infinity]) },

@@ -24,7 +24,7 @@ import {
 } from "../lib/agents/mod.ts";
 import { createContinuousMarketMakingEnv, createMarketMakingEnv } from "../lib/env/mod.ts";
 import type { Action, Env } from "../lib/env/types.ts";
-import { throwsConfig } from "./_assert.ts";
+import { throwsUnknown } from "./_assert.ts";
 
 const discreteEnv = () => createMarketMakingEnv({ episodeLength: 60 });
 const boxEnv = () => createContinuousMarketMakingEnv({ episodeLength: 60 });
@@ -178,7 +178,7 @@ Deno.test("checkpoint errors name the file and what is wrong", () => {
   const other = createMarketMakingEnv({ episodeLength: 60, halfSpreads: [1, 2] });
   throwsCheckpoint(() => loadCheckpoint(path, learner(), { env: other }), path, "spaces differ");
   throwsCheckpoint(() => restoreLearner(path, boxEnv()), path, "needs a discrete action space");
-  throwsConfig(
+  throwsUnknown(
     () =>
       saveCheckpointSync(tmp("x.json"), learner(), {
         env,

@@ -3,7 +3,24 @@
  *
  * @module
  */
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import {
+  arrayOf,
+  bool,
+  checkInt,
+  checkKeys,
+  checkNum,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  intSeed,
+  num,
+  oneOf,
+  optional,
+  str,
+} from "../errors.ts";
 import type { BoxSpace } from "../env/types.ts";
 import { createNormalizer, type Normalizer } from "./normalizer.ts";
 import type { Mlp } from "./nn.ts";
@@ -15,12 +32,11 @@ export function obsDimOf(space: BoxSpace): number {
   return checkInt("observationSpace.shape (product)", d, 1, 2 ** 20);
 }
 
-/** Throws unless `hidden` is a list of at least `min` positive integer widths. */
+/** Throws unless `hidden` is a list of at least `min` layer widths (the schema checked each). */
 export function checkHidden(hidden: readonly number[], min: number): void {
-  if (!Array.isArray(hidden) || hidden.length < min) {
+  if (hidden.length < min) {
     throw new ConfigError("hidden", `a list of at least ${min} layer widths`, hidden);
   }
-  hidden.forEach((h, i) => checkInt(`hidden[${i}]`, h, 1, 2 ** 16));
 }
 
 /** Throws unless `v` is a number in (0, ∞]: a positive bound that may be `Infinity`. */
@@ -31,50 +47,59 @@ export function checkPositiveOrInfinity(field: string, v: unknown): number {
   return v;
 }
 
-/** Throws unless `v` is a boolean. */
-export function checkBool(field: string, v: unknown): boolean {
-  if (typeof v !== "boolean") throw new ConfigError(field, "true or false", v);
-  return v;
-}
+/** Field checkers shared by the learners' schemas. */
+export const FIELDS = {
+  /** A seed of the agent's streams: a safe integer (saved in checkpoints as a number). */
+  seed: intSeed(),
+  /** The agent's name, the prefix of its streams. */
+  name: str(),
+  /** Hidden layer widths. */
+  hidden: arrayOf(int(1, 2 ** 16)),
+  /** Hidden non-linearity. */
+  activation: oneOf(["relu", "tanh"] as const),
+  /** A positive bound that may be `Infinity` (no clipping). */
+  positiveOrInfinity: custom(
+    "a positive number or Infinity",
+    (v, p) => checkPositiveOrInfinity(p, v),
+  ),
+  /** Observation normalisation (`NormalizeFields`). */
+  normalizeObs: bool(),
+  /** Clip of normalised observations. */
+  obsClip: num(1e-6, 1e12),
+} as const;
+
+/** The schema of a configuration `C`: one field checker per key (the compiler keeps it complete). */
+export type ConfigSchema<C> = { readonly [K in keyof C]-?: Field<unknown> };
 
 /**
- * `{...defaults, ...config}` after checking that `config` is a plain object whose keys are all
- * keys of `defaults` (`ConfigError` naming the unknown key and listing the known ones). The seed
- * must be a safe integer and the name a non-empty string.
+ * `{...defaults, ...config}` after checking `config` against `schema` with `checkOptions`: every
+ * key optional (absent or `undefined`: the default), unknown keys rejected with a suggestion
+ * (`"learningrate": unknown option of dqn; did you mean "learningRate"?`), each value checked with
+ * its path. Cross-field rules stay with the caller.
  */
 export function resolveConfig<C extends object>(
   defaults: C,
   config: unknown,
-  type: string,
+  o: { schema: ConfigSchema<C>; owner: string },
 ): C {
-  if (config === null || typeof config !== "object" || Array.isArray(config)) {
-    throw new ConfigError("config", `an object of ${type} fields`, config);
-  }
-  const keys = Object.keys(defaults);
-  for (const k of Object.keys(config)) {
-    if (!keys.includes(k)) throw new ConfigError(k, `a ${type} field (${keys.join(", ")})`, k);
-  }
-  const c = { ...defaults, ...config } as C & { seed?: unknown; name?: unknown };
-  if ("seed" in c) checkInt("seed", c.seed, -(2 ** 53 - 1), 2 ** 53 - 1);
-  if ("name" in c && (typeof c.name !== "string" || c.name === "")) {
-    throw new ConfigError("name", "a non-empty string", c.name);
-  }
-  return c;
+  const checked = checkOptions(config, optionalSchema(o.schema), { owner: o.owner });
+  return { ...defaults, ...checked } as C;
+}
+
+/** `schema` with every field optional (a configuration's keys all have defaults). */
+export function optionalSchema<C>(schema: ConfigSchema<C>): Record<string, Field<unknown>> {
+  const out: Record<string, Field<unknown>> = {};
+  for (const [k, f] of Object.entries(schema) as [string, Field<unknown>][]) out[k] = optional(f);
+  return out;
 }
 
 /**
- * Throws `ConfigError` unless `options` is a plain object whose keys are all in `keys`; the
- * message names `<field>.<key>` and lists the known keys.
+ * Throws `ConfigError` unless `options` is a plain object whose keys are all in `keys`: an
+ * unknown key names `<field>.<key>` and the closest known key.
  */
 export function checkOptionKeys(options: unknown, o: { field: string; keys: readonly string[] }) {
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ConfigError(o.field, `an object with keys ${o.keys.join(", ")}`, options);
-  }
-  for (const k of Object.keys(options)) {
-    if (!o.keys.includes(k)) {
-      throw new ConfigError(`${o.field}.${k}`, `one of the keys ${o.keys.join(", ")}`, k);
-    }
-  }
+  checkObject(o.field, options, `an object with keys ${o.keys.join(", ")}`);
+  checkKeys(options as object, o.keys, { path: o.field });
 }
 
 /** The observation-normalisation fields every learner has. */
@@ -86,12 +111,6 @@ export interface NormalizeFields {
   readonly normalizeObs: boolean;
   /** Clip normalised observations to `±obsClip`. Default 10. */
   readonly obsClip: number;
-}
-
-/** Checks `normalizeObs` and `obsClip`. */
-export function checkNormalizeFields(c: NormalizeFields): void {
-  checkBool("normalizeObs", c.normalizeObs);
-  checkNum("obsClip", c.obsClip, 1e-6, 1e12);
 }
 
 /**

@@ -15,11 +15,12 @@
  *
  * @module
  */
-import { checkNum, ConfigError } from "../errors.ts";
+import { bool, checkNum, ConfigError, num, positive } from "../errors.ts";
 import { stream } from "../rng.ts";
 import { optimalSpread, reservationPrice } from "../env/avellaneda_stoikov.ts";
 import { nearestQuoteAction, OBS_INVENTORY, OBS_TIME, type QuotingSpec } from "../env/quoting.ts";
 import type { Agent, SpacesLike } from "./types.ts";
+import { type ConfigSchema, FIELDS, resolveConfig } from "./_common.ts";
 
 /** The spaces and spec of a quoting environment (a `QuotingEnv` will do). */
 export interface QuotingSpaces extends SpacesLike {
@@ -65,14 +66,13 @@ export function fixedSpreadAgent(
   env: QuotingSpaces,
   config: Partial<FixedSpreadConfig> = {},
 ): BaselineAgent<FixedSpreadConfig> {
-  const t = env.spec.actions;
-  const c: FixedSpreadConfig = {
-    ...FIXED_SPREAD_DEFAULTS,
-    halfSpread: t.halfSpreads[0],
-    ...config,
-  };
-  const h = checkNum("halfSpread", c.halfSpread, 0, 1e12);
-  const s = checkNum("skew", c.skew, -1e12, 1e12);
+  const given = resolveConfig(FIXED_SPREAD_DEFAULTS, config, {
+    schema: FIXED_SPREAD_SCHEMA,
+    owner: "fixedSpreadAgent",
+  });
+  const t = quotingSpec(env).actions;
+  const c: FixedSpreadConfig = { ...FIXED_SPREAD_DEFAULTS, halfSpread: t.halfSpreads[0], ...given };
+  const h = c.halfSpread!, s = c.skew;
   const action = nearestQuoteAction(t, h + s, h - s);
   return {
     name: c.name,
@@ -126,10 +126,13 @@ export function asAgent(
   env: QuotingSpaces,
   config: Partial<AsAgentConfig> = {},
 ): BaselineAgent<AsAgentConfig> {
-  const spec = env.spec;
-  const c: AsAgentConfig = { ...AS_AGENT_DEFAULTS, sigma: spec.sigma, ...config };
-  const gamma = checkPositive("gamma", c.gamma);
-  const k = checkPositive("k", c.k);
+  const given = resolveConfig(AS_AGENT_DEFAULTS, config, {
+    schema: AS_AGENT_SCHEMA,
+    owner: "asAgent",
+  });
+  const spec = quotingSpec(env);
+  const c: AsAgentConfig = { ...AS_AGENT_DEFAULTS, sigma: spec.sigma, ...given };
+  const { gamma, k } = c;
   const sigma = checkNum("sigma", c.sigma, 0, 1e12);
   const horizon = spec.episodeLength * spec.dt;
   const table = spec.actions;
@@ -190,10 +193,12 @@ export function randomQuoter(
   env: QuotingSpaces,
   config: Partial<RandomQuoterConfig> = {},
 ): BaselineAgent<RandomQuoterConfig> {
-  const c: RandomQuoterConfig = { ...RANDOM_QUOTER_DEFAULTS, ...config };
-  if (typeof c.special !== "boolean") throw new ConfigError("special", "true or false", c.special);
-  checkNum("seed", c.seed, -(2 ** 53), 2 ** 53);
-  const n = c.special ? env.spec.actions.n : env.spec.actions.nQuotes;
+  const c = resolveConfig(RANDOM_QUOTER_DEFAULTS, config, {
+    schema: RANDOM_QUOTER_SCHEMA,
+    owner: "randomQuoter",
+  });
+  const actions = quotingSpec(env).actions;
+  const n = c.special ? actions.n : actions.nQuotes;
   const rng = stream(c.seed, c.name);
   return {
     name: c.name,
@@ -204,9 +209,30 @@ export function randomQuoter(
   };
 }
 
-function checkPositive(field: string, v: unknown): number {
-  if (typeof v !== "number" || !(v > 0 && v < Infinity)) {
-    throw new ConfigError(field, "a finite number > 0", v);
+/** The spec of a quoting environment (`env.spec`), or a `ConfigError` naming `env`. */
+function quotingSpec(env: QuotingSpaces): QuotingSpec {
+  const spec = (env as Partial<QuotingSpaces> | null)?.spec;
+  if (typeof spec !== "object" || spec === null || typeof spec.actions !== "object") {
+    throw new ConfigError("env", "a quoting environment (with a spec: lib/env/quoting.ts)", env);
   }
-  return v;
+  return spec;
 }
+
+const FIXED_SPREAD_SCHEMA: ConfigSchema<FixedSpreadConfig> = {
+  name: FIELDS.name,
+  halfSpread: num(0, 1e12),
+  skew: num(-1e12, 1e12),
+};
+
+const AS_AGENT_SCHEMA: ConfigSchema<AsAgentConfig> = {
+  name: FIELDS.name,
+  gamma: positive(),
+  sigma: num(0, 1e12),
+  k: positive(),
+};
+
+const RANDOM_QUOTER_SCHEMA: ConfigSchema<RandomQuoterConfig> = {
+  name: FIELDS.name,
+  seed: FIELDS.seed,
+  special: bool(),
+};

@@ -39,7 +39,16 @@
 import { createHash } from "node:crypto";
 import { Buffer } from "node:buffer";
 import { writeFileAtomic, writeFileAtomicSync } from "../io/atomic.ts";
-import { ConfigError } from "../errors.ts";
+import {
+  anything,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  intSeed,
+  object,
+  optional,
+} from "../errors.ts";
 import type { BoxSpace } from "../env/types.ts";
 import type { Action, Learner, LearnerKind, LearnerState, SpacesLike } from "./types.ts";
 import type { NormalizerState } from "./normalizer.ts";
@@ -47,7 +56,6 @@ import { dqn } from "./dqn.ts";
 import { ppo, ppoContinuous } from "./ppo.ts";
 import { sac } from "./sac.ts";
 import { sacContinuous } from "./sac_continuous.ts";
-import { checkOptionKeys } from "./_common.ts";
 
 /** The format tag of a checkpoint file. */
 export const CHECKPOINT_FORMAT = "lobgame-agent-checkpoint";
@@ -209,18 +217,28 @@ function decodeFloats(path: string, field: string, v: unknown): Float64Array {
   return out;
 }
 
+const SAVE_OPTIONS = {
+  env: custom<SpacesLike<Action>>("an environment or its spaces", (v, path) => {
+    const o = checkObject(path, v, "an environment or its spaces");
+    checkObject(`${path}.observationSpace`, o.observationSpace, "a box space");
+    checkObject(`${path}.actionSpace`, o.actionSpace, "a discrete or box space");
+    return v as SpacesLike<Action>;
+  }),
+  meta: object({
+    trainingSeed: intSeed(),
+    training: optional(anything("a JSON value (hashed into configHash)")),
+  }, "saveCheckpoint"),
+};
+
 /**
- * The checkpoint text of `learner` (trained on `env`'s spaces) with `meta`.
+ * The checkpoint text of `learner` (trained on `env`'s spaces) with `meta` (`trainingSeed` a
+ * safe integer, `training` any JSON value; other keys are rejected).
  */
 export function encodeCheckpoint<A extends Action>(
   learner: Learner<A>,
   options: { readonly env: SpacesLike<A>; readonly meta: CheckpointMeta },
 ): string {
-  const { env, meta } = options;
-  checkOptionKeys(meta, { field: "meta", keys: ["trainingSeed", "training"] });
-  if (!Number.isSafeInteger(meta.trainingSeed)) {
-    throw new ConfigError("meta.trainingSeed", "a safe integer", meta.trainingSeed);
-  }
+  const { env, meta } = checkOptions(options, SAVE_OPTIONS, { owner: "saveCheckpoint" });
   const s = learner.state();
   const networks: Record<string, unknown> = {};
   for (const [k, p] of Object.entries(s.networks)) networks[k] = encodeFloats(p);
@@ -413,6 +431,7 @@ export function loadCheckpoint<A extends Action>(
   learner: Learner<A>,
   options: { readonly env: SpacesLike<A> },
 ): Checkpoint {
+  checkOptions(options, { env: SAVE_OPTIONS.env }, { owner: "loadCheckpoint" });
   const cp = readCheckpoint(path);
   const { state } = cp;
   if (state.kind !== learner.kind) {

@@ -18,7 +18,7 @@
  * @module
  */
 import { randInt, type Rng, stream } from "../rng.ts";
-import { checkInt, checkNum, checkOneOf } from "../errors.ts";
+import { bool, checkInt, int, num, oneOf } from "../errors.ts";
 import type {
   ActOptions,
   Learner,
@@ -28,10 +28,9 @@ import type {
   TransitionBatch,
 } from "./types.ts";
 import {
-  checkBool,
   checkHidden,
-  checkNormalizeFields,
-  checkPositiveOrInfinity,
+  type ConfigSchema,
+  FIELDS,
   forEachDue,
   loadState,
   type NormalizeFields,
@@ -181,7 +180,7 @@ interface QNet {
  * ```
  */
 export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent {
-  const c = validate(resolveConfig(DQN_DEFAULTS, config, "DqnConfig"));
+  const c = validate(resolveConfig(DQN_DEFAULTS, config, { schema: DQN_SCHEMA, owner: "dqn" }));
   const d = obsDimOf(env.observationSpace);
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
   const B = c.batchSize;
@@ -395,33 +394,42 @@ function qNetwork({ c, d, n, rng }: QNetOptions): QNet {
   };
 }
 
+/** The schema of {@linkcode DqnConfig}. */
+export const DQN_SCHEMA: ConfigSchema<DqnConfig> = {
+  seed: FIELDS.seed,
+  name: FIELDS.name,
+  hidden: FIELDS.hidden,
+  activation: FIELDS.activation,
+  learningRate: num(0, 1),
+  adamEpsilon: num(0, 1),
+  bufferSize: int(1, 2 ** 26),
+  gamma: num(0, 1),
+  tau: num(0, 1),
+  targetNetworkFrequency: int(1, 2 ** 31),
+  batchSize: int(1, 2 ** 16),
+  startE: num(0, 1),
+  endE: num(0, 1),
+  explorationSteps: int(0, 2 ** 40),
+  learningStarts: int(0, 2 ** 40),
+  trainFrequency: int(1, 2 ** 31),
+  gradientSteps: int(1, 2 ** 16),
+  maxGradNorm: FIELDS.positiveOrInfinity,
+  loss: oneOf(["huber", "mse"] as const),
+  double: bool(),
+  dueling: bool(),
+  prioritized: bool(),
+  alpha: num(0, 1),
+  betaStart: num(0, 1),
+  betaSteps: int(0, 2 ** 40),
+  priorityEpsilon: num(0, 1),
+  noisy: bool(),
+  sigma0: num(0, 1e3),
+  normalizeObs: FIELDS.normalizeObs,
+  obsClip: FIELDS.obsClip,
+};
+
+/** The rules between fields (each field was checked by the schema). */
 function validate(c: DqnConfig): DqnConfig {
   checkHidden(c.hidden, c.dueling ? 1 : 0);
-  checkOneOf("activation", c.activation, ["relu", "tanh"]);
-  checkOneOf("loss", c.loss, ["huber", "mse"]);
-  checkNum("learningRate", c.learningRate, 0, 1);
-  checkNum("adamEpsilon", c.adamEpsilon, 0, 1);
-  checkInt("bufferSize", c.bufferSize, 1, 2 ** 26);
-  checkNum("gamma", c.gamma, 0, 1);
-  checkNum("tau", c.tau, 0, 1);
-  checkInt("targetNetworkFrequency", c.targetNetworkFrequency, 1, 2 ** 31);
-  checkInt("batchSize", c.batchSize, 1, 2 ** 16);
-  checkNum("startE", c.startE, 0, 1);
-  checkNum("endE", c.endE, 0, 1);
-  checkInt("explorationSteps", c.explorationSteps, 0, 2 ** 40);
-  checkInt("learningStarts", c.learningStarts, 0, 2 ** 40);
-  checkInt("trainFrequency", c.trainFrequency, 1, 2 ** 31);
-  checkInt("gradientSteps", c.gradientSteps, 1, 2 ** 16);
-  checkPositiveOrInfinity("maxGradNorm", c.maxGradNorm);
-  checkBool("double", c.double);
-  checkBool("dueling", c.dueling);
-  checkBool("prioritized", c.prioritized);
-  checkNum("alpha", c.alpha, 0, 1);
-  checkNum("betaStart", c.betaStart, 0, 1);
-  checkInt("betaSteps", c.betaSteps, 0, 2 ** 40);
-  checkNum("priorityEpsilon", c.priorityEpsilon, 0, 1);
-  checkBool("noisy", c.noisy);
-  checkNum("sigma0", c.sigma0, 0, 1e3);
-  checkNormalizeFields(c);
   return c;
 }

@@ -102,6 +102,7 @@ export {
   type NormalizerState,
 } from "./normalizer.ts";
 export { randomAgent, type RandomAgentOptions } from "./random.ts";
+export { checkLearnerConfig } from "./learner_config.ts";
 export {
   AS_AGENT_DEFAULTS,
   asAgent,

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { checkNum, ConfigError } from "../errors.ts";
+import { checkNum, checkOptions, ConfigError, int, num, optional } from "../errors.ts";
 
 /** The state of a normaliser, as saved in a checkpoint. */
 export interface NormalizerState {
@@ -32,6 +32,12 @@ export interface NormalizerOptions {
   /** Added to the variance before the square root. Default 1e-8. */
   readonly epsilon?: number;
 }
+
+const NORMALIZER_OPTIONS = {
+  dim: int(1, 2 ** 20),
+  clip: optional(num(1e-6, 1e12), 10),
+  epsilon: optional(num(0, 1), 1e-8),
+};
 
 /** Running mean and variance of observations, and the normalisation they define. */
 export interface Normalizer {
@@ -64,18 +70,10 @@ export interface Normalizer {
  * ```
  */
 export function createNormalizer(options: NormalizerOptions): Normalizer {
-  if (options === null || typeof options !== "object") {
-    throw new ConfigError("normalizer", "an object {dim, clip?, epsilon?}", options);
-  }
-  for (const k of Object.keys(options)) {
-    if (!["dim", "clip", "epsilon"].includes(k)) {
-      throw new ConfigError(`normalizer.${k}`, "one of the keys dim, clip, epsilon", k);
-    }
-  }
-  const dim = options.dim;
-  if (!Number.isInteger(dim) || dim < 1) throw new ConfigError("dim", "an integer >= 1", dim);
-  const clip = checkNum("normalizer.clip", options.clip ?? 10, 1e-6, 1e12);
-  const eps = checkNum("normalizer.epsilon", options.epsilon ?? 1e-8, 0, 1);
+  const { dim, clip, epsilon: eps } = checkOptions(options, NORMALIZER_OPTIONS, {
+    owner: "createNormalizer",
+    path: "normalizer",
+  });
   const mean = new Float64Array(dim);
   const variance = new Float64Array(dim).fill(1);
   const scale = new Float64Array(dim);

@@ -24,7 +24,7 @@
  * @module
  */
 import { normal, stream } from "../rng.ts";
-import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import { bool, checkInt, ConfigError, int, num } from "../errors.ts";
 import type {
   ActOptions,
   Learner,
@@ -37,10 +37,8 @@ import type {
 import { type Activation, argmax, createAdam, createMlp, logSumExp, sampleLogits } from "./nn.ts";
 import { policyLogProb, ppoLoss, type PpoPolicy } from "./losses.ts";
 import {
-  checkBool,
-  checkHidden,
-  checkNormalizeFields,
-  checkPositiveOrInfinity,
+  type ConfigSchema,
+  FIELDS,
   loadState,
   type NormalizeFields,
   obsDimOf,
@@ -238,7 +236,7 @@ export function gae(options: GaeOptions): { advantages: Float64Array; returns: F
  * ```
  */
 export function ppo(env: SpacesLike, config: Partial<PpoConfig> = {}): PpoAgent {
-  const c = validate(resolveConfig(PPO_DEFAULTS, config, "PpoConfig"));
+  const c = validate(resolveConfig(PPO_DEFAULTS, config, { schema: PPO_SCHEMA, owner: "ppo" }));
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
   const core = createPpo({ c, d: obsDimOf(env.observationSpace), n, k: 0, kind: "ppo" });
   const probs = (obs: Float64Array) => {
@@ -277,9 +275,11 @@ export function ppoContinuous(
   config: Partial<PpoContinuousConfig> = {},
 ): PpoContinuousAgent {
   const c = validate(
-    resolveConfig(PPO_CONTINUOUS_DEFAULTS, config, "PpoContinuousConfig"),
-  ) as PpoContinuousConfig;
-  checkNum("initLogStd", c.initLogStd, -20, 5);
+    resolveConfig(PPO_CONTINUOUS_DEFAULTS, config, {
+      schema: PPO_CONTINUOUS_SCHEMA,
+      owner: "ppoContinuous",
+    }),
+  );
   const space = env.actionSpace;
   const k = checkInt("actionSpace.shape (product)", space.low.length, 1, 2 ** 12);
   for (let i = 0; i < k; i++) {
@@ -687,15 +687,39 @@ function minibatchArrays(M: number, dims = { d: 0, outDim: 0, actDim: 0 }) {
   };
 }
 
+/** The schema of {@linkcode PpoConfig}. */
+export const PPO_SCHEMA: ConfigSchema<PpoConfig> = {
+  seed: FIELDS.seed,
+  name: FIELDS.name,
+  hidden: FIELDS.hidden,
+  activation: FIELDS.activation,
+  learningRate: num(0, 1),
+  annealSteps: int(0, 2 ** 40),
+  adamEpsilon: num(0, 1),
+  numSteps: int(1, 2 ** 24),
+  gamma: num(0, 1),
+  gaeLambda: num(0, 1),
+  numMinibatches: int(1, 2 ** 24),
+  updateEpochs: int(1, 2 ** 16),
+  normAdv: bool(),
+  clipCoef: num(0, 10),
+  clipVloss: bool(),
+  entCoef: num(0, 1e6),
+  vfCoef: num(0, 1e6),
+  maxGradNorm: FIELDS.positiveOrInfinity,
+  targetKl: FIELDS.positiveOrInfinity,
+  normalizeObs: FIELDS.normalizeObs,
+  obsClip: FIELDS.obsClip,
+};
+
+/** The schema of {@linkcode PpoContinuousConfig}. */
+export const PPO_CONTINUOUS_SCHEMA: ConfigSchema<PpoContinuousConfig> = {
+  ...PPO_SCHEMA,
+  initLogStd: num(-20, 5),
+};
+
+/** The rules between fields (each field was checked by the schema). */
 function validate<C extends PpoConfig>(c: C): C {
-  checkHidden(c.hidden, 0);
-  checkOneOf("activation", c.activation, ["relu", "tanh"]);
-  checkNum("learningRate", c.learningRate, 0, 1);
-  checkInt("annealSteps", c.annealSteps, 0, 2 ** 40);
-  checkNum("adamEpsilon", c.adamEpsilon, 0, 1);
-  checkInt("numSteps", c.numSteps, 1, 2 ** 24);
-  checkNum("gamma", c.gamma, 0, 1);
-  checkNum("gaeLambda", c.gaeLambda, 0, 1);
   checkInt("numMinibatches", c.numMinibatches, 1, c.numSteps);
   if (c.numSteps % c.numMinibatches !== 0) {
     throw new ConfigError(
@@ -704,14 +728,5 @@ function validate<C extends PpoConfig>(c: C): C {
       c.numMinibatches,
     );
   }
-  checkInt("updateEpochs", c.updateEpochs, 1, 2 ** 16);
-  checkBool("normAdv", c.normAdv);
-  checkNum("clipCoef", c.clipCoef, 0, 10);
-  checkBool("clipVloss", c.clipVloss);
-  checkNum("entCoef", c.entCoef, 0, 1e6);
-  checkNum("vfCoef", c.vfCoef, 0, 1e6);
-  checkPositiveOrInfinity("maxGradNorm", c.maxGradNorm);
-  checkPositiveOrInfinity("targetKl", c.targetKl);
-  checkNormalizeFields(c);
   return c;
 }

@@ -4,7 +4,8 @@
  * @module
  */
 import { randInt, stream } from "../rng.ts";
-import { checkInt } from "../errors.ts";
+import { checkInt, checkOptions, optional } from "../errors.ts";
+import { FIELDS } from "./_common.ts";
 import type { Agent, SpacesLike } from "./types.ts";
 
 /** Options of {@linkcode randomAgent}. */
@@ -14,6 +15,11 @@ export interface RandomAgentOptions {
   /** Agent name and stream name. Default `"random"`. */
   readonly name?: string;
 }
+
+const RANDOM_AGENT_OPTIONS = {
+  seed: optional(FIELDS.seed, 0),
+  name: optional(FIELDS.name, "random"),
+};
 
 /**
  * An agent that picks each action uniformly at random, greedy or not, and never learns.
@@ -32,9 +38,10 @@ export interface RandomAgentOptions {
  * ```
  */
 export function randomAgent(env: SpacesLike, options: RandomAgentOptions = {}): Agent {
+  const o = checkOptions(options, RANDOM_AGENT_OPTIONS, { owner: "randomAgent" });
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 31);
-  const name = options.name ?? "random";
-  const rng = stream(options.seed ?? 0, name);
+  const name = o.name;
+  const rng = stream(o.seed, name);
   return {
     name,
     stats: {},

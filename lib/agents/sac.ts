@@ -21,7 +21,7 @@
  * @module
  */
 import { randInt, stream } from "../rng.ts";
-import { checkInt, checkNum, checkOneOf } from "../errors.ts";
+import { bool, checkInt, int, num } from "../errors.ts";
 import type {
   ActOptions,
   Learner,
@@ -42,10 +42,8 @@ import {
 import { createBatch, createReplayBuffer } from "./replay.ts";
 import { discreteSacActorLoss } from "./losses.ts";
 import {
-  checkBool,
-  checkHidden,
-  checkNormalizeFields,
-  checkPositiveOrInfinity,
+  type ConfigSchema,
+  FIELDS,
   forEachDue,
   loadState,
   type NormalizeFields,
@@ -150,7 +148,7 @@ export interface SacAgent extends Learner<number> {
  * ```
  */
 export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent {
-  const c = validate(resolveConfig(SAC_DEFAULTS, config, "SacConfig"));
+  const c = resolveConfig(SAC_DEFAULTS, config, { schema: SAC_SCHEMA, owner: "sac" });
   const d = obsDimOf(env.observationSpace);
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
   const B = c.batchSize;
@@ -332,22 +330,25 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
   return agent;
 }
 
-function validate(c: SacConfig): SacConfig {
-  checkHidden(c.hidden, 0);
-  checkOneOf("activation", c.activation, ["relu", "tanh"]);
-  checkInt("bufferSize", c.bufferSize, 1, 2 ** 26);
-  checkNum("gamma", c.gamma, 0, 1);
-  checkNum("tau", c.tau, 0, 1);
-  checkInt("batchSize", c.batchSize, 1, 2 ** 16);
-  checkInt("learningStarts", c.learningStarts, 0, 2 ** 40);
-  checkNum("policyLr", c.policyLr, 0, 1);
-  checkNum("qLr", c.qLr, 0, 1);
-  checkNum("adamEpsilon", c.adamEpsilon, 0, 1);
-  checkInt("updateFrequency", c.updateFrequency, 1, 2 ** 31);
-  checkBool("autotune", c.autotune);
-  checkNum("alpha", c.alpha, 1e-12, 1e6);
-  checkNum("targetEntropyScale", c.targetEntropyScale, 0, 1);
-  checkPositiveOrInfinity("maxGradNorm", c.maxGradNorm);
-  checkNormalizeFields(c);
-  return c;
-}
+/** The schema of {@linkcode SacConfig} (no rules between fields). */
+export const SAC_SCHEMA: ConfigSchema<SacConfig> = {
+  seed: FIELDS.seed,
+  name: FIELDS.name,
+  hidden: FIELDS.hidden,
+  activation: FIELDS.activation,
+  bufferSize: int(1, 2 ** 26),
+  gamma: num(0, 1),
+  tau: num(0, 1),
+  batchSize: int(1, 2 ** 16),
+  learningStarts: int(0, 2 ** 40),
+  policyLr: num(0, 1),
+  qLr: num(0, 1),
+  adamEpsilon: num(0, 1),
+  updateFrequency: int(1, 2 ** 31),
+  autotune: bool(),
+  alpha: num(1e-12, 1e6),
+  targetEntropyScale: num(0, 1),
+  maxGradNorm: FIELDS.positiveOrInfinity,
+  normalizeObs: FIELDS.normalizeObs,
+  obsClip: FIELDS.obsClip,
+};

@@ -22,7 +22,7 @@
  * @module
  */
 import { normal, stream } from "../rng.ts";
-import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import { bool, checkInt, checkNum, ConfigError, int, nullable, num } from "../errors.ts";
 import type {
   ActOptions,
   Learner,
@@ -35,10 +35,8 @@ import { type Activation, createAdam, createMlp, polyakUpdate } from "./nn.ts";
 import { createBatch, createReplayBuffer } from "./replay.ts";
 import { sampleSquashed, squashedActorGrad } from "./losses.ts";
 import {
-  checkBool,
-  checkHidden,
-  checkNormalizeFields,
-  checkPositiveOrInfinity,
+  type ConfigSchema,
+  FIELDS,
   forEachDue,
   loadState,
   type NormalizeFields,
@@ -155,7 +153,12 @@ export function sacContinuous(
   env: SpacesLike<Float64Array>,
   config: Partial<SacContinuousConfig> = {},
 ): SacContinuousAgent {
-  const c = validate(resolveConfig(SAC_CONTINUOUS_DEFAULTS, config, "SacContinuousConfig"));
+  const c = validate(
+    resolveConfig(SAC_CONTINUOUS_DEFAULTS, config, {
+      schema: SAC_CONTINUOUS_SCHEMA,
+      owner: "sacContinuous",
+    }),
+  );
   const d = obsDimOf(env.observationSpace);
   const space = env.actionSpace;
   const k = checkInt("actionSpace.shape (product)", space.low.length, 1, 2 ** 12);
@@ -419,26 +422,35 @@ export function sacContinuous(
   return agent;
 }
 
+/** The schema of {@linkcode SacContinuousConfig}. */
+export const SAC_CONTINUOUS_SCHEMA: ConfigSchema<SacContinuousConfig> = {
+  seed: FIELDS.seed,
+  name: FIELDS.name,
+  hidden: FIELDS.hidden,
+  activation: FIELDS.activation,
+  bufferSize: int(1, 2 ** 26),
+  gamma: num(0, 1),
+  tau: num(0, 1),
+  batchSize: int(1, 2 ** 16),
+  learningStarts: int(0, 2 ** 40),
+  policyLr: num(0, 1),
+  qLr: num(0, 1),
+  adamEpsilon: num(0, 1),
+  updateFrequency: int(1, 2 ** 31),
+  policyFrequency: int(1, 2 ** 16),
+  targetNetworkFrequency: int(1, 2 ** 31),
+  autotune: bool(),
+  alpha: num(1e-12, 1e6),
+  targetEntropy: nullable(num(-1e6, 1e6)),
+  logStdMin: num(-50, 10),
+  logStdMax: num(-50, 10),
+  maxGradNorm: FIELDS.positiveOrInfinity,
+  normalizeObs: FIELDS.normalizeObs,
+  obsClip: FIELDS.obsClip,
+};
+
+/** The rules between fields (each field was checked by the schema). */
 function validate(c: SacContinuousConfig): SacContinuousConfig {
-  checkHidden(c.hidden, 0);
-  checkOneOf("activation", c.activation, ["relu", "tanh"]);
-  checkInt("bufferSize", c.bufferSize, 1, 2 ** 26);
-  checkNum("gamma", c.gamma, 0, 1);
-  checkNum("tau", c.tau, 0, 1);
-  checkInt("batchSize", c.batchSize, 1, 2 ** 16);
-  checkInt("learningStarts", c.learningStarts, 0, 2 ** 40);
-  checkNum("policyLr", c.policyLr, 0, 1);
-  checkNum("qLr", c.qLr, 0, 1);
-  checkNum("adamEpsilon", c.adamEpsilon, 0, 1);
-  checkInt("updateFrequency", c.updateFrequency, 1, 2 ** 31);
-  checkInt("policyFrequency", c.policyFrequency, 1, 2 ** 16);
-  checkInt("targetNetworkFrequency", c.targetNetworkFrequency, 1, 2 ** 31);
-  checkBool("autotune", c.autotune);
-  checkNum("alpha", c.alpha, 1e-12, 1e6);
-  if (c.targetEntropy !== null) checkNum("targetEntropy", c.targetEntropy, -1e6, 1e6);
-  checkNum("logStdMin", c.logStdMin, -50, 10);
   checkNum("logStdMax", c.logStdMax, c.logStdMin, 10);
-  checkPositiveOrInfinity("maxGradNorm", c.maxGradNorm);
-  checkNormalizeFields(c);
   return c;
 }

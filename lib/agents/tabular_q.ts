@@ -13,19 +13,32 @@
  *
  * @module
  */
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import {
+  arrayOf,
+  bool,
+  checkInt,
+  ConfigError,
+  type Field,
+  int,
+  num,
+  numbers,
+  object,
+  oneOf,
+} from "../errors.ts";
 import { stream } from "../rng.ts";
 import {
   binIndex,
-  checkSchedule,
   createQLearner,
   encodeState,
+  LEARNING_RATE,
   type LearningRate,
   type QLearner,
   type Schedule,
+  scheduleField,
 } from "../learn/mod.ts";
 import { OBS_INVENTORY, OBS_TIME } from "../env/quoting.ts";
 import type { ActOptions, Agent, SpacesLike, Transition } from "./types.ts";
+import { type ConfigSchema, FIELDS, resolveConfig } from "./_common.ts";
 
 /** A binned observation feature: `binIndex(edges, obs[index])`, `edges.length + 1` bins. */
 export interface BinnedFeature {
@@ -114,27 +127,22 @@ export function tabularQAgent(
   env: SpacesLike,
   config: Partial<TabularQConfig> = {},
 ): TabularQAgent {
-  const c: TabularQConfig = { ...TABULAR_Q_DEFAULTS, ...config };
-  const dim = env.observationSpace.low.length;
-  const feats: BinnedFeature[] = [
-    { index: OBS_TIME, edges: checkEdges("timeEdges", c.timeEdges) },
-    { index: OBS_INVENTORY, edges: checkEdges("inventoryEdges", c.inventoryEdges) },
-  ];
-  if (!Array.isArray(c.features)) {
-    throw new ConfigError("features", "an array of {index, edges}", c.features);
-  }
-  c.features.forEach((f, i) => {
-    checkInt(`features[${i}].index`, f?.index, 0, dim - 1);
-    feats.push({ index: f.index, edges: checkEdges(`features[${i}].edges`, f.edges) });
+  const c = resolveConfig(TABULAR_Q_DEFAULTS, config, {
+    schema: TABULAR_Q_SCHEMA,
+    owner: "tabularQAgent",
   });
+  const dim = env.observationSpace.low.length;
   if (dim <= Math.max(OBS_TIME, OBS_INVENTORY)) {
     throw new ConfigError("observationSpace", `at least ${OBS_TIME + 1} dimensions`, dim);
   }
-  checkNum("seed", c.seed, -(2 ** 53), 2 ** 53);
-  checkSchedule("epsilon", c.epsilon, { lo: 0, hi: 1 });
-  if (typeof c.bootstrapOnTruncation !== "boolean") {
-    throw new ConfigError("bootstrapOnTruncation", "true or false", c.bootstrapOnTruncation);
-  }
+  const feats: BinnedFeature[] = [
+    { index: OBS_TIME, edges: c.timeEdges },
+    { index: OBS_INVENTORY, edges: c.inventoryEdges },
+  ];
+  c.features.forEach((f, i) => {
+    checkInt(`features[${i}].index`, f.index, 0, dim - 1);
+    feats.push(f);
+  });
   const radices = Int32Array.from(feats, (f) => f.edges.length + 1);
   const index = Int32Array.from(feats, (f) => f.index);
   const edges = feats.map((f) => Float64Array.from(f.edges));
@@ -188,14 +196,19 @@ export function tabularQAgent(
   };
 }
 
-function checkEdges(field: string, e: unknown): readonly number[] {
-  if (!Array.isArray(e) || e.length > 1_000) {
-    throw new ConfigError(field, "an array of at most 1000 increasing numbers", e);
-  }
-  for (let i = 0; i < e.length; i++) {
-    if (typeof e[i] !== "number" || !Number.isFinite(e[i]) || (i > 0 && !(e[i] > e[i - 1]))) {
-      throw new ConfigError(`${field}[${i}]`, "a finite number above the previous edge", e[i]);
-    }
-  }
-  return e;
-}
+const EDGES = numbers({ increasing: true, maxLength: 1_000 }) as Field<readonly number[]>;
+
+/** The schema of {@linkcode TabularQConfig}. */
+const TABULAR_Q_SCHEMA: ConfigSchema<TabularQConfig> = {
+  seed: FIELDS.seed,
+  name: FIELDS.name,
+  timeEdges: EDGES,
+  inventoryEdges: EDGES,
+  features: arrayOf(object({ index: int(0, 2 ** 20), edges: EDGES })),
+  gamma: num(0, 1),
+  alpha: LEARNING_RATE,
+  epsilon: scheduleField({ lo: 0, hi: 1 }),
+  epsilonUnit: oneOf(["episode", "step"] as const),
+  init: num(),
+  bootstrapOnTruncation: bool(),
+};

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { bool, checkOptions, ConfigError, fn, int, intSeed, optional } from "../errors.ts";
 import type { Action, Env } from "../env/types.ts";
 import type { VecEnv } from "../env/vector.ts";
 import type {
@@ -22,7 +22,7 @@ import type {
   TransitionBatch,
   VecAgent,
 } from "./types.ts";
-import { checkOptionKeys, obsDimOf } from "./_common.ts";
+import { obsDimOf } from "./_common.ts";
 
 /** What `train` reports after each finished episode. */
 export interface EpisodeReport {
@@ -68,6 +68,31 @@ export interface TrainResult {
   readonly losses: Float64Array;
 }
 
+const TRAIN_OPTIONS = {
+  steps: optional(int(0, Number.MAX_SAFE_INTEGER)),
+  episodes: optional(int(0, Number.MAX_SAFE_INTEGER)),
+  seed: optional(intSeed()),
+  onEpisode: optional(
+    fn<(report: EpisodeReport) => void | boolean>("a function (report) => void | boolean"),
+  ),
+};
+
+const EVALUATE_OPTIONS = {
+  episodes: int(1, Number.MAX_SAFE_INTEGER),
+  seed: optional(intSeed()),
+  explore: optional(bool(), false),
+};
+
+const TRAIN_VEC_OPTIONS = {
+  steps: int(0, Number.MAX_SAFE_INTEGER),
+  seed: optional(intSeed()),
+  reset: optional(bool(), true),
+  onStep: optional(fn<(steps: number) => void | boolean>("a function (steps) => void | boolean")),
+  onEpisode: optional(
+    fn<(report: VecEpisodeReport) => void | boolean>("a function (report) => void | boolean"),
+  ),
+};
+
 const EXPLORE: ActOptions = { explore: true };
 const GREEDY: ActOptions = { explore: false };
 
@@ -95,14 +120,11 @@ export function train<A extends Action = number>(
   agent: Agent<A>,
   options: TrainOptions,
 ): TrainResult {
-  const maxSteps = options.steps ?? Infinity;
-  const maxEpisodes = options.episodes ?? Infinity;
+  const o = checkOptions(options, TRAIN_OPTIONS, { owner: "train" });
+  const maxSteps = o.steps ?? Infinity;
+  const maxEpisodes = o.episodes ?? Infinity;
   if (maxSteps === Infinity && maxEpisodes === Infinity) {
     throw new ConfigError("steps", "given (or episodes given)", options.steps);
-  }
-  if (!(maxSteps >= 0)) throw new ConfigError("steps", "a non-negative number", options.steps);
-  if (!(maxEpisodes >= 0)) {
-    throw new ConfigError("episodes", "a non-negative number", options.episodes);
   }
   const prev = new Float64Array(obsDimOf(env.observationSpace));
   const t: { -readonly [K in keyof Transition<A>]: Transition<A>[K] } = {
@@ -114,7 +136,7 @@ export function train<A extends Action = number>(
     truncated: false,
   };
   const returns: number[] = [], lengths: number[] = [], losses: number[] = [];
-  let obs = env.reset(options.seed === undefined ? undefined : { seed: options.seed }).obs;
+  let obs = env.reset(o.seed === undefined ? undefined : { seed: o.seed }).obs;
   let steps = 0, epReturn = 0, epLength = 0, lossSum = 0, lossCount = 0;
   while (steps < maxSteps && returns.length < maxEpisodes) {
     const action = agent.act(obs, EXPLORE);
@@ -153,7 +175,7 @@ export function train<A extends Action = number>(
         lossSum =
         lossCount =
           0;
-      if (options.onEpisode?.(report) === false) break;
+      if (o.onEpisode?.(report) === false) break;
       obs = env.reset().obs;
     } else {
       obs = r.obs;
@@ -194,14 +216,12 @@ export function evaluate<A extends Action = number>(
   agent: Agent<A>,
   options: EvaluateOptions,
 ): EvaluateResult {
-  const episodes = options.episodes;
-  if (!Number.isInteger(episodes) || episodes < 1) {
-    throw new ConfigError("episodes", "a positive integer", episodes);
-  }
-  const mode = options.explore ? EXPLORE : GREEDY;
+  const o = checkOptions(options, EVALUATE_OPTIONS, { owner: "evaluate" });
+  const episodes = o.episodes;
+  const mode = o.explore ? EXPLORE : GREEDY;
   const returns = new Float64Array(episodes);
   const lengths = new Int32Array(episodes);
-  let obs = env.reset(options.seed === undefined ? undefined : { seed: options.seed }).obs;
+  let obs = env.reset(o.seed === undefined ? undefined : { seed: o.seed }).obs;
   for (let e = 0; e < episodes; e++) {
     if (e > 0) obs = env.reset().obs;
     for (;;) {
@@ -271,21 +291,15 @@ export function trainVec<A extends Action = number>(
   agent: VecAgent<A>,
   options: TrainVecOptions,
 ): TrainResult {
-  checkOptionKeys(options, {
-    field: "options",
-    keys: ["steps", "seed", "reset", "onEpisode", "onStep"],
-  });
-  const steps = options.steps;
-  if (!Number.isInteger(steps) || steps < 0) {
-    throw new ConfigError("steps", "an integer >= 0", steps);
-  }
+  const o = checkOptions(options, TRAIN_VEC_OPTIONS, { owner: "trainVec" });
+  const steps = o.steps;
   const N = vec.copies, d = vec.obsDim;
   const epReturn = new Float64Array(N), epLength = new Int32Array(N);
   const lossSum = new Float64Array(N), lossCount = new Int32Array(N);
   const returns: number[] = [], lengths: number[] = [], losses: number[] = [];
   const obs = new Float64Array(N * d);
-  if (options.reset ?? true) {
-    obs.set(vec.reset(options.seed === undefined ? undefined : { seed: options.seed }));
+  if (o.reset) {
+    obs.set(vec.reset(o.seed === undefined ? undefined : { seed: o.seed }));
   } else obs.set(vec.obs);
   const batch: { -readonly [K in keyof TransitionBatch<A>]: TransitionBatch<A>[K] } = {
     n: N,
@@ -334,10 +348,10 @@ export function trainVec<A extends Action = number>(
         lossSum[i] =
         lossCount[i] =
           0;
-      if (options.onEpisode?.(report) === false) stop = true;
+      if (o.onEpisode?.(report) === false) stop = true;
     }
     obs.set(r.obs);
-    if (options.onStep?.(done) === false) stop = true;
+    if (o.onStep?.(done) === false) stop = true;
   }
   return {
     steps: done,
