@@ -77,7 +77,7 @@ Deno.test("parameters are validated", () => {
   const quoter = inventoryStrategy(AS_PAPER);
   throwsConfig(
     () => simulateEpisode({ params: { ...AS_PAPER, k: -1 }, quoter, seed: 1 }),
-    "k",
+    "params.k",
   );
   throwsConfig(
     () =>
@@ -86,7 +86,7 @@ Deno.test("parameters are validated", () => {
         quoter,
         seed: 1,
       }),
-    "increment",
+    "params.increment",
   );
   throwsConfig(
     () => simulateRuns({ params: AS_PAPER, strategy: "inventory", runs: 0, seed: 1 }),

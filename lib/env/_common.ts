@@ -6,7 +6,15 @@
  *
  * @module
  */
-import { checkInt, checkNum, checkOneOf, ConfigError } from "../errors.ts";
+import {
+  checkInt,
+  checkIntSeed,
+  checkKeys,
+  checkNum,
+  checkObject,
+  checkOneOf,
+  ConfigError,
+} from "../errors.ts";
 import type { QuotingResetResult, QuotingStepResult, StepInfo } from "./quoting.ts";
 import { type RewardConfig, rewardTerms } from "./reward.ts";
 import type { MarketMakingConfig } from "./market_making_env.ts";
@@ -17,22 +25,17 @@ export type CommonConfig = Pick<MarketMakingConfig, keyof AsEnvConfig & keyof Ma
 
 /**
  * Throws `ConfigError` unless `options` is a plain object whose keys are all in `keys`; `name` is
- * the configuration type named in the messages (`"MarketMakingConfig"`).
+ * the configuration type named in the messages (`"MarketMakingConfig"`). An unknown key is an
+ * `UnknownOptionError` with the closest known key (`"episodLength": unknown option of
+ * MarketMakingConfig; did you mean "episodeLength"?`).
  */
 export function checkConfigKeys(
   options: unknown,
-  config: { readonly name: string; readonly keys: readonly string[] },
+  config: { readonly name: string; readonly keys: readonly string[]; readonly path?: string },
 ): void {
   const { name, keys } = config;
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ConfigError("config", `an object of ${name} fields`, options);
-  }
-  const article = /^[AEIOU]/.test(name) ? "an" : "a";
-  for (const k of Object.keys(options)) {
-    if (!keys.includes(k)) {
-      throw new ConfigError(k, `${article} ${name} field (${keys.join(", ")})`, k);
-    }
-  }
+  const o = checkObject(config.path || "config", options, `an object of ${name} fields`);
+  checkKeys(o, keys, { path: config.path, owner: name });
 }
 
 /** Checks the common fields `latency` to `takerFee`, in that order. */
@@ -54,10 +57,24 @@ export function checkCopyObsAndSeed(c: CommonConfig): void {
   checkSeed(c.seed);
 }
 
-/** Throws `ConfigError` unless `seed` is a safe integer. */
+/** Throws `ConfigError` unless `seed` is a safe integer (the environments' documented rule). */
 export function checkSeed(seed: unknown): void {
-  checkInt("seed", seed, -(2 ** 53 - 1), 2 ** 53 - 1);
+  checkIntSeed("seed", seed);
 }
+
+/**
+ * The seed of `reset(options)`, checked (`undefined` if none): `options` is absent or an object
+ * whose only key is `seed`, a safe integer (`reset({sed: 1})` is an unknown option with a
+ * suggestion). Allocation-free: it runs at every reset.
+ */
+export function resetSeed(options: unknown): number | undefined {
+  if (options === undefined) return undefined;
+  const o = checkObject("options", options, "absent or an object {seed?}");
+  for (const k in o) if (k !== "seed") checkKeys(o, RESET_KEYS, { owner: "reset" });
+  return o.seed === undefined ? undefined : checkIntSeed("seed", o.seed);
+}
+
+const RESET_KEYS = ["seed"];
 
 /** Instruction kind in the latency queue: none. */
 export const I_NONE = 0;

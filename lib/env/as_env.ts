@@ -65,7 +65,6 @@ import type { InventoryLimitMode } from "./market_making_env.ts";
 import {
   checkConfigKeys,
   checkCopyObsAndSeed,
-  checkSeed,
   checkTradingFields,
   createResults,
   createStepOutcome,
@@ -76,6 +75,7 @@ import {
   InstructionQueue,
   notRunningError,
   resetInfo,
+  resetSeed,
   type StepOutcome,
 } from "./_common.ts";
 
@@ -173,14 +173,7 @@ const MODEL_KEYS = Object.keys(AS_PAPER);
 export function checkAsEnvConfig(options: AsEnvOptions = {}): AsEnvConfig {
   checkConfigKeys(options, { name: "AsEnvConfig", keys: KEYS });
   const m = options.model ?? {};
-  if (m === null || typeof m !== "object") {
-    throw new ConfigError("model", "an object of AsParams fields", m);
-  }
-  for (const k of Object.keys(m)) {
-    if (!MODEL_KEYS.includes(k)) {
-      throw new ConfigError(`model.${k}`, `an AsParams field (${MODEL_KEYS.join(", ")})`, k);
-    }
-  }
+  checkConfigKeys(m, { name: "AsParams", keys: MODEL_KEYS, path: "model" });
   const model: AsParams = { ...AS_PAPER, ...m };
   const c: AsEnvConfig = {
     ...AS_ENV_DEFAULTS,
@@ -309,9 +302,8 @@ class AsEnvImpl implements AsEnv {
   }
 
   reset(options?: { seed?: number }): QuotingResetResult {
-    const seed = options?.seed;
+    const seed = resetSeed(options);
     if (seed !== undefined) {
-      checkSeed(seed);
       this.seedStreams(seed);
     } else if (!this.seeded) {
       this.seedStreams(this.config.seed);

@@ -33,7 +33,15 @@
  * ```
  * @module
  */
-import { checkInt, checkOneOf, ConfigError } from "../errors.ts";
+import {
+  checkInt,
+  checkKeys,
+  checkObject,
+  checkOneOf,
+  checkSeed,
+  ConfigError,
+  underPath,
+} from "../errors.ts";
 import { normal, type Rng, stream } from "../rng.ts";
 import { BUY, createFillLog, type FillLog, SELL } from "../metrics/fills.ts";
 
@@ -341,9 +349,16 @@ export interface AsEpisode {
  * ```
  */
 export function simulateEpisode(options: AsEpisodeOptions): AsEpisode {
-  const { params, quoter, seed, trace } = options;
+  checkKeys(checkObject("options", options), ["params", "quoter", "seed", "run", "trace"], {
+    owner: "simulateEpisode",
+  });
+  const { params, quoter, trace } = options;
+  const seed = checkSeed("seed", options.seed);
   const run = checkInt("run", options.run ?? 0, 0, Number.MAX_SAFE_INTEGER);
-  const steps = checkParams(params);
+  const steps = underPath("params", () => checkParams(params));
+  if (typeof quoter?.quote !== "function") {
+    throw new ConfigError("quoter", "an AsQuoter (asStrategy, inventoryStrategy...)", quoter);
+  }
   if (trace && trace.mid.length < steps + 1) {
     throw new ConfigError(
       "trace.mid.length",
@@ -467,9 +482,13 @@ export interface AsRuns {
  * ```
  */
 export function simulateRuns(options: AsRunsOptions): AsRuns {
-  const { params, strategy, seed } = options;
+  checkKeys(checkObject("options", options), ["params", "strategy", "runs", "seed"], {
+    owner: "simulateRuns",
+  });
+  const { params, strategy } = options;
+  const seed = checkSeed("seed", options.seed);
   const runs = checkInt("runs", options.runs, 1, 2 ** 24);
-  const steps = checkParams(params);
+  const steps = underPath("params", () => checkParams(params));
   const quoter = asStrategy(strategy, params);
   const out: AsRuns = {
     strategy,
@@ -517,6 +536,7 @@ function nonNegative(field: string, v: unknown): number {
 
 /** Validates all parameters; returns the number of steps. */
 function checkParams(p: Readonly<AsParams>): number {
+  checkKeys(checkObject("", p, "an object of AsParams fields"), Object.keys(AS_PAPER));
   if (typeof p.s0 !== "number" || !Number.isFinite(p.s0)) {
     throw new ConfigError("s0", "a finite number", p.s0);
   }

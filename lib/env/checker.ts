@@ -30,6 +30,7 @@
  *
  * @module
  */
+import { bool, checkOptions, ConfigError, fn, int, intSeed, optional } from "../errors.ts";
 import { randInt, type Rng, stream } from "../rng.ts";
 import type { BoxEnv, BoxSpace, Env } from "./types.ts";
 
@@ -51,7 +52,7 @@ export class EnvCheckError extends Error {
 export interface CheckEnvOptions {
   /** Seed of the resets and of the random actions. Default 0. */
   readonly seed?: number;
-  /** Steps of the recorded trajectory (across episodes). Default 3,000. */
+  /** Steps of the recorded trajectory (across episodes), ≥ 1. Default 3,000. */
   readonly steps?: number;
   /** Longest allowed episode, steps (truncation must come by then). Default: no bound. */
   readonly maxEpisodeSteps?: number;
@@ -70,6 +71,18 @@ export interface CheckEnvOptions {
    */
   readonly boxPolicy?: (step: number, rng: Rng, out: Float64Array) => void;
 }
+
+const CHECK_ENV_OPTIONS = {
+  seed: optional(intSeed(), 0),
+  steps: optional(int(1, 1e8), 3_000),
+  maxEpisodeSteps: optional(int(1, 1e9)),
+  strictEnd: optional(bool(), true),
+  expectSeedSensitivity: optional(bool(), true),
+  policy: optional(fn<(step: number, u: number) => number>("a function (step, u) => action")),
+  boxPolicy: optional(
+    fn<(step: number, rng: Rng, out: Float64Array) => void>("a function (step, rng, out) => void"),
+  ),
+};
 
 /** What {@linkcode checkEnv} found. */
 export interface EnvCheckReport {
@@ -109,8 +122,9 @@ interface Trajectory {
  * ```
  */
 export function checkEnv(make: () => AnyEnv, options: CheckEnvOptions = {}): EnvCheckReport {
-  const seed = options.seed ?? 0;
-  const steps = options.steps ?? 3_000;
+  if (typeof make !== "function") throw new ConfigError("make", "a function () => Env", make);
+  const o = checkOptions(options, CHECK_ENV_OPTIONS, { owner: "checkEnv" });
+  const { seed, steps } = o;
   const checks: string[] = [];
   const a = make();
   const dim = checkSpaces(a);
@@ -120,7 +134,7 @@ export function checkEnv(make: () => AnyEnv, options: CheckEnvOptions = {}): Env
   const actions = new Float64Array(steps * act.dim);
   if (act.box) {
     const out = new Float64Array(act.dim);
-    const policy = options.boxPolicy ??
+    const policy = o.boxPolicy ??
       ((_t: number, r: Rng, o: Float64Array) => uniform(act.box!, r, o));
     for (let t = 0; t < steps; t++) {
       policy(t, rng, out);
@@ -128,13 +142,13 @@ export function checkEnv(make: () => AnyEnv, options: CheckEnvOptions = {}): Env
     }
   } else {
     const n = act.n;
-    const policy = options.policy ?? ((_t: number, u: number) => Math.floor(u * n));
+    const policy = o.policy ?? ((_t: number, u: number) => Math.floor(u * n));
     for (let t = 0; t < steps; t++) actions[t] = policy(t, rng());
   }
-  const ref = play(a, { seed, actions, dim, maxEpisodeSteps: options.maxEpisodeSteps });
+  const ref = play(a, { seed, actions, dim, maxEpisodeSteps: o.maxEpisodeSteps });
   checks.push("trajectory");
 
-  if (options.strictEnd ?? true) {
+  if (o.strictEnd) {
     checkEndThrows(a, { seed, act });
     checks.push("after the end");
   }
@@ -164,7 +178,7 @@ export function checkEnv(make: () => AnyEnv, options: CheckEnvOptions = {}): Env
   compare("reset restores", ref, play(a, { seed, actions, dim }), dim);
   checks.push("reset restores");
 
-  if (options.expectSeedSensitivity ?? true) {
+  if (o.expectSeedSensitivity) {
     const other = play(make(), { seed: seed + 1, actions, dim });
     if (same(ref, other, dim) === -1) {
       throw new EnvCheckError(

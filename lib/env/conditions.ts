@@ -31,7 +31,7 @@
  */
 import { ConfigError } from "../errors.ts";
 import type { PoissonFlowConfig } from "./flow.ts";
-import type { MarketMakingOptions } from "./market_making_env.ts";
+import { checkMarketMakingConfig, type MarketMakingOptions } from "./market_making_env.ts";
 
 /** The names of the market conditions. */
 export type MarketConditionName = "calm" | "volatile" | "toxic";
@@ -70,7 +70,8 @@ export const MARKET_CONDITION_NAMES: readonly MarketConditionName[] = Object.fre
 
 /**
  * The environment options of condition `name` on top of `options` (its flow parameters win over
- * `options.flow`'s). Throws `ConfigError` naming `condition` for an unknown name.
+ * `options.flow`'s). Throws `ConfigError` naming `condition` for an unknown name, or the field of
+ * `options` that `checkMarketMakingConfig` rejects.
  *
  * @example
  * ```ts
@@ -87,8 +88,6 @@ export function marketCondition(
   if (!Object.hasOwn(MARKET_CONDITIONS, name)) {
     throw new ConfigError("condition", `one of ${MARKET_CONDITION_NAMES.join(", ")}`, name);
   }
-  if (options === null || typeof options !== "object") {
-    throw new ConfigError("options", "an object of MarketMakingConfig fields", options);
-  }
+  checkMarketMakingConfig(options); // every field, before the condition's flow goes on top
   return { ...options, flow: { ...options.flow, ...MARKET_CONDITIONS[name].flow } };
 }

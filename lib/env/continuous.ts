@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import { checkInt, checkKeys, checkNum, checkObject, ConfigError } from "../errors.ts";
 import type { BoxSpace, DiscreteSpace, Env, StepResult } from "./types.ts";
 
 /** Scaling of the continuous actions (see the module doc). */
@@ -83,14 +83,8 @@ export function checkContinuousActions(
   field = "continuous",
 ): ContinuousActionConfig {
   if (v === undefined) return { ...CONTINUOUS_ACTION_DEFAULTS };
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw new ConfigError(field, "an object of ContinuousActionConfig fields", v);
-  }
-  for (const k of Object.keys(v)) {
-    if (!KEYS.includes(k)) {
-      throw new ConfigError(`${field}.${k}`, `one of the keys ${KEYS.join(", ")}`, k);
-    }
-  }
+  checkObject(field, v, "an object of ContinuousActionConfig fields");
+  checkKeys(v, KEYS, { path: field });
   const c = { ...CONTINUOUS_ACTION_DEFAULTS, ...v };
   checkNum(`${field}.minOffset`, c.minOffset, -100, 100);
   checkNum(`${field}.maxOffset`, c.maxOffset, c.minOffset + 1e-9, 1000);

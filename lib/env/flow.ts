@@ -40,7 +40,7 @@
  * @module
  */
 import { ASK, BID, NONE, type OrderBook, type Side } from "../book/mod.ts";
-import { checkInt, checkNum, ConfigError } from "../errors.ts";
+import { checkInt, checkKeys, checkNum, checkObject, ConfigError } from "../errors.ts";
 import { BACKGROUND, NOISE } from "../market/owners.ts";
 import { poisson, type Rng, stream } from "../rng.ts";
 
@@ -132,14 +132,8 @@ export function checkPoissonFlow(
   field = "flow",
 ): PoissonFlowConfig {
   if (v === undefined) return { ...POISSON_FLOW_DEFAULTS };
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw new ConfigError(field, "an object of PoissonFlowConfig fields", v);
-  }
-  for (const k of Object.keys(v)) {
-    if (!FLOW_KEYS.includes(k)) {
-      throw new ConfigError(`${field}.${k}`, `one of the keys ${FLOW_KEYS.join(", ")}`, k);
-    }
-  }
+  checkObject(field, v, "an object of PoissonFlowConfig fields");
+  checkKeys(v, FLOW_KEYS, { path: field });
   const c = { ...POISSON_FLOW_DEFAULTS, ...v };
   checkNum(`${field}.moveProb`, c.moveProb, 0, 1);
   checkNum(`${field}.limitRate`, c.limitRate, 0, 1000);

@@ -135,7 +135,6 @@ import {
 import {
   checkConfigKeys,
   checkCopyObsAndSeed,
-  checkSeed,
   checkTradingFields,
   createResults,
   createStepOutcome,
@@ -146,6 +145,7 @@ import {
   InstructionQueue,
   notRunningError,
   resetInfo,
+  resetSeed,
   type StepOutcome,
 } from "./_common.ts";
 
@@ -519,9 +519,8 @@ abstract class BookCore implements BookEnvState {
   }
 
   reset(options?: { seed?: number }): QuotingResetResult {
-    const seed = options?.seed;
+    const seed = resetSeed(options);
     if (seed !== undefined) {
-      checkSeed(seed);
       this.flow.seed(seed);
       this.seeded = true;
     } else if (!this.seeded) {

@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { ConfigError } from "../errors.ts";
+import { anything, checkOptions, ConfigError, num, numbers, optional, str } from "../errors.ts";
 import type { FillLog } from "../metrics/fills.ts";
 import type { BoxSpace, Env, ResetResult, StepResult } from "./types.ts";
 
@@ -93,23 +93,12 @@ export interface ActionTableOptions extends ActionGrid {
  * ```
  */
 export function actionTable(options: ActionTableOptions): ActionTable {
-  const pre = options.field ?? "";
-  const hs = checkList(`${pre}halfSpreads`, options.halfSpreads);
-  const sk = checkList(`${pre}skews`, options.skews);
-  hs.forEach((h, i) => {
-    if (!(h >= options.minHalfSpread && h <= 1e9)) {
-      throw new ConfigError(
-        `${pre}halfSpreads[${i}]`,
-        `a number in [${options.minHalfSpread}, 1e9]`,
-        h,
-      );
-    }
-  });
-  sk.forEach((s, j) => {
-    if (!(s >= -1e9 && s <= 1e9)) {
-      throw new ConfigError(`${pre}skews[${j}]`, "a number in [-1e9, 1e9]", s);
-    }
-  });
+  const o = checkOptions(options, ACTION_TABLE_OPTIONS, { owner: "actionTable" });
+  const pre = o.field;
+  // Numbers, not strings: `"2" >= 1` holds in JavaScript, and `"2" + 0` is `"20"`.
+  const list = (lo: number) => numbers({ lo, hi: 1e9, minLength: 1, maxLength: 4096 });
+  const hs = list(o.minHalfSpread).check(o.halfSpreads, `${pre}halfSpreads`);
+  const sk = list(-1e9).check(o.skews, `${pre}skews`);
   const nQuotes = hs.length * sk.length;
   if (nQuotes > 65_534) {
     throw new ConfigError(
@@ -138,12 +127,12 @@ export function actionTable(options: ActionTableOptions): ActionTable {
   };
 }
 
-function checkList(field: string, v: unknown): number[] {
-  if (!Array.isArray(v) || v.length < 1 || v.length > 4096) {
-    throw new ConfigError(field, "a non-empty array of at most 4096 numbers", v);
-  }
-  return v as number[];
-}
+const ACTION_TABLE_OPTIONS = {
+  halfSpreads: anything("checked below"),
+  skews: anything("checked below"),
+  minHalfSpread: num(0, 1e9),
+  field: optional(str({ empty: true }), ""),
+};
 
 /**
  * The quote action for half-spread index `i` and skew index `j`.

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import { checkNum, ConfigError } from "../errors.ts";
+import { checkKeys, checkNum, checkObject } from "../errors.ts";
 import type { StepInfo } from "./quoting.ts";
 
 /** Weights of the reward terms. */
@@ -68,18 +68,8 @@ const KEYS = ["pnl", "inventoryPenalty", "dampening", "spreadCapture", "targetTr
  */
 export function checkReward(v: Partial<RewardConfig> | undefined, field = "reward"): RewardConfig {
   if (v === undefined) return { ...REWARD_DEFAULTS };
-  if (v === null || typeof v !== "object" || Array.isArray(v)) {
-    throw new ConfigError(
-      field,
-      `an object with keys ${KEYS.join(", ")}`,
-      v,
-    );
-  }
-  for (const k of Object.keys(v)) {
-    if (!(KEYS as readonly string[]).includes(k)) {
-      throw new ConfigError(`${field}.${k}`, `one of the keys ${KEYS.join(", ")}`, k);
-    }
-  }
+  checkObject(field, v, `an object with keys ${KEYS.join(", ")}`);
+  checkKeys(v, KEYS, { path: field });
   const r = { ...REWARD_DEFAULTS, ...v };
   checkNum(`${field}.pnl`, r.pnl, -1e6, 1e6);
   checkNum(`${field}.inventoryPenalty`, r.inventoryPenalty, 0, 1e6);

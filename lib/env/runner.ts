@@ -24,7 +24,21 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { ConfigError } from "../errors.ts";
+import {
+  bool,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  fn,
+  int,
+  intSeed,
+  num,
+  numbers,
+  optional,
+  positive,
+} from "../errors.ts";
 import {
   filledQty,
   type FillLog,
@@ -175,9 +189,10 @@ export function runEpisode<A extends Action = number>(
   agent: EpisodeAgent<A>,
   options: RunEpisodeOptions = {},
 ): EpisodeRun {
-  const horizons = checkHorizons(options.horizons ?? DEFAULT_HORIZONS);
-  const learn = (options.learn ?? false) && agent.observe !== undefined;
-  const mode = { explore: options.explore ?? false };
+  const o = checkOptions(options, RUN_EPISODE_OPTIONS, { owner: "runEpisode" });
+  const horizons = [...o.horizons];
+  const learn = o.learn && agent.observe !== undefined;
+  const mode = { explore: o.explore };
   const space = env.actionSpace;
   const adim = space.kind === "box" ? space.low.length : 0;
   let cap = env.spec.episodeLength + 1;
@@ -191,7 +206,7 @@ export function runEpisode<A extends Action = number>(
     for (const k of STEP_INFO_NUMBERS) info[k][row] = src[k];
   };
   const step = env.step.bind(env) as (a: A) => ReturnType<QuotingEnv["step"]>;
-  const res = env.reset(options.seed === undefined ? undefined : { seed: options.seed });
+  const res = env.reset(o.seed === undefined ? undefined : { seed: o.seed });
   const obsDim = res.obs.length;
   const prev = new Float64Array(obsDim);
   const t: { -readonly [K in keyof EpisodeTransition<A>]: EpisodeTransition<A>[K] } = {
@@ -291,17 +306,42 @@ function copyFills(src: FillLog): FillLog {
   return out;
 }
 
-function checkHorizons(h: readonly number[]): number[] {
-  if (!Array.isArray(h) || h.length === 0) {
-    throw new ConfigError("horizons", "a non-empty array of integers >= 1", h);
-  }
-  h.forEach((x, i) => {
-    if (!Number.isInteger(x) || x < 1) {
-      throw new ConfigError(`horizons[${i}]`, "an integer >= 1", x);
-    }
-  });
-  return [...h];
-}
+const HORIZONS = numbers({ integer: true, lo: 1, hi: 2 ** 31, minLength: 1 }) as Field<
+  readonly number[]
+>;
+
+const RUN_EPISODE_OPTIONS = {
+  seed: optional(intSeed()),
+  explore: optional(bool(), false),
+  learn: optional(bool(), false),
+  horizons: optional(HORIZONS, DEFAULT_HORIZONS),
+};
+
+const EPISODE_METRICS_INPUTS = {
+  record: custom("an EpisodeRecord (from runEpisode)", (v, p) => {
+    checkObject(p, v, "an EpisodeRecord (from runEpisode)");
+    return v as EpisodeRecord;
+  }),
+  fills: custom("a FillLog", (v, p) => {
+    checkObject(p, v, "a FillLog");
+    return v as FillLog;
+  }),
+  ordersPlaced: num(0, Number.MAX_SAFE_INTEGER),
+  quotedQty: num(0, Number.MAX_VALUE),
+  tickSize: positive(),
+  horizons: HORIZONS,
+};
+
+const RUN_EPISODES_OPTIONS = {
+  ...RUN_EPISODE_OPTIONS,
+  seed: optional(intSeed(), 0),
+  episodes: int(1, 2 ** 31),
+  onEpisode: optional(
+    fn<(run: EpisodeRun, episode: number) => void | boolean>(
+      "a function (run, episode) => void | boolean",
+    ),
+  ),
+};
 
 /** The per-step record as a DataFrame, one row per record row. */
 export function recordFrame(record: EpisodeRecord): pl.DataFrame {
@@ -369,8 +409,10 @@ export interface EpisodeMetricsInputs {
  * ```
  */
 export function episodeMetrics(inputs: EpisodeMetricsInputs): EpisodeMetrics {
-  const { record, fills, tickSize } = inputs;
-  const horizons = checkHorizons(inputs.horizons);
+  const { record, fills, tickSize, ...o } = checkOptions(inputs, EPISODE_METRICS_INPUTS, {
+    owner: "episodeMetrics",
+  });
+  const horizons = [...o.horizons];
   const { mid, inventory, pnl, fees } = record.info;
   const n = record.steps + 1;
   const fr = fillRate({ fills, quotedQty: inputs.quotedQty, ordersPlaced: inputs.ordersPlaced });
@@ -443,21 +485,25 @@ export function runEpisodes<A extends Action = number>(
   agent: EpisodeAgent<A>,
   options: RunEpisodesOptions,
 ): EpisodesResult {
-  const episodes = options.episodes;
-  if (!Number.isInteger(episodes) || episodes < 1) {
-    throw new ConfigError("episodes", "an integer >= 1", episodes);
+  const o = checkOptions(options, RUN_EPISODES_OPTIONS, { owner: "runEpisodes" });
+  const { episodes, seed } = o;
+  if (!Number.isSafeInteger(seed + episodes)) {
+    throw new ConfigError(
+      "seed",
+      `a safe integer below ${Number.MAX_SAFE_INTEGER - episodes}`,
+      seed,
+    );
   }
-  const seed = options.seed ?? 0;
   const metrics: EpisodeMetrics[] = [];
   for (let e = 0; e < episodes; e++) {
     const run = runEpisode(env, agent, {
       seed: seed + e,
-      explore: options.explore,
-      learn: options.learn,
-      horizons: options.horizons,
+      explore: o.explore,
+      learn: o.learn,
+      horizons: o.horizons,
     });
     metrics.push(run.metrics);
-    if (options.onEpisode?.(run, e) === false) break;
+    if (o.onEpisode?.(run, e) === false) break;
   }
   return { metrics, frame: metricsFrame(metrics, seed) };
 }

@@ -15,8 +15,8 @@
  *
  * @module
  */
-import { checkInt, ConfigError } from "../errors.ts";
-import { checkConfigKeys } from "./_common.ts";
+import { checkInt, checkOptions, ConfigError, fn, int, optional } from "../errors.ts";
+import { resetSeed } from "./_common.ts";
 import {
   type Action,
   type ActionSpaceOf,
@@ -52,6 +52,14 @@ export interface VecEnvOptions<A extends Action> {
   /** Called when copy `copy`'s episode ends, with its last step's result, before the reset. */
   readonly onEpisodeEnd?: (copy: number, last: StepResult<Float64Array>) => void;
 }
+
+const VEC_ENV_OPTIONS = {
+  make: fn<() => Env<Float64Array, Action>>("a function returning an environment"),
+  copies: int(1, MAX_COPIES),
+  onEpisodeEnd: optional(
+    fn<(copy: number, last: StepResult<Float64Array>) => void>("a function (copy, last) => void"),
+  ),
+};
 
 /** `N` copies of an environment (see the module doc). */
 export interface VecEnv<A extends Action = number> {
@@ -91,12 +99,9 @@ export interface VecEnv<A extends Action = number> {
  * ```
  */
 export function createVecEnv<A extends Action = number>(options: VecEnvOptions<A>): VecEnv<A> {
-  checkConfigKeys(options, { name: "VecEnvOptions", keys: ["make", "copies", "onEpisodeEnd"] });
-  const copies = checkInt("copies", options.copies, 1, MAX_COPIES);
-  if (typeof options.make !== "function") {
-    throw new ConfigError("make", "a function returning an environment", options.make);
-  }
-  const envs = Array.from({ length: copies }, () => options.make());
+  const o = checkOptions(options, VEC_ENV_OPTIONS, { owner: "createVecEnv" });
+  const copies = o.copies;
+  const envs = Array.from({ length: copies }, () => o.make() as Env<Float64Array, A>);
   const first = envs[0];
   const obsDim = boxSize(first.observationSpace);
   const space = first.actionSpace as DiscreteOrBox;
@@ -119,10 +124,7 @@ export function createVecEnv<A extends Action = number>(options: VecEnvOptions<A
     { length: discrete ? 0 : copies },
     (_, i) => own.subarray(i * actionDim, (i + 1) * actionDim),
   );
-  const onEnd = options.onEpisodeEnd;
-  if (onEnd !== undefined && typeof onEnd !== "function") {
-    throw new ConfigError("onEpisodeEnd", "a function", onEnd);
-  }
+  const onEnd = o.onEpisodeEnd;
   let started = false;
 
   return {
@@ -133,8 +135,8 @@ export function createVecEnv<A extends Action = number>(options: VecEnvOptions<A
     obsDim,
     actionDim,
     obs,
-    reset(o) {
-      const seed = o?.seed;
+    reset(options) {
+      const seed = resetSeed(options);
       if (seed !== undefined) checkInt("seed", seed, -(2 ** 40), 2 ** 40);
       for (let i = 0; i < copies; i++) {
         const r = seed === undefined
