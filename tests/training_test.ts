@@ -20,7 +20,7 @@ import {
 } from "../lib/training/mod.ts";
 import { restoreLearner } from "../lib/agents/mod.ts";
 import { createContinuousMarketMakingEnv, marketCondition, runEpisodes } from "../lib/env/mod.ts";
-import { throwsConfig } from "./_assert.ts";
+import { throwsConfig, throwsUnknown } from "./_assert.ts";
 
 Deno.test("train:rl quick plan: trains, writes checkpoints and curves, passes the check; the check catches problems", async () => {
   const plan = quickPlan();
@@ -107,11 +107,19 @@ Deno.test("train:rl plans are validated, errors name the path", () => {
   );
   throwsConfig(
     () => checkPlan({ ...plan, agents: [{ ...plan.agents[0], config: { seed: 3 } }] }),
-    "plan.agents[0].config",
+    "plan.agents[0].config.seed",
   );
   throwsConfig(() => checkPlan({ ...plan, evalpoints: 3 } as never), "plan.evalpoints");
   throwsConfig(() => checkPlan({ ...plan, env: { episodeLength: 0 } }), "plan.env.episodeLength");
-  // A typo in a learner's hyperparameters fails when its job is built.
+  // A typo in a learner's hyperparameters is named with its path before any job is built.
   const typo = { ...plan, agents: [{ ...plan.agents[0], config: { learningrate: 1 } }] };
-  throwsConfig(() => jobHash(suiteJobs(typo, "/tmp/x")[0]), "learningrate");
+  throwsUnknown(
+    () => suiteJobs(typo, "/tmp/x"),
+    "plan.agents[0].config.learningrate",
+    "learningRate",
+  );
+  throwsConfig(
+    () => checkPlan({ ...plan, agents: [{ ...plan.agents[0], config: { gamma: "0.9" } }] }),
+    "plan.agents[0].config.gamma",
+  );
 });

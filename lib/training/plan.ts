@@ -6,7 +6,17 @@
  *
  * @module
  */
-import { checkInt, ConfigError } from "../errors.ts";
+import {
+  arrayOf,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  int,
+  object,
+  oneOf,
+  underPath,
+} from "../errors.ts";
 import {
   checkMarketMakingConfig,
   createContinuousMarketMakingEnv,
@@ -18,6 +28,7 @@ import {
   type MarketMakingOptions,
 } from "../env/mod.ts";
 import {
+  checkLearnerConfig,
   configHash,
   dqn,
   type Learner,
@@ -160,72 +171,63 @@ export function quickPlan(): SuitePlan {
   };
 }
 
-/** Validates a plan; `ConfigError` names the field with its path (`plan.agents[1].steps`). */
+const LEARNER_KINDS: readonly LearnerKind[] = [
+  "dqn",
+  "ppo",
+  "ppo-continuous",
+  "sac",
+  "sac-continuous",
+];
+
+/** The schema of a {@linkcode SuiteAgent} (its `config` is checked against its learner's). */
+const SUITE_AGENT = {
+  label: custom("a label of [a-z0-9-]", (v, path) => {
+    if (typeof v !== "string" || !/^[a-z0-9-]+$/.test(v)) {
+      throw new ConfigError(path, "a label of [a-z0-9-]", v);
+    }
+    return v;
+  }),
+  learner: oneOf(LEARNER_KINDS),
+  copies: int(1, 4096),
+  steps: int(1, 1e10),
+  config: custom("an object of the learner's hyperparameters (not seed or name)", (v, path) => {
+    const c = checkObject(path, v, "an object of the learner's hyperparameters");
+    for (const k of ["seed", "name"]) {
+      if (k in c) throw new ConfigError(`${path}.${k}`, `absent (the job sets the ${k})`, c[k]);
+    }
+    return c;
+  }),
+};
+
+/** The schema of a {@linkcode SuitePlan}. */
+const SUITE_PLAN = {
+  agents: arrayOf(object(SUITE_AGENT, "checkPlan"), { minLength: 1 }),
+  conditions: arrayOf(oneOf(MARKET_CONDITION_NAMES), { minLength: 1 }),
+  seeds: arrayOf(int(0, 2 ** 31), { minLength: 1 }),
+  env: custom("MarketMakingOptions (lib/env)", (v, path) => {
+    underPath(path, () => checkMarketMakingConfig(v as MarketMakingOptions));
+    return v as MarketMakingOptions;
+  }),
+  evalPoints: int(1, 1000),
+  evalEpisodes: int(1, 10_000),
+  evalSeed: int(0, 2 ** 40),
+};
+
+/**
+ * Validates a plan; `ConfigError` names the field with its path (`plan.agents[1].steps`,
+ * `plan.agents[0].config.learningRate`; an unknown key with the closest known one). Each
+ * agent's `config` is checked against its learner's hyperparameters (not `seed` or `name`,
+ * which each job sets), and labels must be unique.
+ */
 export function checkPlan(plan: SuitePlan): SuitePlan {
-  if (plan === null || typeof plan !== "object") {
-    throw new ConfigError("plan", "a SuitePlan object", plan);
-  }
-  const keys = ["agents", "conditions", "seeds", "env", "evalPoints", "evalEpisodes", "evalSeed"];
-  for (const k of Object.keys(plan)) {
-    if (!keys.includes(k)) {
-      throw new ConfigError(`plan.${k}`, `a SuitePlan field (${keys.join(", ")})`, k);
-    }
-  }
-  if (!Array.isArray(plan.agents) || plan.agents.length === 0) {
-    throw new ConfigError("plan.agents", "a non-empty array", plan.agents);
-  }
+  const p = checkOptions(plan, SUITE_PLAN, { path: "plan", owner: "checkPlan" });
   const labels = new Set<string>();
-  plan.agents.forEach((a, i) => {
+  p.agents.forEach((a, i) => {
     const f = `plan.agents[${i}]`;
-    const akeys = ["label", "learner", "copies", "steps", "config"];
-    for (const k of Object.keys(a)) {
-      if (!akeys.includes(k)) {
-        throw new ConfigError(`${f}.${k}`, `a SuiteAgent field (${akeys.join(", ")})`, k);
-      }
-    }
-    if (typeof a.label !== "string" || !/^[a-z0-9-]+$/.test(a.label) || labels.has(a.label)) {
-      throw new ConfigError(`${f}.label`, "a unique label of [a-z0-9-]", a.label);
-    }
+    if (labels.has(a.label)) throw new ConfigError(`${f}.label`, "a unique label", a.label);
     labels.add(a.label);
-    const kinds: LearnerKind[] = ["dqn", "ppo", "ppo-continuous", "sac", "sac-continuous"];
-    if (!kinds.includes(a.learner)) {
-      throw new ConfigError(`${f}.learner`, `one of ${kinds.join(", ")}`, a.learner);
-    }
-    checkInt(`${f}.copies`, a.copies, 1, 4096);
-    checkInt(`${f}.steps`, a.steps, 1, 1e10);
-    if (a.config === null || typeof a.config !== "object" || "seed" in a.config) {
-      throw new ConfigError(`${f}.config`, "an object of hyperparameters without a seed", a.config);
-    }
+    checkLearnerConfig(a.learner, a.config, { path: `${f}.config`, owner: "checkPlan" });
   });
-  if (!Array.isArray(plan.conditions) || plan.conditions.length === 0) {
-    throw new ConfigError(
-      "plan.conditions",
-      "a non-empty array of condition names",
-      plan.conditions,
-    );
-  }
-  plan.conditions.forEach((c, i) => {
-    if (!MARKET_CONDITION_NAMES.includes(c)) {
-      throw new ConfigError(
-        `plan.conditions[${i}]`,
-        `one of ${MARKET_CONDITION_NAMES.join(", ")}`,
-        c,
-      );
-    }
-  });
-  if (!Array.isArray(plan.seeds) || plan.seeds.length === 0) {
-    throw new ConfigError("plan.seeds", "a non-empty array of seeds", plan.seeds);
-  }
-  plan.seeds.forEach((s, i) => checkInt(`plan.seeds[${i}]`, s, 0, 2 ** 31));
-  try {
-    checkMarketMakingConfig(plan.env);
-  } catch (e) {
-    if (e instanceof ConfigError) throw new ConfigError(`plan.env.${e.field}`, e.message, "");
-    throw e;
-  }
-  checkInt("plan.evalPoints", plan.evalPoints, 1, 1000);
-  checkInt("plan.evalEpisodes", plan.evalEpisodes, 1, 10_000);
-  checkInt("plan.evalSeed", plan.evalSeed, 0, 2 ** 40);
   return plan;
 }
 

@@ -20,6 +20,7 @@
 import pl from "nodejs-polars";
 import { existsSync } from "node:fs";
 import { sweep } from "../sweep/mod.ts";
+import { bool, checkOptions, custom, fn, int, optional, str } from "../errors.ts";
 import { writeFileAtomicSync } from "../io/atomic.ts";
 import { readParquet, writeParquetAtomic } from "../io/parquet.ts";
 import { CheckpointError, configHash, readCheckpoint } from "../agents/mod.ts";
@@ -41,6 +42,17 @@ export interface TrainSuiteOptions {
   /** Called after each job, in completion order. */
   readonly onJob?: (info: { done: number; total: number; job: SuiteJob }) => void;
 }
+
+/** A plan, checked by `suiteJobs` (`checkPlan`). */
+const PLAN = custom<SuitePlan>("a SuitePlan (checked by checkPlan)", (v) => v as SuitePlan);
+
+const TRAIN_SUITE_OPTIONS = {
+  plan: PLAN,
+  outDir: str(),
+  workers: optional(int(0, 1024)),
+  log: optional(bool(), false),
+  onJob: optional(fn<NonNullable<TrainSuiteOptions["onJob"]>>("a function ({done, total, job})")),
+};
 
 /** The two curve frames of a run. */
 export interface SuiteCurves {
@@ -103,15 +115,17 @@ export function manifest(plan: SuitePlan, outDir: string) {
 
 /** Trains every job of `options.plan` and writes the outputs (see the module doc). */
 export async function trainSuite(options: TrainSuiteOptions): Promise<SuiteCurves> {
-  const { plan, outDir } = options;
-  const jobs = suiteJobs(plan, outDir).map((j) => ({ ...j, log: options.log ?? false }));
+  const { plan, outDir, ...o } = checkOptions(options, TRAIN_SUITE_OPTIONS, {
+    owner: "trainSuite",
+  });
+  const jobs = suiteJobs(plan, outDir).map((j) => ({ ...j, log: o.log }));
   Deno.mkdirSync(outDir, { recursive: true });
   const df = await sweep({
     module: new URL("./job.ts", import.meta.url),
     fn: "trainJob",
     jobs,
-    workers: options.workers,
-    onResult: ({ index, done, total }) => options.onJob?.({ done, total, job: jobs[index] }),
+    workers: o.workers,
+    onResult: ({ index, done, total }) => o.onJob?.({ done, total, job: jobs[index] }),
   });
   const curves = { train: table(df, "train", TRAIN_COLS), eval: table(df, "eval", EVAL_COLS) };
   await writeParquetAtomic(curves.train, `${outDir}/train_curves.parquet`);
@@ -138,7 +152,7 @@ export interface ModelsCheck {
  * with the files: each becomes a sentence of `problems`.
  */
 export async function checkModels(options: { plan: SuitePlan; dir: string }): Promise<ModelsCheck> {
-  const { plan, dir } = options;
+  const { plan, dir } = checkOptions(options, { plan: PLAN, dir: str() }, { owner: "checkModels" });
   const problems: string[] = [];
   const want = manifest(plan, dir);
   const mPath = `${dir}/manifest.json`;
