@@ -7,8 +7,7 @@
  * or empty value) and checks that the call throws a `ConfigError` naming that path, and, for
  * entries with `setup`/`snapshot`, that the live object (book, game, learner) is unchanged.
  *
- * To cover a new entry point, add one object to `ENTRY_POINTS` (phase B adds lib/agents,
- * lib/env, lib/experiments and lib/makers/train.ts here).
+ * To cover a new entry point, add one object to `ENTRY_POINTS`.
  *
  * @module
  */
@@ -88,6 +87,44 @@ import {
   toPng,
 } from "../lib/report/mod.ts";
 import { stream } from "../lib/rng.ts";
+import {
+  asAgent,
+  createNormalizer,
+  dqn,
+  encodeCheckpoint,
+  evaluate,
+  fixedSpreadAgent,
+  ppo,
+  ppoContinuous,
+  randomAgent,
+  randomQuoter,
+  sac,
+  sacContinuous,
+  tabularQAgent,
+  train,
+  trainVec,
+  type VecAgent,
+} from "../lib/agents/mod.ts";
+import {
+  actionTable,
+  AS_PAPER,
+  checkAsEnvConfig,
+  checkEnv,
+  checkMarketMakingConfig,
+  createMarketMakingEnv,
+  createVecEnv,
+  episodeMetrics,
+  inventoryStrategy,
+  marketCondition,
+  type MarketMakingEnv,
+  runEpisode,
+  runEpisodes,
+  simulateEpisode,
+  simulateRuns,
+  type VecEnv,
+} from "../lib/env/mod.ts";
+import { checkPlan, quickPlan } from "../lib/training/mod.ts";
+import { signBandit } from "./_toy_envs.ts";
 
 /** One public entry point (see the module doc). */
 export interface EntryPoint {
@@ -192,9 +229,49 @@ const learnerSettings = () => ({
   init: 0,
 });
 
+const box = (d: number) => ({
+  kind: "box" as const,
+  shape: [d],
+  low: new Float64Array(d).fill(-1),
+  high: new Float64Array(d).fill(1),
+});
+const discreteSpaces = () => ({
+  observationSpace: box(3),
+  actionSpace: { kind: "discrete" as const, n: 3 },
+});
+const boxSpaces = () => ({ observationSpace: box(3), actionSpace: box(2) });
+const tinyDqn = () => dqn(discreteSpaces(), { hidden: [4], bufferSize: 8, batchSize: 2 });
+let quotingEnv: MarketMakingEnv | undefined;
+/** A 5-step book environment, shared by the entries that only read its spaces or play it. */
+const mmEnv = () => (quotingEnv ??= createMarketMakingEnv({ episodeLength: 5 }));
+const envSnapshot = (e: MarketMakingEnv) => ({
+  info: { ...e.info },
+  fills: e.fills.n,
+  orders: e.ordersPlaced,
+});
+const mmOptions = () => ({
+  episodeLength: 20,
+  latency: 2,
+  quoteSize: 2,
+  maxInventory: 5,
+  inventoryLimit: "clip",
+  makerRebate: 0.1,
+  takerFee: 0.4,
+  halfSpreads: [1, 2],
+  skews: [-1, 0, 1],
+  reward: { pnl: 1, inventoryPenalty: 0.1 },
+  flow: { moveProb: 0.1, limitRate: 2 },
+  continuous: { minOffset: 0, maxOffset: 5 },
+  p0: 10_000,
+  priceRange: 1_000,
+  momentumWindow: 5,
+  copyObs: true,
+  seed: 4,
+});
+
 // ---------------------------------------------------------------- the registry
 
-/** Every public entry point covered so far (phase A). */
+/** Every public entry point covered so far. */
 export const ENTRY_POINTS: readonly EntryPoint[] = [
   // ------------------------------------------------------------ lib/learn
   {
@@ -787,5 +864,290 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     module: "lib/report",
     valid: () => ({ every: 0.5, sink: (_line: string) => {} }),
     call: (o) => progress("p", 10, o as never).tick(),
+  },
+  // ------------------------------------------------------------ lib/agents
+  {
+    name: "dqn",
+    module: "lib/agents",
+    valid: () => ({
+      seed: 1,
+      name: "d",
+      hidden: [4],
+      activation: "tanh",
+      learningRate: 1e-3,
+      bufferSize: 16,
+      batchSize: 4,
+      learningStarts: 4,
+      double: true,
+      prioritized: true,
+      alpha: 0.6,
+      maxGradNorm: 10,
+      loss: "mse",
+      normalizeObs: true,
+      obsClip: 5,
+    }),
+    call: (o) => dqn(discreteSpaces(), o as never),
+  },
+  {
+    name: "ppo",
+    module: "lib/agents",
+    valid: () => ({
+      seed: 2,
+      hidden: [4],
+      numSteps: 8,
+      numMinibatches: 2,
+      updateEpochs: 1,
+      clipCoef: 0.2,
+      clipVloss: false,
+      entCoef: 0.01,
+    }),
+    call: (o) => ppo(discreteSpaces(), o as never),
+  },
+  {
+    name: "ppoContinuous",
+    module: "lib/agents",
+    valid: () => ({ hidden: [4], numSteps: 8, numMinibatches: 2, initLogStd: -0.5 }),
+    call: (o) => ppoContinuous(boxSpaces(), o as never),
+  },
+  {
+    name: "sac",
+    module: "lib/agents",
+    valid: () => ({ hidden: [4], bufferSize: 16, batchSize: 4, autotune: false, qLr: 1e-3 }),
+    call: (o) => sac(discreteSpaces(), o as never),
+  },
+  {
+    name: "sacContinuous",
+    module: "lib/agents",
+    valid: () => ({
+      hidden: [4],
+      bufferSize: 16,
+      batchSize: 4,
+      targetEntropy: null,
+      logStdMin: -5,
+      logStdMax: 2,
+    }),
+    call: (o) => sacContinuous(boxSpaces(), o as never),
+  },
+  {
+    name: "tabularQAgent",
+    module: "lib/agents",
+    valid: () => ({
+      seed: 1,
+      name: "tq",
+      timeEdges: [0.5],
+      inventoryEdges: [-1, 1],
+      features: [{ index: 3, edges: [0] }],
+      gamma: 0.9,
+      alpha: { kind: "constant", value: 0.1 },
+      epsilon: { kind: "linear", start: 1, end: 0.1, duration: 5 },
+      epsilonUnit: "step",
+      init: 0,
+      bootstrapOnTruncation: true,
+    }),
+    call: (o) => tabularQAgent(mmEnv(), o as never),
+  },
+  {
+    name: "randomAgent",
+    module: "lib/agents",
+    valid: () => ({ seed: 3, name: "r" }),
+    call: (o) => randomAgent(discreteSpaces(), o as never),
+  },
+  {
+    name: "fixedSpreadAgent",
+    module: "lib/agents",
+    valid: () => ({ name: "fixed", halfSpread: 2, skew: 0 }),
+    call: (o) => fixedSpreadAgent(mmEnv(), o as never),
+  },
+  {
+    name: "asAgent",
+    module: "lib/agents",
+    valid: () => ({ name: "as", gamma: 0.1, k: 1.5, sigma: 1 }),
+    call: (o) => asAgent(mmEnv(), o as never),
+  },
+  {
+    name: "randomQuoter",
+    module: "lib/agents",
+    valid: () => ({ name: "rq", seed: 1, special: true }),
+    call: (o) => randomQuoter(mmEnv(), o as never),
+  },
+  {
+    name: "createNormalizer",
+    module: "lib/agents",
+    prefix: "normalizer",
+    valid: () => ({ dim: 3, clip: 5, epsilon: 1e-8 }),
+    call: (o) => createNormalizer(o as never),
+  },
+  {
+    name: "train",
+    module: "lib/agents",
+    valid: () => ({ steps: 5, episodes: 3, seed: 1, onEpisode: () => {} }),
+    call: (o) => train(signBandit(), randomAgent(signBandit()), o as never),
+  },
+  {
+    name: "evaluate",
+    module: "lib/agents",
+    valid: () => ({ episodes: 2, seed: 1, explore: true }),
+    call: (o) => evaluate(signBandit(), randomAgent(signBandit()), o as never),
+  },
+  {
+    name: "trainVec",
+    module: "lib/agents",
+    valid: () => ({ steps: 4, seed: 1, reset: true, onStep: () => {}, onEpisode: () => {} }),
+    call: (o) => {
+      const vec = createVecEnv({ make: signBandit, copies: 2 });
+      const agent = dqn(vec, { hidden: [4], bufferSize: 8, batchSize: 2 }) as VecAgent;
+      return trainVec(vec, agent, o as never);
+    },
+  },
+  {
+    name: "encodeCheckpoint",
+    module: "lib/agents",
+    valid: () => ({ env: discreteSpaces(), meta: { trainingSeed: 1, training: { a: [1] } } }),
+    call: (o) => encodeCheckpoint(tinyDqn(), o as never),
+    open: ["env", "meta.training"],
+    free: ["meta.training"],
+  },
+  // ------------------------------------------------------------ lib/env
+  {
+    name: "checkMarketMakingConfig",
+    module: "lib/env",
+    valid: mmOptions,
+    call: (o) => checkMarketMakingConfig(o as never),
+  },
+  {
+    name: "createMarketMakingEnv",
+    module: "lib/env",
+    valid: () => ({ episodeLength: 5, halfSpreads: [1, 3], reward: { dampening: 0.5 } }),
+    call: (o) => createMarketMakingEnv(o as never),
+  },
+  {
+    name: "marketCondition options",
+    module: "lib/env",
+    valid: mmOptions,
+    call: (o) => marketCondition("toxic", o as never),
+  },
+  {
+    name: "checkAsEnvConfig",
+    module: "lib/env",
+    valid: () => ({
+      model: { sigma: 1, k: 1.5, increment: "gaussian" },
+      latency: 0,
+      halfSpreads: [0.5, 1],
+      skews: [0],
+      reward: { inventoryPenalty: 0.1 },
+      maxLoss: 100,
+      seed: 2,
+    }),
+    call: (o) => checkAsEnvConfig(o as never),
+  },
+  {
+    name: "env.reset(options)",
+    module: "lib/env",
+    valid: () => ({ seed: 3 }),
+    setup: () => {
+      const e = createMarketMakingEnv({ episodeLength: 5 });
+      e.reset({ seed: 1 });
+      e.step(0);
+      return e;
+    },
+    call: (o, e) => (e as MarketMakingEnv).reset(o as never),
+    snapshot: (e) => envSnapshot(e as MarketMakingEnv),
+  },
+  {
+    name: "actionTable",
+    module: "lib/env",
+    valid: () => ({ halfSpreads: [1, 2], skews: [-1, 0], minHalfSpread: 0.5 }),
+    call: (o) => actionTable(o as never),
+  },
+  {
+    name: "runEpisode options",
+    module: "lib/env",
+    valid: () => ({ seed: 1, explore: true, learn: false, horizons: [1, 2] }),
+    call: (o) => runEpisode(mmEnv(), randomAgent(mmEnv()), o as never),
+  },
+  {
+    name: "runEpisodes options",
+    module: "lib/env",
+    valid: () => ({ episodes: 2, seed: 1, horizons: [1], onEpisode: () => {} }),
+    call: (o) => runEpisodes(mmEnv(), randomAgent(mmEnv()), o as never),
+  },
+  {
+    name: "episodeMetrics",
+    module: "lib/env",
+    valid: () => {
+      const r = runEpisode(mmEnv(), randomAgent(mmEnv()), { seed: 2 });
+      return {
+        record: r.record,
+        fills: r.fills,
+        ordersPlaced: 4,
+        quotedQty: 8,
+        tickSize: 1,
+        horizons: [1],
+      };
+    },
+    call: (o) => episodeMetrics(o as never),
+    open: ["record", "fills"],
+  },
+  {
+    name: "createVecEnv",
+    module: "lib/env",
+    valid: () => ({ make: signBandit, copies: 2, onEpisodeEnd: () => {} }),
+    call: (o) => createVecEnv(o as never),
+  },
+  {
+    name: "vec.reset(options)",
+    module: "lib/env",
+    valid: () => ({ seed: 5 }),
+    setup: () => {
+      const v = createVecEnv({
+        make: () => createMarketMakingEnv({ episodeLength: 5 }),
+        copies: 2,
+      });
+      v.reset({ seed: 1 });
+      return v;
+    },
+    call: (o, v) => (v as VecEnv).reset(o as never),
+    snapshot: (v) => [...(v as VecEnv).obs],
+  },
+  {
+    name: "checkEnv options",
+    module: "lib/env",
+    valid: () => ({
+      seed: 1,
+      steps: 12,
+      maxEpisodeSteps: 10,
+      strictEnd: true,
+      expectSeedSensitivity: true,
+      policy: (_t: number, u: number) => Math.floor(u * 3),
+    }),
+    call: (o) => checkEnv(() => createMarketMakingEnv({ episodeLength: 5 }), o as never),
+  },
+  {
+    name: "simulateEpisode",
+    module: "lib/env",
+    valid: () => ({
+      params: { ...AS_PAPER },
+      quoter: inventoryStrategy(AS_PAPER),
+      seed: 1,
+      run: 2,
+    }),
+    call: (o) => simulateEpisode(o as never),
+    open: ["quoter"],
+    free: ["seed"],
+  },
+  {
+    name: "simulateRuns",
+    module: "lib/env",
+    valid: () => ({ params: { ...AS_PAPER }, strategy: "symmetric", runs: 2, seed: "s" }),
+    call: (o) => simulateRuns(o as never),
+    free: ["seed"],
+  },
+  // ------------------------------------------------------------ lib/training
+  {
+    name: "checkPlan",
+    module: "lib/training",
+    prefix: "plan",
+    valid: () => structuredClone(quickPlan()),
+    call: (o) => checkPlan(o as never),
   },
 ];
