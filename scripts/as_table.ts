@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import {
   AS_PAPER,
   type AsParams,
@@ -20,6 +20,9 @@ import {
 } from "../lib/env/avellaneda_stoikov.ts";
 import { checkInt, checkOneOf, ConfigError } from "../lib/errors.ts";
 import { meanCI } from "../lib/metrics/mod.ts";
+
+const USAGE =
+  "usage: deno task as:table [--gamma 0.1] [--runs 1000] [--seed 1] [--increment binomial]";
 
 /** A row of the paper's tables. */
 interface Published {
@@ -59,16 +62,17 @@ function summarise(runs: AsRuns): Published {
 }
 
 function main(args: string[]): void {
-  const { values } = parseArgs({
+  const { values } = flagsOrExit(
+    "as:table",
     args,
-    options: {
+    {
       gamma: { type: "string" },
       runs: { type: "string" },
       seed: { type: "string" },
       increment: { type: "string" },
     },
-    strict: true,
-  });
+    USAGE,
+  );
   const gamma = parseNumber("--gamma", values.gamma, AS_PAPER.gamma);
   if (!(gamma > 0)) throw new ConfigError("--gamma", "a number > 0", values.gamma);
   const runs = checkInt("--runs", parseNumber("--runs", values.runs, 1000), 2, 10_000_000);

@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import { join, relative } from "node:path";
 import {
   aptInstall,
@@ -36,6 +36,8 @@ import {
 import { startNotebookServer } from "./_nbserver.ts";
 import { NBEXTENSIONS, NOTEBOOK_PACKAGES, notebookVersion, sessionConfig } from "./notebook.ts";
 import { Browser, CHROMIUM } from "./_cdp.ts";
+
+const USAGE = "usage: deno task check:browser [--notebook NN] [--out DIR]";
 
 /** What the page reports (see the `INSPECT_*` scripts). */
 interface Findings {
@@ -194,13 +196,15 @@ async function shots(b: Browser, dir: string, prefix: string): Promise<string[]>
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
+  const { values } = flagsOrExit(
+    "check:browser",
+    Deno.args,
+    {
       notebook: { type: "string", default: "02" },
       out: { type: "string", default: join(ROOT, ".out", "browser") },
     },
-  });
+    USAGE,
+  );
   const nn = values.notebook.padStart(2, "0");
   const file = listNotebooks().find((f) => f.startsWith(`${nn}_`));
   if (!file) {

@@ -26,7 +26,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import { dirname, join, relative } from "node:path";
 import {
   aptInstall,
@@ -207,16 +207,18 @@ async function check(base: string, token: string): Promise<string[]> {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
+  const { values } = flagsOrExit(
+    "notebook",
+    Deno.args,
+    {
       port: { type: "string" },
       canonical: { type: "boolean", default: false },
       autosave: { type: "boolean", default: false },
       check: { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
-  });
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;

@@ -12,7 +12,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import { join, relative } from "node:path";
 import { listNotebooks, NOTEBOOKS, ROOT, sandboxEnv, writeKernelSpec } from "./_jupyter.ts";
 import {
@@ -23,6 +23,8 @@ import {
   runAll,
   startNotebookServer,
 } from "./_nbserver.ts";
+
+const USAGE = "usage: deno task notebook:placement [--runs N] [--only NN]... [--no-notebooks]";
 
 interface Row {
   kernel: string;
@@ -81,14 +83,16 @@ function pct(a: number, b: number): string {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
+  const { values } = flagsOrExit(
+    "notebook:placement",
+    Deno.args,
+    {
       runs: { type: "string", default: "5" },
       only: { type: "string", multiple: true },
       "no-notebooks": { type: "boolean", default: false },
     },
-  });
+    USAGE,
+  );
   const runs = Number(values.runs);
   if (!(Number.isInteger(runs) && runs > 0)) {
     console.error(`--runs: a positive integer, got ${values.runs}`);

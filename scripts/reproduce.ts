@@ -24,7 +24,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import { join, relative } from "node:path";
 import {
   APT_HINT,
@@ -118,16 +118,18 @@ ${items.join("\n")}
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
+  const { values } = flagsOrExit(
+    "reproduce",
+    Deno.args,
+    {
       quick: { type: "boolean", default: false },
       only: { type: "string", multiple: true },
       timeout: { type: "string" },
       "no-html": { type: "boolean", default: false },
       help: { type: "boolean", short: "h" },
     },
-  });
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;

@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import { parseShard, readShards, saveSweep, type Shard, sweep } from "../lib/sweep/mod.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { dataPath } from "../lib/report/io.ts";
@@ -34,9 +34,10 @@ function shardFromEnv(): Shard | undefined {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
-    args: Deno.args,
-    options: {
+  const { values } = flagsOrExit(
+    "scripts/sweep.ts",
+    Deno.args,
+    {
       module: { type: "string" },
       fn: { type: "string" },
       jobs: { type: "string" },
@@ -46,7 +47,8 @@ async function main(): Promise<number> {
       merge: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
-  });
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;

@@ -17,15 +17,16 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import { checkModels, quickPlan, SUITE, type SuitePlan, trainSuite } from "../lib/training/mod.ts";
 
 const USAGE =
   "usage: deno task train:rl [--quick] [--check] [--out DIR] [--workers N] [--only LABEL]...";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
+const { values } = flagsOrExit(
+  "train:rl",
+  Deno.args,
+  {
     quick: { type: "boolean", default: false },
     check: { type: "boolean", default: false },
     out: { type: "string" },
@@ -33,8 +34,8 @@ const { values } = parseArgs({
     only: { type: "string", multiple: true },
     help: { type: "boolean", default: false },
   },
-  strict: true,
-});
+  USAGE,
+);
 if (values.help) {
   console.log(USAGE);
   Deno.exit(0);

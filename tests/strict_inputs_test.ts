@@ -25,6 +25,7 @@ import { loadRun, qMaker } from "../lib/makers/mod.ts";
 import { markouts, maxDrawdown, sharpe } from "../lib/metrics/mod.ts";
 import { readParquetFile } from "../lib/report/mod.ts";
 import { stream } from "../lib/rng.ts";
+import { parseFlags } from "../scripts/_flags.ts";
 import { assertEquals, assertThrows, assertTrue } from "./_assert.ts";
 import { ENTRY_POINTS, type EntryPoint } from "./_entry_points.ts";
 
@@ -395,4 +396,32 @@ Deno.test("files: a truncated .csv.gz, Parquet file or run.json names the file",
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("scripts' flags: an unknown flag names it, the closest and the allowed flags", () => {
+  const options = {
+    quick: { type: "boolean" },
+    out: { type: "string" },
+    only: { type: "string", multiple: true },
+  } as const;
+  const msg = (args: string[]) => assertThrows(() => parseFlags("t", args, options), ConfigError);
+  const { values } = parseFlags("t", ["--quick", "--only", "a", "--only", "b"], options);
+  assertEquals([values.quick, values.out, values.only], [true, undefined, ["a", "b"]]);
+  assertEquals(
+    msg(["--quik"]).message,
+    '"--quik": unknown option of t; did you mean "--quick"? (flags: --quick, --out, --only)',
+  );
+  assertEquals(
+    msg(["--zz"]).message,
+    '"--zz": unknown option of t (known: --quick, --out, --only)',
+  );
+  assertEquals(
+    msg(["--out"]).message,
+    "--out: must be followed by a value (--out <value>), got undefined",
+  );
+  assertEquals((msg(["--quick=1"]) as ConfigError).field, "--quick");
+  assertEquals(
+    msg(["x"]).message,
+    'arguments: must be flags only (--quick, --out <value>, --only <value>), got "x"',
+  );
 });
