@@ -25,7 +25,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { ConfigError, UnknownOptionError } from "../lib/errors.ts";
+import { checkInt, ConfigError, UnknownOptionError } from "../lib/errors.ts";
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 
@@ -91,4 +91,14 @@ export function flagsOrExit<O extends Options, P extends boolean = false>(
     console.error(`${e.message}\n${usage}`);
     Deno.exit(2);
   }
+}
+
+/**
+ * The integer value `text` of `flag`, in [lo, hi]; otherwise a `ConfigError` naming the flag and
+ * quoting the text (`--workers: must be an integer in [1, 1024], got "two"`).
+ */
+export function intFlag(flag: string, text: string, lo: number, hi: number): number {
+  const n = /^[+-]?\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (Number.isNaN(n)) throw new ConfigError(flag, `an integer in [${lo}, ${hi}]`, text);
+  return checkInt(flag, n, lo, hi);
 }

@@ -17,9 +17,9 @@
  *
  * @module
  */
-import { flagsOrExit } from "./_flags.ts";
+import { flagsOrExit, intFlag } from "./_flags.ts";
 import { parseShard, readShards, saveSweep, type Shard, sweep } from "../lib/sweep/mod.ts";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError, renamePath } from "../lib/errors.ts";
 import { dataPath } from "../lib/report/io.ts";
 
 const USAGE = `usage: scripts/sweep.ts --module FILE --fn NAME --jobs FILE.json --name NAME
@@ -69,8 +69,12 @@ async function main(): Promise<number> {
     : Deno.readTextFileSync(values.jobs);
   const jobs = JSON.parse(text);
   if (!Array.isArray(jobs)) throw new ConfigError("--jobs", "a JSON array of jobs", typeof jobs);
-  const shard = values.shard ? parseShard(values.shard) : shardFromEnv();
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
+  const shard = values.shard
+    ? renamePath("shard", "--shard", () => parseShard(values.shard!))
+    : shardFromEnv();
+  const workers = values.workers === undefined
+    ? undefined
+    : intFlag("--workers", values.workers, 1, 1024);
   const t0 = performance.now();
   const label = shard ? `shard ${shard.index}/${shard.count} of ` : "";
   console.log(`sweep ${values.name}: ${label}${jobs.length} jobs`);

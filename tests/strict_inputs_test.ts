@@ -25,7 +25,7 @@ import { loadRun, qMaker } from "../lib/makers/mod.ts";
 import { markouts, maxDrawdown, sharpe } from "../lib/metrics/mod.ts";
 import { readParquetFile } from "../lib/report/mod.ts";
 import { stream } from "../lib/rng.ts";
-import { parseFlags } from "../scripts/_flags.ts";
+import { intFlag, parseFlags } from "../scripts/_flags.ts";
 import { assertEquals, assertThrows, assertTrue } from "./_assert.ts";
 import { ENTRY_POINTS, type EntryPoint } from "./_entry_points.ts";
 
@@ -424,4 +424,12 @@ Deno.test("scripts' flags: an unknown flag names it, the closest and the allowed
     msg(["x"]).message,
     'arguments: must be flags only (--quick, --out <value>, --only <value>), got "x"',
   );
+  assertEquals(intFlag("--workers", "3", 1, 8), 3);
+  for (const bad of ["two", "1.5", "", "0x2", "9"]) {
+    assertThrows(
+      () => intFlag("--workers", bad, 1, 8),
+      ConfigError,
+      "--workers: must be an integer",
+    );
+  }
 });
