@@ -25,8 +25,9 @@ import { loadRun, qMaker } from "../lib/makers/mod.ts";
 import { markouts, maxDrawdown, sharpe } from "../lib/metrics/mod.ts";
 import { readParquetFile } from "../lib/report/mod.ts";
 import { stream } from "../lib/rng.ts";
+import { competitionJobs, fixedDynamicJobs, marketJobs } from "../lib/experiments/mod.ts";
 import { intFlag, parseFlags } from "../scripts/_flags.ts";
-import { assertEquals, assertThrows, assertTrue } from "./_assert.ts";
+import { assertEquals, assertThrows, assertTrue, throwsUnknown } from "./_assert.ts";
 import { ENTRY_POINTS, type EntryPoint } from "./_entry_points.ts";
 
 // ---------------------------------------------------------------- paths and mutations
@@ -432,4 +433,10 @@ Deno.test("scripts' flags: an unknown flag names it, the closest and the allowed
       "--workers: must be an integer",
     );
   }
+});
+
+Deno.test("studies' options: an unknown key is named with a suggestion before anything runs", () => {
+  throwsUnknown(() => marketJobs({ worker: 0 } as never), "worker", "workers");
+  throwsUnknown(() => competitionJobs({ evalEpisode: 1 } as never), "evalEpisode", "evalEpisodes");
+  throwsUnknown(() => fixedDynamicJobs({ setting: {} } as never), "setting", "settings");
 });

@@ -93,6 +93,11 @@ export interface StudyRunOptions {
   readonly progress?: (total: number) => ProgressSink;
 }
 
+/** The keys of {@linkcode StudyRunOptions}, for run functions that check their options' keys. */
+export const STUDY_RUN_KEYS: readonly string[] = Object.keys(
+  { workers: 1, shard: 1, onResult: 1, progress: 1 } satisfies Record<keyof StudyRunOptions, 1>,
+);
+
 /** The tables of a study, one frame each. */
 export type StudyFrames<T extends string> = { readonly [K in T]: pl.DataFrame };
 

@@ -62,11 +62,11 @@
  * @module
  */
 import type pl from "nodejs-polars";
-import { checkInt, checkNum, ConfigError } from "../../errors.ts";
+import { checkInt, checkKeys, checkNum, checkObject, ConfigError } from "../../errors.ts";
 import { evaluateGame, type GameEvaluation, type MakerPolicySpec } from "../../game/mod.ts";
 import { stateVisits } from "../../learn/mod.ts";
 import { greedyPolicies, type TrainGameConfig, trainMakers } from "../../makers/mod.ts";
-import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
+import { defineStudy, type Study, STUDY_RUN_KEYS, type StudyRunOptions } from "../../sweep/mod.ts";
 import type { TakerSpec } from "../../takers/mod.ts";
 import { checkFamily, DEFAULT_FAMILY, familyRules, type RuleFamily } from "./benchmarks.ts";
 
@@ -512,6 +512,24 @@ export interface CompetitionOptions {
   readonly game?: CompetitionGame;
 }
 
+/** Every option of {@linkcode runCompetition} (its study's run options included). */
+const OPTION_KEYS = [
+  ...Object.keys(
+    {
+      takers: 1,
+      ns: 1,
+      seeds: 1,
+      episodes: 1,
+      evalEpisodes: 1,
+      checks: 1,
+      family: 1,
+      ruleEpisodes: 1,
+      game: 1,
+    } satisfies Record<keyof CompetitionOptions, 1>,
+  ),
+  ...STUDY_RUN_KEYS,
+];
+
 /**
  * The study's jobs: a learning run per (taker, n, seed) and a fixed-rule job per (taker, n ≥ 1),
  * largest n first (the slowest jobs go out first, so the workers finish together). The frames
@@ -529,6 +547,7 @@ export interface CompetitionOptions {
  * ```
  */
 export function competitionJobs(options: CompetitionOptions): CompetitionJob[] {
+  checkKeys(checkObject("options", options), OPTION_KEYS, { owner: "competitionJobs" });
   const takers = options.takers;
   if (!Array.isArray(takers) || takers.length === 0) {
     throw new ConfigError("takers", "a non-empty array of {label, taker}", takers);

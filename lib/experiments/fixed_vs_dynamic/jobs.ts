@@ -55,7 +55,7 @@
  * @module
  */
 import type pl from "nodejs-polars";
-import { checkInt, checkOneOf, ConfigError } from "../../errors.ts";
+import { checkInt, checkKeys, checkObject, checkOneOf, ConfigError } from "../../errors.ts";
 import {
   evaluateGame,
   type FollowerOptions,
@@ -71,7 +71,7 @@ import {
   trainMakers,
   type TrainMakerSpec,
 } from "../../makers/mod.ts";
-import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
+import { defineStudy, type Study, STUDY_RUN_KEYS, type StudyRunOptions } from "../../sweep/mod.ts";
 import type { TakerCase } from "../market/mod.ts";
 import { GAME_VARIANTS, type GameVariant, NO_TRAINING } from "../takers/mod.ts";
 
@@ -307,6 +307,20 @@ export interface FixedDynamicOptions {
   readonly settings: FixedDynamicSettings;
 }
 
+/** Every option of {@linkcode fixedDynamicStudy} (its study's run options included). */
+const OPTION_KEYS = [
+  ...Object.keys(
+    {
+      populations: 1,
+      takers: 1,
+      games: 1,
+      seeds: 1,
+      settings: 1,
+    } satisfies Record<keyof FixedDynamicOptions, 1>,
+  ),
+  ...STUDY_RUN_KEYS,
+];
+
 /**
  * The study's jobs: per game, population and seed, one job per training taker for populations
  * with Q-learning makers (the longer jobs, first), one job for the others.
@@ -327,6 +341,7 @@ export interface FixedDynamicOptions {
  * ```
  */
 export function fixedDynamicJobs(options: FixedDynamicOptions): FixedDynamicJob[] {
+  checkKeys(checkObject("options", options), OPTION_KEYS, { owner: "fixedDynamicJobs" });
   const seeds = checkInt("seeds", options.seeds, 1, 1e6);
   const games = options.games ?? GAME_VARIANTS;
   const { populations, takers, settings } = options;

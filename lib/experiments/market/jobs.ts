@@ -34,7 +34,7 @@
  */
 import pl from "nodejs-polars";
 import { BID, NONE, type OrderBook } from "../../book/mod.ts";
-import { checkInt, ConfigError } from "../../errors.ts";
+import { checkInt, checkKeys, checkObject, ConfigError } from "../../errors.ts";
 import {
   type BackgroundFactory,
   backgroundRow,
@@ -308,8 +308,23 @@ export const marketStudyDef: Study<MarketJob, "episodes" | "steps"> = defineStud
   },
 });
 
+/** Every option of {@linkcode runTakers}. */
+const OPTION_KEYS = Object.keys(
+  {
+    takers: 1,
+    backgrounds: 1,
+    seeds: 1,
+    firstSeed: 1,
+    game: 1,
+    steps: 1,
+    workers: 1,
+    progress: 1,
+  } satisfies Record<keyof TakerRunOptions, 1>,
+);
+
 /** The jobs of {@linkcode runTakers}: one per (background, taker), backgrounds outermost. */
 export function marketJobs(options: TakerRunOptions): MarketJob[] {
+  checkKeys(checkObject("options", options), OPTION_KEYS, { owner: "marketJobs" });
   const { takers, backgrounds } = options;
   checkCases("takers", takers);
   checkCases("backgrounds", backgrounds);
