@@ -8,7 +8,10 @@
  * Target (issue 15): at least 2.5 M steps/s with 2 makers (today 1.0–1.5 M). Timing: see
  * `_bench.ts` (median of interleaved rounds, CPU time; `BENCH_BASELINE=<dir>` runs a baseline
  * checkout's game side by side). Also printed: the reset's cost per episode, timed around each
- * reset (wall clock, so a rough figure).
+ * reset (wall clock, so a rough figure). The current library plays its own defaults (game 1,
+ * several orders per maker, random arrival: 90-step episodes) unless `BENCH_GAME` adds options as
+ * JSON, e.g. `BENCH_GAME='{"orders":"single","arrival":{"kind":"fixed"}}'` for the first version's
+ * game, the one a baseline checkout plays; rates count each game's own steps.
  *
  * @module
  */
@@ -20,8 +23,12 @@ const ROUNDS = Number(Deno.env.get("BENCH_RUNS") ?? (QUICK ? 3 : 7));
 
 type Lib = { createGame: (c: GameConfig) => Game };
 
-function makeGame(lib: Lib, n: number): Game {
+/** Options added to the current library's games (`BENCH_GAME`, JSON). */
+const EXTRA: GameConfig = JSON.parse(Deno.env.get("BENCH_GAME") ?? "{}");
+
+function makeGame(lib: Lib, n: number, extra: GameConfig = {}): Game {
   return lib.createGame({
+    ...extra,
     makers: n,
     policy: Array.from({ length: n }, (_, i) => ({
       kind: i % 2 === 0 ? "replenisher" : "follower",
@@ -57,16 +64,16 @@ function resetMicros(game: Game, episodes: number): number {
 const base = await baseline<Lib>("lib/game/mod.ts");
 console.log(`bench:game — ${conditions(ROUNDS)}`);
 console.log(
-  `${int(EPISODES)} episodes of 60 steps per round` +
+  `${int(EPISODES)} episodes per round` +
+    (Deno.env.get("BENCH_GAME") ? `; BENCH_GAME ${JSON.stringify(EXTRA)}` : "") +
     (base ? `; baseline ${Deno.env.get("BENCH_BASELINE")} side by side` : ""),
 );
 for (const n of [0, 1, 2, 10]) {
-  const games = [makeGame({ createGame }, n)];
+  const games = [makeGame({ createGame }, n, EXTRA)];
   if (base) games.push(makeGame(base, n));
   const checks: number[] = [];
   const times = interleave(games.map((g, k) => () => (checks[k] = play(g))), ROUNDS);
-  const steps = EPISODES * 60;
-  const rate = (k: number) => steps / (median(times[k].cpu) / 1000);
+  const rate = (k: number) => EPISODES * games[k].config.steps / (median(times[k].cpu) / 1000);
   const reset = resetMicros(games[0], Math.min(EPISODES, 2_000));
   const target = n === 2
     ? `; target ≥ 2.5 M, today ${mega(TODAY.gameStep2[0])}–${mega(TODAY.gameStep2[1])}`

@@ -160,10 +160,11 @@ function episodeDigest(s: EpisodeSummary, r: GameRecord): string {
   for (const f of SUMMARY_FIELDS) summary[f] = s[f];
   // NaN and -0 survive through the numbers' bytes below; JSON keeps the rest readable.
   h.update(JSON.stringify(summary));
-  const numbers = new Float64Array(SUMMARY_FIELDS.flatMap((f) => {
-    const v = s[f];
-    return typeof v === "number" ? [v] : Array.isArray(v) && typeof v[0] === "number" ? v : [];
-  }) as number[]);
+  const numbers = new Float64Array(SUMMARY_FIELDS.flatMap((f): number[] => {
+    const v = s[f] as unknown;
+    if (typeof v === "number") return [v];
+    return Array.isArray(v) && typeof v[0] === "number" ? v as number[] : [];
+  }));
   h.update(new Uint8Array(numbers.buffer));
   h.update(JSON.stringify([r.steps, r.episode, r.size]));
   for (const f of RECORD_FIELDS) {

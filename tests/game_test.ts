@@ -78,6 +78,8 @@ function two(a0: string[], a1: string[] = [], sold: number[] = [], extra: GameCo
     bid: { startOffset: 1, startQty: 200, increment: 100, maxQty: 400, maxOffset: 5 },
     makerOrder: "fixed",
     unsold: "drop",
+    orders: "single",
+    arrival: { kind: "fixed" },
     ...extra,
   });
   g.reset();
@@ -309,6 +311,7 @@ Deno.test("unsold rule: sweep sells the rest at market after the last child; dro
   const cfg: GameConfig = {
     makers: 0,
     steps: 3,
+    arrival: { kind: "fixed" },
     game: { kind: "known", size: 1_000 },
     taker: sells([100, 0, 50]),
     background: staticBackground([[1, 400], [2, 400], [3, 400]]),
@@ -441,9 +444,13 @@ Deno.test("accounting identities hold over random configurations (property)", ()
         actions: fc.constantFrom("spec" as const, "factored" as const),
         noise: fc.constantFrom(0, 3),
         refill: fc.constantFrom("fraction" as const, "poisson" as const),
+        orders: fc.constantFrom("single" as const, "multi" as const),
+        uniform: fc.boolean(),
       }),
       (c) => {
         checkIdentities({
+          orders: c.orders,
+          arrival: c.uniform ? { kind: "uniform" } : { kind: "fixed" },
           seed: c.seed,
           steps: c.steps,
           makers: c.policies.length,
@@ -484,11 +491,12 @@ Deno.test("the per-step reward of a learner sums to its PnL share; learn sees tr
     ],
   });
   const s = g.run();
-  assertEquals(rewards.length, 60);
-  assertEquals(flags.indexOf(true), 59);
+  assertEquals(s.steps, 90, "the default game: 90 steps, the taker's 60 among them");
+  assertEquals(rewards.length, 90);
+  assertEquals(flags.indexOf(true), 89);
   assertAlmostEquals(rewards.reduce((a, b) => a + b, 0), s.makerPnl[0], 1e-9);
   assertAlmostEquals(g.views[0].share, s.makerPnl[0], 1e-9);
-  assertEquals(g.views[0].t, 60);
+  assertEquals(g.views[0].t, 90);
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -506,7 +514,7 @@ Deno.test("game 1 shows the taker's remaining size; game 2 draws a hidden size p
       },
     }),
   };
-  const g1 = createGame({ makers: 1, policy: watch, seed: 1 });
+  const g1 = createGame({ makers: 1, policy: watch, seed: 1, arrival: { kind: "fixed" } });
   g1.run();
   assertEquals(remaining[0], 8_000);
   assertEquals(remaining[1], 8_000 - Math.round(8_000 / 60));
@@ -665,7 +673,12 @@ Deno.test("adding a maker does not change the taker's or the background's draws"
 // Data
 
 Deno.test("episode frame: one row per step and agent, typed columns, nulls where not applicable", () => {
-  const { frame, summary } = playEpisode({ makers: 2, seed: 1, steps: 10 });
+  const { frame, summary } = playEpisode({
+    makers: 2,
+    seed: 1,
+    steps: 10,
+    arrival: { kind: "fixed" },
+  });
   assertEquals(frame.height, 10 * 4);
   assertEquals(frame.columns, [
     "episode",
@@ -756,6 +769,22 @@ Deno.test("every configuration field is validated, naming the field and the allo
     [{ actions: "flat" }, 'actions: must be one of "spec", "factored"'],
     [{ makerOrder: "alphabetical" }, 'makerOrder: must be one of "random", "fixed"'],
     [{ unsold: "carry" }, 'unsold: must be one of "sweep", "drop"'],
+    [{ orders: "many" }, 'orders: must be one of "single", "multi", got "many"'],
+    [{ arrival: "random" }, "arrival: must be an object"],
+    [{ arrival: { kind: "poisson" } }, 'arrival.kind: must be one of "fixed", "uniform"'],
+    [{ arrival: { kind: "fixed", start: -1 } }, "arrival.start: must be an integer in [0,"],
+    [
+      { steps: 10, arrival: { kind: "fixed", start: 10 } },
+      "arrival.start: must be an integer in [0, 9]",
+    ],
+    [
+      { steps: 10, arrival: { kind: "uniform", latest: 10 } },
+      "arrival.latest: must be an integer in [0, 9]",
+    ],
+    [
+      { arrival: { kind: "uniform", lastest: 3 } },
+      '"lastest": unknown option of arrival; did you mean "latest"?',
+    ],
     [{ background: { resilience: 2 } }, "background.resilience: must be a number in [0, 1]"],
     [{ background: { p0: 5 } }, "background.p0: must be absent"],
     [{ record: "yes" }, "record: must be true or false"],

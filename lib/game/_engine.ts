@@ -25,6 +25,7 @@ export class GameStreams {
   background!: Rng;
   order!: Rng;
   size!: Rng;
+  arrival!: Rng;
   readonly maker: Rng[];
   /** Root seed of the current streams. */
   seed!: number | string;
@@ -41,6 +42,7 @@ export class GameStreams {
     this.background = stream(seed, "background");
     this.order = stream(seed, "order");
     this.size = stream(seed, "size");
+    this.arrival = stream(seed, "arrival");
     for (let i = 0; i < this.maker.length; i++) this.maker[i] = stream(seed, `maker:${i}`);
   }
 }
@@ -85,6 +87,8 @@ export class GameEngine {
   private readonly mode: Uint8Array;
   private readonly randomOrder: boolean;
   private readonly sweep: boolean;
+  private readonly multi: boolean;
+  private readonly window: number;
   private readonly visible: boolean;
   private readonly bgTrades: boolean;
   private readonly startPrice: Int32Array;
@@ -104,7 +108,13 @@ export class GameEngine {
   readonly price: Int32Array; // price setting
   readonly target: Float64Array; // quantity setting
   readonly rest: Float64Array; // resting quantity
+  /** Per maker: its order (single) or its oldest order (multi), or `NONE`. */
   readonly orderId: Float64Array;
+  // Multi: per maker a ring of its order ids, oldest first (all at its price, in queue order).
+  private ring: Float64Array;
+  private ringCap = 8; // a power of two
+  private readonly ringHead: Int32Array;
+  private readonly ringLen: Int32Array;
   readonly action: Int32Array;
   private readonly perm: Int32Array;
   readonly vol: Float64Array; // volume against the taker
@@ -121,6 +131,9 @@ export class GameEngine {
   t = 0;
   episode = -1;
   size = 0;
+  /** The taker's first step in this episode, and the step after its last. */
+  start = 0;
+  end = 0;
   executed = 0;
   takerCash = 0;
   stepCash = 0;
@@ -159,6 +172,8 @@ export class GameEngine {
     this.mode = Uint8Array.from(actions.mode);
     this.randomOrder = cfg.makerOrder === "random";
     this.sweep = cfg.unsold === "sweep";
+    this.multi = cfg.orders === "multi";
+    this.window = cfg.arrival.window;
     this.visible = cfg.game.sizeVisible;
     this.bgTrades = parts.bgTrades;
     this.startPrice = parts.startPrice;
@@ -176,6 +191,9 @@ export class GameEngine {
     this.target = new Float64Array(n);
     this.rest = new Float64Array(n);
     this.orderId = new Float64Array(n).fill(NONE);
+    this.ring = new Float64Array(this.multi ? n * this.ringCap : 0);
+    this.ringHead = new Int32Array(n);
+    this.ringLen = new Int32Array(n);
     this.action = new Int32Array(n);
     this.perm = new Int32Array(n);
     this.vol = new Float64Array(n);
@@ -190,8 +208,8 @@ export class GameEngine {
     this.makeViews();
     this.tv = {
       t: 0,
-      steps: this.N,
-      stepsLeft: this.N,
+      steps: this.window,
+      stepsLeft: this.window,
       p0: this.p0,
       size: 0,
       executed: 0,
@@ -263,9 +281,9 @@ export class GameEngine {
       v.takerRemaining = remaining;
       v.share = this.share[i] * tickSize;
     }
-    const tv = this.tv;
-    tv.t = t;
-    tv.stepsLeft = left;
+    const tv = this.tv; // in the taker's own time (negative before it arrives: not shown to it)
+    tv.t = t - this.start;
+    tv.stepsLeft = this.end - t;
     tv.size = this.size;
     tv.executed = this.executed;
     tv.remaining = this.size - this.executed;
@@ -296,6 +314,8 @@ export class GameEngine {
       this.episode = 0;
     } else this.episode++;
     this.size = this.cfg.game.drawSize(this.streams.size);
+    this.start = this.cfg.arrival.drawStart(this.streams.arrival);
+    this.end = this.start + this.window;
     this.t = 0;
     this.executed =
       this.takerCash =
@@ -322,6 +342,7 @@ export class GameEngine {
         this.reward[i] =
           0;
       this.orderId[i] = NONE;
+      this.ringHead[i] = this.ringLen[i] = 0;
     }
     const book = this.book;
     book.clear();
@@ -341,7 +362,9 @@ export class GameEngine {
         // Post-only: never at or above the best ask.
         const ba = book.bestAsk();
         if (ba === NONE || p < ba) {
-          this.orderId[i] = book.limit(BID, p, q, this.owner[i]);
+          const id = book.limit(BID, p, q, this.owner[i]);
+          this.orderId[i] = id;
+          if (this.multi) this.pushOrder(i, id);
           this.rest[i] = q;
         }
       }
@@ -351,7 +374,8 @@ export class GameEngine {
     this.tv.lastFilled = 0;
     this.updateViews();
     for (let i = 0; i < this.n; i++) this.policies[i].reset?.(this.views[i]);
-    this.taker.reset?.(this.tv);
+    // The taker starts its episode when it arrives (at step 0: now, as in the first version).
+    if (this.start === 0) this.taker.reset?.(this.tv);
   }
 
   /** Applies action `a` to maker `i` (see the table in `mod.ts`). */
@@ -374,6 +398,10 @@ export class GameEngine {
     if (ba !== NONE && p >= ba) r = 0; // cannot rest without crossing
     this.price[i] = p;
     this.target[i] = tq;
+    if (this.multi) {
+      this.applyMulti(i, p, r, oldP, oldR);
+      return;
+    }
     const id = this.orderId[i];
     if (id === NONE) {
       if (r > 0) {
@@ -389,6 +417,91 @@ export class GameEngine {
       this.book.modify(id, p, r);
       this.rest[i] = r;
     }
+  }
+
+  /**
+   * Moves maker `i`'s orders from (`oldP`, `oldR`) to price `p` and resting total `r` under the
+   * several-orders rule: more quantity is a new order at the back (the resting ones keep their
+   * places); less is cancelled from the newest order back; a new price moves everything, as one
+   * order at the back of the new level (the same queue position as moving each in turn).
+   */
+  private applyMulti(i: number, p: number, r: number, oldP: number, oldR: number) {
+    const book = this.book;
+    if (r === 0) {
+      if (this.ringLen[i] > 0) this.cancelFrom(i, 0);
+    } else if (this.ringLen[i] === 0) {
+      this.pushOrder(i, book.limit(BID, p, r, this.owner[i]));
+    } else if (p !== oldP) {
+      this.cancelFrom(i, 1);
+      book.modify(this.ring[i * this.ringCap + this.ringHead[i]], p, r);
+    } else if (r > oldR) {
+      this.pushOrder(i, book.limit(BID, p, r - oldR, this.owner[i]));
+    } else if (r < oldR) {
+      this.reduceBack(i, oldR - r);
+    }
+    this.rest[i] = r;
+    this.orderId[i] = this.ringLen[i] === 0 ? NONE : this.ring[i * this.ringCap + this.ringHead[i]];
+  }
+
+  /** Appends an order id to maker `i`'s ring (grows every ring when one is full). */
+  private pushOrder(i: number, id: number) {
+    if (this.ringLen[i] === this.ringCap) this.growRings();
+    const cap = this.ringCap;
+    this.ring[i * cap + ((this.ringHead[i] + this.ringLen[i]) & (cap - 1))] = id;
+    this.ringLen[i]++;
+  }
+
+  /** Cancels maker `i`'s orders from the `keep`-th oldest on (0: all of them). */
+  private cancelFrom(i: number, keep: number) {
+    const cap = this.ringCap, base = i * cap, h = this.ringHead[i];
+    for (let k = keep; k < this.ringLen[i]; k++) {
+      this.book.cancel(this.ring[base + ((h + k) & (cap - 1))]);
+    }
+    this.ringLen[i] = keep;
+    if (keep === 0) this.ringHead[i] = 0;
+  }
+
+  /** Removes `by` contracts from maker `i`'s newest orders (cancels, then reduces one). */
+  private reduceBack(i: number, by: number) {
+    const book = this.book, cap = this.ringCap, base = i * cap;
+    while (by > 0) {
+      const id = this.ring[base + ((this.ringHead[i] + this.ringLen[i] - 1) & (cap - 1))];
+      const q = book.orderQty(id);
+      if (q <= by) {
+        book.cancel(id);
+        this.ringLen[i]--;
+        by -= q;
+      } else {
+        book.reduce(id, by);
+        by = 0;
+      }
+    }
+  }
+
+  /** After fills: drops maker `i`'s filled orders (the oldest: fills follow the queue). */
+  private dropFilled(i: number) {
+    const book = this.book, cap = this.ringCap, base = i * cap;
+    let h = this.ringHead[i], len = this.ringLen[i];
+    while (len > 0 && !book.isLive(this.ring[base + h])) {
+      h = (h + 1) & (cap - 1);
+      len--;
+    }
+    this.ringHead[i] = len === 0 ? 0 : h;
+    this.ringLen[i] = len;
+    this.orderId[i] = len === 0 ? NONE : this.ring[base + h];
+  }
+
+  /** Doubles every maker's ring (rare: a maker adds at most one order per step). */
+  private growRings() {
+    const cap = this.ringCap, next = cap * 2, ring = new Float64Array(this.n * next);
+    for (let j = 0; j < this.n; j++) {
+      for (let k = 0; k < this.ringLen[j]; k++) {
+        ring[j * next + k] = this.ring[j * cap + ((this.ringHead[j] + k) & (cap - 1))];
+      }
+      this.ringHead[j] = 0;
+    }
+    this.ring = ring;
+    this.ringCap = next;
   }
 
   /** Books the fills of the taker's last order. */
@@ -448,8 +561,16 @@ export class GameEngine {
         this.apply(i, this.action[i], hi, ba);
       }
     }
-    // 3. The taker's child order executes (and, at the deadline, the unsold rule).
-    const q = this.takerStep();
+    // 3. The taker's child order executes (and, at its deadline, the unsold rule), if it is
+    // there: from its arrival to the end of its window.
+    const t0 = this.t;
+    const active = t0 >= this.start && t0 < this.end;
+    let q = 0;
+    if (active) q = this.takerStep();
+    else {
+      this.stepCash = this.stepFilled = this.childFilled = 0;
+      this.childFloor = NONE;
+    }
     // 4. Background refills and noise arrives.
     this.backgroundStep();
     // 5. Rewards: the change of each running PnL share.
@@ -472,7 +593,8 @@ export class GameEngine {
     this.updateViews();
     const done = t === N;
     for (let i = 0; i < n; i++) this.policies[i].learn?.(this.reward[i], this.views[i], done);
-    this.taker.learn?.(this.stepCash * tickSize, tv, done);
+    if (active) this.taker.learn?.(this.stepCash * tickSize, tv, t === this.end);
+    else if (t === this.start) this.taker.reset?.(tv); // it arrives at the coming step
     return done;
   }
 
@@ -510,7 +632,7 @@ export class GameEngine {
     }
     this.childFilled = this.stepFilled;
     const left = this.size - this.executed - this.stepFilled;
-    if (this.t === this.N - 1 && this.sweep && left > 0) {
+    if (this.t === this.end - 1 && this.sweep && left > 0) {
       book.market(ASK, left, TAKER_OWNER);
       const before = this.stepFilled;
       this.takerFillsIn();
@@ -547,7 +669,10 @@ export class GameEngine {
         }
       }
       this.rest[i] = r;
-      if (r === 0) this.orderId[i] = NONE;
+      if (r === 0) {
+        this.orderId[i] = NONE;
+        if (this.multi) this.ringHead[i] = this.ringLen[i] = 0;
+      } else if (this.multi) this.dropFilled(i);
     }
   }
 
@@ -602,6 +727,7 @@ export class GameEngine {
     r.steps = t + 1;
     r.episode = this.episode;
     r.size = this.size;
+    r.start = this.start;
   }
 }
 

@@ -23,6 +23,7 @@ import type { TakerSpec } from "../takers/types.ts";
 import { ACTION_SET_KINDS, actionSet, type ActionSetKind } from "./actions.ts";
 import { createPolicy } from "./policies.ts";
 import {
+  ARRIVAL_KINDS,
   type BackgroundFactory,
   GAME_KINDS,
   type GameBackgroundOptions,
@@ -30,6 +31,8 @@ import {
   type MakerContext,
   type MakerOrder,
   type MakerPolicySpec,
+  ORDERS_RULES,
+  type OrdersRule,
   POLICY_KINDS,
   type ResolvedBidRules,
   type SizeDistribution,
@@ -52,6 +55,26 @@ export interface ResolvedGame {
   readonly size: SizeDistribution;
   /** Draws the episode's size from the `"size"` stream (no draw for a fixed size). */
   drawSize(rng: Rng): number;
+}
+
+/** The taker's window when `steps` is not given (the spec's minute). */
+export const DEFAULT_WINDOW = 60;
+
+/** The latest start of the default uniform arrival when `steps` is not given. */
+export const DEFAULT_LATEST = 30;
+
+/** A resolved arrival rule (see `ArrivalSpec` (types.ts)). */
+export interface ResolvedArrival {
+  /** `"fixed"` or `"uniform"`. */
+  readonly kind: "fixed" | "uniform";
+  /** Earliest start (0 for uniform). */
+  readonly earliest: number;
+  /** Latest start (the fixed start for fixed). */
+  readonly latest: number;
+  /** The taker's window in steps: `steps − latest`. */
+  readonly window: number;
+  /** Draws the episode's start from the `"arrival"` stream (no draw for a fixed start). */
+  drawStart(rng: Rng): number;
 }
 
 /** A validated configuration with every default filled. */
@@ -84,6 +107,10 @@ export interface ResolvedConfig {
   readonly makerOrder: MakerOrder;
   /** Rule for quantity unsold at the deadline. */
   readonly unsold: UnsoldRule;
+  /** One order or several per maker. */
+  readonly orders: OrdersRule;
+  /** When the taker starts, and its window. */
+  readonly arrival: ResolvedArrival;
   /** Background options or factory. */
   readonly background: GameBackgroundOptions | BackgroundFactory;
   /** Whether steps are recorded. */
@@ -105,6 +132,8 @@ const CONFIG_KEYS = [
   "actions",
   "makerOrder",
   "unsold",
+  "orders",
+  "arrival",
   "background",
   "record",
 ];
@@ -205,6 +234,56 @@ export function resolveGame(v: unknown): ResolvedGame {
   }
 }
 
+/**
+ * Validates the arrival rule and sets the episode length: `steps` (given, or 60 plus the latest
+ * start) and the taker's window `steps − latest start` (see `ArrivalSpec` (types.ts)).
+ *
+ * @example
+ * ```ts
+ * import { resolveArrival } from "./config.ts";
+ * const a = resolveArrival({ kind: "uniform" }, undefined);
+ * if (a.steps !== 90 || a.arrival.window !== 60 || a.arrival.latest !== 30) throw new Error();
+ * const f = resolveArrival({ kind: "fixed" }, 10);
+ * if (f.steps !== 10 || f.arrival.window !== 10 || f.arrival.drawStart(() => 0.9) !== 0) {
+ *   throw new Error("the first version's game");
+ * }
+ * ```
+ */
+export function resolveArrival(
+  v: unknown,
+  steps: number | undefined,
+): { steps: number; arrival: ResolvedArrival } {
+  const o = checkObject("arrival", v);
+  const kind = checkOneOf("arrival.kind", o.kind, ARRIVAL_KINDS);
+  const MAX_STEPS = 100_000_000;
+  switch (kind) {
+    case "fixed": {
+      checkKeys("arrival", o, ["kind", "start"]);
+      const hi = steps === undefined ? MAX_STEPS - DEFAULT_WINDOW : steps - 1;
+      const start = optInt("arrival.start", o.start, 0, 0, hi);
+      const n = steps ?? DEFAULT_WINDOW + start;
+      const arrival = { kind, earliest: start, latest: start, window: n - start };
+      return { steps: n, arrival: { ...arrival, drawStart: () => start } };
+    }
+    case "uniform": {
+      checkKeys("arrival", o, ["kind", "latest"]);
+      const hi = steps === undefined ? MAX_STEPS - DEFAULT_WINDOW : steps - 1;
+      const def = steps === undefined ? DEFAULT_LATEST : Math.floor(steps / 3);
+      const latest = optInt("arrival.latest", o.latest, def, 0, hi);
+      const n = steps ?? DEFAULT_WINDOW + latest;
+      const arrival = { kind, earliest: 0, latest, window: n - latest };
+      return {
+        steps: n,
+        arrival: { ...arrival, drawStart: (rng: Rng) => Math.floor(rng() * (latest + 1)) },
+      };
+    }
+    default: {
+      const never: never = kind;
+      throw new ConfigError("arrival.kind", ARRIVAL_KINDS.join(", "), never);
+    }
+  }
+}
+
 /** Validates the bid rules against the book span. */
 function resolveBid(v: unknown, bookSpan: number): ResolvedBidRules {
   const o = checkObject("bid", v);
@@ -244,7 +323,8 @@ function checkPolicySpec(field: string, v: unknown): MakerPolicySpec {
  * ```ts
  * import { resolveConfig } from "./config.ts";
  * const c = resolveConfig({ makers: 3 });
- * if (c.steps !== 60 || c.policies.length !== 3 || c.game.kind !== "known") throw new Error();
+ * if (c.steps !== 90 || c.arrival.window !== 60 || c.orders !== "multi") throw new Error();
+ * if (c.policies.length !== 3 || c.game.kind !== "known") throw new Error();
  * let message = "";
  * try { resolveConfig({ steps: 0 }); } catch (e) { message = (e as Error).message; }
  * if (message !== "steps: must be an integer in [1, 100000000], got 0") throw new Error(message);
@@ -254,7 +334,8 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
   const c = checkObject("config", config);
   checkKeys("", c, CONFIG_KEYS);
   const seed = c.seed === undefined ? 0 : checkSeed("seed", c.seed);
-  const steps = optInt("steps", c.steps, 60, 1, 100_000_000);
+  const given = c.steps === undefined ? undefined : optInt("steps", c.steps, 60, 1, 100_000_000);
+  const { steps, arrival } = resolveArrival(c.arrival ?? { kind: "uniform" }, given);
   const stepSeconds = checkPositive("stepSeconds", c.stepSeconds, 1, 1e9);
   const bookSpan = optInt("bookSpan", c.bookSpan, 1_000, 1, (1 << 21) - 1);
   const p0 = optInt("p0", c.p0, 10_000, bookSpan, 0x7fffffff - bookSpan);
@@ -306,6 +387,7 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
   const unsold = c.unsold === undefined
     ? "sweep"
     : checkOneOf("unsold", c.unsold, ["sweep", "drop"] as const);
+  const orders = c.orders === undefined ? "multi" : checkOneOf("orders", c.orders, ORDERS_RULES);
   let background: GameBackgroundOptions | BackgroundFactory = {};
   if (c.background !== undefined) {
     if (typeof c.background === "function") background = c.background as BackgroundFactory;
@@ -337,6 +419,8 @@ export function resolveConfig(config: GameConfig = {}): ResolvedConfig {
     actions,
     makerOrder,
     unsold,
+    orders,
+    arrival,
     background,
     record: c.record === true,
   };

@@ -58,6 +58,7 @@ export const EPISODE_NUMBERS = [
   "makersShare",
   "makersVolume",
   "makersMtm",
+  "takerStart",
 ] as const;
 
 /** One of {@linkcode EPISODE_NUMBERS}. */

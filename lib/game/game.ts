@@ -31,7 +31,7 @@ export interface EpisodeSummary {
   taker: string;
   /** Number of makers. */
   makers: number;
-  /** Number of steps N. */
+  /** Number of steps N of the episode. */
   steps: number;
   /** P0 in ticks. */
   p0: number;
@@ -39,6 +39,10 @@ export interface EpisodeSummary {
   tickSize: number;
   /** Meta-order size Q. */
   size: number;
+  /** The step at which the taker arrived (its first child order). */
+  takerStart: number;
+  /** The taker's window in steps (it sells from `takerStart` to `takerStart + takerSteps − 1`). */
+  takerSteps: number;
   /** Quantity the taker executed (including the deadline sweep). */
   executed: number;
   /** Quantity left unexecuted at the end (`size − executed`). */
@@ -66,7 +70,7 @@ export interface EpisodeSummary {
   otherVolume: number;
   /** Number of fills of the taker's orders (resting orders hit). */
   takerFills: number;
-  /** `takerFills / steps`. */
+  /** `takerFills / takerSteps` (per step of the taker's window). */
   fillsPerStep: number;
   /** Best bid at the end (ticks, `NONE` = -1 if empty). */
   finalBestBid: number;
@@ -150,7 +154,12 @@ export function createGame(config: GameConfig = {}): Game {
   const book = new OrderBook({ minTick: p0 - cfg.bookSpan, maxTick: p0 + cfg.bookSpan });
   // Each agent holds a wrapper; re-seeding swaps the generator behind it.
   const streams = new GameStreams(cfg.seed, n);
-  const taker = createTaker(cfg.taker, { rng: () => streams.taker(), steps: N, p0 });
+  // The taker's horizon is its own window (it starts at a step of the game's choosing).
+  const taker = createTaker(cfg.taker, {
+    rng: () => streams.taker(),
+    steps: cfg.arrival.window,
+    p0,
+  });
   const makers = createMakers({ config, cfg, actions, streams });
   const bg = createGameBackground(cfg, () => streams.background());
   const engine = new GameEngine({
@@ -327,6 +336,8 @@ function summarize(e: GameEngine, seed: number | string): EpisodeSummary {
     p0,
     tickSize,
     size,
+    takerStart: e.start,
+    takerSteps: cfg.arrival.window,
     executed,
     unsold,
     sweepQty: e.sweepQty,
@@ -339,7 +350,7 @@ function summarize(e: GameEngine, seed: number | string): EpisodeSummary {
     backgroundPnl: ps(e.bgVol),
     otherVolume: e.otherVolume,
     takerFills: e.takerFills,
-    fillsPerStep: e.takerFills / N,
+    fillsPerStep: e.takerFills / cfg.arrival.window,
     finalBestBid: bb,
     finalMid: bb === NONE || ba === NONE ? NaN : (bb + ba) / 2,
     makerPolicy,

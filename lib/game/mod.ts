@@ -3,8 +3,9 @@
  *
  * One instrument trades on a limit order book (`lib/book`, integer ticks, price-time
  * priority). A large **taker** must sell a meta-order of Q contracts (default 8,000) within a
- * window of N steps (default 60 one-second steps), one child order per step. **n makers**
- * (0 … 64) each hold one resting bid and compete with each other and with exogenous
+ * window of 60 one-second steps, one child order per step; it **arrives at a random step** of a
+ * 90-step episode, unannounced (see "Random arrival"). **n makers** (0 … 64) each bid at one
+ * price, with one or several orders there, and compete with each other and with exogenous
  * **background** liquidity (`lib/market/background.ts`: a bid ladder below P0 that refills at a
  * resilience rate, an ask side, optional noise flow) to buy what the taker sells. The makers'
  * bids sit in the same queues as the background's: priority is real.
@@ -21,7 +22,7 @@
  * });
  * const summary = game.run(); // one episode; game.run() again continues the streams
  * const frame = episodeFrame(game); // per step and agent, a Polars DataFrame
- * if (frame.height !== 60 * 4) throw new Error("60 steps × (2 makers, background, taker)");
+ * if (frame.height !== 90 * 4) throw new Error("90 steps × (2 makers, background, taker)");
  * const shares = summary.makerPnl[0] + summary.makerPnl[1] + summary.backgroundPnl;
  * if (Math.abs(shares + summary.takerPnl) > 1e-6) throw new Error("shares add to −takerPnl");
  * ```
@@ -36,9 +37,10 @@
  *    level in the same step; a fixed order would hand maker 0 every such tie, a systematic edge
  *    that learners would exploit and that would break the symmetry of a symmetric game. The
  *    random order makes ties fair in distribution and still reproducible.
- * 3. **The taker's child order executes**: `decide(view, order)` sees the book *after* the
- *    makers' updates (it hits the bids it sees) and sends one sell, at market or with a price
- *    floor (an `ioc` sell). At the last step the **unsold rule** then applies.
+ * 3. **The taker's child order executes** (in the steps of its window only): `decide(view,
+ *    order)` sees the book *after* the makers' updates (it hits the bids it sees) and sends one
+ *    sell, at market or with a price floor (an `ioc` sell). At the last step of its window the
+ *    **unsold rule** then applies.
  * 4. **Background liquidity refills and noise arrives** (`background.step`), after the sale, so
  *    the resilience acts over the interval between two child orders, as in Obizhaeva–Wang.
  *    Consequence: a level emptied by the taker is partly refilled by the background before the
@@ -57,20 +59,34 @@
  *
  * ## The makers' actions
  * A maker has a **price** setting `p` (ticks), a **target** quantity `q*` and a resting quantity
- * `r ≤ q*` (fills deplete `r`). It holds one order: re-pricing or adding quantity moves that
- * order to the back of its (new) level (book semantics: `modify` to a larger quantity or another
- * price loses priority); reducing keeps its place. The seven actions of the spec
- * (`actions: "spec"`, the default):
+ * `r ≤ q*` (fills deplete `r`). All its quantity rests at `p`. How it rests there is the
+ * **orders rule** (`orders`):
  *
- * | # | action | price | resting `r` | target `q*` | queue priority |
- * |---|---|---|---|---|---|
- * | 0 | `up` | +1 tick | unchanged | unchanged | lost (back of the new level) |
- * | 1 | `down` | −1 tick | unchanged | unchanged | lost |
- * | 2 | `keep_price` | same | unchanged; if the bid is gone (`r = 0`), re-post `q*` | unchanged | kept; a re-posted bid joins the back |
- * | 3 | `qty_up` | same | `+ inc` | `+ inc` | lost (an increase) |
- * | 4 | `qty_down` | same | `− inc` (at 0 the order is cancelled) | `− inc` | kept (a reduction) |
- * | 5 | `keep_qty` | same | unchanged (fills deplete it; a filled bid stays out) | unchanged | kept |
- * | 6 | `replenish` | same | `q*` (top up after fills, at once) | unchanged | lost if anything is added, kept if already full |
+ * - `"multi"` (default): the maker may hold **several orders** at `p`, as a real maker does. New
+ *   quantity (a top-up after fills, `qty_up`, a re-post) is a **new order at the back** of the
+ *   queue; the resting orders keep their places. A reduction cancels the newest orders first and
+ *   then reduces the newest one left (in place: a reduction keeps priority). A **re-price** moves
+ *   everything to the back of the new level (as one order: the same place as moving each in
+ *   turn). Fills take its orders oldest first (they are in queue order), and the view's
+ *   `queueAhead()` is the quantity ahead of its oldest order.
+ * - `"single"`: the maker holds **one order**; adding quantity or re-pricing moves that order to
+ *   the back of its (new) level (book semantics: `modify` to a larger quantity or another price
+ *   loses priority); reducing keeps its place. This is the rule of the first version of the game:
+ *   it reproduces its episodes byte for byte (tested), and it makes every top-up cost the resting
+ *   part's queue position, which real exchanges do not charge.
+ *
+ * The seven actions of the spec (`actions: "spec"`, the default), with their effect on queue
+ * priority under each rule:
+ *
+ * | # | action | price | resting `r` | target `q*` | priority (`multi`) | priority (`single`) |
+ * |---|---|---|---|---|---|---|
+ * | 0 | `up` | +1 tick | unchanged | unchanged | lost (back of the new level) | lost |
+ * | 1 | `down` | −1 tick | unchanged | unchanged | lost | lost |
+ * | 2 | `keep_price` | same | unchanged; if the bid is gone (`r = 0`), re-post `q*` | unchanged | kept; a re-post joins the back | kept; a re-post joins the back |
+ * | 3 | `qty_up` | same | `+ inc` | `+ inc` | kept; the increment is a new order at the back | lost (an increase) |
+ * | 4 | `qty_down` | same | `− inc` (at 0 the orders are cancelled) | `− inc` | kept (newest cut first) | kept (a reduction) |
+ * | 5 | `keep_qty` | same | unchanged (fills deplete it; a filled bid stays out) | unchanged | kept | kept |
+ * | 6 | `replenish` | same | `q*` (top up after fills, at once) | unchanged | kept; the top-up is a new order at the back | lost if anything is added |
  *
  * **Bounds** (`bid` options): the price stays in `[P0 − maxOffset, P0 − minOffset]` (defaults 10
  * and 0 ticks) and below the best ask (bids are post-only: they never cross); quantities in
@@ -84,10 +100,11 @@
  * `keep_price` keeps the maker *present at its price*: it leaves a partly filled bid alone (its
  * queue position is worth keeping) but re-posts the target once the bid is gone (nothing is
  * lost: a new bid goes to the back anyway). `replenish` is the aggressive version: it tops up
- * every partial fill at once, paying with the queue position of the resting part (one maker, one
- * order: the book cannot add quantity behind an order without moving it). So the three span
- * "never refill", "refill when gone, keep priority" and "always refill, lose priority".
- * (Making `keep_price` top up after every fill would make it identical to `replenish`.)
+ * every partial fill at once: under the one-order rule it pays with the queue position of the
+ * resting part (the book cannot add quantity behind an order without moving it); with several
+ * orders it keeps that position and the top-up queues behind. So the three span "never refill",
+ * "refill when gone" and "always refill". (Making `keep_price` top up after every fill would
+ * make it identical to `replenish`.)
  *
  * **Factored variant** (`actions: "factored"`): price move {up, down, keep} × quantity move
  * {up, down, keep} (`"up/keep"`, `"keep/down"`, …; `"keep/keep"` holds everything) plus
@@ -95,6 +112,41 @@
  * tabular learner's table is 30% smaller; the factored set adds combined moves (re-price and
  * resize in one step) but has no `keep_price` re-post. {@linkcode ActionSet.index} looks actions
  * up by name in either set (spec names are aliases in the factored set where one exists).
+ *
+ * ## Random arrival
+ * The spec's takers "arrive randomly". The **episode** has `steps` N steps (the market's
+ * window: the makers act in every one); the **taker's window** has `H = N − latest start`
+ * steps; the taker arrives at step `s` and sells in steps `s … s + H − 1` (`arrival`):
+ *
+ * - `{kind: "uniform", latest}` (default): `s` uniform on `0 … latest`, drawn at each reset from
+ *   the taker's arrival stream (`"arrival"`, its own named stream: adding it changes no other
+ *   draw). Defaults: `latest = ⌊N / 3⌋`, and N = 90 when not given, so the default taker sells
+ *   its 8,000 in 60 steps (the spec's minute, the taker's problem of the first version
+ *   unchanged) starting in the first 30 s of a 90 s episode. The uniform distribution is the
+ *   least predictable one on the steps where the window fits (the largest entropy), with no
+ *   parameter beyond its range. Its hazard rises with time (with no arrival by step 29, it comes
+ *   at step 30): a state that resolved the first 30 steps could use that, but the makers' default
+ *   `time` feature puts all of them in its "31 or more steps left" bin. A memoryless
+ *   (geometric) arrival would have no such tell but needs a truncation that piles its tail on
+ *   the latest step.
+ * - `{kind: "fixed", start}` (default start 0; N defaults to 60 + start): the first version's
+ *   game with `start: 0`.
+ *
+ * **What the makers see.** Nothing about `s` in advance: their views carry the episode's clock
+ * (`t`, `stepsLeft`: the state's `time` feature is time left in the episode, not in the taker's
+ * window), the book and the tape. In game 1 `takerRemaining` is Q until the taker has sold
+ * something (the size is public, the start is not); in game 2 it is `NaN`, so there neither the
+ * size nor the start is shown. The makers learn of the arrival as everyone does, from the tape
+ * and the book after the taker's first child order (and, in game 1, from `takerRemaining`). The
+ * views before and at the arrival step are identical whatever the start (tested).
+ *
+ * **The taker** lives in its own time: its view's `t` is `0` at its first step, `steps` and
+ * `stepsLeft` count its window, its `reset` runs when it arrives (seeing the book at the start of
+ * that step) and `learn` only for its steps, truncated at its last. Outside its window it sends
+ * nothing: no fills, no rewards (the makers' shares stay where they are after it has left). The
+ * unsold rule applies at the last step of its window. The accounting is unchanged (shares of the
+ * taker's cost by volume; they add up to −taker PnL, tested); the summary reports `takerStart`
+ * and `takerSteps`, and `fillsPerStep` is per step of its window.
  *
  * ## Takers, games, unsold quantity
  * Taker strategies (`lib/takers/`): `aggressive` (front-loads), `passive` (TWAP, never walking
@@ -110,7 +162,8 @@
  *   fills, the book). A new variant is one more member of {@linkcode GameSpec} and one case in
  *   {@linkcode resolveGame}.
  * - **Unsold at the deadline** (`unsold`): `"sweep"` (default) sells whatever is left at market
- *   right after the last child order (before the last refill), into makers and background alike;
+ *   right after the last child order of its window (before that step's refill), into makers
+ *   and background alike;
  *   it counts as executed (reported as `sweepQty`); only what the whole bid side cannot absorb
  *   stays unsold. `"drop"` leaves the remainder unsold. Unsold quantity is excluded from the taker
  *   PnL (defined on executed quantity) and charged in the implementation shortfall at the final
@@ -140,8 +193,9 @@
  *
  * ## Determinism
  * One root `seed`, split by name: `"taker"`, `"maker:<i>"`, `"background"`, `"order"` (the
- * makers' update order), `"size"` (game 2's draw). Each stream depends on the seed and its name
- * only, so adding a maker changes no other stream. `reset(seed)` re-seeds all of them;
+ * makers' update order), `"size"` (game 2's draw), `"arrival"` (the taker's start). Each stream
+ * depends on the seed and its name only, so adding a maker (or the arrival draw) changes no other
+ * stream. `reset(seed)` re-seeds all of them;
  * `reset()` continues them (consecutive episodes differ, reproducibly).
  *
  * ## Data and speed

@@ -28,6 +28,8 @@ export interface GameRecord {
   episode: number;
   /** The episode's meta-order size. */
   size: number;
+  /** The step at which the taker arrived (its first child order). */
+  start: number;
   /** Action index (-1 for background and taker rows). */
   readonly action: Int32Array;
   /** Bid price setting in ticks after the step (-1: not a maker). */
@@ -73,6 +75,7 @@ export function newRecord(steps: number, makers: number): GameRecord {
     steps: 0,
     episode: 0,
     size: 0,
+    start: 0,
     action: new Int32Array(rows),
     bidPrice: new Int32Array(rows),
     bidQty: new Float64Array(rows),

@@ -77,11 +77,14 @@ export interface BidRules {
 export interface MakerView {
   /** Maker index `0 .. n-1`. */
   readonly index: number;
-  /** Step about to be played, `0 .. steps` (`steps` in the view after the last step). */
+  /**
+   * Step about to be played, `0 .. steps` (`steps` in the view after the last step): the
+   * episode's clock, not the taker's (its start is not shown, see `mod.ts`).
+   */
   t: number;
-  /** Number of steps N. */
+  /** Number of steps N of the episode. */
   steps: number;
-  /** Steps left including the coming one: `steps − t`. */
+  /** Steps left in the episode including the coming one: `steps − t`. */
   stepsLeft: number;
   /** Initial price P0 in ticks. */
   p0: number;
@@ -93,7 +96,7 @@ export interface MakerView {
   mid: number;
   /** The maker's bid price setting in ticks (kept even while no quantity rests). */
   price: number;
-  /** Resting quantity of the maker's bid (0: no order in the book). */
+  /** Resting quantity of the maker's bid, all its orders together (0: none in the book). */
   qty: number;
   /** The maker's quantity setting, which `replenish` and `keep_price` restore. */
   target: number;
@@ -109,13 +112,19 @@ export interface MakerView {
   lastVolume: number;
   /** Traded volume two steps back (for the flow's velocity `lastVolume − prevVolume`). */
   prevVolume: number;
-  /** Game 1: the taker's remaining quantity; game 2: `NaN` (hidden). */
+  /**
+   * Game 1: the taker's remaining quantity (its whole size Q until it has sold something, also
+   * before it arrives); game 2: `NaN` (hidden).
+   */
   takerRemaining: number;
   /** Whether `takerRemaining` is observable (game 1). */
   sizeVisible: boolean;
   /** The maker's running PnL share (the sum of its rewards so far), in currency. */
   share: number;
-  /** Quantity resting ahead of the maker's bid in its queue; `NaN` if it has no order. */
+  /**
+   * Quantity resting ahead of the maker's bid in its queue (of its oldest order, when it holds
+   * several); `NaN` if it has no order.
+   */
   queueAhead(): number;
   /** Read-only book. */
   book: BookReader;
@@ -229,12 +238,45 @@ export type UnsoldRule = "sweep" | "drop";
 export type MakerOrder = "random" | "fixed";
 
 /**
+ * How many orders a maker may hold at its price (see `mod.ts`, "The makers' actions"):
+ * `"multi"` (default) adds new quantity as a new order at the back of the queue and keeps the
+ * resting orders' places; `"single"` holds one order, which any increase moves to the back (the
+ * rule of the first version of the game, kept to reproduce its results).
+ */
+export type OrdersRule = "single" | "multi";
+
+/** The maker order rules. */
+export const ORDERS_RULES = ["single", "multi"] as const;
+
+/**
+ * When the taker starts selling (see `mod.ts`, "Random arrival"). The taker's window is
+ * `steps − latest start` steps long; it starts at step `start` (fixed) or at a step drawn
+ * uniformly from `0 … latest` each episode from the `"arrival"` stream (uniform, the default),
+ * and the makers are not told when.
+ *
+ * - `fixed`: `start` (default 0); the window is `steps − start`.
+ * - `uniform`: start uniform in `[0, latest]`; `latest` defaults to ⌊steps / 3⌋ (30 in the
+ *   default 90-step game), and the window is `steps − latest`.
+ */
+export type ArrivalSpec =
+  | { readonly kind: "fixed"; readonly start?: number }
+  | { readonly kind: "uniform"; readonly latest?: number };
+
+/** The arrival kinds an {@linkcode ArrivalSpec} may name. */
+export const ARRIVAL_KINDS = ["fixed", "uniform"] as const;
+
+/**
  * A game configuration. Every field has a default; unknown fields are rejected.
  */
 export interface GameConfig {
   /** Root seed of all named streams. Default 0. */
   seed?: number | string;
-  /** Number of steps N ≥ 1 (the taker's window). Default 60. */
+  /**
+   * Number of steps N ≥ 1 of an episode (the market's window; the taker sells within its own
+   * window of `N − latest start` steps, see `arrival`). Default 60 plus the latest start: 90
+   * with the default uniform arrival (a 60-step taker window starting in the first 30 steps),
+   * 60 with a fixed start at step 0 (the first version's game).
+   */
   steps?: number;
   /** Seconds per step (labels the `time` column only). Default 1. */
   stepSeconds?: number;
@@ -260,6 +302,10 @@ export interface GameConfig {
   makerOrder?: MakerOrder;
   /** Rule for quantity unsold at the deadline. Default `"sweep"`. */
   unsold?: UnsoldRule;
+  /** One order or several per maker. Default `"multi"`. */
+  orders?: OrdersRule;
+  /** When the taker starts. Default `{kind: "uniform"}`; `{kind: "fixed"}` starts at step 0. */
+  arrival?: ArrivalSpec;
   /** Background liquidity options (`createBackground`), or a factory. Default: its defaults. */
   background?: GameBackgroundOptions | BackgroundFactory;
   /** Record per-step, per-agent data for `frame()`. Default false (free when off). */
