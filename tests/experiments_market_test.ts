@@ -88,7 +88,13 @@ Deno.test("runTakers: the probe changes nothing (same summaries as the bare game
   let i = 0;
   for (const b of NOISY) {
     for (const t of TAKERS) {
-      const game = createGame({ p0: P0, makers: 0, taker: t.taker, background: b.options });
+      const game = createGame({
+        p0: P0,
+        makers: 0,
+        taker: t.taker,
+        background: b.options,
+        arrival: { kind: "fixed" },
+      });
       for (let seed = 0; seed < 2; seed++, i++) {
         const s = game.run(seed);
         assertEquals(rows[i].shortfall, s.shortfall);

@@ -207,7 +207,14 @@ Deno.test("schedules in the game: child orders as recorded in the frame", () => 
   // A very deep, fast background: every child fills, so the frame shows the schedules.
   const background = { totalDepth: 5_000_000, resilience: 1 };
   const pick = (taker: TakerSpec) => {
-    const g = createGame({ makers: 2, taker, background, record: true, seed: 1 });
+    const g = createGame({
+      makers: 2,
+      taker,
+      background,
+      record: true,
+      seed: 1,
+      arrival: { kind: "fixed" },
+    });
     const s = g.run();
     assertEquals(s.executed, 8_000);
     assertEquals(s.sweepQty, 0, "every child filled: nothing left for the deadline sweep");

@@ -449,6 +449,7 @@ export function smallExactConfig(
       p0: 100,
       bookSpan: 50,
       seed: 0,
+      arrival: { kind: "fixed" }, // deterministic: the taker starts at step 0
       game: { kind: "known", size: 100 * steps },
       background: { depthLevels: 8, totalDepth: 800, askLevels: 2, askSize: 100, resilience: 0.5 },
       bid: { startOffset: 1, startQty: 100, increment: 100, maxQty: 200, maxOffset: 2 },

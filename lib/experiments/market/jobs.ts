@@ -236,6 +236,9 @@ export function marketJob(job: MarketJob): Row[] {
   const game = createGame({
     p0: P0,
     steps: job.steps,
+    // The taker's problem against the background alone: it starts at step 0 and its window is
+    // the whole episode (an arrival later would only shift the same episode).
+    arrival: { kind: "fixed" },
     makers: 0,
     taker: job.taker.taker,
     game: job.game,
