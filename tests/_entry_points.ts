@@ -27,11 +27,13 @@ import {
 } from "../lib/learn/mod.ts";
 import {
   actionSet,
+  applyCondition,
   createGame,
   createPolicy,
   type Game,
   playEpisodes,
   resolveConfig,
+  saleCost,
 } from "../lib/game/mod.ts";
 import {
   aggressive,
@@ -74,7 +76,12 @@ import {
   takerEncoder,
   trainMakers,
 } from "../lib/makers/mod.ts";
-import { parseMessages, parseOrderbook, readOrderbook } from "../lib/lobster/mod.ts";
+import {
+  aggressiveFlow,
+  parseMessages,
+  parseOrderbook,
+  readOrderbook,
+} from "../lib/lobster/mod.ts";
 import { checkShard, parseShard, shardPath, sweep } from "../lib/sweep/mod.ts";
 import {
   markdownTable,
@@ -438,6 +445,33 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => ({ kind: "follower", offset: 1, share: 0.5, alpha: 0.3, minQty: 100 }),
     call: (o) => createPolicy(o as never, makerCtx(), "policy[1]"),
   },
+  {
+    name: "applyCondition (config)",
+    module: "lib/game",
+    prefix: "config",
+    valid: () => ({
+      makers: 1,
+      steps: 10,
+      orders: "multi",
+      arrival: { kind: "uniform", latest: 3 },
+      background: { resilience: 0.3, askSize: 50 },
+    }),
+    call: (o) => applyCondition(o as never, "noise"),
+  },
+  {
+    name: "applyCondition (condition)",
+    module: "lib/game",
+    prefix: "condition",
+    valid: () => ["noise", "thin"],
+    call: (o) => applyCondition({ makers: 1 }, o as never),
+  },
+  {
+    name: "saleCost",
+    module: "lib/game",
+    valid: () => ({ condition: ["noise", "fast"], schedule: "once", episodes: 1, seed: "s" }),
+    call: (o) => saleCost(o as never),
+    free: ["seed"],
+  },
   // ------------------------------------------------------------ lib/takers
   {
     name: "aggressive",
@@ -774,6 +808,12 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => ({ file: "m.csv" }),
     call: (o) => parseMessages(messagesCsv, o as never),
     free: ["file"],
+  },
+  {
+    name: "aggressiveFlow options",
+    module: "lib/lobster",
+    valid: () => ({ from: 34_200, to: 34_300 }),
+    call: (o) => aggressiveFlow(parseMessages(messagesCsv), o as never),
   },
   {
     name: "parseOrderbook options",

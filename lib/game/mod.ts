@@ -216,3 +216,4 @@ export * from "./game.ts";
 export * from "./record.ts";
 export * from "./frame.ts";
 export * from "./evaluate.ts";
+export * from "./conditions.ts";

@@ -33,3 +33,4 @@
 export * from "./reader.ts";
 export * from "./replay.ts";
 export * from "./profile.ts";
+export * from "./flow.ts";
