@@ -132,6 +132,7 @@ import {
 } from "../lib/env/mod.ts";
 import { checkPlan, quickPlan } from "../lib/training/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
+import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 
 /** One public entry point (see the module doc). */
 export interface EntryPoint {
@@ -808,6 +809,61 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => ({ file: "m.csv" }),
     call: (o) => parseMessages(messagesCsv, o as never),
     free: ["file"],
+  },
+  // ------------------------------------------------------------ lib/experiments/fixed_rules
+  {
+    name: "fixedRuleList",
+    module: "lib/experiments",
+    prefix: "family",
+    valid: () => ({
+      replenisher: { offsets: [1, 2], qtys: [100] },
+      follower: { offsets: [0], shares: [0.5] },
+    }),
+    call: (o) => fixedRuleList(o as never),
+  },
+  {
+    name: "bestRuleJob",
+    module: "lib/experiments",
+    valid: () => ({
+      game: { label: "g", config: { steps: 3, game: { kind: "known", size: 100 } } },
+      taker: { label: "t", taker: { kind: "passive" } },
+      condition: ["noise"],
+      n: 1,
+      family: { replenisher: { offsets: [1], qtys: [100] } },
+      searchEpisodes: 1,
+      evalEpisodes: 2,
+      searchSeed: "s",
+      evalSeed: "e",
+    }),
+    call: (o) => bestRuleJob(o as never),
+    free: ["searchSeed", "evalSeed", "game.label", "taker.label"],
+    // The game's configuration and the taker are checked by the game, with the game's paths.
+    only: [
+      "game.label",
+      "taker.label",
+      "condition",
+      "n",
+      "family",
+      "searchEpisodes",
+      "evalEpisodes",
+    ],
+  },
+  {
+    name: "bestRuleJobs",
+    module: "lib/experiments",
+    valid: () => ({
+      games: [{ label: "g", config: {} }],
+      takers: [{ label: "t", taker: { kind: "passive" } }],
+      conditions: ["default", ["noise", "thin"]],
+      ns: [1, 2],
+      settings: {
+        searchEpisodes: 1,
+        evalEpisodes: 2,
+        family: { follower: { offsets: [0], shares: [1] } },
+      },
+    }),
+    call: (o) => bestRuleJobs(o as never),
+    only: ["conditions", "ns", "settings"],
   },
   {
     name: "aggressiveFlow options",

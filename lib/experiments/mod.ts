@@ -22,6 +22,9 @@
  * - `fixed_vs_dynamic/` (notebook 06, fixed-price replenishment versus dynamic bidding):
  *   populations mixing replenishers with followers or Q-learning makers, per-maker PnL, fill
  *   share, queue position, fills in the first steps, by kind.
+ * - `fixed_rules/` (the reference baseline of every comparison with a learner): the best fixed
+ *   rule of a family of replenishers and followers, searched per game, taker, market condition
+ *   and number of makers on seeds disjoint from its held-out evaluation.
  * - `rl/` (notebook 07, reinforcement learning for market making): baselines, tabular Q, DQN, PPO
  *   and SAC on the order-book environment, trained and evaluated per (agent, seed)
  *   (`jobs.ts`, `evaluation.ts`), the queue sweep (`queue.ts`), the study's tables (`study.ts`).
@@ -34,3 +37,4 @@ export * from "./competition/mod.ts";
 export * from "./takers/mod.ts";
 export * from "./rl/mod.ts";
 export * from "./fixed_vs_dynamic/mod.ts";
+export * from "./fixed_rules/mod.ts";
