@@ -84,12 +84,15 @@ import {
 } from "../lib/lobster/mod.ts";
 import { checkShard, parseShard, shardPath, sweep } from "../lib/sweep/mod.ts";
 import {
+  holm,
   markdownTable,
   Plot,
   plot,
   progress,
+  pValue,
   runFrame,
   saveFigure,
+  significantCount,
   summarise,
   toPng,
 } from "../lib/report/mod.ts";
@@ -933,6 +936,24 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     module: "lib/report",
     valid: () => ({ by: ["g"], cols: ["x"], level: 0.9 }),
     call: (o) => summarise(frame(), o as never),
+  },
+  {
+    name: "holm options",
+    module: "lib/report",
+    valid: () => ({ level: 0.05 }),
+    call: (o) => holm([0.01, 0.2], o as never),
+  },
+  {
+    name: "pValue options",
+    module: "lib/report",
+    valid: () => ({ col: "x", than: 1 }),
+    call: (o) => pValue({ x_mean: 2, x_sd: 1, x_n: 3 }, o as never),
+  },
+  {
+    name: "significantCount options",
+    module: "lib/report",
+    valid: () => ({ col: "x", than: 0, level: 0.1 }),
+    call: (o) => significantCount([{ x_mean: 2, x_sd: 1, x_n: 3 }], o as never),
   },
   {
     name: "markdownTable",

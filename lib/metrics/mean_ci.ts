@@ -1,6 +1,6 @@
 /**
- * Confidence intervals over seeds: the mean of a sample with a Student-t half-width, and the
- * Student-t quantile it needs.
+ * Confidence intervals over seeds: the mean of a sample with a Student-t half-width, the
+ * Student-t quantile it needs, and the two-sided tail probability (a t test's p-value).
  *
  * The quantile inverts the t distribution function, computed exactly from the regularised
  * incomplete beta function (continued fraction, Numerical Recipes §6.4), by bisection; it agrees
@@ -90,6 +90,25 @@ export function studentTQuantile(p: number, df: number): number {
 /** P(T > t) for t >= 0 and T ~ Student t with `df` degrees of freedom. */
 function upperTail(t: number, df: number): number {
   return 0.5 * incompleteBeta(df / 2, 0.5, df / (df + t * t));
+}
+
+/**
+ * The two-sided tail probability `P(|T| ≥ |t|)` of Student's t distribution with `df` degrees of
+ * freedom (the p-value of a t statistic); `t` may be ±Infinity (p = 0). Throws `ConfigError` if
+ * `t` is NaN or `df` is not > 0.
+ *
+ * @example
+ * ```ts
+ * import { studentTTwoSided } from "./mean_ci.ts";
+ * if (Math.abs(studentTTwoSided(2.228139, 10) - 0.05) > 1e-6) throw new Error();
+ * if (studentTTwoSided(0, 4) !== 1) throw new Error();
+ * ```
+ */
+export function studentTTwoSided(t: number, df: number): number {
+  if (typeof t !== "number" || Number.isNaN(t)) throw new ConfigError("t", "a number", t);
+  if (!(df > 0 && df < Infinity)) throw new ConfigError("df", "a finite number > 0", df);
+  if (!Number.isFinite(t)) return 0;
+  return Math.min(1, 2 * upperTail(Math.abs(t), df));
 }
 
 /** Regularised incomplete beta function I_x(a, b). */

@@ -2,7 +2,11 @@
  * The statistics the notebooks' prose quotes, one of each: per-group means with Student-t
  * confidence intervals ({@linkcode summarise}), plain group means and sums ({@linkcode aggregate}),
  * paired differences ({@linkcode pairedDiff}), where an interval lies ({@linkcode verdict}), and
- * a summarised column as text ({@linkcode ci}), a row found by its keys ({@linkcode rowOf}).
+ * a summarised column as text ({@linkcode ci}), a row found by its keys ({@linkcode rowOf}); and
+ * for statements over many tests ("significant in k of m"): a t test's p-value from a
+ * summarised row ({@linkcode pValue}), Holm's step-down correction ({@linkcode holm},
+ * {@linkcode significantCount}) and how many of m tests would be significant by chance
+ * ({@linkcode byChance}).
  *
  * Grouping and sums are done in plain JavaScript, in row order: Polars' parallel group-by sums
  * floats in a varying order, so its means can differ in the last bits from run to run, and the
@@ -28,9 +32,9 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { arrayOf, checkOptions, ConfigError, custom, optional, str } from "../errors.ts";
+import { arrayOf, checkOptions, ConfigError, custom, num, optional, str } from "../errors.ts";
 import { checkFrame } from "../io/frame.ts";
-import { studentTQuantile } from "../metrics/mean_ci.ts";
+import { studentTQuantile, studentTTwoSided } from "../metrics/mean_ci.ts";
 import { fixed, pm } from "./format.ts";
 
 /** A row of a frame, as `toRecords()` gives it. */
@@ -93,18 +97,18 @@ export interface SummariseOptions {
   level?: number;
 }
 
+/** A probability strictly between 0 and 1 (a confidence or significance level). */
+const LEVEL = custom("a number in (0, 1)", (v, path) => {
+  if (typeof v !== "number" || !(v > 0 && v < 1)) {
+    throw new ConfigError(path, "a number in (0, 1)", v);
+  }
+  return v;
+});
+
 const SUMMARISE_OPTIONS = {
   by: arrayOf(str()),
   cols: arrayOf(str()),
-  level: optional(
-    custom("a number in (0, 1)", (v, path) => {
-      if (typeof v !== "number" || !(v > 0 && v < 1)) {
-        throw new ConfigError(path, "a number in (0, 1)", v);
-      }
-      return v;
-    }),
-    0.95,
-  ),
+  level: optional(LEVEL, 0.95),
 };
 
 /**
@@ -395,4 +399,170 @@ export function average(xs: readonly number[]): number {
 export function usd(x: number, half?: number): string {
   const a = Math.abs(x);
   return `${x < 0 ? "-" : ""}$${half === undefined ? fixed(a) : pm(a, half)}`;
+}
+
+// ---------------------------------------------------------------- many tests
+
+/** Options of {@linkcode pValue}. */
+export interface PValueOptions {
+  /** The summarised column (`<col>_mean`, `<col>_sd`, `<col>_n`); default: `mean`, `sd`, `n`. */
+  readonly col?: string;
+  /** The value tested against. Default 0. */
+  readonly than?: number;
+}
+
+const P_OPTIONS = { col: optional(str()), than: optional(num(), 0) };
+
+/**
+ * The two-sided p-value of a one-sample (or paired) t test that the mean of a summarised column
+ * equals `than` (default 0): `t = (mean − than) / (sd / √n)` with `n − 1` degrees of freedom,
+ * the same Student-t model as the rows' intervals (so p < 0.05 exactly when the 95 % interval
+ * excludes `than`). With sd 0 the p-value is 0 if the mean differs from `than` and 1 if not; NaN
+ * with fewer than two values.
+ *
+ * @example
+ * ```ts
+ * import { pValue } from "./stats.ts";
+ * // mean 1, sd 1, n 4: t = 2, 3 df.
+ * if (Math.abs(pValue({ x_mean: 1, x_sd: 1, x_n: 4 }, { col: "x" }) - 0.1393) > 1e-4) throw new Error();
+ * ```
+ */
+export function pValue(row: Row, options: PValueOptions = {}): number {
+  const o = checkOptions(options, P_OPTIONS, { owner: "pValue" });
+  const k = (f: string) => (o.col === undefined ? f : `${o.col}_${f}`);
+  const mean = Number(row[k("mean")]), sd = Number(row[k("sd")]), n = Number(row[k("n")]);
+  const than = o.than;
+  if (!(n >= 2) || !Number.isFinite(mean) || !(sd >= 0)) return NaN;
+  if (sd === 0) return mean === than ? 1 : 0;
+  return studentTTwoSided((mean - than) / (sd / Math.sqrt(n)), n - 1);
+}
+
+/** What {@linkcode holm} returns, in the order of the p-values given. */
+export interface HolmResult {
+  /** Holm-adjusted p-values (`min(1, max_{j ≤ i} (m − j + 1) p_(j))` in sorted order). */
+  readonly adjusted: number[];
+  /** Whether each hypothesis is rejected at the level (adjusted p ≤ level). */
+  readonly reject: boolean[];
+  /** How many are rejected. */
+  readonly rejected: number;
+  /** How many would be rejected without a correction (p ≤ level). */
+  readonly unadjusted: number;
+  /** Tests counted (NaN p-values are left out of m, and never rejected). */
+  readonly m: number;
+  /** The family-wise level. */
+  readonly level: number;
+}
+
+/**
+ * Holm's (1979) step-down correction of m p-values at family-wise level `level` (default 0.05):
+ * sort them, reject the smallest while `p_(i) ≤ level / (m − i + 1)`, stop at the first that is
+ * not. It controls the probability of any false rejection at `level` whatever the dependence
+ * between the tests, and rejects at least what Bonferroni rejects. NaN p-values (tests that could
+ * not be made) are not counted.
+ *
+ * @example
+ * ```ts
+ * import { holm } from "./stats.ts";
+ * // R: p.adjust(c(0.01, 0.04, 0.03, 0.005), "holm") = 0.03 0.06 0.06 0.02
+ * const h = holm([0.01, 0.04, 0.03, 0.005]);
+ * if (h.adjusted.map((p) => p.toFixed(2)).join() !== "0.03,0.06,0.06,0.02") throw new Error();
+ * if (h.rejected !== 2 || h.unadjusted !== 4) throw new Error();
+ * ```
+ */
+export function holm(pValues: readonly number[], options: { level?: number } = {}): HolmResult {
+  const { level } = checkOptions(options, { level: optional(LEVEL, 0.05) }, { owner: "holm" });
+  if (!Array.isArray(pValues)) throw new ConfigError("pValues", "an array of p-values", pValues);
+  pValues.forEach((p, i) => {
+    if (typeof p !== "number" || !(Number.isNaN(p) || (p >= 0 && p <= 1))) {
+      throw new ConfigError(`pValues[${i}]`, "a number in [0, 1] (or NaN: no test)", p);
+    }
+  });
+  const idx = pValues.map((_, i) => i).filter((i) => !Number.isNaN(pValues[i]));
+  idx.sort((a, b) => pValues[a] - pValues[b] || a - b);
+  const m = idx.length;
+  const adjusted = pValues.map(() => NaN);
+  let running = 0;
+  idx.forEach((i, r) => {
+    running = Math.max(running, Math.min(1, (m - r) * pValues[i]));
+    adjusted[i] = running;
+  });
+  const reject = adjusted.map((p) => p <= level);
+  return {
+    adjusted,
+    reject,
+    rejected: reject.filter(Boolean).length,
+    unadjusted: pValues.filter((p) => p <= level).length,
+    m,
+    level,
+  };
+}
+
+/** What {@linkcode byChance} returns. */
+export interface ByChance {
+  /** Tests. */
+  readonly m: number;
+  /** Level of each test. */
+  readonly level: number;
+  /** Expected number significant when no effect is real: `m · level`. */
+  readonly expected: number;
+  /** Probability that at least one is, for independent tests: `1 − (1 − level)^m`. */
+  readonly atLeastOne: number;
+  /**
+   * The count that chance alone exceeds with probability below 5 % (independent tests: the
+   * smallest k with `P(Binomial(m, level) > k) < 0.05`).
+   */
+  readonly upper95: number;
+}
+
+/**
+ * How many of `m` tests at `level` would be significant by chance alone (every null true), for
+ * the sentence a notebook writes next to "significant in k of m".
+ *
+ * @example
+ * ```ts
+ * import { byChance } from "./stats.ts";
+ * const c = byChance(12, 0.05);
+ * if (c.expected.toFixed(1) !== "0.6" || c.atLeastOne.toFixed(2) !== "0.46" || c.upper95 !== 2) {
+ *   throw new Error(JSON.stringify(c));
+ * }
+ * ```
+ */
+export function byChance(m: number, level = 0.05): ByChance {
+  if (!Number.isInteger(m) || m < 0 || m > 1e6) {
+    throw new ConfigError("m", "an integer in [0, 1000000]", m);
+  }
+  if (!(level > 0 && level < 1)) throw new ConfigError("level", "a number in (0, 1)", level);
+  // Binomial(m, level) tail, term by term.
+  let pk = Math.pow(1 - level, m), cdf = pk, k = 0;
+  while (1 - cdf >= 0.05 && k < m) {
+    pk *= ((m - k) / (k + 1)) * (level / (1 - level));
+    k++;
+    cdf += pk;
+  }
+  return { m, level, expected: m * level, atLeastOne: 1 - Math.pow(1 - level, m), upper95: k };
+}
+
+/**
+ * "k of m" for summarised rows tested against `than` (default 0): the Holm-corrected count and
+ * the uncorrected one, with what chance alone would give (see {@linkcode holm},
+ * {@linkcode byChance}).
+ *
+ * @example
+ * ```ts
+ * import { significantCount } from "./stats.ts";
+ * const rows = [{ d_mean: 5, d_sd: 1, d_n: 5 }, { d_mean: 0.5, d_sd: 1, d_n: 5 }];
+ * const s = significantCount(rows, { col: "d" });
+ * if (s.rejected !== 1 || s.m !== 2 || s.chance.expected !== 0.1) throw new Error();
+ * ```
+ */
+export function significantCount(
+  rows: readonly Row[],
+  options: PValueOptions & { level?: number } = {},
+): HolmResult & { p: number[]; chance: ByChance } {
+  const o = checkOptions(options, { ...P_OPTIONS, level: optional(LEVEL, 0.05) }, {
+    owner: "significantCount",
+  });
+  const p = rows.map((r) => pValue(r, { col: o.col, than: o.than }));
+  const h = holm(p, { level: o.level });
+  return { ...h, p, chance: byChance(h.m, h.level) };
 }
