@@ -11,6 +11,7 @@
  *
  * @module
  */
+import pl from "nodejs-polars";
 import { BID, OrderBook } from "../lib/book/mod.ts";
 import { checkSchedule, createPolicyTracker } from "../lib/learn/mod.ts";
 import {
@@ -136,6 +137,7 @@ import {
 import { checkPlan, quickPlan } from "../lib/training/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
+import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
 
 /** One public entry point (see the module doc). */
 export interface EntryPoint {
@@ -867,6 +869,58 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     }),
     call: (o) => bestRuleJobs(o as never),
     only: ["conditions", "ns", "settings"],
+  },
+  {
+    name: "robustnessTable",
+    module: "lib/experiments",
+    valid: () => ({
+      finding: "f",
+      condition: "c",
+      value: "d",
+      conditions: ["a", "b"],
+      sides: { x: 1 },
+    }),
+    call: (o) =>
+      robustnessTable(pl.DataFrame({ f: ["x", "x"], c: ["a", "b"], d: [1, 2] }), o as never),
+    free: ["finding", "condition", "value", "conditions"],
+    open: ["sides"],
+  },
+  {
+    name: "pairedPolicies",
+    module: "lib/experiments",
+    valid: () => ({ a: "learned", b: "best fixed", value: "v", where: {}, finding: () => "f" }),
+    call: (o) =>
+      pairedPolicies(
+        pl.DataFrame({ condition: ["c"], taker: ["t"], seed: [0], policy: ["learned"], v: [1] }),
+        o as never,
+      ),
+    free: ["a", "b", "value"],
+    open: ["where", "finding"],
+  },
+  {
+    name: "pairedKinds",
+    module: "lib/experiments",
+    valid: () => ({
+      population: "1R+1Q",
+      a: "q",
+      b: "replenisher",
+      value: "mtm",
+      condition: "orders",
+    }),
+    call: (o) =>
+      pairedKinds(
+        pl.DataFrame({
+          orders: ["m"],
+          population: ["1R+1Q"],
+          train_taker: ["t"],
+          play_taker: ["t"],
+          seed: [0],
+          kind: ["q"],
+          mtm: [1],
+        }),
+        o as never,
+      ),
+    free: ["population", "a", "b", "value", "condition"],
   },
   {
     name: "aggressiveFlow options",

@@ -25,6 +25,10 @@
  * - `fixed_rules/` (the reference baseline of every comparison with a learner): the best fixed
  *   rule of a family of replenishers and followers, searched per game, taker, market condition
  *   and number of makers on seeds disjoint from its held-out evaluation.
+ * - `robustness/` (notebooks 03 and 06 on the spec's game, `deno task study:robustness`): the
+ *   learners of game 2 against the best fixed rule in every study market, the value of knowing
+ *   the size, notebook 06's populations under both order rules; the robustness table (finding ×
+ *   condition) and the findings `deno task findings` prints.
  * - `rl/` (notebook 07, reinforcement learning for market making): baselines, tabular Q, DQN, PPO
  *   and SAC on the order-book environment, trained and evaluated per (agent, seed)
  *   (`jobs.ts`, `evaluation.ts`), the queue sweep (`queue.ts`), the study's tables (`study.ts`).
@@ -38,3 +42,4 @@ export * from "./takers/mod.ts";
 export * from "./rl/mod.ts";
 export * from "./fixed_vs_dynamic/mod.ts";
 export * from "./fixed_rules/mod.ts";
+export * from "./robustness/mod.ts";
