@@ -7,36 +7,30 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { readParquet } from "../lib/io/mod.ts";
-import type pl from "nodejs-polars";
 import {
-  ROBUSTNESS_COMMAND,
+  loadRobustness,
   robustnessConfig,
   robustnessFindings,
   robustnessHash,
 } from "../lib/experiments/robustness/mod.ts";
 
 const { values } = parseArgs({ args: Deno.args, options: { dir: { type: "string" } } });
-const dir = values.dir ?? "data/robustness";
-const manifestPath = join(dir, "manifest.json");
-if (!existsSync(manifestPath)) {
-  console.error(`${manifestPath} is missing: run \`${ROBUSTNESS_COMMAND}\` first.`);
+let loaded;
+try {
+  loaded = await loadRobustness(values.dir);
+} catch (e) {
+  console.error(e instanceof Error ? e.message : e);
   Deno.exit(1);
 }
-const manifest = JSON.parse(Deno.readTextFileSync(manifestPath));
-const t: Record<string, pl.DataFrame> = {};
-for (const file of Object.keys(manifest.files)) {
-  t[file.replace(/\.parquet$/, "")] = await readParquet(join(dir, file));
-}
-const current = robustnessHash(robustnessConfig(false));
+const { manifest, tables, stale, dir } = loaded;
 console.log(
-  `study: robustness (${dir}, made by \`${manifest.command}\` in ${manifest.minutes} min)`,
+  `study: robustness (${dir}, made by \`${manifest.command}\` in ${manifest.minutes} min${
+    manifest.complete === false ? `; INCOMPLETE: only ${manifest.parts.join(", ")}` : ""
+  })`,
 );
 console.log(
   `config_hash: ${manifest.hash}${
-    manifest.hash === current ? " (the code's configuration)" : ` (STALE: the code's is ${current})`
+    stale ? ` (STALE: the code's configuration is ${robustnessHash(robustnessConfig())})` : ""
   }`,
 );
-for (const f of robustnessFindings(t)) console.log(`${f.key}: ${f.value}`);
+for (const f of robustnessFindings(tables)) console.log(`${f.key}: ${f.value}`);

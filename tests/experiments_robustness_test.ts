@@ -2,6 +2,7 @@ import pl from "nodejs-polars";
 import { assertEquals, assertThrows, assertTrue as assert } from "./_assert.ts";
 import {
   BEST_FIXED,
+  loadRobustness,
   pairedKinds,
   pairedPolicies,
   robustnessConfig,
@@ -14,7 +15,8 @@ import {
 } from "../lib/experiments/robustness/mod.ts";
 import { STUDY_CONDITIONS } from "../lib/game/mod.ts";
 import { holm, pValue, summarise } from "../lib/report/stats.ts";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError, FileError } from "../lib/errors.ts";
+import { writeParquetAtomic } from "../lib/io/mod.ts";
 
 const diffs = (cells: Record<string, Record<string, number[]>>) => {
   const rows: Record<string, unknown>[] = [];
@@ -158,4 +160,30 @@ Deno.test("runRobustness: every part, the conditions and the best fixed rule amo
   // The hash changes with the configuration and the version.
   assert(robustnessHash(config) !== robustnessHash({ ...config, seeds: 2 }));
   assert(robustnessHash(config) !== robustnessHash(config, 99));
+});
+
+Deno.test("loadRobustness: the manifest's tables, stale or not; a missing manifest names the command", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const e = await loadRobustness(dir).then(() => undefined, (x) => x);
+    assert(e instanceof FileError && e.message.includes("deno task study:robustness"), String(e));
+    await writeParquetAtomic(pl.DataFrame({ x: [1, 2] }), `${dir}/best.parquet`);
+    const manifest = (hash: string) => ({
+      hash,
+      command: "c",
+      config: robustnessConfig(),
+      complete: true,
+      parts: ["best"],
+      minutes: 1,
+      files: { "best.parquet": { rows: 2, sha256: "-" } },
+    });
+    Deno.writeTextFileSync(`${dir}/manifest.json`, JSON.stringify(manifest("old")));
+    const a = await loadRobustness(dir);
+    assertEquals([a.stale, a.tables.best.height], [true, 2]);
+    const fresh = robustnessHash(robustnessConfig());
+    Deno.writeTextFileSync(`${dir}/manifest.json`, JSON.stringify(manifest(fresh)));
+    assertEquals((await loadRobustness(dir)).stale, false);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

@@ -131,17 +131,20 @@ export function robustnessFindings(t: Record<string, pl.DataFrame>): Finding[] {
     const key = what.startsWith("learned") ? "learned_vs_best_fixed" : "best_fixed_vs_replenisher";
     push(
       `${key}.game2.${taker}.${r.condition}`,
-      `${r.outcome}: ${
+      `${r.outcome} (${r.side === 1 ? "+" : "−"} in ${headline}): ${
         signed(r)
       } $ per episode (${r.n} seeds; Holm over the table: ${r.outcome_holm})`,
     );
   }
+  const sideOf = (f: string) => (lr.toRecords() as Row[]).find((r) => r.finding === f)?.side;
   for (const [finding, c] of Object.entries(tally(lr))) {
     const [what, taker] = split(finding);
     const key = what.startsWith("learned") ? "learned_vs_best_fixed" : "best_fixed_vs_replenisher";
     push(
       `${key}.game2.${taker}.robust`,
-      `holds in ${c.holds.length} of ${conds.length} markets, reverses in ${c.reverses.length}${
+      `${
+        sideOf(finding) === 1 ? "positive" : "negative"
+      } in ${headline}; holds in ${c.holds.length} of ${conds.length} markets, reverses in ${c.reverses.length}${
         c.reverses.length ? ` (${c.reverses.join(", ")})` : ""
       }, not distinguishable in ${c.unclear.length}`,
     );

@@ -31,6 +31,11 @@
  */
 import pl from "nodejs-polars";
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { FileError } from "../../errors.ts";
+import { readParquet } from "../../io/mod.ts";
+import { PROJECT_ROOT } from "../../report/io.ts";
 import {
   applyCondition,
   type ConditionName,
@@ -322,4 +327,48 @@ export async function runRobustness(options: RunRobustnessOptions): Promise<Robu
     for (const cond of c.conditions.slice(1)) await learnBatch(cond, "game2");
   }
   return out;
+}
+
+/** The committed outputs of the study, read back (see {@linkcode loadRobustness}). */
+export interface LoadedRobustness {
+  /** The tables, by name. */
+  readonly tables: RobustnessTables;
+  /** The manifest (`config`, `hash`, `command`, `complete`, `parts`, `minutes`, `files`). */
+  readonly manifest: {
+    readonly config: RobustnessConfig;
+    readonly hash: string;
+    readonly command: string;
+    readonly complete: boolean;
+    readonly parts: readonly string[];
+    readonly minutes: number;
+    readonly files: Readonly<Record<string, { rows: number; sha256: string }>>;
+  };
+  /** Whether the outputs were made from another configuration than the code's. */
+  readonly stale: boolean;
+  /** Where they were read from. */
+  readonly dir: string;
+}
+
+/**
+ * Reads the committed outputs (default `<project root>/data/robustness`): the manifest, then every
+ * table it lists. `stale` says whether they were made from the code's configuration
+ * (`robustnessConfig()`, {@linkcode ROBUSTNESS_VERSION}). A missing manifest is a `FileError`
+ * that names the command regenerating it.
+ */
+export async function loadRobustness(dir?: string): Promise<LoadedRobustness> {
+  const d = dir ?? join(PROJECT_ROOT, "data", "robustness");
+  const path = join(d, "manifest.json");
+  if (!existsSync(path)) {
+    throw new FileError({
+      file: path,
+      allowed: `the study's manifest (run \`${ROBUSTNESS_COMMAND}\`)`,
+      got: "no file",
+    });
+  }
+  const manifest = JSON.parse(Deno.readTextFileSync(path)) as LoadedRobustness["manifest"];
+  const tables: RobustnessTables = {};
+  for (const file of Object.keys(manifest.files)) {
+    tables[file.replace(/\.parquet$/, "")] = await readParquet(join(d, file));
+  }
+  return { tables, manifest, stale: manifest.hash !== robustnessHash(robustnessConfig()), dir: d };
 }
