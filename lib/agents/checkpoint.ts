@@ -36,7 +36,7 @@
  *
  * @module
  */
-import { createHash } from "node:crypto";
+import { canonicalJson, canonicalValue as toJson, sha256 } from "../io/hash.ts";
 import { Buffer } from "node:buffer";
 import { writeFileAtomic, writeFileAtomicSync } from "../io/atomic.ts";
 import {
@@ -109,34 +109,7 @@ export interface Checkpoint extends CheckpointMeta {
   readonly configHash: string;
 }
 
-/**
- * The canonical JSON of `value`: object keys sorted at every level, non-finite numbers as
- * `{"$number": "Infinity"}`, `undefined` fields left out.
- *
- * @example
- * ```ts
- * import { canonicalJson } from "./checkpoint.ts";
- * if (canonicalJson({ b: 1, a: [Infinity, 2] }) !== '{"a":[{"$number":"Infinity"},2],"b":1}') {
- *   throw new Error();
- * }
- * ```
- */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(toJson(value));
-}
-
-function toJson(v: unknown): unknown {
-  if (typeof v === "number") return Number.isFinite(v) ? v : { $number: String(v) };
-  if (v === null || typeof v !== "object") return v;
-  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, toJson);
-  if (Array.isArray(v)) return v.map(toJson);
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) {
-    const x = (v as Record<string, unknown>)[k];
-    if (x !== undefined) out[k] = toJson(x);
-  }
-  return out;
-}
+export { canonicalJson };
 
 function fromJson(v: unknown): unknown {
   if (v === null || typeof v !== "object") return v;
@@ -149,11 +122,6 @@ function fromJson(v: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const k of keys) out[k] = fromJson(o[k]);
   return out;
-}
-
-/** SHA-256 (hex) of a string. */
-function sha256(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 /**
