@@ -259,3 +259,108 @@ export function convergedAt(changes: ArrayLike<number>, criterion: ConvergenceCr
   }
   return -1;
 }
+
+/** What {@linkcode playRecurrence} finds in the last checks of a run. */
+export interface PlayRecurrence {
+  /** Checks looked at (the last `window`, or all if fewer). */
+  readonly checks: number;
+  /** Distinct plays among them (1: the play did not change). */
+  readonly distinct: number;
+  /**
+   * The smallest period `p` ≥ 1 with `plays[c] = plays[c − p]` for every check `c` of the window
+   * whose `c − p` is in the window too; 1 is a settled play,
+   * 2 an A-B-A-B cycle (checks compared within the window); −1 when none up to half the window.
+   */
+  readonly period: number;
+  /** Checks whose play equals an earlier play of the window other than the one just before. */
+  readonly returns: number;
+}
+
+/**
+ * Cycles in a run's joint greedy play, from the fingerprints of its checks' evaluations (`play`
+ * in `trainMakers`'s progress): a play that keeps returning to earlier plays (`returns` > 0, few
+ * `distinct`) is cycling, one that keeps finding new plays is drifting.
+ *
+ * @example
+ * ```ts
+ * import { playRecurrence } from "./convergence.ts";
+ * const r = playRecurrence(["x", "a", "b", "a", "b", "a", "b"], 6);
+ * if (r.period !== 2 || r.distinct !== 2 || r.returns !== 4) throw new Error(JSON.stringify(r));
+ * if (playRecurrence(["a", "b", "c", "c", "c"], 3).period !== 1) throw new Error("settled");
+ * ```
+ */
+export function playRecurrence(plays: readonly string[], window: number): PlayRecurrence {
+  if (!Array.isArray(plays) || plays.some((p) => typeof p !== "string")) {
+    throw new ConfigError("plays", "an array of strings", plays);
+  }
+  const w = checkInt("window", window, 1, 0x7fffffff);
+  const start = Math.max(0, plays.length - w);
+  const last = plays.slice(start);
+  let period = -1;
+  for (let p = 1; p <= Math.floor(last.length / 2) && period < 0; p++) {
+    let ok = true;
+    for (let c = start + p; c < plays.length && ok; c++) ok = plays[c] === plays[c - p];
+    if (ok) period = p;
+  }
+  let returns = 0;
+  last.forEach((x, i) => {
+    if (i >= 2 && last.slice(0, i - 1).includes(x) && last[i - 1] !== x) returns++;
+  });
+  return { checks: last.length, distinct: new Set(last).size, period, returns };
+}
+
+/** Options of {@linkcode onPathChange}. */
+export interface OnPathChangeOptions {
+  /** Greedy decisions per state in the evaluation played with `now` (weights). */
+  onPath: ArrayLike<number>;
+  /** The greedy policy at the previous check. */
+  prev: ArrayLike<number>;
+  /** The greedy policy now (the one the evaluation played). */
+  now: ArrayLike<number>;
+  /** 1 for the states visited by now (the others play the fallback). */
+  visited: ArrayLike<number>;
+  /** The Q-table now, `Q(s, a)` at `s * nActions + a` (to judge whether a change is material). */
+  table: ArrayLike<number>;
+  /** Number of actions. */
+  nActions: number;
+  /** Relative margin of a material change, in [0, 1] (see {@linkcode PolicyTrackerOptions}). */
+  margin: number;
+}
+
+/**
+ * The on-path policy change: the share of the greedy decisions of an evaluation taken in states
+ * whose greedy action changed materially since the previous check (the previous action now worse
+ * than the new by more than `margin · |best|`), and the share taken in states never visited. Each
+ * state weighs as often as the greedy play decides in it, so rarely played states, whose
+ * estimates move most, weigh little; with `margin` 0 a value of 0 means the evaluation would have
+ * played exactly the same with the previous policy. NaN for both without any decision.
+ *
+ * @example
+ * ```ts
+ * import { onPathChange } from "./convergence.ts";
+ * // 3 states × 2 actions; state 2 changed its action but is never played greedily.
+ * const r = onPathChange({
+ *   onPath: [3, 1, 0], prev: [0, 1, 0], now: [0, 0, 1], visited: [1, 1, 1],
+ *   table: [1, 0, 2, 1, 0, 5], nActions: 2, margin: 0,
+ * });
+ * if (r.change !== 0.25 || r.unvisited !== 0) throw new Error("1 of the 4 decisions");
+ * ```
+ */
+export function onPathChange(options: OnPathChangeOptions): { change: number; unvisited: number } {
+  const { onPath, prev, now, visited, table, nActions: nA, margin } = options;
+  let total = 0, changed = 0, unvisited = 0;
+  for (let s = 0; s < onPath.length; s++) {
+    const w = onPath[s];
+    if (w === 0) continue;
+    total += w;
+    if (visited[s] === 0) unvisited += w;
+    const a = prev[s], b = now[s];
+    if (a !== b) {
+      const best = table[s * nA + b];
+      if (table[s * nA + a] < best - margin * Math.abs(best)) changed += w;
+    }
+  }
+  return total === 0
+    ? { change: NaN, unvisited: NaN }
+    : { change: changed / total, unvisited: unvisited / total };
+}

@@ -66,6 +66,7 @@ export {
 export {
   checkSchedule,
   compileSchedule,
+  expDecay,
   type Schedule,
   scheduleAt,
   scheduleField,
@@ -85,6 +86,10 @@ export {
   createPolicyTracker,
   greedyWithFallback,
   type GreedyWithFallbackOptions,
+  onPathChange,
+  type OnPathChangeOptions,
+  type PlayRecurrence,
+  playRecurrence,
   type PolicyTracker,
   type PolicyTrackerOptions,
 } from "./convergence.ts";

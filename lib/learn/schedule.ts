@@ -74,6 +74,25 @@ export function scheduleAt(schedule: Schedule, t: number): number {
 }
 
 /**
+ * Calvano et al. (2020)'s exploration rate `ε_t = e^{−βt}` as a {@linkcode Schedule}: an
+ * exponential decay from 1 towards 0 with factor `e^{−β}` per counter unit. Calvano et al. count
+ * periods (one per learner update): use it with `epsilonUnit: "step"`. `β` > 0; `ε` falls to
+ * `x` after `ln(1/x) / β` units (to 0.001 after `6.91 / β`).
+ *
+ * @example
+ * ```ts
+ * import { expDecay, scheduleAt } from "./schedule.ts";
+ * const eps = expDecay(1e-3);
+ * if (scheduleAt(eps, 0) !== 1) throw new Error("starts at 1");
+ * if (Math.abs(scheduleAt(eps, 1000) - Math.exp(-1)) > 1e-12) throw new Error("e^(−βt)");
+ * ```
+ */
+export function expDecay(beta: number): Schedule {
+  const b = checkNum("beta", beta, Number.MIN_VALUE, 1e6);
+  return { kind: "exponential", start: 1, end: 0, rate: Math.exp(-b) };
+}
+
+/**
  * The field checker of a schedule whose values must stay in `[lo, hi]`: a bare number (a
  * constant schedule) or a `Schedule` object, unknown keys rejected; errors name the path
  * (`epsilon.duration`, `learner.epsilon.kind`).
