@@ -104,6 +104,8 @@ export interface EvaluateGameOptions {
   readonly steps?: boolean;
   /** Each maker's bid at its decisions and its action shares. Default false. */
   readonly decisions?: boolean;
+  /** Keep every episode's per-maker numbers (`makerValues`), e.g. for paired differences. Default false. */
+  readonly values?: boolean;
 }
 
 /** Per-step means over the episodes (arrays indexed by step). */
@@ -178,6 +180,8 @@ export interface GameEvaluation {
   readonly steps?: StepMeans;
   /** With `decisions`: per maker. */
   readonly decisions?: readonly DecisionMeans[];
+  /** With `values`: per maker, each number of every episode (arrays indexed by episode). */
+  readonly makerValues?: readonly Readonly<Record<MakerNumber, Float64Array>>[];
 }
 
 /** Mean and sample sd of `x` (two passes, in order). */
@@ -252,6 +256,16 @@ export function evaluateGame(options: EvaluateGameOptions): GameEvaluation {
     makersSd: mk.map((v) => record(MAKER_NUMBERS, v, 1)),
     ...(steps === null ? {} : { steps: finishSteps(steps, E) }),
     ...(dec === null ? {} : { decisions: finishDecisions(dec) }),
+    ...(options.values === true
+      ? {
+        makerValues: perMaker.map((arrays) =>
+          Object.fromEntries(MAKER_NUMBERS.map((f, j) => [f, arrays[j]])) as Record<
+            MakerNumber,
+            Float64Array
+          >
+        ),
+      }
+      : {}),
   };
 }
 

@@ -146,6 +146,8 @@ export interface GreedyState extends Pick<TabularAgent, "policy" | "snapshot" | 
   readonly mode: "learn" | "greedy";
   /** Records that the agent acted in state `s` while learning. Allocation-free. */
   visit(s: number): void;
+  /** 1 for the states it has acted in (or that its loaded visits cover), 0 elsewhere. Live. */
+  readonly seen: Uint8Array;
 }
 
 /**
@@ -186,6 +188,7 @@ export function greedyState(
     mode,
     policy,
     snapshot,
+    seen,
     visit(s) {
       if (seen[s] === 0) {
         seen[s] = 1;

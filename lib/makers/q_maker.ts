@@ -59,6 +59,12 @@ export interface QMakerPolicy extends MakerPolicy, TabularAgent {
   readonly kind: "q-maker";
   /** Its state encoder. */
   readonly encoder: MakerEncoder;
+  /** Decisions taken in greedy mode since it was built (or since `resetCounts`). */
+  readonly greedyDecisions: number;
+  /** Of those, the decisions taken in states it never visited (where it plays `fallback`). */
+  readonly unvisitedDecisions: number;
+  /** Restarts both counts. */
+  resetCounts(): void;
 }
 
 /** Whether a maker policy is a Q-learning maker. */
@@ -100,8 +106,11 @@ export function createQMaker(
   const greedy = greedyState({ learner, fallback, mode: options.mode, field });
   const policy = greedy.policy;
   // Mutable numbers in a typed array: no heap numbers in the step loop.
-  const f = new Float64Array(4); // 0 state, 1 action, 2 cached next state (-1: none), 3 reward
+  // 0 state, 1 action, 2 cached next state (-1: none), 3 reward, 4 greedy decisions,
+  // 5 greedy decisions in unvisited states
+  const f = new Float64Array(6);
   f[2] = -1;
+  const seen = greedy.seen;
   const encode = encoder.encode;
 
   const self: QMakerPolicy = {
@@ -119,6 +128,15 @@ export function createQMaker(
     get visited() {
       return greedy.visited;
     },
+    get greedyDecisions() {
+      return f[4];
+    },
+    get unvisitedDecisions() {
+      return f[5];
+    },
+    resetCounts() {
+      f[4] = f[5] = 0;
+    },
     reset() {
       f[2] = -1;
       f[3] = 0;
@@ -126,7 +144,11 @@ export function createQMaker(
     act(view: Readonly<MakerView>): number {
       const s = f[2] >= 0 ? f[2] : encode(view);
       f[2] = -1;
-      if (self.mode === "greedy") return policy[s];
+      if (self.mode === "greedy") {
+        f[4]++;
+        if (seen[s] === 0) f[5]++;
+        return policy[s];
+      }
       const a = learner.act(s);
       greedy.visit(s);
       f[0] = s;

@@ -12,6 +12,9 @@
  * | `volume` | traded volume at the previous step, `lastVolume` | `[1, 150, 400]` | none · 1–149 · 150–399 · 400+ |
  * | `velocity` | its change, `lastVolume − prevVolume` | `[-50, 50]` | falling · steady · rising |
  * | `ownQty` | *opt-in, not in the spec*: the maker's target quantity | `[]` (off) | — |
+ * | `depth` | *opt-in*: total bid quantity within `depthTicks` (default 3) ticks of P0, `P0 − depthTicks … P0`, background and every maker included | `[]` (off); {@linkcode RICH_MAKER_STATE}: `[300, 600, 900]` | < 300 · 300–599 · 600–899 · 900+ |
+ * | `resting` | *opt-in*: the maker's own resting quantity, `qty` | `[]` (off); rich: `[100, 200, 400]` | < 100 · 100–199 · 200–399 · 400+ |
+ * | `queue` | *opt-in*: quantity resting ahead of the maker's bid in its queue, `queueAhead()`; 0 (the first bin) when it has no bid | `[]` (off); rich: `[1, 100, 200]` | at the front (or no bid) · 1–99 · 100–199 · 200+ |
  *
  * `k` edges make `k + 1` bins (`binIndex`: bin `i` holds `edges[i-1] ≤ x < edges[i]`), except
  * `ownBid`, which adds the "no resting bid" bin in front. A feature with no edges has one bin:
@@ -35,17 +38,37 @@
  *   first steps sell thousands); velocity separates a decaying front-loaded sale from a steady
  *   or accelerating one, with a dead band of ±50 contracts for TWAP rounding and refill noise.
  *
+ * **Rationale of the opt-in features** (issue 10: a state that sees what drives the flow):
+ * - `depth`: the reactive taker paces its sale on the bid depth within 3 ticks of P0 (its `near`),
+ *   background included, relative to the depth at the start; the spec's state shows a maker only
+ *   the other makers' quantity (`competition`; nothing with one maker). Edges from the depth
+ *   measured in play (noise flow on, two makers): about 670 with two replenishers of 200 resting
+ *   (the background holds about 480 there when full), 90–1,400 (5 %–95 %) under random bidding;
+ *   below 300 the book near P0 is depleted and the reactive taker slows to a quarter pace, 900+
+ *   is a book deeper than the taker's reference at the start.
+ * - `resting`: three of the seven actions change the resting quantity (`qty_up`, `qty_down`,
+ *   `replenish`) and fills deplete it; `ownBid` says only whether a bid rests. The edges split a
+ *   partly filled bid (< 100) from the starting 200 and from a large one (400+).
+ * - `queue`: whether the next child order reaches the bid depends on the quantity ahead of it
+ *   (time priority); measured in play it is 0–320 (median 60–160), so the edges separate the front
+ *   of the queue, a short queue and a long one. A maker with no resting bid is in the first bin
+ *   (`ownBid` tells the two apart).
+ * - Each opt-in feature multiplies the state count by its bins (4 each with the rich edges): all
+ *   three together make 64 × more states, which the state ablation (`lib/experiments/convergence`)
+ *   weighs against what they add.
+ *
  * Default state counts (`nStates`): game 1 with n ≥ 2 makers: 4·4·4·4·3·4·3 = 9,216; game 1
  * with one maker: 3,072; game 2 with n ≥ 2: 2,304; game 2 with one maker: 768. Many of these
  * combinations are never reached (the coverage diagnostic reports how many are).
  *
  * @module
  */
-import { NONE } from "../book/mod.ts";
+import { BID, NONE } from "../book/mod.ts";
 import {
   anything,
   at,
   bool,
+  checkInt,
   checkKeys,
   checkObject,
   checkOptions,
@@ -78,6 +101,14 @@ export interface MakerStateOptions {
   velocity?: readonly number[];
   /** Opt-in edges on the maker's target quantity (not in the spec). Default `[]` (off). */
   ownQty?: readonly number[];
+  /** Opt-in edges on the bid depth within `depthTicks` ticks of P0 (all owners). Default `[]`. */
+  depth?: readonly number[];
+  /** Opt-in edges on the maker's own resting quantity. Default `[]` (off). */
+  resting?: readonly number[];
+  /** Opt-in edges on the quantity ahead of the maker's bid (0 without a bid). Default `[]`. */
+  queue?: readonly number[];
+  /** Ticks below P0 that `depth` sums over (`P0 − depthTicks … P0`), in [0, 100]. Default 3. */
+  depthTicks?: number;
 }
 
 /** The feature names, most significant first (the order of `MakerEncoder.radices`). */
@@ -90,22 +121,47 @@ export const MAKER_FEATURES = [
   "volume",
   "velocity",
   "ownQty",
+  "depth",
+  "resting",
+  "queue",
 ] as const;
 
 /** One of {@linkcode MAKER_FEATURES}. */
 export type MakerFeature = typeof MAKER_FEATURES[number];
 
 /** The default edges (see the module doc for the rationale). */
-export const DEFAULT_MAKER_STATE: Readonly<Required<MakerStateOptions>> = Object.freeze({
-  time: [2, 11, 31],
-  remaining: [1, 2000, 5000],
-  bestBid: [1, 2, 4],
-  ownBid: [1, 2],
-  competition: [1, 1000],
-  volume: [1, 150, 400],
-  velocity: [-50, 50],
-  ownQty: [],
+export const DEFAULT_MAKER_STATE: Readonly<Record<MakerFeature, readonly number[]>> = Object
+  .freeze({
+    time: [2, 11, 31],
+    remaining: [1, 2000, 5000],
+    bestBid: [1, 2, 4],
+    ownBid: [1, 2],
+    competition: [1, 1000],
+    volume: [1, 150, 400],
+    velocity: [-50, 50],
+    ownQty: [],
+    depth: [],
+    resting: [],
+    queue: [],
+  });
+
+/** The default window of `depth`: P0 − 3 … P0, the reactive taker's. */
+export const DEFAULT_DEPTH_TICKS = 3;
+
+/**
+ * The edges of the opt-in features that see what drives the flow (module doc): spread one of
+ * them into `state` to switch it on, e.g. `{depth: RICH_MAKER_STATE.depth}`.
+ */
+export const RICH_MAKER_STATE: Readonly<
+  Pick<Record<MakerFeature, readonly number[]>, "depth" | "resting" | "queue">
+> = Object.freeze({
+  depth: [300, 600, 900],
+  resting: [100, 200, 400],
+  queue: [1, 100, 200],
 });
+
+/** Resolved state options: every feature's edges and the depth window. */
+export type ResolvedMakerState = Record<MakerFeature, number[]> & { depthTicks: number };
 
 /** What the encoder needs to know of the game besides the edges. */
 export interface MakerEncoderOptions {
@@ -120,15 +176,22 @@ export interface MakerEncoderOptions {
 }
 
 /** The field checker of a maker's bucket edges (a {@linkcode MakerStateOptions}). */
-export const MAKER_STATE: Field<Record<MakerFeature, number[]>> = custom(
-  `an object of bucket edges (${MAKER_FEATURES.join(", ")})`,
-  (v, path) =>
-    resolveEdges({
-      state: v as MakerStateOptions,
+export const MAKER_STATE: Field<ResolvedMakerState> = custom(
+  `an object of bucket edges (${MAKER_FEATURES.join(", ")}) and depthTicks`,
+  (v, path) => {
+    const o = checkObject(path, v, "an object of bucket edges");
+    const { depthTicks, ...edges } = o;
+    const ticks = depthTicks === undefined
+      ? DEFAULT_DEPTH_TICKS
+      : checkInt(at(path, "depthTicks"), depthTicks, 0, 100);
+    const resolved = resolveEdges({
+      state: edges as MakerStateOptions,
       features: MAKER_FEATURES,
       defaults: DEFAULT_MAKER_STATE,
       field: path,
-    }),
+    });
+    return { ...resolved, depthTicks: ticks };
+  },
 );
 
 const MAKER_ENCODER = {
@@ -144,8 +207,10 @@ export interface MakerEncoder {
   readonly nStates: number;
   /** Bins per feature, in {@linkcode MAKER_FEATURES} order (1 for a dropped feature). */
   readonly radices: Int32Array;
-  /** The edges used, per feature (empty for a dropped feature). */
-  readonly edges: Readonly<Record<MakerFeature, readonly number[]>>;
+  /** The edges used, per feature (empty for a dropped feature), and the depth window. */
+  readonly edges: Readonly<Record<MakerFeature, readonly number[]>> & {
+    readonly depthTicks: number;
+  };
   /** The state of a view. Pure and allocation-free. */
   encode(view: Readonly<MakerView>): number;
   /** The bin of each feature of state `s` (allocates the result). */
@@ -244,7 +309,10 @@ export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
   const eB = Float64Array.from(e.bestBid), eO = Float64Array.from(e.ownBid);
   const eC = Float64Array.from(e.competition), eV = Float64Array.from(e.volume);
   const eD = Float64Array.from(e.velocity), eQ = Float64Array.from(e.ownQty);
-  const [, rR, rB, rO, rC, rV, rD, rQ] = radices;
+  const eP = Float64Array.from(e.depth), eS = Float64Array.from(e.resting);
+  const eA = Float64Array.from(e.queue);
+  const [, rR, rB, rO, rC, rV, rD, rQ, rP, rS, rA] = radices;
+  const dTicks = e.depthTicks;
 
   function encode(view: Readonly<MakerView>): number {
     let s = bin(eT, view.stepsLeft);
@@ -256,6 +324,13 @@ export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
     s = s * rV + bin(eV, view.lastVolume);
     s = s * rD + bin(eD, view.lastVolume - view.prevVolume);
     s = s * rQ + (rQ === 1 ? 0 : bin(eQ, view.target));
+    if (rP !== 1) {
+      let d = 0;
+      for (let j = 0; j <= dTicks; j++) d += view.book.depthAt(BID, view.p0 - j);
+      s = s * rP + bin(eP, d);
+    }
+    s = s * rS + (rS === 1 ? 0 : bin(eS, view.qty));
+    s = s * rA + (rA === 1 || view.qty === 0 ? 0 : bin(eA, view.queueAhead()));
     return s;
   }
 
