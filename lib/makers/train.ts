@@ -5,30 +5,57 @@
  * ## The loop
  * One training game (streams seeded once from `game.seed`, then continuing, so consecutive
  * episodes differ reproducibly) plays `episodes` episodes. Learners act ε-greedily and update
- * every step; ε follows its schedule per episode (default: linear from 1 to 0.05 over the first
- * 80 % of the episodes, then 0.05). Every `evalEvery` episodes (K) a **check**:
+ * every step; ε follows its schedule (default: per episode, linear from 1 to 0.05 over the first
+ * 80 % of the episodes, then 0.05; `convergenceRegime` (`regime.ts`) sets Calvano et al.'s
+ * per-step `e^{−βt}` and a stopping rule instead). Every `evalEvery` episodes (K) a **check**:
  *
  * 1. each learner's greedy policy is snapshotted (`createPolicyTracker`: lowest-index best
- *    action, the fallback in unvisited states) and its **policy change** since the previous
- *    check is computed (the fraction of states visited by then whose greedy action changed);
+ *    action, the fallback in unvisited states) and its `"visited"` **policy change** since the
+ *    previous check is computed (the fraction of states visited by then whose greedy action
+ *    changed);
  * 2. `evalEpisodes` **greedy evaluation** episodes are played on a separate game instance,
  *    re-seeded from the fixed seeds `${evalSeed}:0`, `${evalSeed}:1`, …, in which the learners
  *    play their snapshots (no exploration, no learning, no draw from the training streams) and
  *    baselines play as in training. Their mean PnL per agent is the learning curve without the
- *    exploration noise, comparable across checks because the seeds are the same.
+ *    exploration noise, comparable across checks because the seeds are the same; the states the
+ *    learners decide in give the `"path"` policy change and the share of decisions in unvisited
+ *    states.
  *
  * ## Convergence criterion
- * **Converged** at the first check `c` such that at checks `c − M + 1 … c` every learner's
- * policy change was at most `tol` (`convergence: {patience: M, tol, margin}`, defaults M = 5,
- * `tol` = 0.05, `margin` = 0.01): the greedy policy was unchanged (up to 5 % of the visited
- * states) for M consecutive checks, i.e. over `M · K` episodes. A state's greedy action counts
- * as changed only if the previous one is now worse than the new best by more than 1 % of its
- * value: in most of the makers' states several actions are equivalent (on a full bid at the
- * touch, `keep_price`, `keep_qty` and `replenish` do the same thing) and their estimates swap
- * places by noise forever; with `margin: 0` every swap counts (the strict reading). The first
- * check never passes (there is nothing to compare with). Reported as `convergence.met` and the check and episode where it was met;
- * with `stopWhenConverged` training stops there. The evaluation PnL is recorded alongside, so a
- * notebook can also judge convergence by value (e.g. eval PnL within a band).
+ * **Converged** at the first check `c` such that at checks `c − M + 1 … c` the policy-change
+ * statistic, combined over the learners, was at most `tol` (`convergence: {patience: M, tol,
+ * margin, statistic, over}`, defaults M = 5, `tol` = 0.05, `margin` = 0.01, `"visited"`,
+ * `"max"`): the greedy play changed by at most `tol` for M consecutive checks, i.e. over `M · K`
+ * episodes. The first check never passes (there is nothing to compare with). Reported as
+ * `convergence.met` and the check and episode where it was met; with `stopWhenConverged`
+ * training stops there, and `convergence.stopped` says whether a run ended there
+ * (`"converged"`) or at its budget (`"budget"`).
+ *
+ * **Policy-change statistics.** Both count a state's greedy action as changed only if the
+ * previous one is now worse than the new best by more than `margin` (1 %) of its value: in most of
+ * the makers' states several actions are equivalent (on a full bid at the touch, `keep_price`,
+ * `keep_qty` and `replenish` do the same thing) and their estimates swap places by noise for ever;
+ * with `margin: 0` every swap counts (the strict reading).
+ *
+ * - `"visited"` (`createPolicyTracker`): the share of the states visited before the previous check
+ *   whose greedy action changed. Every visited state weighs the same, however rarely it is played.
+ *   With thousands of states visited a few times each (the tail that exploration reaches), the
+ *   estimates of those states keep moving long after the play has settled: with ε decayed to ~0
+ *   and two makers the statistic hovers at 1–9 %.
+ * - `"path"` (`onPathChange`): the share of the greedy evaluation's decisions (the check's
+ *   `evalEpisodes` episodes on the fixed seeds, played with the new snapshots) taken in states
+ *   whose greedy action changed since the previous check. A state weighs as often as greedy play
+ *   decides in it, so what is measured is how much of the play itself would differ; at 0 (with
+ *   margin 0) the evaluation would have played exactly the same with the previous policies, the
+ *   on-path version of Calvano et al.'s "greedy policy unchanged" (theirs is over every state of a
+ *   225-state game, all of them played). Needs `evalEpisodes ≥ 1`.
+ *
+ * `over: "max"` requires every learner to have settled (the joint profile is what the collusion
+ * tests read); the mean is reported beside it (per learner in the records, `changesMax` and
+ * `changesMean` in the report) so that a statistic does not grow with n by construction. Each
+ * check also reports a fingerprint of the joint greedy play (`play`), from which
+ * `playRecurrence` (`lib/learn`) tells a play that cycles between a few profiles from one that
+ * drifts.
  *
  * ## Records
  * {@linkcode MakersTrainResult.records}: one Polars frame per run, one row per (episode, agent), agents
@@ -43,9 +70,11 @@
  *   `makers_volume`;
  * - learners only (null otherwise): `epsilon` (during the episode), `mean_abs_dq` (mean |ΔQ| of
  *   the episode's updates), `coverage` (fraction of states ever visited);
- * - at check episodes only (null otherwise): `check` (index), `policy_change`, `eval_pnl` (mean
- *   over the evaluation episodes), `eval_taker_pnl`; `converged` (whether the criterion has been
- *   met by this episode) on every row.
+ * - at check episodes only (null otherwise): `check` (index), `policy_change` (the `"visited"`
+ *   statistic), `path_change` (the `"path"` statistic) and `unvisited_share` (share of the greedy
+ *   evaluation's decisions taken in unvisited states) of each learner, `eval_pnl` (mean over the
+ *   evaluation episodes), `eval_taker_pnl`; `converged` (whether the criterion has been met by
+ *   this episode) on every row.
  *
  * No clock is read: `onProgress` is called at every check (and every `progressEvery`
  * episodes); the caller may time it.
@@ -66,6 +95,7 @@ import {
   int,
   num,
   object,
+  oneOf,
   optional,
   renamePath,
   seed,
@@ -80,12 +110,14 @@ import {
   type MakerContext,
   type MakerPolicy,
   type MakerPolicySpec,
+  type MakerView,
   POLICY_KINDS,
   resolveConfig,
 } from "../game/mod.ts";
 import {
   CONVERGENCE_CRITERION,
   createPolicyTracker,
+  onPathChange,
   type PolicyTracker,
   type QLearner,
   type Schedule,
@@ -125,15 +157,43 @@ export interface TrainProgress {
   episodes: number;
   /** ε of the first learner (NaN if none). */
   epsilon: number;
-  /** Set at a check: its index, largest policy change, and mean evaluation PnL per agent. */
+  /**
+   * Set at a check: its index, the criterion's policy change (the statistic over the learners as
+   * the criterion combines them), the mean evaluation PnL per agent, and both statistics' largest
+   * and mean values over the learners (NaN where undefined) with the share of the evaluation's
+   * greedy decisions taken in unvisited states.
+   */
   check?: {
     index: number;
     policyChange: number;
     evalMakerPnl: readonly number[];
     evalTakerPnl: number;
+    stats: CheckStatistics;
+    /**
+     * A fingerprint of the joint greedy play of the check's evaluation (a hash of every learner's
+     * actions, in order): equal fingerprints mean (up to hash collisions) the same play on the
+     * evaluation seeds. Empty without evaluation episodes. See `playCycle`.
+     */
+    play: string;
   };
   /** Whether the convergence criterion has been met. */
   converged: boolean;
+}
+
+/** One check's policy-change statistics over the learners (NaN where undefined). */
+export interface CheckStatistics {
+  /** The `"visited"` statistic, largest over the learners. */
+  readonly visitedMax: number;
+  /** The `"visited"` statistic, mean over the learners. */
+  readonly visitedMean: number;
+  /** The `"path"` statistic, largest over the learners (NaN without evaluation episodes). */
+  readonly pathMax: number;
+  /** The `"path"` statistic, mean over the learners. */
+  readonly pathMean: number;
+  /** Share of the evaluation's greedy decisions taken in unvisited states, largest over learners. */
+  readonly unvisitedMax: number;
+  /** The same, mean over the learners. */
+  readonly unvisitedMean: number;
 }
 
 /** A training run's configuration. Everything but `onProgress` is plain data. */
@@ -159,10 +219,11 @@ export interface MakersTrainConfig {
   /**
    * Convergence criterion: M (`patience`, default 5) consecutive checks with policy change ≤
    * `tol` (default 0.05), a change counting only beyond `margin` (relative, default 0.01; 0 for
-   * strict) (see `createPolicyTracker`).
+   * strict) (see `createPolicyTracker`); the change measured by `statistic` and taken over the
+   * learners by `over` (see {@linkcode ConvergenceOptions} and the module doc).
    */
-  convergence?: { patience?: number; tol?: number; margin?: number };
-  /** Stop at the check where the criterion is met. Default false. */
+  convergence?: ConvergenceOptions;
+  /** Stop at the check where the criterion is met (`convergence.stopped` says why a run ended). Default false. */
   stopWhenConverged?: boolean;
   /** Keep every learner's greedy snapshot at every check (for `coLearn`). Default false. */
   keepSnapshots?: boolean;
@@ -173,6 +234,31 @@ export interface MakersTrainConfig {
   /** Progress callback (no clock is read in `lib/`; time it in the caller). */
   onProgress?: (p: TrainProgress) => void;
 }
+
+/** How a run's convergence is judged (the `convergence` field of {@linkcode MakersTrainConfig}). */
+export interface ConvergenceOptions {
+  /** M: consecutive checks that must pass, ≥ 1. Default 5. */
+  patience?: number;
+  /** A check passes when the statistic is at most `tol`, in [0, 1]. Default 0.05. */
+  tol?: number;
+  /** Relative margin below which a change of greedy action does not count, in [0, 1]. Default 0.01. */
+  margin?: number;
+  /**
+   * The policy-change statistic (module doc, "Policy-change statistics"): `"visited"` (share of
+   * the states visited by the previous check whose greedy action changed; the default) or
+   * `"path"` (share of the greedy evaluation's decisions taken in states whose greedy action
+   * changed; needs `evalEpisodes ≥ 1`).
+   */
+  statistic?: PolicyChangeStatistic;
+  /** How the learners' statistics are combined: `"max"` (every learner settled; default) or `"mean"`. */
+  over?: "max" | "mean";
+}
+
+/** A policy-change statistic (see {@linkcode ConvergenceOptions}). */
+export type PolicyChangeStatistic = "visited" | "path";
+
+/** The statistics names. */
+export const POLICY_CHANGE_STATISTICS = ["visited", "path"] as const;
 
 /** A Q-table to start a learner from. */
 export interface InitialTable {
@@ -230,14 +316,24 @@ export interface ConvergenceReport {
   readonly tol: number;
   /** The relative margin below which a change of greedy action does not count. */
   readonly margin: number;
+  /** The policy-change statistic the criterion reads. */
+  readonly statistic: PolicyChangeStatistic;
+  /** How the learners' statistics are combined (`"max"` or `"mean"`). */
+  readonly over: "max" | "mean";
+  /** Why training ended: `"converged"` (stopped at the check where the criterion was met) or `"budget"`. */
+  readonly stopped: "converged" | "budget";
   /** Whether it was met. */
   readonly met: boolean;
   /** Check index where it was met, or null. */
   readonly check: number | null;
   /** Training episodes done at that check, or null. */
   readonly episode: number | null;
-  /** Largest policy change over learners, per check (NaN at the first). */
+  /** The criterion's statistic combined over the learners (`over`), per check (NaN at the first). */
   readonly changes: readonly number[];
+  /** The criterion's statistic, largest over the learners, per check. */
+  readonly changesMax: readonly number[];
+  /** The criterion's statistic, mean over the learners, per check. */
+  readonly changesMean: readonly number[];
 }
 
 /** The outcome of {@linkcode trainMakers}. */
@@ -288,6 +384,8 @@ interface Settings {
   patience: number;
   tol: number;
   margin: number;
+  statistic: PolicyChangeStatistic;
+  over: "max" | "mean";
   progressEvery: number;
   game: TrainGameConfig;
   /** Number of makers (the game's, with its default). */
@@ -316,6 +414,8 @@ const TRAIN_OPTIONS = {
     patience: optional(CONVERGENCE_CRITERION.patience),
     tol: optional(CONVERGENCE_CRITERION.tol),
     margin: optional(num(0, 1)),
+    statistic: optional(oneOf(POLICY_CHANGE_STATISTICS)),
+    over: optional(oneOf(["max", "mean"] as const)),
   }, "trainMakers")),
   stopWhenConverged: optional(bool()),
   keepSnapshots: optional(bool()),
@@ -374,6 +474,7 @@ function resolveSettings(config: MakersTrainConfig): Settings {
     patience: o.convergence?.patience ?? 5,
     tol: o.convergence?.tol ?? 0.05,
     margin: o.convergence?.margin ?? 0.01,
+    ...criterionKind(o),
     progressEvery: o.progressEvery ?? 0,
     game,
     n,
@@ -418,6 +519,25 @@ function checkSpecs(policy: unknown, taker: unknown, g: { game: TrainGameConfig;
 }
 
 type Kinded = { kind?: unknown };
+
+/** The criterion's statistic and how it combines learners, checked (see `ConvergenceOptions`). */
+function criterionKind(
+  o: {
+    convergence?: { statistic?: PolicyChangeStatistic; over?: "max" | "mean" };
+    evalEpisodes: number;
+  },
+): Pick<Settings, "statistic" | "over"> {
+  const statistic = o.convergence?.statistic ?? "visited";
+  const over = o.convergence?.over ?? "max";
+  if (statistic === "path" && o.evalEpisodes === 0) {
+    throw new ConfigError(
+      "convergence.statistic",
+      '"visited" when evalEpisodes is 0 ("path" reads the greedy evaluation)',
+      statistic,
+    );
+  }
+  return { statistic, over };
+}
 
 /** A maker slot of the training game. */
 interface Slot {
@@ -528,6 +648,12 @@ interface Learn {
   nStates: number;
   actionNames: readonly string[];
   options: Record<string, unknown>;
+  /** The greedy snapshot of the previous check (the tracker's before its update). */
+  prev: Int32Array;
+  /** The evaluation's greedy decisions per state at the current check. */
+  onPath: Float64Array;
+  /** Slot 0: a hash of the actions it played in the current check's evaluation. */
+  play: Int32Array;
 }
 
 function trackLearners(s: Settings, t: Training): Learn[] {
@@ -553,6 +679,9 @@ function trackLearners(s: Settings, t: Training): Learn[] {
       nStates: q.encoder.nStates,
       actionNames: t.game.actions.names,
       options: optionsData(t.qOptions(i)),
+      prev: new Int32Array(q.encoder.nStates),
+      onPath: new Float64Array(q.encoder.nStates),
+      play: new Int32Array(1),
     });
   });
   const qt = t.qTaker;
@@ -567,6 +696,9 @@ function trackLearners(s: Settings, t: Training): Learn[] {
       nStates: qt.encoder.nStates,
       actionNames: Array.from(qt.multiples, (m) => `sell ${m}× pace`),
       options: optionsData(t.takerOptions()),
+      prev: new Int32Array(qt.encoder.nStates),
+      onPath: new Float64Array(qt.encoder.nStates),
+      play: new Int32Array(1),
     });
   }
   return learns;
@@ -581,13 +713,23 @@ function buildEvalGame(s: Settings, t: Training, learns: Learn[]): Game | null {
   const makers: MakerPolicySpec[] = t.slots.map((slot, i) => {
     const q = slot.q;
     if (q === null) return slot.spec as MakerPolicySpec;
-    const snap = learns.find((x) => x.index === i)!.tracker.policy, encode = q.encoder.encode;
-    return { kind: "custom", create: () => ({ name: q.name, act: (view) => snap[encode(view)] }) };
+    const l = learns.find((x) => x.index === i)!;
+    const snap = l.tracker.policy, onPath = l.onPath, play = l.play, encode = q.encoder.encode;
+    const act = (view: Readonly<MakerView>) => {
+      const st = encode(view);
+      onPath[st]++;
+      const a = snap[st];
+      play[0] = Math.imul(play[0], 31) + a + 1;
+      return a;
+    };
+    return { kind: "custom", create: () => ({ name: q.name, act }) };
   });
   let taker: TakerSpec = s.taker as TakerSpec;
   const qt = t.qTaker;
   if (qt !== null) {
-    const snap = learns[learns.length - 1].tracker.policy;
+    const lt = learns[learns.length - 1];
+    const snap = lt.tracker.policy, onPath = lt.onPath, encode = qt.encoder.encode;
+    const play = lt.play;
     taker = {
       kind: "custom",
       name: qt.name,
@@ -600,7 +742,12 @@ function buildEvalGame(s: Settings, t: Training, learns: Learn[]): Game | null {
             g.policy.set(snap);
             g.reset!(view);
           },
-          decide: g.decide,
+          decide(view, order) {
+            const st = encode(view);
+            onPath[st]++;
+            play[0] = Math.imul(play[0], 31) + snap[st] + 1;
+            g.decide(view, order);
+          },
           learn: g.learn,
         };
       },
@@ -620,6 +767,8 @@ interface Records {
   dq: Float64Array;
   coverage: Float64Array;
   change: Float64Array;
+  pathChange: Float64Array;
+  unvisited: Float64Array;
   evalPnl: Float64Array;
   takerPnl: Float64Array;
   executed: Float64Array;
@@ -644,6 +793,8 @@ function newRecords(episodes: number, agents: number): Records {
     dq: f(rows, NaN),
     coverage: f(rows, NaN),
     change: f(rows, NaN),
+    pathChange: f(rows, NaN),
+    unvisited: f(rows, NaN),
     evalPnl: f(rows, NaN),
     takerPnl: f(episodes),
     executed: f(episodes),
@@ -696,7 +847,11 @@ function recordEpisode(
 
 /** Where the run stands on convergence and evaluation, updated at every check. */
 interface CheckState {
+  /** The criterion's statistic combined over the learners, per check. */
   changes: number[];
+  /** The criterion's statistic, largest and mean over the learners, per check. */
+  changesMax: number[];
+  changesMean: number[];
   /** Consecutive checks within tolerance. */
   streak: number;
   convergedCheck: number;
@@ -707,8 +862,9 @@ interface CheckState {
 }
 
 /**
- * The check after episode `e`: policy changes (and snapshots), the convergence criterion, the
- * greedy evaluation on the fixed seeds. Returns what `onProgress` reports.
+ * The check after episode `e`: policy snapshots and the `"visited"` statistic, the greedy
+ * evaluation on the fixed seeds (which also gives the `"path"` statistic and the unvisited share),
+ * the convergence criterion. Returns what `onProgress` reports.
  */
 function check(
   o: { s: Settings; rec: Records; e: number; learns: Learn[]; evalGame: Game | null },
@@ -717,12 +873,13 @@ function check(
   const { s, rec, e, learns, evalGame } = o;
   const c = st.changes.length;
   rec.check[e] = c;
-  // No learner: nothing to converge (NaN never passes the criterion).
-  let worst = learns.length === 0 ? NaN : -Infinity;
-  for (const l of learns) {
-    const ch = l.tracker.check(l.learner.table, l.learner.visits);
-    rec.change[rowOf(e, s.n, l)] = ch;
-    worst = Number.isNaN(ch) || Number.isNaN(worst) ? NaN : Math.max(worst, ch);
+  const visited = new Float64Array(learns.length);
+  learns.forEach((l, k) => {
+    l.prev.set(l.tracker.policy);
+    visited[k] = l.tracker.check(l.learner.table, l.learner.visits);
+    rec.change[rowOf(e, s.n, l)] = visited[k];
+    l.onPath.fill(0);
+    l.play[0] = 0;
     if (st.snapshots) {
       if (!st.snapshots.has(l.agent)) st.snapshots.set(l.agent, []);
       st.snapshots.get(l.agent)!.push({
@@ -731,31 +888,88 @@ function check(
         table: l.learner.table.slice(),
       });
     }
+  });
+  if (evalGame !== null) evaluate({ s, rec, e, evalGame }, st);
+  const path = new Float64Array(learns.length).fill(NaN);
+  const unvisited = new Float64Array(learns.length).fill(NaN);
+  if (evalGame !== null) {
+    learns.forEach((l, k) => {
+      const p = pathChange(l, s.margin);
+      // Nothing to compare with at the first check, as for the "visited" statistic.
+      path[k] = c === 0 ? NaN : p.change;
+      unvisited[k] = p.unvisited;
+      rec.pathChange[rowOf(e, s.n, l)] = path[k];
+      rec.unvisited[rowOf(e, s.n, l)] = unvisited[k];
+    });
   }
-  st.changes.push(worst);
-  st.streak = worst <= s.tol ? st.streak + 1 : 0;
+  const stats: CheckStatistics = {
+    visitedMax: combine(visited, "max"),
+    visitedMean: combine(visited, "mean"),
+    pathMax: combine(path, "max"),
+    pathMean: combine(path, "mean"),
+    unvisitedMax: combine(unvisited, "max"),
+    unvisitedMean: combine(unvisited, "mean"),
+  };
+  const chosen = s.statistic === "path" ? path : visited;
+  const value = combine(chosen, s.over);
+  st.changes.push(value);
+  st.changesMax.push(combine(chosen, "max"));
+  st.changesMean.push(combine(chosen, "mean"));
+  st.streak = value <= s.tol ? st.streak + 1 : 0;
   if (st.streak >= s.patience && st.convergedCheck < 0) {
     st.convergedCheck = c;
     st.convergedEpisode = e + 1;
   }
-  if (evalGame !== null) {
-    const E = s.evalEpisodes, n = s.n;
-    const makers = new Float64Array(n);
-    let taker = 0;
-    for (let k = 0; k < E; k++) {
-      const sm = evalGame.run(`${s.evalSeed}:${k}`);
-      for (let i = 0; i < n; i++) makers[i] += sm.makerPnl[i] / E;
-      taker += sm.takerPnl / E;
-    }
-    for (let i = 0; i < n; i++) rec.evalPnl[e * (n + 1) + i] = st.finalMaker[i] = makers[i];
-    rec.evalPnl[e * (n + 1) + n] = rec.evalTaker[e] = st.finalTaker = taker;
-  }
   return {
     index: c,
-    policyChange: worst,
+    policyChange: value,
     evalMakerPnl: Array.from(st.finalMaker),
     evalTakerPnl: st.finalTaker,
+    stats,
+    play: evalGame === null ? "" : learns.map((l) => (l.play[0] >>> 0).toString(36)).join("."),
   };
+}
+
+/** The greedy evaluation of a check on the fixed seeds: mean PnL per agent, recorded. */
+function evaluate(
+  o: { s: Settings; rec: Records; e: number; evalGame: Game },
+  st: CheckState,
+): void {
+  const { s, rec, e, evalGame } = o;
+  const E = s.evalEpisodes, n = s.n;
+  const makers = new Float64Array(n);
+  let taker = 0;
+  for (let k = 0; k < E; k++) {
+    const sm = evalGame.run(`${s.evalSeed}:${k}`);
+    for (let i = 0; i < n; i++) makers[i] += sm.makerPnl[i] / E;
+    taker += sm.takerPnl / E;
+  }
+  for (let i = 0; i < n; i++) rec.evalPnl[e * (n + 1) + i] = st.finalMaker[i] = makers[i];
+  rec.evalPnl[e * (n + 1) + n] = rec.evalTaker[e] = st.finalTaker = taker;
+}
+
+/** The `"path"` statistic of a learner at a check (see `onPathChange`). */
+function pathChange(l: Learn, margin: number): { change: number; unvisited: number } {
+  return onPathChange({
+    onPath: l.onPath,
+    prev: l.prev,
+    now: l.tracker.policy,
+    visited: l.tracker.visited,
+    table: l.learner.table,
+    nActions: l.learner.nActions,
+    margin,
+  });
+}
+
+/** The largest or the mean of the learners' values; NaN if there is none or one is NaN. */
+function combine(v: Float64Array, how: "max" | "mean"): number {
+  if (v.length === 0) return NaN;
+  let m = how === "max" ? -Infinity : 0;
+  for (const x of v) {
+    if (Number.isNaN(x)) return NaN;
+    m = how === "max" ? Math.max(m, x) : m + x / v.length;
+  }
+  return m;
 }
 
 /**
@@ -782,6 +996,8 @@ export function trainMakers(config: MakersTrainConfig): MakersTrainResult {
   const rec = newRecords(s.episodes, s.n + 1);
   const st: CheckState = {
     changes: [],
+    changesMax: [],
+    changesMean: [],
     streak: 0,
     convergedCheck: -1,
     convergedEpisode: -1,
@@ -823,7 +1039,10 @@ export function trainMakers(config: MakersTrainConfig): MakersTrainResult {
     records: recordsFrame({ rec, played, t, label: s.label, learns }),
     episodes: played,
     checks: st.changes.length,
-    convergence: convergenceReport(s, st),
+    convergence: convergenceReport(s, st, {
+      stopWhenConverged: config.stopWhenConverged === true,
+      played,
+    }),
     learners: learns.map((l) => ({
       agent: l.agent,
       index: l.index,
@@ -843,19 +1062,34 @@ export function trainMakers(config: MakersTrainConfig): MakersTrainResult {
   };
 }
 
-function convergenceReport(s: Settings, st: CheckState): ConvergenceReport {
+function convergenceReport(
+  s: Settings,
+  st: CheckState,
+  o: { stopWhenConverged: boolean; played: number },
+): ConvergenceReport {
   const met = st.convergedCheck >= 0;
+  const what = s.statistic === "path"
+    ? "of the decisions of the greedy evaluation were taken in states whose greedy action changed"
+    : "of the states visited by the previous check changed their greedy action";
+  const who = s.over === "max" ? "for every learner" : "on average over the learners";
   return {
-    criterion: `greedy policy changed on at most ${s.tol * 100}% of the visited states ` +
-      `at ${s.patience} consecutive checks (every ${s.evalEvery} episodes), for every learner; ` +
+    criterion: `at most ${s.tol * 100}% ${what}, ${who}, ` +
+      `at ${s.patience} consecutive checks (every ${s.evalEvery} episodes); ` +
       `a change counts if the old action is worse than the new by more than ${s.margin * 100}%`,
     patience: s.patience,
     tol: s.tol,
     margin: s.margin,
+    statistic: s.statistic,
+    over: s.over,
+    stopped: met && o.stopWhenConverged && o.played === st.convergedEpisode
+      ? "converged"
+      : "budget",
     met,
     check: met ? st.convergedCheck : null,
     episode: met ? st.convergedEpisode : null,
     changes: st.changes,
+    changesMax: st.changesMax,
+    changesMean: st.changesMean,
   };
 }
 
@@ -918,6 +1152,8 @@ function recordsFrame(
     f64("coverage", rec.coverage),
     pl.Series("check", checkCol).cast(pl.Int32),
     f64("policy_change", rec.change),
+    f64("path_change", rec.pathChange),
+    f64("unvisited_share", rec.unvisited),
     f64("eval_pnl", rec.evalPnl),
     f64("eval_taker_pnl", perEpisode(rec.evalTaker)),
     pl.Series("converged", convergedCol).cast(pl.Bool),
