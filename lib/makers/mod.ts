@@ -81,3 +81,5 @@ export * from "./exact.ts";
 export * from "./colearn.ts";
 export * from "./persist.ts";
 export * from "./policy_map.ts";
+export * from "./regime.ts";
+export * from "./collusion.ts";
