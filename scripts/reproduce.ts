@@ -13,6 +13,12 @@
  *    kernel's console output as it runs, and the elapsed time; stops at the first failing cell.
  * 4. Exports each executed notebook to HTML plus an `index.html` linking them in order.
  *
+ * Before step 3 it checks the outputs that long tasks commit under `data/`
+ * (`lib/experiments/committed.ts`: `deno task study:<name>`, `deno task train:rl`) against the
+ * code's configuration: one a notebook about to run loads must be present and current, or the
+ * reproduction stops at once with each problem and the command that regenerates it; the others
+ * are listed as notes.
+ *
  * Full mode rewrites the notebooks in place (each executed to `.tmp/` then renamed over the
  * original), lets them write the committed `data/` and `figures/` (`REPORT_OUT_DIR` set to the
  * project root), and puts the HTML in `figures/report/`. Cells may run for up to 6 hours each.
@@ -25,6 +31,7 @@
  * @module
  */
 import { flagsOrExit } from "./_flags.ts";
+import { checkOutputs } from "../lib/experiments/committed.ts";
 import { join, relative } from "node:path";
 import {
   APT_HINT,
@@ -117,6 +124,37 @@ ${items.join("\n")}
   Deno.renameSync(tmp, join(dir, "index.html"));
 }
 
+/**
+ * Checks the committed outputs of long tasks (module doc): false, after printing each problem,
+ * when one that a notebook of `files` loads is missing or stale.
+ */
+async function checkCommittedOutputs(files: readonly string[]): Promise<boolean> {
+  const notebooks = files.map((f) => f.slice(0, 2));
+  const status = await checkOutputs({ root: ROOT, notebooks });
+  let ok = true;
+  for (const s of status) {
+    if (s.check.ok) {
+      console.log(`committed ${s.output.dir}: matches the code's configuration`);
+      continue;
+    }
+    if (s.required) {
+      ok = false;
+      console.error(
+        `✗ ${s.output.dir} (loaded by notebook ${s.output.notebooks.join(", ")}) is not usable:`,
+      );
+      for (const p of s.check.problems) console.error(`  ${p}`);
+    } else {
+      const more = s.check.problems.length - 1;
+      console.log(
+        `note: ${s.output.dir} (no notebook loads it yet): ${s.check.problems[0]}` +
+          (more > 0 ? ` (and ${more} more)` : ""),
+      );
+    }
+  }
+  if (!ok) console.error(`regenerate the outputs above (the commands are given), then re-run`);
+  return ok;
+}
+
 async function main(): Promise<number> {
   const { values } = flagsOrExit(
     "reproduce",
@@ -142,8 +180,6 @@ async function main(): Promise<number> {
     return 2;
   }
 
-  if (!(await ensureJupyter())) return 1;
-
   const all = listNotebooks();
   const files = only.length ? all.filter((f) => only.some((p) => f.startsWith(`${p}_`))) : all;
   if (files.length === 0) {
@@ -154,6 +190,8 @@ async function main(): Promise<number> {
     );
     return 1;
   }
+  if (!(await checkCommittedOutputs(files))) return 1;
+  if (!(await ensureJupyter())) return 1;
 
   // Full: the committed outputs; the HTML under figures/ (which deno fmt and lint skip).
   // Quick: everything under .out/quick/ (ignored by git).

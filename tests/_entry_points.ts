@@ -63,9 +63,11 @@ import {
 } from "../lib/metrics/mod.ts";
 import {
   coLearn,
+  convergenceRegime,
   exactCheck,
   exactOptimum,
   greedyPolicies,
+  impulseResponse,
   loadInto,
   makerEncoder,
   type MakersTrainResult,
@@ -83,7 +85,7 @@ import {
   parseOrderbook,
   readOrderbook,
 } from "../lib/lobster/mod.ts";
-import { checkShard, parseShard, shardPath, sweep } from "../lib/sweep/mod.ts";
+import { checkShard, outputHash, parseShard, shardPath, sweep } from "../lib/sweep/mod.ts";
 import {
   holm,
   markdownTable,
@@ -700,6 +702,28 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     free: ["game.seed"],
   },
   {
+    name: "convergenceRegime",
+    module: "lib/makers",
+    valid: () => ({ decayEpisodes: 100, budget: 500, checkEvery: 50, evalEpisodes: 2, tol: 0.02 }),
+    call: (o) => convergenceRegime({ steps: 10 }, o as never),
+  },
+  {
+    name: "impulseResponse",
+    module: "lib/makers",
+    valid: () => ({
+      config: { makers: 1, steps: 5, seed: 1, game: { kind: "known", size: 500 } },
+      policy: [{ kind: "replenisher", offset: 1, qty: 100 }],
+      step: 2,
+      deviator: 0,
+      action: "up",
+      episodes: 1,
+      seed: "ir",
+    }),
+    call: (o) => impulseResponse(o as never),
+    free: ["seed"],
+    only: ["step", "deviator", "action", "episodes", "seed"],
+  },
+  {
     name: "smallExactConfig",
     module: "lib/makers",
     valid: () => ({ steps: 3, taker: { kind: "aggressive", rate: 0.5 }, episodes: 10 }),
@@ -976,6 +1000,20 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     prefix: "shard",
     valid: () => "1/4",
     call: (o) => parseShard(o as never),
+  },
+  {
+    name: "outputHash",
+    module: "lib/sweep",
+    valid: () => ({
+      name: "s",
+      dir: "/tmp/s",
+      command: "deno task study:s",
+      version: 1,
+      config: {},
+    }),
+    call: (o) => outputHash(o as never),
+    free: ["name", "dir", "command", "config"],
+    open: ["config"],
   },
   // ------------------------------------------------------------ lib/report
   {

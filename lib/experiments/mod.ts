@@ -32,6 +32,11 @@
  * - `rl/` (notebook 07, reinforcement learning for market making): baselines, tabular Q, DQN, PPO
  *   and SAC on the order-book environment, trained and evaluated per (agent, seed)
  *   (`jobs.ts`, `evaluation.ts`), the queue sweep (`queue.ts`), the study's tables (`study.ts`).
+ * - `convergence/` (the committed convergence study, `deno task study:convergence`, and the state
+ *   ablation): makers trained until their play settles, exploitability, the impulse response to a
+ *   forced deviation, the profit gain Δ of converged runs.
+ * - `committed.ts`: the registry of outputs made by long tasks and committed under `data/`, and
+ *   the check `deno task reproduce` runs over them.
  *
  * @module
  */
@@ -43,3 +48,5 @@ export * from "./rl/mod.ts";
 export * from "./fixed_vs_dynamic/mod.ts";
 export * from "./fixed_rules/mod.ts";
 export * from "./robustness/mod.ts";
+export * from "./convergence/mod.ts";
+export * from "./committed.ts";

@@ -1,0 +1,125 @@
+/**
+ * The registry of outputs made by long tasks and committed under `data/` (`lib/sweep/committed.ts`
+ * has the mechanism): each entry names the task that regenerates it, the notebooks that load it,
+ * and its check against the code's configuration. `deno task reproduce` runs every check before
+ * the notebooks ({@linkcode checkOutputs}): an output a notebook being run loads must be present
+ * and current (otherwise the reproduction stops with the problem and the command to regenerate
+ * it); the others are reported as notes.
+ *
+ * A new long study adds an entry here (its plan, its committed spec, its `run`) and a task line
+ * `"study:<name>": "... scripts/study.ts <name>"` in `deno.json`.
+ *
+ * | output | task | loaded by |
+ * |---|---|---|
+ * | `data/studies/convergence/` | `deno task study:convergence` | (none yet: notebooks 02, 04, 05 in the next phase) |
+ * | `data/models/` | `deno task train:rl` | (none yet) |
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { checkModels, SUITE } from "../training/mod.ts";
+import {
+  checkCommitted,
+  type CommittedCheck,
+  type Manifest,
+  type StudyRunOptions,
+  writeCommitted,
+} from "../sweep/mod.ts";
+import {
+  CONVERGENCE_PLAN,
+  convergenceOutput,
+  convergenceStudy,
+  planJobs,
+  quickConvergencePlan,
+} from "./convergence/mod.ts";
+
+/** How `deno task study:<name>` runs an entry. */
+export interface CommittedRunOptions extends Pick<StudyRunOptions, "workers" | "progress"> {
+  /** Small budgets (tests, a look at the pipeline); never the committed folder by default. */
+  readonly quick: boolean;
+  /** Output folder. */
+  readonly dir: string;
+}
+
+/** An output committed under `data/` by a long task. */
+export interface CommittedOutput {
+  /** Short name (`deno task study:<name>` for studies). */
+  readonly name: string;
+  /** Its folder, relative to the project root. */
+  readonly dir: string;
+  /** The command that regenerates it. */
+  readonly command: string;
+  /** Numbers of the notebooks that load it (`"04"`); none: reported, not required. */
+  readonly notebooks: readonly string[];
+  /** Checks the folder `dir` (absolute) against the code's configuration. */
+  check(dir: string): Promise<CommittedCheck>;
+  /** Runs the study and writes its tables and manifest into `o.dir` (studies only). */
+  run?(o: CommittedRunOptions): Promise<Manifest>;
+}
+
+/** The committed outputs (see the module doc). */
+export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
+  {
+    name: "convergence",
+    dir: "data/studies/convergence",
+    command: "deno task study:convergence",
+    notebooks: [],
+    check: (dir: string) => checkCommitted(convergenceOutput(CONVERGENCE_PLAN, dir)),
+    async run(o: CommittedRunOptions) {
+      const plan = o.quick ? quickConvergencePlan() : CONVERGENCE_PLAN;
+      const frames = await convergenceStudy.run(planJobs(plan), {
+        workers: o.workers,
+        progress: o.progress,
+      });
+      return writeCommitted(convergenceOutput(plan, o.dir), frames);
+    },
+  },
+  {
+    name: "rl-models",
+    dir: "data/models",
+    command: "deno task train:rl",
+    notebooks: [],
+    async check(dir: string) {
+      const r = await checkModels({ plan: SUITE, dir });
+      return {
+        ok: r.ok,
+        problems: r.problems.map((p) => `${p}; regenerate with \`deno task train:rl\``),
+      };
+    },
+  },
+]);
+
+/** One output's check in {@linkcode checkOutputs}. */
+export interface OutputStatus {
+  /** The entry. */
+  readonly output: CommittedOutput;
+  /** Whether a notebook being run loads it (then a problem stops the reproduction). */
+  readonly required: boolean;
+  /** The check. */
+  readonly check: CommittedCheck;
+}
+
+/**
+ * Checks every committed output under `root`; `notebooks` are the numbers of the notebooks about
+ * to run (an output they load is `required`).
+ *
+ * @example
+ * ```ts
+ * import { checkOutputs } from "./committed.ts";
+ * const status = await checkOutputs({ root: Deno.makeTempDirSync(), notebooks: ["04"] });
+ * const conv = status.find((s) => s.output.name === "convergence")!;
+ * if (conv.check.ok || conv.required) throw new Error("missing, and no notebook loads it yet");
+ * if (!conv.check.problems[0].includes("deno task study:convergence")) throw new Error();
+ * ```
+ */
+export async function checkOutputs(
+  o: { root: string; notebooks: readonly string[]; outputs?: readonly CommittedOutput[] },
+): Promise<OutputStatus[]> {
+  const out: OutputStatus[] = [];
+  for (const output of o.outputs ?? COMMITTED_OUTPUTS) {
+    const check = await output.check(join(o.root, output.dir));
+    const required = output.notebooks.some((nb) => o.notebooks.includes(nb));
+    out.push({ output, required, check });
+  }
+  return out;
+}

@@ -1,0 +1,186 @@
+/**
+ * The plan of the committed convergence study (`deno task study:convergence`): its settings
+ * ({@linkcode CONVERGENCE_PLAN}, and {@linkcode quickConvergencePlan} for tests and `--quick`), the
+ * job list they make ({@linkcode planJobs}), and the committed-output spec whose hash ties the
+ * tables under `data/studies/convergence/` to them ({@linkcode convergenceOutput}).
+ *
+ * The hash covers the job list with every regime default written out, the resolved game and
+ * background defaults and the default state edges, so a change of any of those defaults makes the
+ * committed tables stale; {@linkcode CONVERGENCE_VERSION} is bumped by hand for any other code
+ * change that changes what the same jobs produce.
+ *
+ * @module
+ */
+import { checkOptions, ConfigError, int, optional } from "../../errors.ts";
+import { resolveConfig } from "../../game/mod.ts";
+import { validateBackgroundOptions } from "../../market/mod.ts";
+import {
+  DEFAULT_DEPTH_TICKS,
+  DEFAULT_MAKER_STATE,
+  REGIME_OPTIONS,
+  type RegimeOptions,
+} from "../../makers/mod.ts";
+import type { CommittedSpec } from "../../sweep/mod.ts";
+import { DEFAULT_FAMILY, type RuleFamily } from "../competition/benchmarks.ts";
+import type { CompetitionGame, CompetitionTaker } from "../competition/jobs.ts";
+import type { ConvergenceJob, JobMaker } from "./jobs.ts";
+
+/** Bumped when a code change changes what the same jobs produce. */
+export const CONVERGENCE_VERSION = 1;
+
+/** The settings of a convergence study. */
+export interface ConvergencePlan {
+  /** Maker counts. */
+  readonly ns: readonly number[];
+  /** Takers (labels distinct). */
+  readonly takers: readonly CompetitionTaker[];
+  /** Seeds `1 … seeds` per (taker, n). */
+  readonly seeds: number;
+  /** The regime (missing fields take `convergenceRegime`'s defaults, written into the jobs). */
+  readonly regime: RegimeOptions;
+  /** Game settings (the market: e.g. noise flow). */
+  readonly game: CompetitionGame;
+  /** The learners' options (state, fallback) and the variant's label. */
+  readonly maker?: JobMaker;
+  /** Label of the state variant. Default `"default"`. */
+  readonly variant?: string;
+  /** Greedy replay episodes per run. */
+  readonly evalEpisodes: number;
+  /** Exploitability's paired episodes (0: not measured). */
+  readonly exploitEpisodes: number;
+  /** Impulse response: deviation step and episodes (episodes 0: not measured). */
+  readonly impulse: { readonly step: number; readonly episodes: number };
+  /** The fixed-rule family and its episodes per profile (for the profit gain Δ). */
+  readonly rules?: { readonly family: RuleFamily; readonly episodes: number };
+}
+
+/** The three takers of the game's headline questions. */
+export const TAKERS: readonly CompetitionTaker[] = Object.freeze([
+  { label: "aggressive", taker: { kind: "aggressive" } },
+  { label: "passive", taker: { kind: "passive" } },
+  { label: "reactive", taker: { kind: "reactive" } },
+]);
+
+/**
+ * The committed study: n = 1, 2, 3, 5, 10 × the three takers × 20 seeds on the default game with
+ * noise flow on (1 market order per step), the regime's defaults, exploitability and the impulse
+ * response on the converged runs, and the fixed-rule game for Δ.
+ */
+export const CONVERGENCE_PLAN: ConvergencePlan = Object.freeze({
+  ns: [1, 2, 3, 5, 10],
+  takers: TAKERS,
+  seeds: 20,
+  regime: {},
+  game: { background: { noiseRate: 1 } },
+  evalEpisodes: 100,
+  exploitEpisodes: 100,
+  impulse: { step: 5, episodes: 100 },
+  rules: { family: DEFAULT_FAMILY, episodes: 20 },
+});
+
+/** A plan small enough for tests and `--quick`: 10-step episodes, n = 1, 2, one taker, one seed. */
+export function quickConvergencePlan(): ConvergencePlan {
+  return {
+    ns: [1, 2],
+    takers: [TAKERS[1]],
+    seeds: 1,
+    regime: { decayEpisodes: 100, budget: 600, checkEvery: 50, evalEpisodes: 3 },
+    game: { steps: 10, game: { kind: "known", size: 1000 }, background: { noiseRate: 1 } },
+    evalEpisodes: 4,
+    exploitEpisodes: 4,
+    impulse: { step: 3, episodes: 4 },
+    rules: { family: { offsets: [0, 1, 2], qtys: [100, 200] }, episodes: 2 },
+  };
+}
+
+const PLAN = {
+  seeds: int(1, 10_000),
+  evalEpisodes: int(1, 1e6),
+  exploitEpisodes: int(0, 1e6),
+  variant: optional({ allowed: "a label", check: (v: unknown) => v as string }),
+};
+
+/**
+ * The jobs of a plan: a training job per (taker, n, seed), largest n first (the slowest go out
+ * first), and a fixed-rule job per (taker, n) when the plan has `rules`.
+ *
+ * @example
+ * ```ts
+ * import { planJobs, quickConvergencePlan } from "./plan.ts";
+ * const jobs = planJobs(quickConvergencePlan());
+ * if (jobs.map((j) => `${j.kind}:${j.n}`).join() !== "train:2,rules:2,train:1,rules:1") {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function planJobs(plan: ConvergencePlan): ConvergenceJob[] {
+  checkOptions(
+    { seeds: plan.seeds, evalEpisodes: plan.evalEpisodes, exploitEpisodes: plan.exploitEpisodes },
+    PLAN,
+    { owner: "planJobs" },
+  );
+  if (!Array.isArray(plan.ns) || plan.ns.length === 0) {
+    throw new ConfigError("ns", "a non-empty array of maker counts", plan.ns);
+  }
+  const regime = checkOptions(plan.regime, REGIME_OPTIONS, { owner: "planJobs", path: "regime" });
+  const jobs: ConvergenceJob[] = [];
+  for (const n of [...plan.ns].sort((a, b) => b - a)) {
+    for (const taker of plan.takers) {
+      for (let seed = 1; seed <= plan.seeds; seed++) {
+        jobs.push({
+          kind: "train",
+          variant: plan.variant ?? "default",
+          taker,
+          n,
+          seed,
+          regime,
+          ...(plan.maker ? { maker: plan.maker } : {}),
+          game: plan.game,
+          evalEpisodes: plan.evalEpisodes,
+          ...(plan.exploitEpisodes > 0 ? { exploit: { episodes: plan.exploitEpisodes } } : {}),
+          ...(plan.impulse.episodes > 0 ? { impulse: plan.impulse } : {}),
+        });
+      }
+      if (plan.rules) {
+        jobs.push({
+          kind: "rules",
+          taker,
+          n,
+          family: plan.rules.family,
+          episodes: plan.rules.episodes,
+          seed: 1,
+          game: plan.game,
+        });
+      }
+    }
+  }
+  return jobs;
+}
+
+/**
+ * The committed-output spec of a plan's study in `dir` (default `data/studies/convergence`): its
+ * hash covers the jobs and the game, background and state defaults (module doc).
+ */
+export function convergenceOutput(
+  plan: ConvergencePlan = CONVERGENCE_PLAN,
+  dir = "data/studies/convergence",
+): CommittedSpec {
+  const game = resolveConfig({ ...plan.game, makers: 1 });
+  const { policies: _p, taker: _t, background, game: variant, ...facts } = game;
+  return {
+    name: "convergence",
+    dir,
+    command: "deno task study:convergence",
+    version: CONVERGENCE_VERSION,
+    config: {
+      jobs: planJobs(plan),
+      defaults: {
+        game: { ...facts, game: { kind: variant.kind, size: variant.size } },
+        background: typeof background === "function"
+          ? "custom"
+          : validateBackgroundOptions({ ...background, p0: game.p0 }),
+        state: { ...DEFAULT_MAKER_STATE, depthTicks: DEFAULT_DEPTH_TICKS },
+      },
+    },
+  };
+}
