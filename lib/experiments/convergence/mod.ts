@@ -9,3 +9,4 @@
  */
 export * from "./jobs.ts";
 export * from "./plan.ts";
+export * from "./summaries.ts";
