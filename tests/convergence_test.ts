@@ -37,8 +37,10 @@ import { stream } from "../lib/rng.ts";
 import {
   convergenceRates,
   convergenceStudy,
+  deviationSummary,
   exploitSummary,
   impulseSummary,
+  impulseVerdict,
   planJobs,
   quickConvergencePlan,
   wilson,
@@ -564,4 +566,46 @@ Deno.test("the quick convergence study runs end to end and its tables have their
   const rates = convergenceRates(frames.runs);
   assertEquals(rates.height, 2);
   assertTrue(frames.rules.height > 0);
+});
+
+Deno.test("impulseVerdict and deviationSummary: punishment and return, no reaction, lasting move", () => {
+  const rows = (xs: [number, number, number][]) =>
+    xs.map(([m, lo, hi], k) => ({
+      role: "rivals",
+      step: 5 + k,
+      offset_mean: m,
+      offset_lo: lo,
+      offset_hi: hi,
+    }));
+  const pun = impulseVerdict(
+    rows([[0, 0, 0], [-1, -1.5, -0.5], [-0.2, -0.6, 0.2], [0, -0.1, 0.1]]),
+    5,
+  );
+  assertEquals([pun.verdict, pun.raise, pun.raiseStep, pun.returned], [
+    "punishment and return",
+    -1,
+    6,
+    true,
+  ]);
+  assertEquals(impulseVerdict(rows([[0, 0, 0], [0.1, -0.1, 0.3]]), 5).verdict, "no reaction");
+  assertEquals(impulseVerdict(rows([[0, 0, 0], [-1, -1.2, -0.8]]), 5).verdict, "lasting move");
+  assertEquals(
+    impulseVerdict(rows([[0, 0, 0], [0.5, 0.2, 0.8], [0, -0.1, 0.1]]), 5).verdict,
+    "other reaction and return",
+  );
+  const dev = deviationSummary(pl.readRecords([1, 2].flatMap((seed) =>
+    [0, 1, 2].map((maker) => ({
+      variant: "v",
+      taker: "T",
+      n: 3,
+      seed,
+      maker,
+      deviator: maker === 0,
+      pnl_base: 10,
+      pnl_dev: maker === 0 ? 8 : 10 + maker,
+      already: 0.25,
+    }))
+  ))).toRecords();
+  const d = dev.find((r) => r.role === "deviator")!, r = dev.find((x) => x.role === "rivals")!;
+  assertEquals([d.pnl_mean, r.pnl_mean, d.already_mean], [-2, 1.5, 0.25]);
 });

@@ -11,7 +11,7 @@
  *
  * | output | task | loaded by |
  * |---|---|---|
- * | `data/studies/convergence/` | `deno task study:convergence` | (none yet: notebooks 02, 04, 05 in the next phase) |
+ * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
  * | `data/models/` | `deno task train:rl` | (none yet) |
  *
  * @module
@@ -63,7 +63,7 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
     name: "convergence",
     dir: "data/studies/convergence",
     command: "deno task study:convergence",
-    notebooks: [],
+    notebooks: ["02", "04"],
     check: (dir: string) => checkCommitted(convergenceOutput(CONVERGENCE_PLAN, dir)),
     async run(o: CommittedRunOptions) {
       const plan = o.quick ? quickConvergencePlan() : CONVERGENCE_PLAN;
@@ -108,7 +108,7 @@ export interface OutputStatus {
  * import { checkOutputs } from "./committed.ts";
  * const status = await checkOutputs({ root: Deno.makeTempDirSync(), notebooks: ["04"] });
  * const conv = status.find((s) => s.output.name === "convergence")!;
- * if (conv.check.ok || conv.required) throw new Error("missing, and no notebook loads it yet");
+ * if (conv.check.ok || !conv.required) throw new Error("missing, and notebook 04 loads it");
  * if (!conv.check.problems[0].includes("deno task study:convergence")) throw new Error();
  * ```
  */

@@ -20,10 +20,11 @@ import {
   REGIME_OPTIONS,
   type RegimeOptions,
 } from "../../makers/mod.ts";
-import type { CommittedSpec } from "../../sweep/mod.ts";
+import { type CommittedSpec, loadCommitted } from "../../sweep/mod.ts";
+import { fileURLToPath } from "node:url";
 import { DEFAULT_FAMILY, type RuleFamily } from "../competition/benchmarks.ts";
 import type { CompetitionGame, CompetitionTaker } from "../competition/jobs.ts";
-import type { ConvergenceJob, JobMaker } from "./jobs.ts";
+import type { ConvergenceFrames, ConvergenceJob, JobMaker } from "./jobs.ts";
 
 /** Bumped when a code change changes what the same jobs produce. */
 export const CONVERGENCE_VERSION = 1;
@@ -199,4 +200,20 @@ export function convergenceOutput(
       },
     },
   };
+}
+
+/** The committed study's folder, `data/studies/convergence` of the project. */
+export const CONVERGENCE_DIR: string = fileURLToPath(
+  new URL("../../../data/studies/convergence", import.meta.url),
+);
+
+/**
+ * The committed convergence study's tables (what the notebooks read): checked against the code's
+ * configuration first; a missing or stale output throws a `FileError` naming the file and
+ * `deno task study:convergence`, the command that regenerates it.
+ */
+export async function loadConvergence(dir: string = CONVERGENCE_DIR): Promise<ConvergenceFrames> {
+  return (await loadCommitted(
+    convergenceOutput(CONVERGENCE_PLAN, dir),
+  )) as unknown as ConvergenceFrames;
 }

@@ -8,7 +8,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { summarise } from "../../report/mod.ts";
+import { ci, fixed, int, pct, summarise } from "../../report/mod.ts";
 import { profitGains, ruleBenchmarks } from "../competition/benchmarks.ts";
 
 type Row = Record<string, unknown>;
@@ -145,4 +145,163 @@ export function convergedGains(
   if (o.all !== true) runs = runs.filter(pl.col("converged"));
   const bench = ruleBenchmarks(frames.rules, { tol: o.tol ?? 0.01 });
   return profitGains(runs, bench);
+}
+
+/**
+ * The convergence table of the notebooks, one row per (taker, n) of {@linkcode convergenceRates}:
+ * runs that met the criterion with the rate's 95 % Wilson interval, the median episode where they
+ * met it, the last check's policy change per maker (mean / largest over the makers, averaged over
+ * runs), the non-converged runs' recurrence, and the share of greedy decisions in unvisited states.
+ */
+export function convergenceTable(rates: pl.DataFrame): pl.DataFrame {
+  const rows = (rates.toRecords() as Row[]).map((r) => ({
+    taker: r.taker,
+    n: r.n,
+    "criterion met": `${r.converged} of ${r.runs} (${pct(r.rate as number, 0)}, ${
+      pct(r.rate_lo as number, 0)
+    }–${pct(r.rate_hi as number, 0)})`,
+    "median episode": r.median_episode === null ? "—" : int(r.median_episode as number),
+    "last change, mean / max over makers": `${pct(r.path_mean as number)} / ${
+      pct(r.path_max as number)
+    }`,
+    "not met: cycling / drifting": `${r.cycling} / ${r.drifting}`,
+    "decisions in unvisited states": pct(r.unvisited as number, 2),
+  }));
+  return pl.readRecords(rows as Record<string, unknown>[]);
+}
+
+/** The exploitability table: per (taker, n), {@linkcode exploitSummary}'s row as text. */
+export function exploitTable(summary: pl.DataFrame): pl.DataFrame {
+  const rows = (summary.toRecords() as Row[]).map((r) => ({
+    taker: r.taker,
+    n: r.n,
+    "tested runs": r.gain_n,
+    "learned seat's PnL ($)": fixed(r.learned_mean as number),
+    "best response's gain ($, 95% CI over runs)": ci(r as never, "gain"),
+    "gain / |learned PnL|": ci(r as never, "rel"),
+    "responses converged": pct(r.br_conv_mean as number, 0),
+  }));
+  return pl.readRecords(rows as Record<string, unknown>[]);
+}
+
+/**
+ * The share of a cell's runs that had met the criterion by each check's episode (`episode`,
+ * `share`, per variant, taker and n): the cumulative convergence curve, on the episodes
+ * `every`, `2 · every`, … up to the longest run.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { convergedByEpisode } from "./summaries.ts";
+ * const runs = pl.readRecords([
+ *   { variant: "v", taker: "T", n: 1, episodes: 2000, converged_episode: 2000 },
+ *   { variant: "v", taker: "T", n: 1, episodes: 3000, converged_episode: null },
+ * ]);
+ * const c = convergedByEpisode(runs, 1000).getColumn("share").toArray();
+ * if (c.join() !== "0,0.5,0.5") throw new Error(c.join());
+ * ```
+ */
+export function convergedByEpisode(runs: pl.DataFrame, every: number): pl.DataFrame {
+  const rs = runs.toRecords() as Row[];
+  const last = Math.max(...rs.map((r) => r.episodes as number));
+  const cells = new Map<string, Row[]>();
+  for (const r of rs) {
+    const k = `${r.variant}\u0000${r.taker}\u0000${r.n}`;
+    if (!cells.has(k)) cells.set(k, []);
+    cells.get(k)!.push(r);
+  }
+  const out: Row[] = [];
+  for (const c of cells.values()) {
+    for (let e = every; e <= last; e += every) {
+      const met = c.filter((r) =>
+        r.converged_episode !== null && (r.converged_episode as number) <= e
+      );
+      out.push({
+        variant: c[0].variant,
+        taker: c[0].taker,
+        n: c[0].n,
+        episode: e,
+        share: met.length / c.length,
+      });
+    }
+  }
+  return pl.readRecords(out as Record<string, unknown>[]);
+}
+
+/**
+ * The deviation's effect on each episode's PnL per (variant, taker, n, role): `pnl` is
+ * `pnl_dev − pnl_base` (the deviator's own, or its rivals' averaged within a run), mean and 95 %
+ * interval over runs; `already` is the share of episodes where the deviator's greedy policy would
+ * have played the forced action anyway.
+ */
+export function deviationSummary(deviation: pl.DataFrame): pl.DataFrame {
+  const perRun = deviation
+    .withColumns(
+      pl.when(pl.col("deviator")).then(pl.lit("deviator")).otherwise(pl.lit("rivals")).alias(
+        "role",
+      ),
+      pl.col("pnl_dev").minus(pl.col("pnl_base")).alias("pnl"),
+    )
+    .groupBy(["variant", "taker", "n", "seed", "role"])
+    .agg(pl.col("pnl").mean(), pl.col("already").mean());
+  return summarise(perRun, { by: ["variant", "taker", "n", "role"], cols: ["pnl", "already"] });
+}
+
+/** What {@linkcode impulseVerdict} reads from a cell's impulse response. */
+export interface ImpulseFacts {
+  /** The rivals' largest raise of their bids after the deviation (ticks; ≤ 0), and its step. */
+  readonly raise: number;
+  readonly raiseStep: number | null;
+  /** Whether that raise's 95 % interval excludes 0. */
+  readonly raiseSignificant: boolean;
+  /** The rivals' mean bid change at the last step (ticks). */
+  readonly end: number;
+  /** Whether the last step's interval includes 0 (the rivals are back where they were). */
+  readonly returned: boolean;
+  /** What the pattern is: Calvano et al.'s punish-and-return, no reaction, or a lasting move. */
+  readonly verdict:
+    | "punishment and return"
+    | "other reaction and return"
+    | "no reaction"
+    | "lasting move";
+}
+
+/**
+ * The rivals' reaction to the deviation in one cell of {@linkcode impulseSummary}'s rows (one
+ * taker, one n, steps after `step`): a significant raise of their bids (outbidding the deviator
+ * back) followed by a return to the undisturbed bids is Calvano et al.'s reward–punishment
+ * signature; a significant change that is not a raise (e.g. the rivals step back), followed by a
+ * return, is another reaction; no significant change is no reaction; a change still significant
+ * at the last step is a lasting move.
+ */
+export function impulseVerdict(rows: readonly Row[], step: number): ImpulseFacts {
+  const after = rows
+    .filter((r) => r.role === "rivals" && (r.step as number) > step)
+    .sort((a, b) => (a.step as number) - (b.step as number));
+  let raise = 0, raiseStep: number | null = null, sig = false;
+  for (const r of after) {
+    const m = r.offset_mean as number;
+    if (m < raise) {
+      raise = m;
+      raiseStep = r.step as number;
+      sig = (r.offset_hi as number | null) !== null && (r.offset_hi as number) < 0;
+    }
+  }
+  const last = after[after.length - 1];
+  const end = (last?.offset_mean as number) ?? 0;
+  const lo = (last?.offset_lo as number | null) ?? end,
+    hi = (last?.offset_hi as number | null) ?? end;
+  const returned = lo <= 0 && hi >= 0;
+  const anySig = after.some((r) =>
+    r.offset_lo !== null && r.offset_hi !== null &&
+    ((r.offset_hi as number) < 0 || (r.offset_lo as number) > 0)
+  );
+  const verdict = !anySig
+    ? "no reaction"
+    : !returned
+    ? "lasting move"
+    : sig
+    ? "punishment and return"
+    : "other reaction and return";
+  return { raise, raiseStep, raiseSignificant: sig, end, returned, verdict };
 }
