@@ -146,7 +146,7 @@ async function checkCommittedOutputs(files: readonly string[]): Promise<boolean>
     } else {
       const more = s.check.problems.length - 1;
       console.log(
-        `note: ${s.output.dir} (no notebook loads it yet): ${s.check.problems[0]}` +
+        `note: ${s.output.dir} (not loaded by the notebooks being run): ${s.check.problems[0]}` +
           (more > 0 ? ` (and ${more} more)` : ""),
       );
     }
