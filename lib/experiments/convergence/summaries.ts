@@ -153,7 +153,7 @@ export function convergedGains(
  * met it, the last check's policy change per maker (mean / largest over the makers, averaged over
  * runs), the non-converged runs' recurrence, and the share of greedy decisions in unvisited states.
  */
-export function convergenceTable(rates: pl.DataFrame): pl.DataFrame {
+export function settledTable(rates: pl.DataFrame): pl.DataFrame {
   const rows = (rates.toRecords() as Row[]).map((r) => ({
     taker: r.taker,
     n: r.n,
