@@ -13,10 +13,12 @@
  * |---|---|---|
  * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
  * | `data/models/` | `deno task train:rl` | (none yet) |
+ * | `data/robustness/` | `deno task study:robustness` (its own manifest, `loadRobustness`) | (reported only) |
  *
  * @module
  */
 import { join } from "node:path";
+import { loadRobustness, ROBUSTNESS_COMMAND } from "./robustness/mod.ts";
 import { checkModels, SUITE } from "../training/mod.ts";
 import {
   checkCommitted,
@@ -72,6 +74,29 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
         progress: o.progress,
       });
       return writeCommitted(convergenceOutput(plan, o.dir), frames);
+    },
+  },
+  {
+    name: "robustness",
+    dir: "data/robustness",
+    command: ROBUSTNESS_COMMAND,
+    notebooks: [],
+    async check(dir: string) {
+      const redo = `regenerate with \`${ROBUSTNESS_COMMAND}\``;
+      try {
+        const r = await loadRobustness(dir);
+        const problems = [
+          ...(r.stale
+            ? [`${dir}/manifest.json: stale (made from another configuration); ${redo}`]
+            : []),
+          ...(r.manifest.complete
+            ? []
+            : [`${dir}/manifest.json: incomplete (parts ${r.manifest.parts.join(", ")}); ${redo}`]),
+        ];
+        return { ok: problems.length === 0, problems };
+      } catch (e) {
+        return { ok: false, problems: [`${(e as Error).message}; ${redo}`] };
+      }
     },
   },
   {
