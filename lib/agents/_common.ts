@@ -120,7 +120,8 @@ export interface NormalizeFields {
 export class ObsPrep {
   /** The normaliser, or `null` (observations pass unchanged). */
   readonly normalizer: Normalizer | null;
-  private readonly dim: number;
+  /** Length of one observation. */
+  readonly dim: number;
   private bufs: Float64Array[] = [];
 
   constructor(c: NormalizeFields, dim: number) {

@@ -19,29 +19,20 @@
  */
 import { randInt, type Rng, stream } from "../rng.ts";
 import { bool, checkInt, int, num, oneOf } from "../errors.ts";
-import type {
-  ActOptions,
-  Learner,
-  LearnerState,
-  SpacesLike,
-  Transition,
-  TransitionBatch,
-} from "./types.ts";
+import type { ActOptions, Learner, SpacesLike, Transition, TransitionBatch } from "./types.ts";
 import {
   checkHidden,
   type ConfigSchema,
   FIELDS,
   forEachDue,
-  loadState,
   type NormalizeFields,
   obsDimOf,
   ObsPrep,
   resolveConfig,
-  saveNetworks,
-  singleBatch,
 } from "./_common.ts";
+import { assembleLearner, learnFromReplay, type StepCounter } from "./_learner.ts";
 import { type Activation, argmax, createAdam, createMlp, type Mlp, polyakUpdate } from "./nn.ts";
-import { createBatch, createReplayBuffer } from "./replay.ts";
+import { createBatch, createReplayBuffer, type ReplayBuffer } from "./replay.ts";
 import { duelingGrad, duelingQ, tdLoss } from "./losses.ts";
 import { linearSchedule } from "./schedule.ts";
 
@@ -183,23 +174,17 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
   const c = validate(resolveConfig(DQN_DEFAULTS, config, { schema: DQN_SCHEMA, owner: "dqn" }));
   const d = obsDimOf(env.observationSpace);
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
-  const B = c.batchSize;
 
-  // Networks, optimiser, replay, and one random stream per role.
+  // Networks, replay, and one random stream per role.
   const online = qNetwork({ c, d, n, rng: stream(c.seed, `${c.name}/init`) });
   const target = qNetwork({ c, d, n, rng: stream(c.seed, `${c.name}/target`) });
   polyakUpdate({ target: target.net, source: online.net, tau: 1 });
-  const opt = createAdam([online.net], {
-    learningRate: c.learningRate,
-    epsilon: c.adamEpsilon,
-    maxGradNorm: c.maxGradNorm,
-  });
-  const explore = stream(c.seed, `${c.name}/explore`);
   const noise = stream(c.seed, `${c.name}/noise`);
-  if (c.noisy) {
+  const resampleNoise = () => {
     online.net.resampleNoise(noise);
     target.net.resampleNoise(noise);
-  }
+  };
+  if (c.noisy) resampleNoise();
   const replay = createReplayBuffer({
     capacity: c.bufferSize,
     obsDim: d,
@@ -209,14 +194,9 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
     epsilon: c.priorityEpsilon,
   });
   const prep = new ObsPrep(c, d);
-  const batch = createBatch(B, d);
-  const y = new Float64Array(B);
-  const td = new Float64Array(B);
-  const dq = new Float64Array(B * n);
   const epsilon = c.noisy
     ? () => 0
     : linearSchedule({ start: c.startE, end: c.endE, duration: c.explorationSteps });
-  const beta = linearSchedule({ start: c.betaStart, end: 1, duration: c.betaSteps });
   const stats = {
     epsilon: epsilon(0),
     beta: c.betaStart,
@@ -224,12 +204,85 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
     gradNorm: NaN,
     updates: 0,
   };
-  let step = 0;
-  let actions = new Int32Array(1);
-  const single = singleBatch(d, 0);
+  const counter: StepCounter = { steps: 0 };
+  const update = tdUpdate({ c, n, online, target, replay, prep, stats });
+  const { act, actBatch } = epsilonGreedy({ c, n, online, prep, epsilon, counter });
 
-  /** One gradient step on a sampled batch at transition count `k`; returns the loss. */
-  function update(k: number): number {
+  const observeBatch = (b: TransitionBatch): number => {
+    const from = counter.steps;
+    const loss = learnFromReplay({
+      batch: b,
+      prep,
+      replay,
+      counter,
+      every: c.trainFrequency,
+      learningStarts: c.learningStarts,
+      updatesPerRound: c.gradientSteps,
+      beforeRound: c.noisy ? resampleNoise : undefined,
+      update,
+    });
+    stats.epsilon = epsilon(counter.steps);
+    forEachDue({ from, to: counter.steps, every: c.targetNetworkFrequency }, (k) => {
+      if (k > c.learningStarts) {
+        polyakUpdate({ target: target.net, source: online.net, tau: c.tau });
+      }
+    });
+    return loss;
+  };
+  return assembleLearner({
+    kind: "dqn",
+    config: c,
+    stats,
+    prep,
+    nets: { online: online.net },
+    extra: {},
+    counter,
+    d,
+    k: 0,
+    act,
+    actBatch,
+    observeBatch,
+    afterLoad: () => polyakUpdate({ target: target.net, source: online.net, tau: 1 }),
+  }, {
+    qValues(obs: Float64Array): Float64Array {
+      return online.forward1(prep.prepare(obs, 1), true).slice();
+    },
+  });
+}
+
+/** What {@linkcode tdUpdate} and {@linkcode epsilonGreedy} work on. */
+interface DqnParts {
+  readonly c: DqnConfig;
+  /** Number of actions. */
+  readonly n: number;
+  readonly online: QNet;
+  readonly prep: ObsPrep;
+}
+
+/**
+ * One gradient step on a sampled batch at transition count `k`, returning the loss: the TD target
+ * with the target network (double or not), the loss of `losses.ts`, Adam, new priorities.
+ */
+function tdUpdate(
+  o: DqnParts & {
+    readonly target: QNet;
+    readonly replay: ReplayBuffer;
+    readonly stats: { beta: number; qMean: number; gradNorm: number; updates: number };
+  },
+): (k: number) => number {
+  const { c, n, online, target, replay, prep, stats } = o;
+  const B = c.batchSize;
+  const opt = createAdam([online.net], {
+    learningRate: c.learningRate,
+    epsilon: c.adamEpsilon,
+    maxGradNorm: c.maxGradNorm,
+  });
+  const batch = createBatch(B, prep.dim);
+  const y = new Float64Array(B);
+  const td = new Float64Array(B);
+  const dq = new Float64Array(B * n);
+  const beta = linearSchedule({ start: c.betaStart, end: 1, duration: c.betaSteps });
+  return (k: number): number => {
     stats.beta = beta(k);
     replay.sample(batch, stats.beta);
     // TD target y = r + γ (1 − done) Q_target(s', a*), with a* from the online network (double)
@@ -262,21 +315,26 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
     stats.gradNorm = opt.gradNorm;
     stats.updates++;
     return loss;
-  }
+  };
+}
 
-  const agent: DqnAgent = {
-    name: c.name,
-    kind: "dqn",
-    config: c,
-    stats,
-    get normalizer() {
-      return prep.normalizer;
-    },
-    get steps() {
-      return step;
-    },
+/**
+ * `act` and `actBatch`: ε-greedy on the online network when exploring (ε from `epsilon` at the
+ * current step count; 0 with noisy networks, which explore through their noise), greedy on the
+ * mean weights otherwise.
+ */
+function epsilonGreedy(
+  o: DqnParts & {
+    readonly epsilon: (step: number) => number;
+    readonly counter: StepCounter;
+  },
+) {
+  const { c, n, online, prep, epsilon, counter } = o;
+  const explore = stream(c.seed, `${c.name}/explore`);
+  let actions = new Int32Array(1);
+  return {
     act(obs: Float64Array, options?: ActOptions): number {
-      if (options?.explore && !c.noisy && explore() < epsilon(step)) {
+      if (options?.explore && !c.noisy && explore() < epsilon(counter.steps)) {
         return randInt(explore, 0, n - 1);
       }
       const x = prep.prepare(obs, 1);
@@ -287,61 +345,14 @@ export function dqn(env: SpacesLike, config: Partial<DqnConfig> = {}): DqnAgent 
       const out = actions.length === rows ? actions : actions.subarray(0, rows);
       const exploring = options?.explore ?? false;
       const q = online.predict(prep.prepare(obs, rows), rows, !exploring);
-      const eps = epsilon(step);
+      const eps = epsilon(counter.steps);
       for (let r = 0; r < rows; r++) {
         if (exploring && !c.noisy && explore() < eps) out[r] = randInt(explore, 0, n - 1);
         else out[r] = argmax(q, n, r * n);
       }
       return out;
     },
-    observe(t: Transition): number {
-      single.fill(t);
-      return agent.observeBatch(single.batch);
-    },
-    observeBatch(b: TransitionBatch): number {
-      prep.update(b.obs, b.n);
-      for (let r = 0; r < b.n; r++) replay.addRow(b, r);
-      const from = step;
-      step += b.n;
-      stats.epsilon = epsilon(step);
-      let loss = 0, rounds = 0;
-      forEachDue({ from, to: step, every: c.trainFrequency }, (k) => {
-        if (k <= c.learningStarts) return;
-        if (c.noisy) {
-          online.net.resampleNoise(noise);
-          target.net.resampleNoise(noise);
-        }
-        for (let g = 0; g < c.gradientSteps; g++) loss += update(k);
-        rounds += c.gradientSteps;
-      });
-      forEachDue({ from, to: step, every: c.targetNetworkFrequency }, (k) => {
-        if (k > c.learningStarts) {
-          polyakUpdate({ target: target.net, source: online.net, tau: c.tau });
-        }
-      });
-      return rounds > 0 ? loss / rounds : NaN;
-    },
-    qValues(obs) {
-      return online.forward1(prep.prepare(obs, 1), true).slice();
-    },
-    state(): LearnerState {
-      return {
-        kind: "dqn",
-        config: c as unknown as Record<string, unknown>,
-        networks: saveNetworks({ online: online.net }),
-        extra: {},
-        normalizer: prep.normalizer?.state() ?? null,
-        steps: step,
-      };
-    },
-    load(s: LearnerState): void {
-      const nets = { online: online.net };
-      step = loadState({ kind: "dqn", config: c as never, nets, extra: {}, prep }, s);
-      polyakUpdate({ target: target.net, source: online.net, tau: 1 });
-    },
-    dispose() {},
   };
-  return agent;
 }
 
 /** Options of {@linkcode qNetwork}. */
