@@ -22,37 +22,20 @@
  */
 import { randInt, stream } from "../rng.ts";
 import { bool, checkInt, int, num } from "../errors.ts";
-import type {
-  ActOptions,
-  Learner,
-  LearnerState,
-  SpacesLike,
-  Transition,
-  TransitionBatch,
-} from "./types.ts";
-import {
-  type Activation,
-  argmax,
-  createAdam,
-  createMlp,
-  logSumExp,
-  polyakUpdate,
-  sampleLogits,
-} from "./nn.ts";
-import { createBatch, createReplayBuffer } from "./replay.ts";
+import type { ActOptions, Learner, SpacesLike, Transition, TransitionBatch } from "./types.ts";
+import { type Activation, argmax, logSumExp, sampleLogits } from "./nn.ts";
+import { createBatch, createReplayBuffer, type ReplayBuffer } from "./replay.ts";
 import { discreteSacActorLoss } from "./losses.ts";
 import {
   type ConfigSchema,
   FIELDS,
-  forEachDue,
-  loadState,
   type NormalizeFields,
   obsDimOf,
   ObsPrep,
   resolveConfig,
-  saveNetworks,
-  singleBatch,
 } from "./_common.ts";
+import { assembleLearner, learnFromReplay, type StepCounter } from "./_learner.ts";
+import { type SacNetworks, sacNetworks } from "./_sac.ts";
 
 /** Discrete SAC hyperparameters. */
 export interface SacConfig extends NormalizeFields {
@@ -151,51 +134,92 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
   const c = resolveConfig(SAC_DEFAULTS, config, { schema: SAC_SCHEMA, owner: "sac" });
   const d = obsDimOf(env.observationSpace);
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
-  const B = c.batchSize;
-
-  // Actor, twin critics and their targets, temperature.
-  const initRng = stream(c.seed, `${c.name}/init`);
-  const net = { activation: c.activation, rng: initRng } as const;
-  const actor = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
-  const q1 = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
-  const q2 = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
-  const q1Target = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
-  const q2Target = createMlp({ ...net, sizes: [d, ...c.hidden, n] });
-  polyakUpdate({ target: q1Target, source: q1, tau: 1 });
-  polyakUpdate({ target: q2Target, source: q2, tau: 1 });
-  const logAlpha = { params: new Float64Array([Math.log(c.alpha)]), grads: new Float64Array(1) };
-  const targetEntropy = c.targetEntropyScale * Math.log(n);
-  const adam = { epsilon: c.adamEpsilon, maxGradNorm: c.maxGradNorm };
-  const actorOpt = createAdam([actor], { ...adam, learningRate: c.policyLr });
-  const qOpt = createAdam([q1, q2], { ...adam, learningRate: c.qLr });
-  const alphaOpt = createAdam([logAlpha], { ...adam, learningRate: c.qLr });
-  const explore = stream(c.seed, `${c.name}/explore`);
+  const nets = sacNetworks(c, { actor: [d, n], critic: [d, n] });
+  const { actor, stats } = nets;
   const replay = createReplayBuffer({
     capacity: c.bufferSize,
     obsDim: d,
     rng: stream(c.seed, `${c.name}/replay`),
   });
   const prep = new ObsPrep(c, d);
-  const batch = createBatch(B, d);
+  const counter: StepCounter = { steps: 0 };
+  const update = discreteSacUpdate({ c, n, nets, replay, prep });
+  const explore = stream(c.seed, `${c.name}/explore`);
+  let actions = new Int32Array(1);
+  return assembleLearner({
+    kind: "sac",
+    config: c,
+    stats,
+    prep,
+    nets: nets.nets,
+    extra: nets.extra,
+    counter,
+    d,
+    k: 0,
+    act(obs: Float64Array, options?: ActOptions): number {
+      // Exploring before learning starts: uniform actions, as CleanRL does.
+      if (options?.explore && counter.steps < c.learningStarts) return randInt(explore, 0, n - 1);
+      const logits = actor.forward1(prep.prepare(obs, 1));
+      return options?.explore ? sampleLogits(logits, explore) : argmax(logits, n);
+    },
+    actBatch(obs: Float64Array, rows: number, options?: ActOptions): Int32Array {
+      if (actions.length !== rows) actions = new Int32Array(rows);
+      const exploring = options?.explore ?? false;
+      if (exploring && counter.steps < c.learningStarts) {
+        for (let r = 0; r < rows; r++) actions[r] = randInt(explore, 0, n - 1);
+        return actions;
+      }
+      const logits = actor.predict(prep.prepare(obs, rows), rows);
+      for (let r = 0; r < rows; r++) {
+        actions[r] = exploring ? sampleLogits(logits, explore, n, r * n) : argmax(logits, n, r * n);
+      }
+      return actions;
+    },
+    observeBatch: (b: TransitionBatch) =>
+      learnFromReplay({
+        batch: b,
+        prep,
+        replay,
+        counter,
+        every: c.updateFrequency,
+        learningStarts: c.learningStarts,
+        update,
+      }),
+    afterLoad: nets.afterLoad,
+  }, {
+    get alpha() {
+      return stats.alpha;
+    },
+    probabilities(obs: Float64Array): Float64Array {
+      const logits = actor.forward1(prep.prepare(obs, 1));
+      const z = logSumExp(logits, n);
+      return Float64Array.from(logits, (l) => Math.exp(l - z));
+    },
+  });
+}
+
+/**
+ * One update of critics, actor and temperature on a sampled batch, then of the targets; returns
+ * the critic loss.
+ */
+function discreteSacUpdate(o: {
+  readonly c: SacConfig;
+  readonly n: number;
+  readonly nets: SacNetworks;
+  readonly replay: ReplayBuffer;
+  readonly prep: ObsPrep;
+}): () => number {
+  const { c, n, replay, prep } = o;
+  const { actor, q1, q2, q1Target, q2Target, actorOpt, qOpt, stats } = o.nets;
+  const B = c.batchSize;
+  const targetEntropy = c.targetEntropyScale * Math.log(n);
+  const batch = createBatch(B, prep.dim);
   const y = new Float64Array(B);
   const dq1 = new Float64Array(B * n);
   const dq2 = new Float64Array(B * n);
   const dLogits = new Float64Array(B * n);
   const minQ = new Float64Array(B * n);
-  const stats = {
-    alpha: c.alpha,
-    entropy: NaN,
-    qLoss: NaN,
-    policyLoss: NaN,
-    alphaLoss: NaN,
-    updates: 0,
-  };
-  let step = 0;
-  let actions = new Int32Array(1);
-  const single = singleBatch(d, 0);
-
-  /** One update of critics, actor and temperature on a sampled batch; returns the critic loss. */
-  function update(): number {
+  return (): number => {
     replay.sample(batch, 1);
     const alpha = stats.alpha;
     // Soft target y = r + γ (1 − done) Σ_a π(a|s') [min Q̄(s', a) − α log π(a|s')].
@@ -238,96 +262,12 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
     actorOpt.step();
     stats.policyLoss = policyLoss;
     stats.entropy = entropy;
-    if (c.autotune) {
-      // d/d(log α) of α (H − H̄) is α (H − H̄): α shrinks while the policy is more random than H̄.
-      const gap = stats.entropy - targetEntropy;
-      stats.alphaLoss = alpha * gap;
-      logAlpha.grads[0] = alpha * gap;
-      alphaOpt.step();
-      stats.alpha = Math.exp(logAlpha.params[0]);
-    }
-    polyakUpdate({ target: q1Target, source: q1, tau: c.tau });
-    polyakUpdate({ target: q2Target, source: q2, tau: c.tau });
+    // d/d(log α) of α (H − H̄) is α (H − H̄): α shrinks while the policy is more random than H̄.
+    if (c.autotune) o.nets.stepTemperature(alpha * (stats.entropy - targetEntropy));
+    o.nets.syncTargets(c.tau);
     stats.updates++;
     return stats.qLoss;
-  }
-
-  const nets = { actor, q1, q2 }; // saved; the targets restart as copies of the critics
-  const agent: SacAgent = {
-    name: c.name,
-    kind: "sac",
-    config: c,
-    stats,
-    get alpha() {
-      return stats.alpha;
-    },
-    get normalizer() {
-      return prep.normalizer;
-    },
-    get steps() {
-      return step;
-    },
-    act(obs: Float64Array, options?: ActOptions): number {
-      // Exploring before learning starts: uniform actions, as CleanRL does.
-      if (options?.explore && step < c.learningStarts) return randInt(explore, 0, n - 1);
-      const logits = actor.forward1(prep.prepare(obs, 1));
-      return options?.explore ? sampleLogits(logits, explore) : argmax(logits, n);
-    },
-    actBatch(obs: Float64Array, rows: number, options?: ActOptions): Int32Array {
-      if (actions.length !== rows) actions = new Int32Array(rows);
-      const exploring = options?.explore ?? false;
-      if (exploring && step < c.learningStarts) {
-        for (let r = 0; r < rows; r++) actions[r] = randInt(explore, 0, n - 1);
-        return actions;
-      }
-      const logits = actor.predict(prep.prepare(obs, rows), rows);
-      for (let r = 0; r < rows; r++) {
-        actions[r] = exploring ? sampleLogits(logits, explore, n, r * n) : argmax(logits, n, r * n);
-      }
-      return actions;
-    },
-    observe(t: Transition): number {
-      single.fill(t);
-      return agent.observeBatch(single.batch);
-    },
-    observeBatch(b: TransitionBatch): number {
-      prep.update(b.obs, b.n);
-      for (let r = 0; r < b.n; r++) replay.addRow(b, r);
-      const from = step;
-      step += b.n;
-      let loss = 0, rounds = 0;
-      forEachDue({ from, to: step, every: c.updateFrequency }, (k) => {
-        if (k <= c.learningStarts) return;
-        loss += update();
-        rounds++;
-      });
-      return rounds > 0 ? loss / rounds : NaN;
-    },
-    probabilities(obs) {
-      const logits = actor.forward1(prep.prepare(obs, 1));
-      const z = logSumExp(logits, n);
-      return Float64Array.from(logits, (l) => Math.exp(l - z));
-    },
-    state(): LearnerState {
-      return {
-        kind: "sac",
-        config: c as unknown as Record<string, unknown>,
-        networks: saveNetworks(nets),
-        extra: { logAlpha: [logAlpha.params[0]] },
-        normalizer: prep.normalizer?.state() ?? null,
-        steps: step,
-      };
-    },
-    load(s: LearnerState): void {
-      const extra = { logAlpha: logAlpha.params };
-      step = loadState({ kind: "sac", config: c as never, nets, extra, prep }, s);
-      polyakUpdate({ target: q1Target, source: q1, tau: 1 });
-      polyakUpdate({ target: q2Target, source: q2, tau: 1 });
-      stats.alpha = Math.exp(logAlpha.params[0]);
-    },
-    dispose() {},
   };
-  return agent;
 }
 
 /** The schema of {@linkcode SacConfig} (no rules between fields). */
