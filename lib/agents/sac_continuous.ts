@@ -23,29 +23,20 @@
  */
 import { normal, stream } from "../rng.ts";
 import { bool, checkInt, checkNum, ConfigError, int, nullable, num } from "../errors.ts";
-import type {
-  ActOptions,
-  Learner,
-  LearnerState,
-  SpacesLike,
-  Transition,
-  TransitionBatch,
-} from "./types.ts";
-import { type Activation, createAdam, createMlp, polyakUpdate } from "./nn.ts";
-import { createBatch, createReplayBuffer } from "./replay.ts";
+import type { ActOptions, Learner, SpacesLike, Transition, TransitionBatch } from "./types.ts";
+import type { Activation, Mlp } from "./nn.ts";
+import { type Batch, createBatch, createReplayBuffer, type ReplayBuffer } from "./replay.ts";
 import { sampleSquashed, squashedActorGrad } from "./losses.ts";
 import {
   type ConfigSchema,
   FIELDS,
-  forEachDue,
-  loadState,
   type NormalizeFields,
   obsDimOf,
   ObsPrep,
   resolveConfig,
-  saveNetworks,
-  singleBatch,
 } from "./_common.ts";
+import { assembleLearner, learnFromReplay, type StepCounter } from "./_learner.ts";
+import { type SacNetworks, sacNetworks } from "./_sac.ts";
 
 /** Continuous SAC hyperparameters. */
 export interface SacContinuousConfig extends NormalizeFields {
@@ -160,7 +151,65 @@ export function sacContinuous(
     }),
   );
   const d = obsDimOf(env.observationSpace);
-  const space = env.actionSpace;
+  const { k, scale, bias } = boxScale(env.actionSpace);
+  const nets = sacNetworks(c, { actor: [d, 2 * k], critic: [d + k, 1] });
+  const { actor, q1, q2, stats } = nets;
+  const replay = createReplayBuffer({
+    capacity: c.bufferSize,
+    obsDim: d,
+    actionDim: k,
+    rng: stream(c.seed, `${c.name}/replay`),
+  });
+  const prep = new ObsPrep(c, d);
+  const counter: StepCounter = { steps: 0 };
+  const policy = { k, scale, bias, logStdMin: c.logStdMin, logStdMax: c.logStdMax };
+  const sampler = squashedSampler({ c, d, policy });
+  const update = continuousSacUpdate({ c, nets, replay, prep, sampler });
+  const { act, actBatch } = squashedActing({ c, actor, prep, counter, policy });
+  return assembleLearner({
+    kind: "sac-continuous",
+    config: c,
+    stats,
+    prep,
+    nets: nets.nets,
+    extra: nets.extra,
+    counter,
+    d,
+    k,
+    act,
+    actBatch,
+    observeBatch: (b: TransitionBatch<Float64Array>) =>
+      learnFromReplay({
+        batch: b,
+        prep,
+        replay,
+        counter,
+        every: c.updateFrequency,
+        learningStarts: c.learningStarts,
+        update,
+      }),
+    afterLoad: nets.afterLoad,
+  }, {
+    get alpha() {
+      return stats.alpha;
+    },
+    policy(obs: Float64Array) {
+      const a = actor.forward1(prep.prepare(obs, 1));
+      const mean = a.slice(0, k);
+      const std = Float64Array.from(a.subarray(k, 2 * k), (r) => Math.exp(logStdOf(c, r)));
+      return { mean, std };
+    },
+    qValue(obs: Float64Array, action: Float64Array): number {
+      const x = new Float64Array(d + k);
+      x.set(prep.prepare(obs, 1));
+      x.set(action.subarray(0, k), d);
+      return Math.min(q1.forward1(x)[0], q2.forward1(x)[0]);
+    },
+  });
+}
+
+/** The centre and half-width of each dimension of a box with finite bounds (`ConfigError` if not). */
+function boxScale(space: SpacesLike<Float64Array>["actionSpace"]) {
   const k = checkInt("actionSpace.shape (product)", space.low.length, 1, 2 ** 12);
   const scale = new Float64Array(k), bias = new Float64Array(k);
   for (let i = 0; i < k; i++) {
@@ -174,93 +223,164 @@ export function sacContinuous(
     scale[i] = (hi - lo) / 2;
     bias[i] = (hi + lo) / 2;
   }
-  const B = c.batchSize;
-  const dk = d + k;
+  return { k, scale, bias };
+}
 
-  const initRng = stream(c.seed, `${c.name}/init`);
-  const net = { activation: c.activation, rng: initRng } as const;
-  const actor = createMlp({ ...net, sizes: [d, ...c.hidden, 2 * k] });
-  const q1 = createMlp({ ...net, sizes: [dk, ...c.hidden, 1] });
-  const q2 = createMlp({ ...net, sizes: [dk, ...c.hidden, 1] });
-  const q1Target = createMlp({ ...net, sizes: [dk, ...c.hidden, 1] });
-  const q2Target = createMlp({ ...net, sizes: [dk, ...c.hidden, 1] });
-  polyakUpdate({ target: q1Target, source: q1, tau: 1 });
-  polyakUpdate({ target: q2Target, source: q2, tau: 1 });
-  const logAlpha = { params: new Float64Array([Math.log(c.alpha)]), grads: new Float64Array(1) };
-  const targetEntropy = c.targetEntropy ?? -k;
-  const adam = { epsilon: c.adamEpsilon, maxGradNorm: c.maxGradNorm };
-  const actorOpt = createAdam([actor], { ...adam, learningRate: c.policyLr });
-  const qOpt = createAdam([q1, q2], { ...adam, learningRate: c.qLr });
-  const alphaOpt = createAdam([logAlpha], { ...adam, learningRate: c.qLr });
+/** The squashed Gaussian policy's shape (`losses.ts`). */
+interface SquashedPolicy {
+  readonly k: number;
+  readonly scale: Float64Array;
+  readonly bias: Float64Array;
+  readonly logStdMin: number;
+  readonly logStdMax: number;
+}
+
+/** Log standard deviation from the actor's raw output (CleanRL's squashing). */
+function logStdOf(c: SacContinuousConfig, raw: number): number {
+  const lsSpan = c.logStdMax - c.logStdMin;
+  return c.logStdMin + 0.5 * lsSpan * (Math.tanh(raw) + 1);
+}
+
+/**
+ * `act` and `actBatch`: uniform actions in the box while exploring before `learningStarts`, then
+ * `c + h·tanh(μ + σ·ε)` when exploring and `c + h·tanh(μ)` when greedy (stream `<name>/explore`).
+ */
+function squashedActing(o: {
+  readonly c: SacContinuousConfig;
+  readonly actor: Mlp;
+  readonly prep: ObsPrep;
+  readonly counter: StepCounter;
+  readonly policy: SquashedPolicy;
+}) {
+  const { c, actor, prep, counter } = o;
+  const { k, scale, bias } = o.policy;
   const explore = stream(c.seed, `${c.name}/explore`);
+  let actions = new Float64Array(k);
+  const oneAct = new Float64Array(k);
+  function actRows(obs: Float64Array, rows: number, out: Float64Array, exploring: boolean) {
+    if (exploring && counter.steps < c.learningStarts) {
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < k; i++) out[r * k + i] = bias[i] + scale[i] * (2 * explore() - 1);
+      }
+      return;
+    }
+    const a = actor.predict(prep.prepare(obs, rows), rows);
+    for (let r = 0; r < rows; r++) {
+      for (let i = 0; i < k; i++) {
+        const mu = a[r * 2 * k + i];
+        const sd = exploring ? Math.exp(logStdOf(c, a[r * 2 * k + k + i])) : 0;
+        const x = exploring ? mu + sd * normal(explore) : mu;
+        out[r * k + i] = bias[i] + scale[i] * Math.tanh(x);
+      }
+    }
+  }
+  return {
+    act(obs: Float64Array, options?: ActOptions): Float64Array {
+      actRows(obs, 1, oneAct, options?.explore ?? false);
+      return oneAct;
+    },
+    actBatch(obs: Float64Array, rows: number, options?: ActOptions): Float64Array {
+      if (actions.length !== rows * k) actions = new Float64Array(rows * k);
+      actRows(obs, rows, actions, options?.explore ?? false);
+      return actions;
+    },
+  };
+}
+
+/**
+ * The buffers of a batch update: rows `[obs, action]` for the critics (`xa`), and sampled policy
+ * actions with their ε, tanh, σ and log π (noise from the stream `<name>/update`).
+ */
+function squashedSampler(o: {
+  readonly c: SacContinuousConfig;
+  readonly d: number;
+  readonly policy: SquashedPolicy;
+}) {
+  const { c, d, policy } = o;
+  const { k } = policy;
+  const B = c.batchSize, dk = d + k;
   const noise = stream(c.seed, `${c.name}/update`);
-  const replay = createReplayBuffer({
-    capacity: c.bufferSize,
-    obsDim: d,
-    actionDim: k,
-    rng: stream(c.seed, `${c.name}/replay`),
-  });
-  const prep = new ObsPrep(c, d);
-  const batch = createBatch(B, d, k);
-  const y = new Float64Array(B);
   const xa = new Float64Array(B * dk);
-  const dq = new Float64Array(B);
-  const dq2 = new Float64Array(B);
-  const dOut = new Float64Array(B * 2 * k);
-  // A sampled policy batch: ε, tanh(x), σ, log π.
   const sample = {
     eps: new Float64Array(B * k),
     tanh: new Float64Array(B * k),
     std: new Float64Array(B * k),
     logPi: new Float64Array(B),
   };
-  const dLda = new Float64Array(B * k);
-  const policy = { k, scale, bias, logStdMin: c.logStdMin, logStdMax: c.logStdMax };
-  const lsSpan = c.logStdMax - c.logStdMin;
-  const stats = {
-    alpha: c.alpha,
-    entropy: NaN,
-    qLoss: NaN,
-    policyLoss: NaN,
-    alphaLoss: NaN,
-    updates: 0,
+  return {
+    d,
+    k,
+    policy,
+    xa,
+    sample,
+    /** Samples actions for `rows` actor outputs into the action columns of `xa`. */
+    sampleInto(out: Float64Array, rows: number): void {
+      for (let j = 0; j < rows * k; j++) sample.eps[j] = normal(noise);
+      sampleSquashed(policy, { out, rows, sample, acts: xa, stride: dk, offset: d });
+    },
+    /** Rows `[obs_r, action_r]` into `xa` (the action columns untouched if `acts` is null). */
+    concat(obs: Float64Array, acts: Float64Array | null, rows: number): void {
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < d; j++) xa[r * dk + j] = obs[r * d + j];
+        if (acts) { for (let i = 0; i < k; i++) xa[r * dk + d + i] = acts[r * k + i]; }
+      }
+    },
   };
-  let step = 0;
+}
+
+/** What the update steps of continuous SAC work on. */
+interface UpdateParts {
+  readonly c: SacContinuousConfig;
+  readonly nets: SacNetworks;
+  readonly replay: ReplayBuffer;
+  readonly prep: ObsPrep;
+  readonly sampler: ReturnType<typeof squashedSampler>;
+}
+
+/**
+ * One training round: a critic update on a sampled batch; every `policyFrequency` critic updates,
+ * `policyFrequency` actor (and temperature) updates on that batch; every `targetNetworkFrequency`
+ * critic updates, a Polyak step of the targets. Returns the critic loss.
+ */
+function continuousSacUpdate(o: UpdateParts): () => number {
+  const { c, nets } = o;
+  const batch = createBatch(c.batchSize, o.sampler.d, o.sampler.k);
+  const updateCritics = criticStep(o, batch);
+  const updateActor = actorStep(o, batch);
   let critics = 0;
-  let actions = new Float64Array(k);
-  const oneAct = new Float64Array(k);
-  const single = singleBatch(d, k);
-
-  /** Log standard deviation from the actor's raw output (CleanRL's squashing). */
-  const logStdOf = (raw: number) => c.logStdMin + 0.5 * lsSpan * (Math.tanh(raw) + 1);
-
-  /** Samples actions for `rows` actor outputs into the action columns of `xa` (noise stream). */
-  function sampleInto(out: Float64Array, rows: number): void {
-    for (let j = 0; j < rows * k; j++) sample.eps[j] = normal(noise);
-    sampleSquashed(policy, { out, rows, sample, acts: xa, stride: dk, offset: d });
-  }
-
-  /** Rows `[obs_r, action_r]` into `xa`. */
-  function concat(obs: Float64Array, acts: Float64Array | null, rows: number): void {
-    for (let r = 0; r < rows; r++) {
-      for (let j = 0; j < d; j++) xa[r * dk + j] = obs[r * d + j];
-      if (acts) { for (let i = 0; i < k; i++) xa[r * dk + d + i] = acts[r * k + i]; }
+  return (): number => {
+    const loss = updateCritics();
+    critics++;
+    if (critics % c.policyFrequency === 0) {
+      for (let i = 0; i < c.policyFrequency; i++) updateActor();
     }
-  }
+    if (critics % c.targetNetworkFrequency === 0) nets.syncTargets(c.tau);
+    nets.stats.updates++;
+    return loss;
+  };
+}
 
-  function updateCritics(): number {
+/** Samples `batch` and regresses both critics on the soft target; returns their summed loss. */
+function criticStep(o: UpdateParts, batch: Batch): () => number {
+  const { c, prep, replay, sampler } = o;
+  const { actor, q1, q2, q1Target, q2Target, qOpt, stats } = o.nets;
+  const { xa, sample } = sampler;
+  const B = c.batchSize;
+  const y = new Float64Array(B);
+  const dq = new Float64Array(B);
+  return (): number => {
     replay.sample(batch, 1);
     const alpha = stats.alpha;
     const next = prep.prepare(batch.nextObs, B, 1);
-    concat(next, null, B);
-    sampleInto(actor.predict(next, B), B);
+    sampler.concat(next, null, B);
+    sampler.sampleInto(actor.predict(next, B), B);
     const q1n = q1Target.predict(xa, B), q2n = q2Target.predict(xa, B);
     for (let b = 0; b < B; b++) {
       const v = Math.min(q1n[b], q2n[b]) - alpha * sample.logPi[b];
       y[b] = batch.rewards[b] + c.gamma * (1 - batch.dones[b]) * v;
     }
     const obs = prep.prepare(batch.obs, B, 2);
-    concat(obs, batch.actionValues, B);
+    sampler.concat(obs, batch.actionValues, B);
     let loss = 0;
     for (const q of [q1, q2]) {
       const out = q.forward(xa, B);
@@ -274,14 +394,29 @@ export function sacContinuous(
     qOpt.step();
     stats.qLoss = loss;
     return loss;
-  }
+  };
+}
 
-  function updateActor(): void {
+/**
+ * One actor update on the observations of `batch` (reparameterised through `min(Q_1, Q_2)`),
+ * then, with `autotune`, one temperature update on a fresh sample from the updated actor.
+ */
+function actorStep(o: UpdateParts, batch: Batch): () => void {
+  const { c, prep, sampler } = o;
+  const { actor, q1, q2, actorOpt, stats } = o.nets;
+  const { xa, sample, policy, d, k } = sampler;
+  const B = c.batchSize, dk = d + k;
+  const targetEntropy = c.targetEntropy ?? -k;
+  const dq = new Float64Array(B);
+  const dq2 = new Float64Array(B);
+  const dLda = new Float64Array(B * k);
+  const dOut = new Float64Array(B * 2 * k);
+  return (): void => {
     const alpha = stats.alpha;
     const obs = prep.prepare(batch.obs, B, 2);
     const out = actor.forward(obs, B);
-    concat(obs, null, B);
-    sampleInto(out, B);
+    sampler.concat(obs, null, B);
+    sampler.sampleInto(out, B);
     const v1 = q1.forward(xa, B);
     const v2 = q2.forward(xa, B);
     let loss = 0, ent = 0;
@@ -304,122 +439,13 @@ export function sacContinuous(
     actorOpt.step();
     stats.policyLoss = loss;
     stats.entropy = ent;
-    if (c.autotune) {
-      // −α (log π + H̄) over a fresh sample from the updated actor; ∂/∂ log α = −α mean(·).
-      sampleInto(actor.predict(obs, B), B);
-      let m = 0;
-      for (let b = 0; b < B; b++) m += (sample.logPi[b] + targetEntropy) / B;
-      stats.alphaLoss = -alpha * m;
-      logAlpha.grads[0] = -alpha * m;
-      alphaOpt.step();
-      stats.alpha = Math.exp(logAlpha.params[0]);
-    }
-  }
-
-  function update(): number {
-    const loss = updateCritics();
-    critics++;
-    if (critics % c.policyFrequency === 0) {
-      for (let i = 0; i < c.policyFrequency; i++) updateActor();
-    }
-    if (critics % c.targetNetworkFrequency === 0) {
-      polyakUpdate({ target: q1Target, source: q1, tau: c.tau });
-      polyakUpdate({ target: q2Target, source: q2, tau: c.tau });
-    }
-    stats.updates++;
-    return loss;
-  }
-
-  function actRows(obs: Float64Array, rows: number, out: Float64Array, exploring: boolean) {
-    if (exploring && step < c.learningStarts) {
-      for (let r = 0; r < rows; r++) {
-        for (let i = 0; i < k; i++) out[r * k + i] = bias[i] + scale[i] * (2 * explore() - 1);
-      }
-      return;
-    }
-    const a = actor.predict(prep.prepare(obs, rows), rows);
-    for (let r = 0; r < rows; r++) {
-      for (let i = 0; i < k; i++) {
-        const mu = a[r * 2 * k + i];
-        const x = exploring ? mu + Math.exp(logStdOf(a[r * 2 * k + k + i])) * normal(explore) : mu;
-        out[r * k + i] = bias[i] + scale[i] * Math.tanh(x);
-      }
-    }
-  }
-
-  const nets = { actor, q1, q2 }; // saved; the targets restart as copies of the critics
-  const agent: SacContinuousAgent = {
-    name: c.name,
-    kind: "sac-continuous",
-    config: c,
-    stats,
-    get alpha() {
-      return stats.alpha;
-    },
-    get normalizer() {
-      return prep.normalizer;
-    },
-    get steps() {
-      return step;
-    },
-    act(obs: Float64Array, options?: ActOptions): Float64Array {
-      actRows(obs, 1, oneAct, options?.explore ?? false);
-      return oneAct;
-    },
-    actBatch(obs: Float64Array, rows: number, options?: ActOptions): Float64Array {
-      if (actions.length !== rows * k) actions = new Float64Array(rows * k);
-      actRows(obs, rows, actions, options?.explore ?? false);
-      return actions;
-    },
-    observe(t: Transition<Float64Array>): number {
-      single.fill(t);
-      return agent.observeBatch(single.batch);
-    },
-    observeBatch(b: TransitionBatch<Float64Array>): number {
-      prep.update(b.obs, b.n);
-      for (let r = 0; r < b.n; r++) replay.addRow(b, r);
-      const from = step;
-      step += b.n;
-      let loss = 0, rounds = 0;
-      forEachDue({ from, to: step, every: c.updateFrequency }, (due) => {
-        if (due <= c.learningStarts) return;
-        loss += update();
-        rounds++;
-      });
-      return rounds > 0 ? loss / rounds : NaN;
-    },
-    policy(obs) {
-      const a = actor.forward1(prep.prepare(obs, 1));
-      const mean = a.slice(0, k);
-      const std = Float64Array.from(a.subarray(k, 2 * k), (r) => Math.exp(logStdOf(r)));
-      return { mean, std };
-    },
-    qValue(obs, action) {
-      const x = new Float64Array(dk);
-      x.set(prep.prepare(obs, 1));
-      x.set(action.subarray(0, k), d);
-      return Math.min(q1.forward1(x)[0], q2.forward1(x)[0]);
-    },
-    state(): LearnerState {
-      return {
-        kind: "sac-continuous",
-        config: c as unknown as Record<string, unknown>,
-        networks: saveNetworks(nets),
-        extra: { logAlpha: [logAlpha.params[0]] },
-        normalizer: prep.normalizer?.state() ?? null,
-        steps: step,
-      };
-    },
-    load(s: LearnerState): void {
-      const extra = { logAlpha: logAlpha.params };
-      step = loadState({ kind: "sac-continuous", config: c as never, nets, extra, prep }, s);
-      polyakUpdate({ target: q1Target, source: q1, tau: 1 });
-      polyakUpdate({ target: q2Target, source: q2, tau: 1 });
-      stats.alpha = Math.exp(logAlpha.params[0]);
-    },
-    dispose() {},
+    if (!c.autotune) return;
+    // −α (log π + H̄) over a fresh sample from the updated actor; ∂/∂ log α = −α mean(·).
+    sampler.sampleInto(actor.predict(obs, B), B);
+    let m = 0;
+    for (let b = 0; b < B; b++) m += (sample.logPi[b] + targetEntropy) / B;
+    o.nets.stepTemperature(-alpha * m);
   };
-  return agent;
 }
 
 /** The schema of {@linkcode SacContinuousConfig}. */
