@@ -29,7 +29,6 @@ import type {
   ActOptions,
   Learner,
   LearnerKind,
-  LearnerState,
   SpacesLike,
   Transition,
   TransitionBatch,
@@ -39,15 +38,13 @@ import { policyLogProb, ppoLoss, type PpoPolicy } from "./losses.ts";
 import {
   type ConfigSchema,
   FIELDS,
-  loadState,
   type NormalizeFields,
   obsDimOf,
   ObsPrep,
   permute,
   resolveConfig,
-  saveNetworks,
-  singleBatch,
 } from "./_common.ts";
+import { assembleLearner, type StepCounter } from "./_learner.ts";
 
 /** PPO hyperparameters. */
 export interface PpoConfig extends NormalizeFields {
@@ -323,13 +320,90 @@ interface PpoSetup {
 
 /** The shared implementation of both policies. */
 function createPpo(s: PpoSetup) {
+  const { c, d, k } = s;
+  const nets = ppoNetworks(s);
+  const { actor, critic, logStd, discrete, dims } = nets;
+  const prep = new ObsPrep(c, d);
+  const counter: StepCounter = { steps: 0 };
+  const rollout = new Rollout(c, dims);
+  const acting = ppoActing({ s, nets, prep });
+  const stats = {
+    policyLoss: NaN,
+    valueLoss: NaN,
+    entropy: NaN,
+    approxKl: NaN,
+    clipFrac: NaN,
+    gradNorm: NaN,
+    learningRate: c.learningRate,
+    updates: 0,
+  };
+  const update = ppoUpdate({ c, nets, rollout, counter, stats });
+  const oneAct = new Float64Array(k);
+
+  function observeBatch(b: TransitionBatch<number> | TransitionBatch<Float64Array>): number {
+    const rows = b.n;
+    if (rollout.N === 0) rollout.allocate(rows);
+    if (rows !== rollout.N) {
+      throw new ConfigError("batch.n", `the ${rollout.N} copies of the first batch`, rows);
+    }
+    // No exploring act before this batch: evaluate the given actions now.
+    if (acting.pending.n !== rows) acting.evaluate(b);
+    const anyTruncated = rollout.store(acting.pending, b.rewards, b);
+    acting.pending.n = 0;
+    if (anyTruncated) {
+      // A time limit is not a terminal state: bootstrap it inside the reward.
+      const v = critic.predict(prep.prepare(b.nextObs, rows, 1), rows);
+      rollout.bootstrap(b, c.gamma, v);
+    }
+    prep.update(b.obs, rows);
+    counter.steps += rows;
+    if (!rollout.advance()) return NaN;
+    const last = critic.predict(prep.prepare(b.nextObs, rows, 1), rows);
+    rollout.computeAdvantages(last, c);
+    return update();
+  }
+
+  const extra: Record<string, Float64Array> = discrete ? {} : { logStd: logStd.params };
+  const agent = assembleLearner({
+    kind: s.kind,
+    config: c,
+    stats,
+    prep,
+    nets: { actor, critic },
+    extra,
+    counter,
+    d,
+    k,
+    act(obs: Float64Array, options?: ActOptions): number | Float64Array {
+      const a = acting.actBatch(obs, 1, options);
+      if (discrete) return a[0];
+      oneAct.set(a);
+      return oneAct;
+    },
+    actBatch: acting.actBatch,
+    observeBatch,
+  }, {
+    value(obs: Float64Array): number {
+      return critic.forward1(prep.prepare(obs, 1))[0];
+    },
+  });
+  return {
+    agent,
+    logStd,
+    /** The actor's output (logits or mean) at one observation (internal buffer). */
+    actorOut: (obs: Float64Array) => actor.forward1(prep.prepare(obs, 1)),
+  };
+}
+
+/**
+ * The actor and critic (orthogonal initialisation from the stream `<name>/init`), the log
+ * standard deviation of a Gaussian policy, one Adam over all of them, and the policy's shape.
+ */
+function ppoNetworks(s: PpoSetup) {
   const { c, d, n, k } = s;
   const discrete = k === 0;
   const outDim = discrete ? n : k;
-  const actDim = discrete ? 1 : k;
-  const low = s.low ?? new Float64Array(0), high = s.high ?? new Float64Array(0);
   const initLogStd = (c as Partial<PpoContinuousConfig>).initLogStd ?? 0;
-
   const initRng = stream(c.seed, `${c.name}/init`);
   const net = { activation: c.activation, init: "orthogonal", rng: initRng } as const;
   const actor = createMlp({ ...net, sizes: [d, ...c.hidden, outDim], outputGain: 0.01 });
@@ -344,88 +418,67 @@ function createPpo(s: PpoSetup) {
     epsilon: c.adamEpsilon,
     maxGradNorm: c.maxGradNorm,
   });
-  const explore = stream(c.seed, `${c.name}/explore`);
-  const shuffle = stream(c.seed, `${c.name}/minibatch`);
-  const prep = new ObsPrep(c, d);
-  const T = c.numSteps;
-
-  // Rollout storage, allocated for N copies at the first observeBatch: row i = t·N + copy.
-  let N = 0;
-  let obsBuf = new Float64Array(0);
-  let actions = new Float64Array(0);
-  let logps = new Float64Array(0);
-  let values = new Float64Array(0);
-  let rewards = new Float64Array(0);
-  let dones = new Float64Array(0);
-  let advantages = new Float64Array(0);
-  let returns = new Float64Array(0);
-  let order = new Int32Array(0);
-  let M = 0;
-  let mb = minibatchArrays(0);
-  // What the last exploring actBatch chose, for the observeBatch that follows.
-  const pending = {
-    n: 0,
-    obs: new Float64Array(0),
-    act: new Float64Array(0),
-    logp: new Float64Array(0),
-    value: new Float64Array(0),
-  };
-  const envActs = {
-    discrete: new Int32Array(0),
-    box: new Float64Array(0),
-  };
-  const single = singleBatch(d, k);
-  const oneAct = new Float64Array(k);
-  const stats = {
-    policyLoss: NaN,
-    valueLoss: NaN,
-    entropy: NaN,
-    approxKl: NaN,
-    clipFrac: NaN,
-    gradNorm: NaN,
-    learningRate: c.learningRate,
-    updates: 0,
-  };
-  let ptr = 0;
-  let step = 0;
-
-  function allocate(copies: number): void {
-    const cfg = c.numMinibatches;
-    const total = T * copies;
-    if (total % cfg !== 0) {
-      throw new ConfigError(
-        "numMinibatches",
-        `a divisor of numSteps × copies (${T} × ${copies})`,
-        cfg,
-      );
-    }
-    N = copies;
-    M = total / cfg;
-    obsBuf = new Float64Array(total * d);
-    actions = new Float64Array(total * actDim);
-    logps = new Float64Array(total);
-    values = new Float64Array(total);
-    rewards = new Float64Array(total);
-    dones = new Float64Array(total);
-    advantages = new Float64Array(total);
-    returns = new Float64Array(total);
-    order = new Int32Array(total);
-    mb = minibatchArrays(M, { d, outDim, actDim });
-  }
-
-  function ensurePending(rows: number): void {
-    if (pending.obs.length >= rows * d) return;
-    pending.obs = new Float64Array(rows * d);
-    pending.act = new Float64Array(rows * actDim);
-    pending.logp = new Float64Array(rows);
-    pending.value = new Float64Array(rows);
-  }
-
   const policy: PpoPolicy = discrete
     ? { kind: "categorical", n }
     : { kind: "gaussian", k, logStd: logStd.params };
-  const logProbOf = (out: Float64Array, o: number, a: Float64Array, ao: number) =>
-    policyLogProb(policy, out, o, a, ao);
+  return {
+    actor,
+    critic,
+    logStd,
+    opt,
+    policy,
+    discrete,
+    /** Observation length, actor outputs, numbers per stored action. */
+    dims: { d, outDim, actDim: discrete ? 1 : k },
+    /** `log π(a|s)` of the action at `a[ao..]` given the actor's output at `out[o..]`. */
+    logProbOf: (out: Float64Array, o: number, a: Float64Array, ao: number) =>
+      policyLogProb(policy, out, o, a, ao),
+  };
+}
+
+/** The networks of a PPO learner. */
+type PpoNetworks = ReturnType<typeof ppoNetworks>;
+
+/** Sizes of the stored rows: observation length, actor outputs, numbers per action. */
+interface PpoDims {
+  readonly d: number;
+  readonly outDim: number;
+  readonly actDim: number;
+}
+
+/** What an exploring `actBatch` chose (or `evaluate` computed), for the `observeBatch` after it. */
+class Pending {
+  n = 0;
+  obs = new Float64Array(0);
+  act = new Float64Array(0);
+  logp = new Float64Array(0);
+  value = new Float64Array(0);
+  constructor(private readonly dims: PpoDims) {}
+
+  /** Room for `rows` rows. */
+  ensure(rows: number): void {
+    if (this.obs.length >= rows * this.dims.d) return;
+    this.obs = new Float64Array(rows * this.dims.d);
+    this.act = new Float64Array(rows * this.dims.actDim);
+    this.logp = new Float64Array(rows);
+    this.value = new Float64Array(rows);
+  }
+}
+
+/**
+ * `actBatch` (sampling the policy from the stream `<name>/explore` when exploring, its mode
+ * otherwise; box actions clipped for the environment), which keeps what an exploring call chose
+ * in `pending`, and `evaluate`, which fills `pending` for given actions instead.
+ */
+function ppoActing(o: { s: PpoSetup; nets: PpoNetworks; prep: ObsPrep }) {
+  const { c, n, k } = o.s;
+  const { actor, critic, logStd, discrete, dims, logProbOf } = o.nets;
+  const { d, outDim, actDim } = dims;
+  const prep = o.prep;
+  const low = o.s.low ?? new Float64Array(0), high = o.s.high ?? new Float64Array(0);
+  const explore = stream(c.seed, `${c.name}/explore`);
+  const pending = new Pending(dims);
+  const envActs = { discrete: new Int32Array(0), box: new Float64Array(0) };
 
   /**
    * Chooses actions for `rows` normalised observations `x`; writes the environment's actions
@@ -440,7 +493,7 @@ function createPpo(s: PpoSetup) {
   ): void {
     const out = actor.predict(x, rows);
     if (exploring) {
-      ensurePending(rows);
+      pending.ensure(rows);
       pending.n = rows;
       pending.obs.set(x.subarray(0, rows * d));
       const v = critic.predict(x, rows);
@@ -467,28 +520,24 @@ function createPpo(s: PpoSetup) {
     }
   }
 
-  function actBatch(obs: Float64Array, rows: number, options?: ActOptions) {
-    const exploring = options?.explore ?? false;
-    const x = prep.prepare(obs, rows);
-    if (discrete) {
-      if (envActs.discrete.length !== rows) envActs.discrete = new Int32Array(rows);
-      choose(x, rows, exploring, envActs.discrete);
-      return envActs.discrete;
-    }
-    if (envActs.box.length !== rows * k) envActs.box = new Float64Array(rows * k);
-    choose(x, rows, exploring, envActs.box);
-    return envActs.box;
-  }
-
-  function observeBatch(b: TransitionBatch<number> | TransitionBatch<Float64Array>): number {
-    const rows = b.n;
-    if (N === 0) allocate(rows);
-    if (rows !== N) {
-      throw new ConfigError("batch.n", `the ${N} copies of the first batch`, rows);
-    }
-    if (pending.n !== rows) {
-      // No exploring act before this batch: evaluate the given actions now.
-      ensurePending(rows);
+  return {
+    pending,
+    actBatch(obs: Float64Array, rows: number, options?: ActOptions): Int32Array | Float64Array {
+      const exploring = options?.explore ?? false;
+      const x = prep.prepare(obs, rows);
+      if (discrete) {
+        if (envActs.discrete.length !== rows) envActs.discrete = new Int32Array(rows);
+        choose(x, rows, exploring, envActs.discrete);
+        return envActs.discrete;
+      }
+      if (envActs.box.length !== rows * k) envActs.box = new Float64Array(rows * k);
+      choose(x, rows, exploring, envActs.box);
+      return envActs.box;
+    },
+    /** Fills `pending` with the batch's observations and actions, their log π and values. */
+    evaluate(b: TransitionBatch<number> | TransitionBatch<Float64Array>): void {
+      const rows = b.n;
+      pending.ensure(rows);
       pending.n = rows;
       const x = prep.prepare(b.obs, rows, 1);
       pending.obs.set(x);
@@ -499,61 +548,139 @@ function createPpo(s: PpoSetup) {
         pending.logp[r] = logProbOf(out, r * outDim, pending.act, r * actDim);
         pending.value[r] = v[r];
       }
+    },
+  };
+}
+
+/**
+ * Rollout storage for `numSteps` steps of `N` copies (allocated at the first batch; row
+ * `i = t·N + copy`), its advantages and returns, and the minibatch drawn from it.
+ */
+class Rollout {
+  /** Copies (0 until allocated). */
+  N = 0;
+  /** Rows per minibatch. */
+  M = 0;
+  /** Steps stored so far in this rollout. */
+  ptr = 0;
+  obs = new Float64Array(0);
+  actions = new Float64Array(0);
+  logps = new Float64Array(0);
+  values = new Float64Array(0);
+  rewards = new Float64Array(0);
+  dones = new Float64Array(0);
+  advantages = new Float64Array(0);
+  returns = new Float64Array(0);
+  order = new Int32Array(0);
+  mb = minibatchArrays(0);
+  private readonly T: number;
+
+  constructor(private readonly c: PpoConfig, private readonly dims: PpoDims) {
+    this.T = c.numSteps;
+  }
+
+  /** Storage for `copies` copies (`ConfigError` unless the minibatches divide the rollout). */
+  allocate(copies: number): void {
+    const cfg = this.c.numMinibatches;
+    const total = this.T * copies;
+    if (total % cfg !== 0) {
+      throw new ConfigError(
+        "numMinibatches",
+        `a divisor of numSteps × copies (${this.T} × ${copies})`,
+        cfg,
+      );
     }
-    const base = ptr * N;
-    obsBuf.set(pending.obs.subarray(0, rows * d), base * d);
-    actions.set(pending.act.subarray(0, rows * actDim), base * actDim);
+    const { d, actDim } = this.dims;
+    this.N = copies;
+    this.M = total / cfg;
+    this.obs = new Float64Array(total * d);
+    this.actions = new Float64Array(total * actDim);
+    this.logps = new Float64Array(total);
+    this.values = new Float64Array(total);
+    this.rewards = new Float64Array(total);
+    this.dones = new Float64Array(total);
+    this.advantages = new Float64Array(total);
+    this.returns = new Float64Array(total);
+    this.order = new Int32Array(total);
+    this.mb = minibatchArrays(this.M, this.dims);
+  }
+
+  /**
+   * Stores one step of the copies: what `p` holds for them, `rewards`, and whether each ended.
+   * Returns whether a copy was truncated (not terminated).
+   */
+  store(
+    p: Pending,
+    rewards: ArrayLike<number>,
+    ends: { terminated: Uint8Array; truncated: Uint8Array },
+  ): boolean {
+    const { N } = this, { d, actDim } = this.dims;
+    const base = this.ptr * N;
+    this.obs.set(p.obs.subarray(0, N * d), base * d);
+    this.actions.set(p.act.subarray(0, N * actDim), base * actDim);
     let anyTruncated = false;
-    for (let r = 0; r < rows; r++) {
+    for (let r = 0; r < N; r++) {
       const i = base + r;
-      logps[i] = pending.logp[r];
-      values[i] = pending.value[r];
-      rewards[i] = b.rewards[r];
-      dones[i] = b.terminated[r] || b.truncated[r] ? 1 : 0;
-      if (b.truncated[r] && !b.terminated[r]) anyTruncated = true;
+      this.logps[i] = p.logp[r];
+      this.values[i] = p.value[r];
+      this.rewards[i] = rewards[r];
+      this.dones[i] = ends.terminated[r] || ends.truncated[r] ? 1 : 0;
+      if (ends.truncated[r] && !ends.terminated[r]) anyTruncated = true;
     }
-    pending.n = 0;
-    if (anyTruncated) {
-      // A time limit is not a terminal state: bootstrap it inside the reward.
-      const v = critic.predict(prep.prepare(b.nextObs, rows, 1), rows);
-      for (let r = 0; r < rows; r++) {
-        if (b.truncated[r] && !b.terminated[r]) rewards[base + r] += c.gamma * v[r];
-      }
+    return anyTruncated;
+  }
+
+  /** Adds `γ·v[r]` to the last stored reward of each truncated (not terminated) copy `r`. */
+  bootstrap(
+    ends: { terminated: Uint8Array; truncated: Uint8Array },
+    gamma: number,
+    v: Float64Array,
+  ) {
+    const base = this.ptr * this.N;
+    for (let r = 0; r < this.N; r++) {
+      if (ends.truncated[r] && !ends.terminated[r]) this.rewards[base + r] += gamma * v[r];
     }
-    prep.update(b.obs, rows);
-    ptr++;
-    step += rows;
-    if (ptr < T) return NaN;
-    ptr = 0;
-    const last = critic.predict(prep.prepare(b.nextObs, rows, 1), rows);
+  }
+
+  /** Moves to the next step; true (and back to step 0) when the rollout is full. */
+  advance(): boolean {
+    this.ptr++;
+    if (this.ptr < this.T) return false;
+    this.ptr = 0;
+    return true;
+  }
+
+  /** GAE along each copy, given the critic's values `last` of the observations after the rollout. */
+  computeAdvantages(last: Float64Array, c: { gamma: number; gaeLambda: number }): void {
+    const { N, T } = this;
     for (let e = 0; e < N; e++) {
-      const lastDone = dones[(T - 1) * N + e];
+      const lastDone = this.dones[(T - 1) * N + e];
       gae({
-        rewards,
-        values,
-        dones,
+        rewards: this.rewards,
+        values: this.values,
+        dones: this.dones,
         lastValue: lastDone ? 0 : last[e],
         gamma: c.gamma,
         lambda: c.gaeLambda,
-        advantages,
-        returns,
+        advantages: this.advantages,
+        returns: this.returns,
         stride: N,
         offset: e,
       });
     }
-    return update();
   }
 
-  /** Fills the minibatch from rollout rows `order[start..start+M)`. */
-  function gather(start: number): void {
+  /** Fills the minibatch from rows `order[start..start+M)` (advantages normalised if `normAdv`). */
+  gather(start: number): void {
+    const { M, mb, order, advantages } = this, { d, actDim } = this.dims;
     let mean = 0, sq = 0;
     for (let j = 0; j < M; j++) {
       const i = order[start + j];
-      mb.obs.set(obsBuf.subarray(i * d, (i + 1) * d), j * d);
-      for (let q = 0; q < actDim; q++) mb.actions[j * actDim + q] = actions[i * actDim + q];
-      mb.oldLogp[j] = logps[i];
-      mb.oldValues[j] = values[i];
-      mb.returns[j] = returns[i];
+      mb.obs.set(this.obs.subarray(i * d, (i + 1) * d), j * d);
+      for (let q = 0; q < actDim; q++) mb.actions[j * actDim + q] = this.actions[i * actDim + q];
+      mb.oldLogp[j] = this.logps[i];
+      mb.oldValues[j] = this.values[i];
+      mb.returns[j] = this.returns[i];
       mean += advantages[i];
       sq += advantages[i] * advantages[i];
     }
@@ -562,14 +689,43 @@ function createPpo(s: PpoSetup) {
     const std = M > 1 ? Math.sqrt(Math.max(0, (sq - M * mean * mean) / (M - 1))) : 0;
     for (let j = 0; j < M; j++) {
       const a = advantages[order[start + j]];
-      mb.adv[j] = c.normAdv ? (a - mean) / (std + 1e-8) : a;
+      mb.adv[j] = this.c.normAdv ? (a - mean) / (std + 1e-8) : a;
     }
   }
+}
 
+/** Diagnostics of a PPO learner. */
+interface PpoStats {
+  policyLoss: number;
+  valueLoss: number;
+  entropy: number;
+  approxKl: number;
+  clipFrac: number;
+  gradNorm: number;
+  learningRate: number;
+  updates: number;
+}
+
+/**
+ * The update at the end of a rollout: the learning rate annealed, then epochs of minibatch
+ * gradient steps over the shuffled rollout (stream `<name>/minibatch`), stopping early once an
+ * epoch's mean approximate KL passes `targetKl`. Returns the mean loss.
+ */
+function ppoUpdate(o: {
+  readonly c: PpoConfig;
+  readonly nets: PpoNetworks;
+  readonly rollout: Rollout;
+  readonly counter: StepCounter;
+  readonly stats: PpoStats;
+}): () => number {
+  const { c, rollout, counter, stats } = o;
+  const { actor, critic, logStd, opt, policy } = o.nets;
+  const shuffle = stream(c.seed, `${c.name}/minibatch`);
   const sums = new Float64Array(5);
 
   /** One gradient step on the gathered minibatch (`losses.ts`); returns the loss. */
   function minibatch(): number {
+    const { mb, M } = rollout;
     const loss = ppoLoss({
       policy,
       out: actor.forward(mb.obs, M),
@@ -594,19 +750,18 @@ function createPpo(s: PpoSetup) {
     return loss;
   }
 
-  /** Epochs of minibatch steps on the full rollout; returns the mean loss. */
-  function update(): number {
+  return (): number => {
     if (c.annealSteps > 0) {
-      opt.learningRate = c.learningRate * Math.max(0, 1 - step / c.annealSteps);
+      opt.learningRate = c.learningRate * Math.max(0, 1 - counter.steps / c.annealSteps);
     }
     sums.fill(0);
     let lossSum = 0, count = 0;
-    const total = T * N;
+    const total = c.numSteps * rollout.N;
     for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
-      permute(order, shuffle);
+      permute(rollout.order, shuffle);
       const klBefore = sums[3];
-      for (let start = 0; start < total; start += M) {
-        gather(start);
+      for (let start = 0; start < total; start += rollout.M) {
+        rollout.gather(start);
         lossSum += minibatch();
         count++;
       }
@@ -621,60 +776,11 @@ function createPpo(s: PpoSetup) {
     stats.learningRate = opt.learningRate;
     stats.updates++;
     return lossSum / count;
-  }
-
-  const nets = { actor, critic };
-  const extra: Record<string, Float64Array> = discrete ? {} : { logStd: logStd.params };
-  const agent = {
-    name: c.name,
-    kind: s.kind,
-    stats,
-    get normalizer() {
-      return prep.normalizer;
-    },
-    get steps() {
-      return step;
-    },
-    act(obs: Float64Array, options?: ActOptions): number | Float64Array {
-      const a = actBatch(obs, 1, options);
-      if (discrete) return a[0];
-      oneAct.set(a);
-      return oneAct;
-    },
-    actBatch,
-    observe(t: Transition<number> | Transition<Float64Array>): number {
-      single.fill(t);
-      return observeBatch(single.batch);
-    },
-    observeBatch,
-    value(obs: Float64Array): number {
-      return critic.forward1(prep.prepare(obs, 1))[0];
-    },
-    state(): LearnerState {
-      return {
-        kind: s.kind,
-        config: c as unknown as Record<string, unknown>,
-        networks: saveNetworks(nets),
-        extra: discrete ? {} : { logStd: Array.from(logStd.params) },
-        normalizer: prep.normalizer?.state() ?? null,
-        steps: step,
-      };
-    },
-    load(st: LearnerState): void {
-      step = loadState({ kind: s.kind, config: c as never, nets, extra, prep }, st);
-    },
-    dispose() {},
-  };
-  return {
-    agent,
-    logStd,
-    /** The actor's output (logits or mean) at one observation (internal buffer). */
-    actorOut: (obs: Float64Array) => actor.forward1(prep.prepare(obs, 1)),
   };
 }
 
 /** Minibatch storage for `M` rows. */
-function minibatchArrays(M: number, dims = { d: 0, outDim: 0, actDim: 0 }) {
+function minibatchArrays(M: number, dims: PpoDims = { d: 0, outDim: 0, actDim: 0 }) {
   return {
     obs: new Float64Array(M * dims.d),
     actions: new Float64Array(M * dims.actDim),
