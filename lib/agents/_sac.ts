@@ -6,6 +6,10 @@
  */
 import { stream } from "../rng.ts";
 import { type Activation, createAdam, createMlp, polyakUpdate } from "./nn.ts";
+import type { Action, ActionArray, ActOptions, LearnerKind, TransitionBatch } from "./types.ts";
+import type { ReplayBuffer } from "./replay.ts";
+import type { ObsPrep } from "./_common.ts";
+import { assembleLearner, learnFromReplay, type StepCounter } from "./_learner.ts";
 
 /** The hyperparameters both SAC learners have. */
 export interface SacCommonConfig {
@@ -18,6 +22,8 @@ export interface SacCommonConfig {
   readonly adamEpsilon: number;
   readonly maxGradNorm: number;
   readonly alpha: number;
+  readonly updateFrequency: number;
+  readonly learningStarts: number;
 }
 
 /** Layer widths of {@linkcode sacNetworks}' outer layers. */
@@ -91,3 +97,65 @@ export function sacNetworks(c: SacCommonConfig, sizes: SacSizes) {
 
 /** The networks and optimisers of a SAC learner. */
 export type SacNetworks = ReturnType<typeof sacNetworks>;
+
+/** What {@linkcode sacLearner} puts together. */
+export interface SacParts<A extends Action, C extends SacCommonConfig> {
+  readonly kind: LearnerKind;
+  readonly config: C;
+  readonly nets: SacNetworks;
+  readonly replay: ReplayBuffer;
+  readonly prep: ObsPrep;
+  readonly counter: StepCounter;
+  /** Observation length. */
+  readonly d: number;
+  /** Length of a vector action; 0 for an integer action. */
+  readonly k: number;
+  act(obs: Float64Array, options?: ActOptions): A;
+  actBatch(obs: Float64Array, rows: number, options?: ActOptions): ActionArray<A>;
+  /** One training round (critics, actor, temperature, targets); returns the critic loss. */
+  readonly update: () => number;
+}
+
+/**
+ * The SAC learner object: learns from replay every `updateFrequency` steps after
+ * `learningStarts`, saves the actor, critics and `log α`, and has `alpha` and `more`'s properties.
+ */
+export function sacLearner<A extends Action, C extends SacCommonConfig, X extends object>(
+  p: SacParts<A, C>,
+  more: X,
+) {
+  const { config: c, nets, replay, prep, counter } = p;
+  const stats = nets.stats;
+  const withAlpha = Object.defineProperties(
+    {
+      get alpha(): number {
+        return stats.alpha;
+      },
+    },
+    Object.getOwnPropertyDescriptors(more),
+  ) as { readonly alpha: number } & X;
+  return assembleLearner({
+    kind: p.kind,
+    config: c,
+    stats,
+    prep,
+    nets: nets.nets,
+    extra: nets.extra,
+    counter,
+    d: p.d,
+    k: p.k,
+    act: p.act,
+    actBatch: p.actBatch,
+    observeBatch: (b: TransitionBatch<A>) =>
+      learnFromReplay({
+        batch: b,
+        prep,
+        replay,
+        counter,
+        every: c.updateFrequency,
+        learningStarts: c.learningStarts,
+        update: p.update,
+      }),
+    afterLoad: nets.afterLoad,
+  }, withAlpha);
+}

@@ -22,7 +22,7 @@
  */
 import { randInt, stream } from "../rng.ts";
 import { bool, checkInt, int, num } from "../errors.ts";
-import type { ActOptions, Learner, SpacesLike, Transition, TransitionBatch } from "./types.ts";
+import type { ActOptions, Learner, SpacesLike, Transition } from "./types.ts";
 import { type Activation, argmax, logSumExp, sampleLogits } from "./nn.ts";
 import { createBatch, createReplayBuffer, type ReplayBuffer } from "./replay.ts";
 import { discreteSacActorLoss } from "./losses.ts";
@@ -34,8 +34,8 @@ import {
   ObsPrep,
   resolveConfig,
 } from "./_common.ts";
-import { assembleLearner, learnFromReplay, type StepCounter } from "./_learner.ts";
-import { type SacNetworks, sacNetworks } from "./_sac.ts";
+import type { StepCounter } from "./_learner.ts";
+import { sacLearner, type SacNetworks, sacNetworks } from "./_sac.ts";
 
 /** Discrete SAC hyperparameters. */
 export interface SacConfig extends NormalizeFields {
@@ -135,7 +135,7 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
   const d = obsDimOf(env.observationSpace);
   const n = checkInt("actionSpace.n", env.actionSpace.n, 1, 2 ** 16);
   const nets = sacNetworks(c, { actor: [d, n], critic: [d, n] });
-  const { actor, stats } = nets;
+  const { actor } = nets;
   const replay = createReplayBuffer({
     capacity: c.bufferSize,
     obsDim: d,
@@ -146,16 +146,16 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
   const update = discreteSacUpdate({ c, n, nets, replay, prep });
   const explore = stream(c.seed, `${c.name}/explore`);
   let actions = new Int32Array(1);
-  return assembleLearner({
+  return sacLearner({
     kind: "sac",
     config: c,
-    stats,
+    nets,
+    replay,
     prep,
-    nets: nets.nets,
-    extra: nets.extra,
     counter,
     d,
     k: 0,
+    update,
     act(obs: Float64Array, options?: ActOptions): number {
       // Exploring before learning starts: uniform actions, as CleanRL does.
       if (options?.explore && counter.steps < c.learningStarts) return randInt(explore, 0, n - 1);
@@ -175,21 +175,7 @@ export function sac(env: SpacesLike, config: Partial<SacConfig> = {}): SacAgent 
       }
       return actions;
     },
-    observeBatch: (b: TransitionBatch) =>
-      learnFromReplay({
-        batch: b,
-        prep,
-        replay,
-        counter,
-        every: c.updateFrequency,
-        learningStarts: c.learningStarts,
-        update,
-      }),
-    afterLoad: nets.afterLoad,
   }, {
-    get alpha() {
-      return stats.alpha;
-    },
     probabilities(obs: Float64Array): Float64Array {
       const logits = actor.forward1(prep.prepare(obs, 1));
       const z = logSumExp(logits, n);

@@ -23,7 +23,7 @@
  */
 import { normal, stream } from "../rng.ts";
 import { bool, checkInt, checkNum, ConfigError, int, nullable, num } from "../errors.ts";
-import type { ActOptions, Learner, SpacesLike, Transition, TransitionBatch } from "./types.ts";
+import type { ActOptions, Learner, SpacesLike, Transition } from "./types.ts";
 import type { Activation, Mlp } from "./nn.ts";
 import { type Batch, createBatch, createReplayBuffer, type ReplayBuffer } from "./replay.ts";
 import { sampleSquashed, squashedActorGrad } from "./losses.ts";
@@ -35,8 +35,8 @@ import {
   ObsPrep,
   resolveConfig,
 } from "./_common.ts";
-import { assembleLearner, learnFromReplay, type StepCounter } from "./_learner.ts";
-import { type SacNetworks, sacNetworks } from "./_sac.ts";
+import type { StepCounter } from "./_learner.ts";
+import { sacLearner, type SacNetworks, sacNetworks } from "./_sac.ts";
 
 /** Continuous SAC hyperparameters. */
 export interface SacContinuousConfig extends NormalizeFields {
@@ -153,7 +153,7 @@ export function sacContinuous(
   const d = obsDimOf(env.observationSpace);
   const { k, scale, bias } = boxScale(env.actionSpace);
   const nets = sacNetworks(c, { actor: [d, 2 * k], critic: [d + k, 1] });
-  const { actor, q1, q2, stats } = nets;
+  const { actor, q1, q2 } = nets;
   const replay = createReplayBuffer({
     capacity: c.bufferSize,
     obsDim: d,
@@ -166,33 +166,19 @@ export function sacContinuous(
   const sampler = squashedSampler({ c, d, policy });
   const update = continuousSacUpdate({ c, nets, replay, prep, sampler });
   const { act, actBatch } = squashedActing({ c, actor, prep, counter, policy });
-  return assembleLearner({
+  return sacLearner({
     kind: "sac-continuous",
     config: c,
-    stats,
+    nets,
+    replay,
     prep,
-    nets: nets.nets,
-    extra: nets.extra,
     counter,
     d,
     k,
     act,
     actBatch,
-    observeBatch: (b: TransitionBatch<Float64Array>) =>
-      learnFromReplay({
-        batch: b,
-        prep,
-        replay,
-        counter,
-        every: c.updateFrequency,
-        learningStarts: c.learningStarts,
-        update,
-      }),
-    afterLoad: nets.afterLoad,
+    update,
   }, {
-    get alpha() {
-      return stats.alpha;
-    },
     policy(obs: Float64Array) {
       const a = actor.forward1(prep.prepare(obs, 1));
       const mean = a.slice(0, k);
