@@ -162,6 +162,7 @@ Deno.test("markouts: mid move signed against the maker, per horizon", () => {
   // h=2: a -1 (99-100, adverse), b +3 (-(98-101)), c beyond the series: (-1 + 2*3) / 3
   near(m.mean[1], 5 / 3, 1e-12);
   assert.equal(m.adverseRate[1], 0.5);
+  assert.deepEqual([m.zeroRate[1], m.favourableRate[1]], [0, 0.5]);
   assert.equal(m.count[1], 2);
   // h=4: only a, +2 (102-100)
   assert.equal(m.mean[2], 2);
@@ -176,7 +177,10 @@ Deno.test("markouts: sells before a rise are adverse; ticks; empty horizons; bad
   const m = markouts({ fills, mid: [10, 10.05, 10.05], horizons: [1, 5], tickSize: 0.01 });
   near(m.mean[0], -2.5, 1e-9);
   assert.equal(m.adverseRate[0], 0.5);
+  // the flat markout is counted apart: neither adverse nor favourable
+  assert.deepEqual([m.zeroRate[0], m.favourableRate[0]], [0.5, 0]);
   assert.ok(Number.isNaN(m.mean[1]) && Number.isNaN(m.adverseRate[1]));
+  assert.ok(Number.isNaN(m.zeroRate[1]) && Number.isNaN(m.favourableRate[1]));
   assert.equal(m.count[1], 0);
   throwsConfig(() => markouts({ fills, mid: [10, 10, 10], horizons: [0] }), "horizons[0]");
   throwsConfig(() => markouts({ fills, mid: [10, 10, 10], horizons: [1.5] }), "horizons[0]");

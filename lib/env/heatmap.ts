@@ -11,7 +11,8 @@
  * Step 0 (no history) is left out. A cell sums, over its steps: the steps, the PnL change, the
  * reward, |inventory| after the step, the maker's passive fills in the step and their quantity;
  * and over those fills whose markout at `horizon` steps can be measured within the episode: the
- * count, the number with a negative markout (adverse) and the markout sum (ticks per fill,
+ * count, the number with a negative markout (adverse), the number with a markout of exactly 0
+ * (`zero`: neither adverse nor favourable) and the markout sum (ticks per fill,
  * `side · (mid[s + horizon] − mid[s])`, the `lib/metrics` convention). Means per cell are sums
  * over counts; the sums add up across episodes and seeds.
  *
@@ -47,7 +48,7 @@ export interface VolTimeGrid {
   add(run: { readonly record: EpisodeRecord; readonly fills: FillLog }): void;
   /**
    * One row per non-empty cell: `timeBucket`, `timeLabel`, `volBucket`, `volLabel`, `steps`,
-   * `pnl`, `reward`, `absInventory`, `fills`, `filledQty`, `markoutFills`, `adverse`,
+   * `pnl`, `reward`, `absInventory`, `fills`, `filledQty`, `markoutFills`, `adverse`, `zero`,
    * `markoutSum` (sums; see the module doc).
    */
   frame(): pl.DataFrame;
@@ -62,6 +63,7 @@ const SUMS = [
   "filledQty",
   "markoutFills",
   "adverse",
+  "zero",
   "markoutSum",
 ] as const;
 
@@ -152,6 +154,7 @@ export function createVolTimeGrid(options: VolTimeOptions): VolTimeGrid {
         const markout = fills.side[j] * (mid[s + h] - mid[s]);
         sums.markoutFills[c]++;
         if (markout < 0) sums.adverse[c]++;
+        else if (markout === 0) sums.zero[c]++;
         sums.markoutSum[c] += markout;
       }
     },

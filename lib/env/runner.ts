@@ -116,6 +116,11 @@ export interface EpisodeMetrics {
   readonly inventoryVariance: number;
   /** Mean |inventory| over the rows. */
   readonly meanAbsInventory: number;
+  /**
+   * `Σ q²` of the inventory after each step (rows 1..steps): the running inventory penalty's
+   * base (`reward.ts`), so that `pnl − η · inventorySquares` is the PnL net of a penalty `η·q²`.
+   */
+  readonly inventorySquares: number;
   /** Inventory at the end. */
   readonly finalInventory: number;
   /** Passive fills. */
@@ -136,6 +141,8 @@ export interface EpisodeMetrics {
   readonly markout: readonly number[];
   /** Adverse-selection rate per horizon: share of fills with a negative markout. */
   readonly adverseRate: readonly number[];
+  /** Share of fills with a markout of exactly 0, per horizon (neither adverse nor favourable). */
+  readonly zeroRate: readonly number[];
   /** The episode ended on a risk limit. */
   readonly terminated: boolean;
   /** Why it terminated (`""` if it did not). */
@@ -418,8 +425,11 @@ export function episodeMetrics(inputs: EpisodeMetricsInputs): EpisodeMetrics {
   const fr = fillRate({ fills, quotedQty: inputs.quotedQty, ordersPlaced: inputs.ordersPlaced });
   const sc = spreadCapture({ fills, mid, tickSize });
   const mk = markouts({ fills, mid, horizons, tickSize });
-  let ret = 0;
-  for (let i = 1; i < n; i++) ret += record.reward[i];
+  let ret = 0, sq = 0;
+  for (let i = 1; i < n; i++) {
+    ret += record.reward[i];
+    sq += inventory[i] * inventory[i];
+  }
   return {
     steps: record.steps,
     return: ret,
@@ -428,6 +438,7 @@ export function episodeMetrics(inputs: EpisodeMetricsInputs): EpisodeMetrics {
     maxDrawdown: maxDrawdown(pnl),
     inventoryVariance: inventoryVariance(inventory),
     meanAbsInventory: meanAbsInventory(inventory),
+    inventorySquares: sq,
     finalInventory: inventory[n - 1],
     fills: fills.n,
     filledQty: filledQty(fills),
@@ -438,6 +449,7 @@ export function episodeMetrics(inputs: EpisodeMetricsInputs): EpisodeMetrics {
     horizons,
     markout: Array.from(mk.mean),
     adverseRate: Array.from(mk.adverseRate),
+    zeroRate: Array.from(mk.zeroRate),
     terminated: record.terminated,
     stop: record.stop,
   };
@@ -463,7 +475,10 @@ export interface RunEpisodesOptions {
 export interface EpisodesResult {
   /** Figures of each episode. */
   readonly metrics: readonly EpisodeMetrics[];
-  /** One row per episode: `episode`, `seed`, the scalar figures, `markout_<h>`, `adverse_<h>`. */
+  /**
+   * One row per episode: `episode`, `seed`, the scalar figures, `markout_<h>`, `adverse_<h>`,
+   * `zero_<h>`.
+   */
   readonly frame: pl.DataFrame;
 }
 
@@ -516,6 +531,7 @@ const SCALARS = [
   "maxDrawdown",
   "inventoryVariance",
   "meanAbsInventory",
+  "inventorySquares",
   "finalInventory",
   "fills",
   "filledQty",
@@ -527,7 +543,7 @@ const SCALARS = [
 
 /**
  * One row per episode: `episode`, `seed` (`seed0 + episode`), the scalar figures, `terminated`,
- * `stop`, and `markout_<h>`, `adverse_<h>` per horizon.
+ * `stop`, and `markout_<h>`, `adverse_<h>`, `zero_<h>` per horizon.
  */
 export function metricsFrame(metrics: readonly EpisodeMetrics[], seed0 = 0): pl.DataFrame {
   const n = metrics.length;
@@ -542,6 +558,7 @@ export function metricsFrame(metrics: readonly EpisodeMetrics[], seed0 = 0): pl.
   hs.forEach((h, j) => {
     cols[`markout_${h}`] = Float64Array.from(metrics, (m) => m.markout[j]);
     cols[`adverse_${h}`] = Float64Array.from(metrics, (m) => m.adverseRate[j]);
+    cols[`zero_${h}`] = Float64Array.from(metrics, (m) => m.zeroRate[j]);
   });
   return pl.DataFrame(cols);
 }
