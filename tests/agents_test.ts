@@ -10,6 +10,7 @@ import {
   type Agent,
   createBatch,
   createReplayBuffer,
+  createRewardScaler,
   createSumTree,
   dqn,
   type DqnConfig,
@@ -424,6 +425,56 @@ Deno.test("ppo (Gaussian) learns the target bandit; its standard deviation shrin
   assert.ok(early < -0.2 && learned > -0.02, JSON.stringify({ early, learned }));
   const std = a.policy(new Float64Array(2)).std;
   assert.ok(std[0] < 0.5 && std[1] < 0.5, String(std));
+});
+
+Deno.test("reward scaling: divides by the running sd of the discounted return, reset at episode ends", () => {
+  const rng = stream(5, "rewards");
+  const s = createRewardScaler({ gamma: 0.9, clip: 3 });
+  const G = [0, 0], returns: number[] = [];
+  const out = new Float64Array(2);
+  for (let t = 0; t < 2000; t++) {
+    const rewards = [rng() * 4 - 1, rng() * 100];
+    const terminated = [rng() < 0.05 ? 1 : 0, 0];
+    const truncated = [0, t % 50 === 49 ? 1 : 0];
+    s.scale({ rewards, terminated, truncated }, out);
+    for (let i = 0; i < 2; i++) {
+      G[i] = 0.9 * G[i] + rewards[i];
+      returns.push(G[i]);
+      if (terminated[i] || truncated[i]) G[i] = 0;
+    }
+    const m = returns.reduce((a, b) => a + b, 0) / returns.length;
+    const v = returns.reduce((a, b) => a + (b - m) ** 2, 0) / returns.length;
+    if (t === 1999) assert.ok(Math.abs(s.stats[2] / v - 1) < 1e-3, `${s.stats[2]} vs ${v}`);
+    for (let i = 0; i < 2; i++) {
+      const want = Math.max(-3, Math.min(3, rewards[i] / Math.sqrt(s.stats[2] + 1e-8)));
+      assert.ok(Math.abs(out[i] - want) < 1e-12);
+    }
+  }
+  throwsConfig(() => createRewardScaler({ gamma: 1.5 }), "gamma");
+  throwsConfig(() => createRewardScaler({ gamma: 0.9, clip: 0 }), "rewardClip");
+});
+
+Deno.test("ppo (Gaussian) with reward scaling learns the target bandit at a reward scale of 1000", () => {
+  const base = targetBandit();
+  const env = {
+    ...base,
+    step: (a: Float64Array) => {
+      const r = base.step(a);
+      return { ...r, reward: 1000 * r.reward };
+    },
+  } as typeof base;
+  const a = ppoContinuous(env, {
+    seed: 1,
+    hidden: [32, 32],
+    numSteps: 256,
+    numMinibatches: 4,
+    learningRate: 3e-3,
+    normalizeReward: true,
+  });
+  train(env, a, { steps: 4096, seed: 1 });
+  const learned = targetScore(a);
+  assert.ok(learned > -0.02, String(learned));
+  throwsConfig(() => ppoContinuous(base, { normalizeReward: 1 as never }), "normalizeReward");
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -40,7 +40,14 @@ const CASES: [string, () => Env<Float64Array, Action>, (env: never, seed: number
     [
       "ppo-continuous",
       boxEnv,
-      (e, s) => ppoContinuous(e, { ...SMALL, seed: s, numSteps: 32, numMinibatches: 2 }),
+      (e, s) =>
+        ppoContinuous(e, {
+          ...SMALL,
+          seed: s,
+          numSteps: 32,
+          numMinibatches: 2,
+          normalizeReward: true, // its running statistics are saved with the learner
+        }),
     ],
     [
       "sac-continuous",

@@ -11,6 +11,16 @@
  * - {@linkcode randomQuoter}: a uniformly random quote action (optionally cancel/flatten too);
  *   `randomAgent` of `random.ts` draws over all actions.
  *
+ * For the continuous actions (`createContinuousMarketMakingEnv`, the market the deep agents
+ * trade), two quoters whose offsets are not limited to the grid and whose size is a parameter;
+ * each writes its quote as a box action with `encodeQuote` (the environment rounds the prices to
+ * ticks and the size to lots), with an inventory target of 0:
+ *
+ * - {@linkcode skewQuoter}: bid `h + κ·q` below and ask `h − κ·q` above the mid (a fixed spread
+ *   for `κ = 0`; with `κ > 0` it leans against its inventory `q`, a linear rule in the spirit of
+ *   Avellaneda–Stoikov without the time dependence);
+ * - {@linkcode asQuoter}: the Avellaneda–Stoikov offsets themselves.
+ *
  * None learns; all are deterministic given their seed (only the random one draws).
  *
  * @module
@@ -19,7 +29,8 @@ import { bool, checkNum, ConfigError, num, positive } from "../errors.ts";
 import { stream } from "../rng.ts";
 import { optimalSpread, reservationPrice } from "../env/avellaneda_stoikov.ts";
 import { nearestQuoteAction, OBS_INVENTORY, OBS_TIME, type QuotingSpec } from "../env/quoting.ts";
-import type { Agent, SpacesLike } from "./types.ts";
+import { type ContinuousActionConfig, createDecodedQuote, encodeQuote } from "../env/continuous.ts";
+import type { Action, Agent, SpacesLike } from "./types.ts";
 import { type ConfigSchema, FIELDS, resolveConfig } from "./_common.ts";
 
 /** The spaces and spec of a quoting environment (a `QuotingEnv` will do). */
@@ -44,7 +55,7 @@ export interface FixedSpreadConfig {
 export const FIXED_SPREAD_DEFAULTS: FixedSpreadConfig = { name: "fixed-spread", skew: 0 };
 
 /** A baseline agent with its resolved configuration. */
-export interface BaselineAgent<C> extends Agent {
+export interface BaselineAgent<C, A extends Action = number> extends Agent<A> {
   /** The configuration in use. */
   readonly config: Readonly<C>;
 }
@@ -210,7 +221,7 @@ export function randomQuoter(
 }
 
 /** The spec of a quoting environment (`env.spec`), or a `ConfigError` naming `env`. */
-function quotingSpec(env: QuotingSpaces): QuotingSpec {
+function quotingSpec(env: Pick<QuotingSpaces, "spec">): QuotingSpec {
   const spec = (env as Partial<QuotingSpaces> | null)?.spec;
   if (typeof spec !== "object" || spec === null || typeof spec.actions !== "object") {
     throw new ConfigError("env", "a quoting environment (with a spec: lib/env/quoting.ts)", env);
@@ -236,3 +247,154 @@ const RANDOM_QUOTER_SCHEMA: ConfigSchema<RandomQuoterConfig> = {
   seed: FIELDS.seed,
   special: bool(),
 };
+
+/** What the box-action quoters need of a continuous environment (`ContinuousMarketMakingEnv` fits). */
+export interface BoxQuotingSpaces extends SpacesLike<Float64Array> {
+  readonly spec: QuotingSpec;
+  /** The action scaling, `maxTarget` resolved. */
+  readonly continuous: Readonly<ContinuousActionConfig & { readonly maxTarget: number }>;
+}
+
+/** Hyperparameters of {@linkcode skewQuoter}. */
+export interface SkewQuoterConfig {
+  /** Agent name. Default `"skew-quoter"`. */
+  readonly name: string;
+  /** Offset of both quotes from the mid at zero inventory, ticks. Default 1. */
+  readonly halfSpread: number;
+  /** Skew per unit of inventory, ticks (0: a fixed spread). Default 0. */
+  readonly skew: number;
+  /** Quote size, units (rounded to lots by the environment). Default 1. */
+  readonly size: number;
+}
+
+/** Defaults of {@linkcode SkewQuoterConfig}. */
+export const SKEW_QUOTER_DEFAULTS: SkewQuoterConfig = {
+  name: "skew-quoter",
+  halfSpread: 1,
+  skew: 0,
+  size: 1,
+};
+
+/**
+ * A fixed spread with a linear inventory skew on the continuous actions: with inventory `q`, a
+ * bid `halfSpread + skew·q` ticks below the mid and an ask `halfSpread − skew·q` above it, both
+ * of `size` units (offsets beyond the action box are clamped to it).
+ *
+ * @example
+ * ```ts
+ * import { skewQuoter } from "./baselines.ts";
+ * import { createContinuousMarketMakingEnv } from "../env/market_making_env.ts";
+ * import { createDecodedQuote, decodeAction } from "../env/continuous.ts";
+ * const env = createContinuousMarketMakingEnv();
+ * const agent = skewQuoter(env, { halfSpread: 2, skew: 0.5, size: 2 });
+ * const obs = env.reset({ seed: 1 }).obs.slice();
+ * obs[0] = 0.2; // inventory 2 of the limit 10: lean the quotes down by 1 tick
+ * const q = decodeAction(env.continuous, agent.act(obs), createDecodedQuote());
+ * if (q.bidOffset !== 3 || q.askOffset !== 1 || q.bidSize !== 2) throw new Error();
+ * ```
+ */
+export function skewQuoter(
+  env: BoxQuotingSpaces,
+  config: Partial<SkewQuoterConfig> = {},
+): BaselineAgent<SkewQuoterConfig, Float64Array> {
+  const c = resolveConfig(SKEW_QUOTER_DEFAULTS, config, {
+    schema: SKEW_QUOTER_SCHEMA,
+    owner: "skewQuoter",
+  });
+  const { halfSpread: h, skew, size } = c;
+  const box = boxActions(env);
+  const maxInv = quotingSpec(env).maxInventory;
+  const quote = createDecodedQuote();
+  const out = new Float64Array(5);
+  return {
+    name: c.name,
+    config: Object.freeze(c),
+    stats: {},
+    act(obs) {
+      const q = Math.round(obs[OBS_INVENTORY] * maxInv);
+      quote.bidOffset = h + skew * q;
+      quote.askOffset = h - skew * q;
+      quote.bidSize = quote.askSize = size;
+      quote.target = 0;
+      return encodeQuote(box, quote, out);
+    },
+    dispose() {},
+  };
+}
+
+const SKEW_QUOTER_SCHEMA: ConfigSchema<SkewQuoterConfig> = {
+  name: FIELDS.name,
+  halfSpread: num(-1e6, 1e6),
+  skew: num(-1e6, 1e6),
+  size: num(0, 1e6),
+};
+
+/** The continuous action scaling of a box environment (`env.continuous`), or a `ConfigError`. */
+function boxActions(env: BoxQuotingSpaces): BoxQuotingSpaces["continuous"] {
+  const c = (env as Partial<BoxQuotingSpaces> | null)?.continuous;
+  if (typeof c !== "object" || c === null) {
+    throw new ConfigError("env", "a continuous quoting environment (env.continuous)", env);
+  }
+  return c;
+}
+
+/** Hyperparameters of {@linkcode asQuoter}: {@linkcode AsAgentConfig}'s and the quote size. */
+export interface AsQuoterConfig extends AsAgentConfig {
+  /** Quote size, units (rounded to lots by the environment). Default 1. */
+  readonly size: number;
+}
+
+/**
+ * The Avellaneda–Stoikov quoter on the continuous actions: the offsets `δb`, `δa` of
+ * {@linkcode asAgent} (reservation price and optimal spread at the observed inventory and time
+ * remaining) as they are, not mapped to the grid, with quotes of `size` units.
+ *
+ * @example
+ * ```ts
+ * import { asQuoter } from "./baselines.ts";
+ * import { createContinuousMarketMakingEnv } from "../env/market_making_env.ts";
+ * import { createDecodedQuote, decodeAction } from "../env/continuous.ts";
+ * const env = createContinuousMarketMakingEnv({ episodeLength: 100 });
+ * const agent = asQuoter(env, { gamma: 0.1, k: 1.5, sigma: 0.2, size: 1 });
+ * const q = decodeAction(env.continuous, agent.act(env.reset({ seed: 1 }).obs),
+ *   createDecodedQuote());
+ * // q = 0, τ = 100: spread 0.1·0.04·100 + 20·ln(1 + 0.1/1.5) = 1.69, half 0.845 each side
+ * if (Math.abs(q.bidOffset - 0.845) > 1e-3 || q.bidOffset !== q.askOffset) throw new Error();
+ * ```
+ */
+export function asQuoter(
+  env: BoxQuotingSpaces,
+  config: Partial<AsQuoterConfig> = {},
+): BaselineAgent<AsQuoterConfig, Float64Array> {
+  const defaults = { ...AS_AGENT_DEFAULTS, name: "avellaneda-stoikov-quoter", size: 1 };
+  const given = resolveConfig(defaults, config, { schema: AS_QUOTER_SCHEMA, owner: "asQuoter" });
+  const spec = quotingSpec(env);
+  const box = boxActions(env);
+  const c: AsQuoterConfig = { ...defaults, sigma: spec.sigma, ...given };
+  const { gamma, k, size } = c;
+  const sigma = checkNum("sigma", c.sigma, 0, 1e12);
+  const horizon = spec.episodeLength * spec.dt;
+  const r = { s: 0, q: 0, gamma, sigma, tau: 0 };
+  const sp = { gamma, sigma, tau: 0, k };
+  const quote = createDecodedQuote();
+  const out = new Float64Array(5);
+  return {
+    name: c.name,
+    config: Object.freeze(c),
+    stats: {},
+    act(obs) {
+      r.q = Math.round(obs[OBS_INVENTORY] * spec.maxInventory);
+      r.tau = sp.tau = obs[OBS_TIME] * horizon;
+      const shift = -reservationPrice(r);
+      const half = 0.5 * optimalSpread(sp);
+      quote.bidOffset = half + shift;
+      quote.askOffset = half - shift;
+      quote.bidSize = quote.askSize = size;
+      quote.target = 0;
+      return encodeQuote(box, quote, out);
+    },
+    dispose() {},
+  };
+}
+
+const AS_QUOTER_SCHEMA: ConfigSchema<AsQuoterConfig> = { ...AS_AGENT_SCHEMA, size: num(0, 1e6) };

@@ -12,7 +12,8 @@
  *   actions (Haarnoja et al. 2018), tanh-squashed Gaussian policy, twin critics, automatic
  *   temperature.
  * - `normalizer.ts`: observation normalisation by running mean and variance (every learner's
- *   `normalizeObs`), frozen at evaluation.
+ *   `normalizeObs`), frozen at evaluation; reward scaling by the running standard deviation of
+ *   the discounted return (PPO's `normalizeReward`).
  * - `train.ts`: `train(env, agent, {steps | episodes, seed, onEpisode})`, `trainVec` over `N`
  *   environment copies with batched inference (`lib/env/vector.ts`), and `evaluate`.
  * - `checkpoint.ts`: saving and loading a learner (weights, normaliser, configuration, training
@@ -97,9 +98,13 @@ export {
 } from "./checkpoint.ts";
 export {
   createNormalizer,
+  createRewardScaler,
   type Normalizer,
   type NormalizerOptions,
   type NormalizerState,
+  type RewardScaler,
+  type RewardScalerOptions,
+  type RewardStep,
 } from "./normalizer.ts";
 export { randomAgent, type RandomAgentOptions } from "./random.ts";
 export { checkLearnerConfig } from "./learner_config.ts";
@@ -107,7 +112,10 @@ export {
   AS_AGENT_DEFAULTS,
   asAgent,
   type AsAgentConfig,
+  asQuoter,
+  type AsQuoterConfig,
   type BaselineAgent,
+  type BoxQuotingSpaces,
   FIXED_SPREAD_DEFAULTS,
   fixedSpreadAgent,
   type FixedSpreadConfig,
@@ -115,6 +123,9 @@ export {
   RANDOM_QUOTER_DEFAULTS,
   randomQuoter,
   type RandomQuoterConfig,
+  SKEW_QUOTER_DEFAULTS,
+  skewQuoter,
+  type SkewQuoterConfig,
 } from "./baselines.ts";
 export {
   type BinnedFeature,

@@ -151,3 +151,92 @@ export function createNormalizer(options: NormalizerOptions): Normalizer {
   };
   return self;
 }
+
+/** Options of {@linkcode createRewardScaler}. */
+export interface RewardScalerOptions {
+  /** Discount of the running return (the learner's γ). */
+  readonly gamma: number;
+  /** Scaled rewards are clipped to `[−clip, clip]`. Default 10 (CleanRL). */
+  readonly clip?: number;
+  /** Added to the variance before the square root. Default 1e-8. */
+  readonly epsilon?: number;
+}
+
+/** One vector step's rewards and episode ends, one entry per copy (a `TransitionBatch` fits). */
+export interface RewardStep {
+  readonly rewards: ArrayLike<number>;
+  readonly terminated: ArrayLike<number>;
+  readonly truncated: ArrayLike<number>;
+}
+
+/** Running scale of rewards (see {@linkcode createRewardScaler}). */
+export interface RewardScaler {
+  /**
+   * Statistics `[count, mean, var]` of the discounted returns seen, in place (a learner saves
+   * and restores them as a checkpoint extra).
+   */
+  readonly stats: Float64Array;
+  /**
+   * Updates the copies' discounted returns with a step's rewards (one per copy; a copy whose
+   * episode ended, terminated or truncated, starts a new return) and the statistics, then writes
+   * the scaled rewards into `out` (which may be `step.rewards`).
+   */
+  scale(step: RewardStep, out: Float64Array): Float64Array;
+}
+
+/**
+ * Reward scaling as Gymnasium's `NormalizeReward` (used by CleanRL's continuous PPO): each
+ * environment copy (one entry of a step's rewards; the number is fixed by the first step) keeps a discounted return `G ← γ·G + r` (reset after its episode ends), the variance of these
+ * returns is tracked with the same running statistics as the observations (Chan et al., one
+ * batch of `copies` returns per step), and a reward is divided by `√(var + ε)` and clipped to
+ * `±clip`. The rewards are not shifted, so their sign and the optimal policy are unchanged.
+ *
+ * @example
+ * ```ts
+ * import { createRewardScaler } from "./normalizer.ts";
+ * const s = createRewardScaler({ gamma: 0 });
+ * const out = new Float64Array(1);
+ * const step = (r: number) => ({ rewards: [r], terminated: [0], truncated: [0] });
+ * for (const r of [10, -10, 10, -10]) s.scale(step(r), out);
+ * // γ = 0: the returns are the rewards, variance ≈ 100, so 10 scales to ≈ 1
+ * if (Math.abs(s.scale(step(10), out)[0] - 1) > 0.05) throw new Error(String(out[0]));
+ * ```
+ */
+export function createRewardScaler(options: RewardScalerOptions): RewardScaler {
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError("rewardScaler", "an object {gamma, clip?, epsilon?}", options);
+  }
+  const gamma = checkNum("gamma", options.gamma, 0, 1);
+  const clip = checkNum("rewardClip", options.clip ?? 10, 1e-6, 1e12);
+  const eps = checkNum("epsilon", options.epsilon ?? 1e-8, 0, 1);
+  let returns = new Float64Array(0);
+  const stats = new Float64Array([1e-4, 0, 1]);
+  return {
+    stats,
+    scale(step, out) {
+      const { rewards, terminated, truncated } = step;
+      const copies = rewards.length;
+      if (returns.length !== copies) returns = new Float64Array(copies);
+      let bMean = 0, bVar = 0;
+      for (let i = 0; i < copies; i++) {
+        returns[i] = returns[i] * gamma + rewards[i];
+        bMean += returns[i] / copies;
+      }
+      for (let i = 0; i < copies; i++) bVar += (returns[i] - bMean) ** 2;
+      // Chan et al., as the observation normaliser's update.
+      const [count, mean, variance] = stats;
+      const total = count + copies;
+      const delta = bMean - mean;
+      stats[0] = total;
+      stats[1] = mean + delta * copies / total;
+      stats[2] = (variance * count + bVar + delta * delta * count * copies / total) / total;
+      const s = 1 / Math.sqrt(stats[2] + eps);
+      for (let i = 0; i < copies; i++) {
+        const v = rewards[i] * s;
+        out[i] = v > clip ? clip : v < -clip ? -clip : v;
+        if (terminated[i] || truncated[i]) returns[i] = 0;
+      }
+      return out;
+    },
+  };
+}

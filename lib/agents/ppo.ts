@@ -35,6 +35,7 @@ import type {
 } from "./types.ts";
 import { type Activation, argmax, createAdam, createMlp, logSumExp, sampleLogits } from "./nn.ts";
 import { policyLogProb, ppoLoss, type PpoPolicy } from "./losses.ts";
+import { createRewardScaler } from "./normalizer.ts";
 import {
   type ConfigSchema,
   FIELDS,
@@ -86,6 +87,12 @@ export interface PpoConfig extends NormalizeFields {
   readonly maxGradNorm: number;
   /** Stop a rollout's epochs once an epoch's mean approximate KL exceeds this (∞: never). */
   readonly targetKl: number;
+  /**
+   * Scale rewards by the running standard deviation of the discounted return and clip them to
+   * ±10 (Gymnasium's `NormalizeReward`, CleanRL's continuous PPO; `normalizer.ts`), in training
+   * only. The statistics are saved with the learner.
+   */
+  readonly normalizeReward: boolean;
 }
 
 /** Defaults of {@linkcode PpoConfig} (CleanRL `ppo.py`). */
@@ -109,6 +116,7 @@ export const PPO_DEFAULTS: PpoConfig = {
   vfCoef: 0.5,
   maxGradNorm: 0.5,
   targetKl: Infinity,
+  normalizeReward: false,
   normalizeObs: false,
   obsClip: 10,
 };
@@ -324,6 +332,8 @@ function createPpo(s: PpoSetup) {
   const nets = ppoNetworks(s);
   const { actor, critic, logStd, discrete, dims } = nets;
   const prep = new ObsPrep(c, d);
+  const scaler = c.normalizeReward ? createRewardScaler({ gamma: c.gamma }) : null;
+  let scaled = new Float64Array(0);
   const counter: StepCounter = { steps: 0 };
   const rollout = new Rollout(c, dims);
   const acting = ppoActing({ s, nets, prep });
@@ -342,13 +352,17 @@ function createPpo(s: PpoSetup) {
 
   function observeBatch(b: TransitionBatch<number> | TransitionBatch<Float64Array>): number {
     const rows = b.n;
-    if (rollout.N === 0) rollout.allocate(rows);
+    if (rollout.N === 0) {
+      rollout.allocate(rows);
+      scaled = new Float64Array(rows);
+    }
     if (rows !== rollout.N) {
       throw new ConfigError("batch.n", `the ${rollout.N} copies of the first batch`, rows);
     }
     // No exploring act before this batch: evaluate the given actions now.
     if (acting.pending.n !== rows) acting.evaluate(b);
-    const anyTruncated = rollout.store(acting.pending, b.rewards, b);
+    const r0 = scaler ? scaler.scale(b, scaled) : b.rewards;
+    const anyTruncated = rollout.store(acting.pending, r0, b);
     acting.pending.n = 0;
     if (anyTruncated) {
       // A time limit is not a terminal state: bootstrap it inside the reward.
@@ -364,6 +378,7 @@ function createPpo(s: PpoSetup) {
   }
 
   const extra: Record<string, Float64Array> = discrete ? {} : { logStd: logStd.params };
+  if (scaler) extra.rewardScale = scaler.stats;
   const agent = assembleLearner({
     kind: s.kind,
     config: c,
@@ -814,6 +829,7 @@ export const PPO_SCHEMA: ConfigSchema<PpoConfig> = {
   vfCoef: num(0, 1e6),
   maxGradNorm: FIELDS.positiveOrInfinity,
   targetKl: FIELDS.positiveOrInfinity,
+  normalizeReward: bool(),
   normalizeObs: FIELDS.normalizeObs,
   obsClip: FIELDS.obsClip,
 };
