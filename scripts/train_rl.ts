@@ -1,32 +1,36 @@
 /**
- * `deno task train:rl`: trains every learner of the plan (`lib/training/plan.ts`: DQN with noisy
+ * `deno task train:rl`: trains every learner of a plan (`lib/training/plan.ts`: DQN with noisy
  * networks on the quote grid, Gaussian PPO and SAC on the continuous actions) on every market
  * condition (calm, volatile, toxic) and training seed, on Web Workers, and writes checkpoints,
- * learning curves (Parquet) and a manifest with the configuration hashes to `data/models/`.
+ * learning curves (Parquet) and a manifest with the configuration hashes to `data/models/<plan>`.
  *
  * ```sh
- * deno task train:rl                 # the full plan into data/models/ (about an hour on 2 cores)
- * deno task train:rl --quick         # tiny budgets, into a new folder under /tmp (printed)
- * deno task train:rl --check         # do data/models/ match the code's configuration?
+ * deno task train:rl                  # the full plan into data/models/full (about an hour on 2 cores)
+ * deno task train:rl --plan reduced   # the committed plan (about half an hour), data/models/reduced
+ * deno task train:rl --plan ablation  # the reward ablation, data/models/ablation
+ * deno task train:rl --quick          # tiny budgets, into a new folder under /tmp (printed)
+ * deno task train:rl --plan reduced --check   # do the models match the code's configuration?
  * ```
  *
- * Options: `--out DIR` (output folder; the default is `data/models`, or a temporary folder with
- * `--quick`), `--workers N` (default: the number of cores), `--only LABEL` (repeatable: train only
+ * Options: `--plan full|reduced|ablation` (default full), `--out DIR` (output folder; the default
+ * is `data/models/<plan>`, or a temporary folder with `--quick`), `--workers N` (default: the number of cores), `--only LABEL` (repeatable: train only
  * these learners, for experiments; the committed models come from the whole plan). Progress: a
  * line per finished job, and one per evaluation of each job (greedy return and PnL).
  *
  * @module
  */
 import { flagsOrExit } from "./_flags.ts";
-import { checkModels, quickPlan, SUITE, type SuitePlan, trainSuite } from "../lib/training/mod.ts";
+import { checkModels, PLANS, quickPlan, type SuitePlan, trainSuite } from "../lib/training/mod.ts";
 
 const USAGE =
-  "usage: deno task train:rl [--quick] [--check] [--out DIR] [--workers N] [--only LABEL]...";
+  "usage: deno task train:rl [--plan full|reduced|ablation] [--quick] [--check] [--out DIR] " +
+  "[--workers N] [--only LABEL]...";
 
 const { values } = flagsOrExit(
   "train:rl",
   Deno.args,
   {
+    plan: { type: "string", default: "full" },
     quick: { type: "boolean", default: false },
     check: { type: "boolean", default: false },
     out: { type: "string" },
@@ -41,7 +45,12 @@ if (values.help) {
   Deno.exit(0);
 }
 
-let plan: SuitePlan = values.quick ? quickPlan() : SUITE;
+const name = values.plan as keyof typeof PLANS;
+if (!Object.hasOwn(PLANS, name)) {
+  console.error(`--plan: one of ${Object.keys(PLANS).join(", ")}, got ${values.plan}`);
+  Deno.exit(2);
+}
+let plan: SuitePlan = values.quick ? quickPlan() : PLANS[name];
 if (values.only?.length) {
   const unknown = values.only.filter((l) => !plan.agents.some((a) => a.label === l));
   if (unknown.length > 0) {
@@ -56,7 +65,9 @@ if (values.only?.length) {
 }
 const root = new URL("..", import.meta.url).pathname;
 const outDir = values.out ??
-  (values.quick ? await Deno.makeTempDir({ prefix: "train-rl-quick-" }) : `${root}data/models`);
+  (values.quick
+    ? await Deno.makeTempDir({ prefix: "train-rl-quick-" })
+    : `${root}data/models/${name}`);
 
 if (values.check) {
   const r = await checkModels({ plan, dir: outDir });
@@ -78,7 +89,7 @@ const jobs = plan.agents.length * plan.conditions.length * plan.seeds.length;
 const steps = plan.agents.reduce((s, a) => s + a.steps, 0) * plan.conditions.length *
   plan.seeds.length;
 console.log(
-  `train:rl${values.quick ? " --quick" : ""}: ${jobs} jobs (${
+  `train:rl ${values.quick ? "--quick" : name}: ${jobs} jobs (${
     plan.agents.map((a) => `${a.label} ${a.steps.toLocaleString("en-US")} steps`).join(", ")
   }; ` +
     `${plan.conditions.join(", ")}; seeds ${plan.seeds.join(", ")}), ` +

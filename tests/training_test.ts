@@ -10,7 +10,9 @@ import pl from "nodejs-polars";
 import {
   checkModels,
   checkPlan,
+  jobEnvConfig,
   jobHash,
+  PLANS,
   quickPlan,
   SUITE,
   suiteJobs,
@@ -109,6 +111,14 @@ Deno.test("train:rl plans are validated, errors name the path", () => {
     () => checkPlan({ ...plan, agents: [{ ...plan.agents[0], config: { seed: 3 } }] }),
     "plan.agents[0].config.seed",
   );
+  throwsConfig(
+    () => checkPlan({ ...plan, agents: [{ ...plan.agents[0], seeds: [0, -1] }] }),
+    "plan.agents[0].seeds[1]",
+  );
+  throwsConfig(
+    () => checkPlan({ ...plan, agents: [{ ...plan.agents[0], reward: { pnll: 1 } as never }] }),
+    "plan.agents[0].reward.pnll",
+  );
   throwsConfig(() => checkPlan({ ...plan, evalpoints: 3 } as never), "plan.evalpoints");
   throwsConfig(() => checkPlan({ ...plan, env: { episodeLength: 0 } }), "plan.env.episodeLength");
   // A typo in a learner's hyperparameters is named with its path before any job is built.
@@ -122,4 +132,20 @@ Deno.test("train:rl plans are validated, errors name the path", () => {
     () => checkPlan({ ...plan, agents: [{ ...plan.agents[0], config: { gamma: "0.9" } }] }),
     "plan.agents[0].config.gamma",
   );
+});
+
+Deno.test("train:rl named plans: a learner's own seeds and reward change its jobs and hashes", () => {
+  for (const p of Object.values(PLANS)) checkPlan(p);
+  const jobs = suiteJobs(PLANS.reduced, "/tmp/x");
+  const count = (label: string) => jobs.filter((j) => j.agent.label === label).length;
+  // PPO on the plan's 5 seeds, SAC and DQN on their own 2, each on 3 conditions.
+  assert.deepEqual([count("ppo"), count("sac"), count("dqn")], [15, 6, 6]);
+  const ablation = suiteJobs(PLANS.ablation, "/tmp/x");
+  const pnl = ablation.find((j) => j.agent.label === "ppo-pnl" && j.condition === "toxic")!;
+  const ppo = jobs.find((j) => j.agent.label === "ppo" && j.condition === "toxic" && j.seed === 0)!;
+  // The ablation arm differs from the reduced plan's PPO by its reward only.
+  assert.deepEqual(pnl.agent.config, ppo.agent.config);
+  assert.equal(jobEnvConfig(pnl).reward.inventoryPenalty, 0);
+  assert.equal(jobEnvConfig(ppo).reward.inventoryPenalty, 0.005);
+  assert.notEqual(jobHash(pnl), jobHash({ ...pnl, agent: { ...pnl.agent, reward: undefined } }));
 });

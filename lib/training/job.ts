@@ -9,7 +9,8 @@
  * - Evaluation: before training and at `evalPoints` equally spaced step counts (the last at the
  *   end), `evalEpisodes` greedy episodes on a fresh environment with seeds `evalSeed + k`, the
  *   same for every job (common random numbers); one `eval` row per episode with the figures of
- *   `runEpisodes` (return, PnL, Sharpe, drawdown, inventory, fills, 5-step adverse rate).
+ *   `runEpisodes` (return, PnL, Sharpe, drawdown, inventory and `Σq²`, fills, the 5-step adverse
+ *   and zero-markout rates and mean markout).
  *   Acting greedily changes no learner state, so evaluating does not change the training run.
  * - The checkpoint: `<outDir>/<label>_<condition>_s<seed>.json` (`lib/agents/checkpoint.ts`),
  *   with the training seed, the job's training descriptor and configuration hash.
@@ -61,8 +62,11 @@ export function trainJob(job: SuiteJobRun): CurveRow[] {
         maxDrawdown: m.maxDrawdown,
         inventoryVariance: m.inventoryVariance,
         meanAbsInventory: m.meanAbsInventory,
+        inventorySquares: m.inventorySquares,
         fills: m.fills,
         adverse5: m.adverseRate[0],
+        zero5: m.zeroRate[0],
+        markout5: m.markout[0],
       });
       ret += m.return / r.metrics.length;
       pnl += m.pnl / r.metrics.length;

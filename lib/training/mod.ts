@@ -4,7 +4,8 @@
  * learning curves to `data/models/`, and the check that the committed models match the code's
  * configuration.
  *
- * - `plan.ts`: {@linkcode SUITE} (the full plan), {@linkcode quickPlan}, {@linkcode checkPlan},
+ * - `plan.ts`: {@linkcode SUITE} (the full plan), {@linkcode REDUCED} (the committed one),
+ *   {@linkcode ABLATION} (reward ablation), {@linkcode PLANS}, {@linkcode quickPlan}, {@linkcode checkPlan},
  *   {@linkcode suiteJobs}, {@linkcode jobHash} (each job's configuration hash),
  *   {@linkcode SUITE_VERSION}.
  * - `job.ts`: {@linkcode trainJob}: train on `N` environment copies, evaluate greedily at equally

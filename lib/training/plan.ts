@@ -15,10 +15,12 @@ import {
   int,
   object,
   oneOf,
+  optional,
   underPath,
 } from "../errors.ts";
 import {
   checkMarketMakingConfig,
+  checkReward,
   createContinuousMarketMakingEnv,
   createMarketMakingEnv,
   MARKET_CONDITION_NAMES,
@@ -26,6 +28,7 @@ import {
   type MarketConditionName,
   type MarketMakingConfig,
   type MarketMakingOptions,
+  type RewardConfig,
 } from "../env/mod.ts";
 import {
   checkLearnerConfig,
@@ -59,6 +62,10 @@ export interface SuiteAgent {
   readonly steps: number;
   /** Hyperparameters (the learner's defaults fill the rest; the seed is the job's). */
   readonly config: Readonly<Record<string, unknown>>;
+  /** The reward of this learner's environments, instead of the plan's `env.reward`. */
+  readonly reward?: Partial<RewardConfig>;
+  /** This learner's training seeds, instead of the plan's `seeds`. */
+  readonly seeds?: readonly number[];
 }
 
 /** A training plan. */
@@ -82,16 +89,34 @@ export interface SuitePlan {
 /** The learners that act on the discrete grid (the others on the continuous actions). */
 const DISCRETE: readonly LearnerKind[] = ["dqn", "ppo", "sac"];
 
-/** The reward of the plan: notebook 07's shaping (PnL, inventory penalty, dampening). */
-const REWARD = { pnl: 1, inventoryPenalty: 0.005, dampening: 0.5, spreadCapture: 0 };
+/**
+ * The reward of the plans: the PnL net of a quadratic inventory penalty `η·q²`, η = 0.005, which is
+ * notebook 07's risk-adjusted objective (`pnl − η·Σq²`), so that the learners maximise the figure
+ * they are judged on.
+ */
+const REWARD = { pnl: 1, inventoryPenalty: 0.005 };
 
 /**
- * The full plan (the committed models in `data/models/`): DQN with noisy networks on the grid,
- * PPO with a Gaussian policy and SAC on the continuous actions, each on the three market
- * conditions with 5 seeds, observations normalised. Budgets: measured CPU-time throughput of these
- * configurations (one run, a busy 2-core machine: DQN ~3,200, PPO ~4,700, SAC ~1,600 steps per
- * CPU-second, evaluations ~0.1 s each) puts a job at about 190, 130 and 125 CPU-seconds, so the
- * 45 jobs at about 55 minutes on 2 cores.
+ * PPO's continuous settings: observations and rewards normalised (CleanRL's continuous PPO) and a
+ * narrower initial policy (`initLogStd` −1). In a 300k-step pilot on calm (seed 0, one run each)
+ * the greedy return reached 109 with neither, 134 with reward scaling and 181 with both.
+ */
+const PPO_CONFIG = {
+  normalizeObs: true,
+  normalizeReward: true,
+  initLogStd: -1,
+  numSteps: 256,
+  numMinibatches: 32,
+  updateEpochs: 10,
+};
+
+/**
+ * The full plan: DQN with noisy networks on the grid, PPO with a Gaussian policy and SAC on the
+ * continuous actions, each on the three market conditions with 5 seeds, observations normalised.
+ * Budgets: measured CPU-time throughput of these configurations (one run, a busy 2-core machine:
+ * DQN ~3,200, PPO ~4,700, SAC ~1,600 steps per CPU-second, evaluations ~0.1 s each) puts a job at
+ * about 190, 130 and 125 CPU-seconds, so the 45 jobs at about 55 minutes on 2 quiet cores
+ * (`deno task train:rl`, into `data/models/full`).
  */
 export const SUITE: SuitePlan = Object.freeze({
   agents: Object.freeze([
@@ -115,13 +140,7 @@ export const SUITE: SuitePlan = Object.freeze({
       learner: "ppo-continuous",
       copies: 8,
       steps: 600_000,
-      config: {
-        normalizeObs: true,
-        numSteps: 256,
-        numMinibatches: 32,
-        updateEpochs: 10,
-        annealSteps: 600_000,
-      },
+      config: { ...PPO_CONFIG, annealSteps: 600_000 },
     },
     {
       label: "sac",
@@ -142,6 +161,59 @@ export const SUITE: SuitePlan = Object.freeze({
   evalPoints: 10,
   evalEpisodes: 4,
   evalSeed: 1_000_000_000,
+});
+
+/**
+ * The committed plan (`data/models/reduced`, what notebook 07 evaluates), cut to what a shared
+ * 2-core machine trains in about half an hour (niced, at a fraction of a core at times): PPO, the
+ * learner that learned in the pilot, on the three conditions with the full plan's 5 seeds at
+ * 100k steps (a sixth of its budget; in the pilot its greedy return was 150 at 120k and 181 at
+ * 300k); SAC (30k steps) and DQN (60k) with 2 seeds each, as a first look only (a seventh and a
+ * tenth of their budgets, replay and warm-up cut to match).
+ */
+export const REDUCED: SuitePlan = Object.freeze({
+  ...SUITE,
+  agents: Object.freeze([
+    { ...SUITE.agents[1], steps: 100_000, config: { ...PPO_CONFIG, annealSteps: 100_000 } },
+    {
+      ...SUITE.agents[2],
+      steps: 30_000,
+      seeds: [0, 1],
+      config: { ...SUITE.agents[2].config, learningStarts: 5_000, bufferSize: 30_000 },
+    },
+    {
+      ...SUITE.agents[0],
+      steps: 60_000,
+      seeds: [0, 1],
+      config: {
+        ...SUITE.agents[0].config,
+        bufferSize: 60_000,
+        learningStarts: 5_000,
+        betaSteps: 60_000,
+      },
+    },
+  ] as SuiteAgent[]),
+});
+
+/**
+ * The reward ablation (`data/models/ablation`): the reduced plan's PPO trained on the PnL alone
+ * (`ppo-pnl`) and with the target-tracking term added to the inventory penalty (`ppo-target`,
+ * `η_t` = 0.005), seeds 0–1; the reduced plan's `ppo` (seeds 0–1) is the middle arm.
+ */
+export const ABLATION: SuitePlan = Object.freeze({
+  ...REDUCED,
+  agents: Object.freeze([
+    { ...REDUCED.agents[0], label: "ppo-pnl", reward: { pnl: 1 } },
+    { ...REDUCED.agents[0], label: "ppo-target", reward: { ...REWARD, targetTracking: 0.005 } },
+  ] as SuiteAgent[]),
+  seeds: Object.freeze([0, 1]),
+});
+
+/** The named plans of `deno task train:rl --plan NAME` (outputs in `data/models/<name>`). */
+export const PLANS: Readonly<Record<"full" | "reduced" | "ablation", SuitePlan>> = Object.freeze({
+  full: SUITE,
+  reduced: REDUCED,
+  ablation: ABLATION,
 });
 
 /**
@@ -197,6 +269,11 @@ const SUITE_AGENT = {
     }
     return c;
   }),
+  reward: optional(custom("reward weights (lib/env/reward.ts)", (v, path) => {
+    checkReward(v as Partial<RewardConfig>, path);
+    return v;
+  })),
+  seeds: optional(arrayOf(int(0, 2 ** 31), { minLength: 1 })),
 };
 
 /** The schema of a {@linkcode SuitePlan}. */
@@ -250,7 +327,7 @@ export function suiteJobs(plan: SuitePlan, outDir: string): SuiteJob[] {
   const jobs: SuiteJob[] = [];
   for (const agent of plan.agents) {
     for (const condition of plan.conditions) {
-      for (const seed of plan.seeds) {
+      for (const seed of agent.seeds ?? plan.seeds) {
         jobs.push({
           agent,
           condition,
@@ -272,9 +349,19 @@ export function modelName(job: Pick<SuiteJob, "agent" | "condition" | "seed">): 
   return `${job.agent.label}_${job.condition}_s${job.seed}.json`;
 }
 
-/** The resolved environment configuration of a job (condition applied). */
-export function jobEnvConfig(job: Pick<SuiteJob, "env" | "condition">): MarketMakingConfig {
-  return checkMarketMakingConfig(marketCondition(job.condition, job.env));
+/** The environment options of a job: the plan's, with the learner's reward and the condition. */
+export function jobEnvOptions(
+  job: Pick<SuiteJob, "env" | "condition"> & { readonly agent: Pick<SuiteAgent, "reward"> },
+): MarketMakingOptions {
+  const env = job.agent.reward === undefined ? job.env : { ...job.env, reward: job.agent.reward };
+  return marketCondition(job.condition, env);
+}
+
+/** The resolved environment configuration of a job (reward and condition applied). */
+export function jobEnvConfig(
+  job: Pick<SuiteJob, "env" | "condition"> & { readonly agent: Pick<SuiteAgent, "reward"> },
+): MarketMakingConfig {
+  return checkMarketMakingConfig(jobEnvOptions(job));
 }
 
 /** Whether a learner acts on the discrete grid. */
@@ -284,7 +371,7 @@ export function isDiscrete(kind: LearnerKind): boolean {
 
 /** A fresh environment of a job (the grid or the continuous actions, by learner). */
 export function makeJobEnv(job: Pick<SuiteJob, "env" | "condition" | "agent">) {
-  const options = marketCondition(job.condition, job.env);
+  const options = jobEnvOptions(job);
   return isDiscrete(job.agent.learner)
     ? createMarketMakingEnv(options)
     : createContinuousMarketMakingEnv(options);

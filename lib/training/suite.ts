@@ -8,7 +8,7 @@
  *   `episode`, `step`, `copy`, `return`, `pnl`, `length`);
  * - `eval_curves.parquet`: one row per greedy evaluation episode (`agent`, `condition`, `seed`,
  *   `step`, `episode`, `return`, `pnl`, `sharpe`, `maxDrawdown`, `inventoryVariance`,
- *   `meanAbsInventory`, `fills`, `adverse5`);
+ *   `meanAbsInventory`, `inventorySquares`, `fills`, `adverse5`, `zero5`, `markout5`);
  * - `manifest.json`: the plan's hash and each model's file and configuration hash.
  *
  * {@linkcode checkModels} verifies a folder against a plan (the code's configuration): every
@@ -85,8 +85,11 @@ const EVAL_COLS = [
   "maxDrawdown",
   "inventoryVariance",
   "meanAbsInventory",
+  "inventorySquares",
   "fills",
   "adverse5",
+  "zero5",
+  "markout5",
 ];
 const INT_COLS = ["seed", "episode", "step", "copy", "length", "fills"];
 
