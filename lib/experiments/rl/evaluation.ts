@@ -1,36 +1,37 @@
 /**
- * What an agent job of notebook 07 records from its greedy evaluation episodes, besides one row
- * per episode: per-step aggregates over all of them ({@linkcode createEvalAccumulator}): PnL cells
- * by inventory and quote in effect, adverse-selection cells by time and realised volatility, and
- * the steps spent at each inventory; and the buckets these are cut into, with their labels.
+ * What an evaluation job of notebook 07 records from its greedy episodes: one row per episode
+ * ({@linkcode episodeRow}: the risk-adjusted objective, PnL, risk, fills, markouts, and for box
+ * actions how the agent used its inventory target), and per-step aggregates over all of them
+ * ({@linkcode createEvalAccumulator}): the RL spec's cells of realised volatility × time of
+ * episode (`lib/env/heatmap.ts`) and the steps spent at each inventory. Also the bucket helpers
+ * the queue sweep shares.
+ *
+ * ## The objective
+ * The comparison's risk-adjusted objective of an episode is
+ *
+ *     J = PnL − η · Σ_t q_t²
+ *
+ * (`q_t` the inventory after step `t`, `η` the study's `riskPenalty`): the mark-to-market PnL net
+ * of a running quadratic inventory penalty, the criterion of Cartea, Jaimungal and Penalva
+ * (2015, ch. 10). It is a mean–variance criterion: holding `q` through a step whose mid change
+ * has variance `σ²` adds `σ²q²` to the PnL's variance, so `η Σ q²` is `(λ/2)·Var` for a risk
+ * aversion `λ = 2η/σ²`. With `η` equal to the training reward's `inventoryPenalty`, an agent's
+ * return (its reward summed) is exactly `J`.
  *
  * @module
  */
 import { ConfigError } from "../../errors.ts";
-import type { EpisodeRun, MarketMakingEnv } from "../../env/mod.ts";
+import { createVolTimeGrid, type EpisodeRun, type VolTimeGrid } from "../../env/mod.ts";
 
 /** One output row; `table` says which frame of the study (`RlStudy`) it belongs to. */
 export type RlRow = Record<string, number | string | null>;
-
-/** The validated bucket settings of the evaluation aggregates (see `RlSettings`). */
-export interface EvalSettings {
-  /** Markout horizon, steps. */
-  readonly horizon: number;
-  /** Inventory bucket edges, units. */
-  readonly inventoryEdges: readonly number[];
-  /** Number of equal time slices of an episode. */
-  readonly timeBuckets: number;
-  /** Realised-volatility window, steps. */
-  readonly volWindow: number;
-  /** Realised-volatility bucket edges, ticks per step. */
-  readonly volEdges: readonly number[];
-}
 
 /** `x` if finite, else null (so that summaries leave it out instead of returning NaN). */
 export function finite(x: number): number | null {
   return Number.isFinite(x) ? x : null;
 }
 
+/** Checks a list of increasing bucket edges; `ConfigError` names the field and index. */
 export function checkEdges(field: string, e: unknown): number[] {
   if (!Array.isArray(e) || e.length > 1000) {
     throw new ConfigError(field, "an array of at most 1000 increasing numbers", e);
@@ -50,60 +51,6 @@ export function bucketOf(edges: readonly number[], x: number): number {
   return b;
 }
 
-/**
- * Labels of the integer buckets cut by `edges` (`"<= -6"`, `"-5 to -3"`, `"0"`, `">= 6"`), for
- * integer-valued quantities such as inventory.
- *
- * @example
- * ```ts
- * import { integerBucketLabels } from "./evaluation.ts";
- * const l = integerBucketLabels([-2.5, -0.5, 0.5, 2.5]);
- * if (l.join("|") !== "<= -3|-2 to -1|0|1 to 2|>= 3") throw new Error(l.join("|"));
- * ```
- */
-export function integerBucketLabels(edges: readonly number[]): string[] {
-  const out: string[] = [];
-  for (let b = 0; b <= edges.length; b++) {
-    const lo = b === 0 ? -Infinity : Math.floor(edges[b - 1]) + 1;
-    const hi = b === edges.length ? Infinity : Math.floor(edges[b]);
-    if (lo === -Infinity) out.push(`<= ${hi}`);
-    else if (hi === Infinity) out.push(`>= ${lo}`);
-    else out.push(lo === hi ? `${lo}` : `${lo} to ${hi}`);
-  }
-  return out;
-}
-
-/**
- * Labels of the real-valued buckets cut by `edges`: `"<= a"`, `"a-b"`, ..., `"> z"`.
- *
- * @example
- * ```ts
- * import { rangeBucketLabels } from "./evaluation.ts";
- * if (rangeBucketLabels([0.2, 0.4]).join("|") !== "<= 0.2|0.2-0.4|> 0.4") throw new Error();
- * ```
- */
-export function rangeBucketLabels(edges: readonly number[]): string[] {
-  const out: string[] = [];
-  for (let b = 0; b <= edges.length; b++) {
-    if (b === 0) out.push(`<= ${edges[0]}`);
-    else if (b === edges.length) out.push(`> ${edges[b - 1]}`);
-    else out.push(`${edges[b - 1]}-${edges[b]}`);
-  }
-  return out;
-}
-
-/** Labels of the quote in effect: the half-spreads, then `cancel` and `flatten`. */
-export function quoteLabels(env: MarketMakingEnv): string[] {
-  return [...Array.from(env.spec.actions.halfSpreads, (h) => `${h}`), "cancel", "flatten"];
-}
-
-/** Index into {@linkcode quoteLabels} of action `a`. */
-export function quoteIndex(env: MarketMakingEnv, a: number): number {
-  const t = env.spec.actions;
-  if (a < t.nQuotes) return Math.floor(a / t.skews.length);
-  return a === t.cancel ? t.halfSpreads.length : t.halfSpreads.length + 1;
-}
-
 /** Labels of queue-position buckets (share of the level ahead), in percent. */
 export function queueLabels(edges: readonly number[]): string[] {
   const p = (x: number) => `${Math.round(100 * x)}%`;
@@ -114,109 +61,140 @@ export function queueLabels(edges: readonly number[]): string[] {
   });
 }
 
+/**
+ * The row of one greedy evaluation episode: the objective `J = pnl − η·Σq²` (see the module
+ * doc), PnL, per-step Sharpe ratio, drawdown, inventory figures, fills, spread capture, and at
+ * the markout horizon the adverse (< 0) and zero-markout rates and the mean markout. For box
+ * actions also `targetGap`, the mean of `(q_t − q*_t)²` (inventory after the step against the
+ * target set for it), and `targetCorr`, the correlation of the target with that inventory: the
+ * two figures that show whether the target term is gamed (a target that follows the inventory
+ * makes the term free).
+ *
+ * @example
+ * ```ts
+ * import { episodeRow } from "./evaluation.ts";
+ * import { createMarketMakingEnv, runEpisode } from "../../env/mod.ts";
+ * const env = createMarketMakingEnv({ episodeLength: 50 });
+ * const run = runEpisode(env, { act: () => 12 }, { seed: 1, horizons: [5] });
+ * const r = episodeRow(run, { riskPenalty: 0.5 });
+ * if (r.objective !== run.metrics.pnl - 0.5 * run.metrics.inventorySquares) throw new Error();
+ * if (r.targetGap !== null) throw new Error("no target on the grid");
+ * ```
+ */
+export function episodeRow(run: EpisodeRun, o: { riskPenalty: number }): RlRow {
+  const m = run.metrics;
+  const box = run.record.actionVectors ? target(run) : { gap: null, corr: null };
+  return {
+    objective: m.pnl - o.riskPenalty * m.inventorySquares,
+    return: m.return,
+    pnl: m.pnl,
+    inventorySq: m.inventorySquares / m.steps,
+    sharpe: finite(m.sharpe),
+    maxDrawdown: m.maxDrawdown,
+    inventoryVariance: m.inventoryVariance,
+    meanAbsInventory: m.meanAbsInventory,
+    fills: m.fills,
+    filledQty: m.filledQty,
+    spreadCapture: finite(m.spreadCapture),
+    adverse: finite(m.adverseRate[0]),
+    zero: finite(m.zeroRate[0]),
+    markout: finite(m.markout[0]),
+    targetGap: box.gap,
+    targetCorr: box.corr,
+  };
+}
+
+/** Mean squared gap of inventory to target and their correlation, over the steps. */
+function target(run: EpisodeRun): { gap: number | null; corr: number | null } {
+  const { inventory, inventoryTarget } = run.record.info;
+  const n = run.record.steps;
+  if (n < 1) return { gap: null, corr: null };
+  let gap = 0, sq = 0, st = 0, sqq = 0, stt = 0, sqt = 0;
+  for (let i = 1; i <= n; i++) {
+    const q = inventory[i], t = inventoryTarget[i];
+    gap += (q - t) ** 2;
+    sq += q;
+    st += t;
+    sqq += q * q;
+    stt += t * t;
+    sqt += q * t;
+  }
+  const cov = sqt / n - (sq / n) * (st / n);
+  const vq = sqq / n - (sq / n) ** 2, vt = stt / n - (st / n) ** 2;
+  return { gap: gap / n, corr: finite(cov / Math.sqrt(vq * vt)) };
+}
+
+/** Settings of {@linkcode createEvalAccumulator}: `createVolTimeGrid`'s, validated. */
+export interface EvalSettings {
+  /** Steps per episode. */
+  readonly episodeLength: number;
+  /** Markout horizon, steps. */
+  readonly horizon: number;
+  /** Number of equal time slices of an episode. */
+  readonly timeBuckets: number;
+  /** Realised-volatility window, steps. */
+  readonly volWindow: number;
+  /** Realised-volatility bucket edges, ticks per step. */
+  readonly volEdges: readonly number[];
+}
+
 /** Per-step aggregates of evaluation episodes: add runs, then read the rows. */
 export interface EvalAccumulator {
   /** Adds one evaluation episode. */
   add(run: EpisodeRun): void;
-  /** The `pnl`, `adverse` and `inventory` rows of an agent and seed. */
-  rows(agent: string, seed: number): RlRow[];
+  /** The `cells` and `inventory` rows, each with the `key` fields. */
+  rows(key: Readonly<Record<string, string | number>>): RlRow[];
 }
 
-/** Per-step aggregates of the evaluation episodes (`jobs.ts`'s module doc), in typed arrays. */
-export function createEvalAccumulator(env: MarketMakingEnv, s: EvalSettings): EvalAccumulator {
-  const L = env.config.latency;
-  const episodeLength = env.config.episodeLength;
-  const qLabels = quoteLabels(env);
-  const nQ = qLabels.length;
-  const invLabels = integerBucketLabels(s.inventoryEdges);
-  const nI = invLabels.length;
-  const pnlSteps = new Float64Array(nI * nQ);
-  const pnlSum = new Float64Array(nI * nQ);
-  const T = s.timeBuckets;
-  const volLabels = rangeBucketLabels(s.volEdges);
-  const nV = volLabels.length;
-  const advFills = new Float64Array(T * nV);
-  const advCount = new Float64Array(T * nV);
-  const advMarkout = new Float64Array(T * nV);
+/**
+ * The volatility × time cells (`lib/env/heatmap.ts`: steps, PnL, fills, markout counts and sums
+ * per cell) and the steps at each inventory, over the episodes added.
+ */
+export function createEvalAccumulator(s: EvalSettings): EvalAccumulator {
+  const { episodeLength, horizon, timeBuckets, volWindow } = s;
+  const grid: VolTimeGrid = createVolTimeGrid({
+    episodeLength,
+    horizon,
+    timeBuckets,
+    volWindow,
+    volEdges: [...s.volEdges],
+  });
   const inventorySteps = new Map<number, number>();
-  const h = s.horizon;
-  const W = s.volWindow;
   return {
     add(run) {
-      const { action } = run.record;
-      const { pnl, inventory, mid } = run.record.info;
-      const n = run.record.steps;
-      for (let i = 1; i <= n; i++) {
-        const q = inventory[i];
-        inventorySteps.set(q, (inventorySteps.get(q) ?? 0) + 1);
-        if (i - L < 1) continue;
-        const cell = bucketOf(s.inventoryEdges, inventory[i - 1]) * nQ +
-          quoteIndex(env, action[i - L]);
-        pnlSteps[cell]++;
-        pnlSum[cell] += pnl[i] - pnl[i - 1];
-      }
-      const f = run.fills;
-      for (let j = 0; j < f.n; j++) {
-        const t = f.step[j];
-        if (t < 1 || t + h > n) continue;
-        const w = Math.min(W, t);
-        let ss = 0;
-        for (let i = t - w + 1; i <= t; i++) ss += (mid[i] - mid[i - 1]) ** 2;
-        const vol = Math.sqrt(ss / w);
-        const tb = Math.min(T - 1, Math.floor((t * T) / episodeLength));
-        const cell = tb * nV + bucketOf(s.volEdges, vol);
-        const markout = f.side[j] * (mid[t + h] - mid[t]);
-        advFills[cell]++;
-        if (markout < 0) advCount[cell]++;
-        advMarkout[cell] += markout;
+      grid.add(run);
+      const inv = run.record.info.inventory;
+      for (let i = 1; i <= run.record.steps; i++) {
+        inventorySteps.set(inv[i], (inventorySteps.get(inv[i]) ?? 0) + 1);
       }
     },
-    rows(agent, seed) {
-      const out: RlRow[] = [];
-      for (let b = 0; b < nI; b++) {
-        for (let a = 0; a < nQ; a++) {
-          const k = b * nQ + a;
-          if (pnlSteps[k] === 0) continue;
-          out.push({
-            table: "pnlCells",
-            agent,
-            seed,
-            inventoryBucket: b,
-            inventoryLabel: invLabels[b],
-            quote: a,
-            quoteLabel: qLabels[a],
-            steps: pnlSteps[k],
-            pnlSum: pnlSum[k],
-          });
-        }
-      }
-      const timeLabels = Array.from({ length: T }, (_, b) => {
-        const lo = Math.ceil((b * episodeLength) / T);
-        const hi = Math.ceil(((b + 1) * episodeLength) / T) - 1;
-        return `${lo}-${hi}`;
-      });
-      for (let tb = 0; tb < T; tb++) {
-        for (let v = 0; v < nV; v++) {
-          const k = tb * nV + v;
-          if (advFills[k] === 0) continue;
-          out.push({
-            table: "adverseCells",
-            agent,
-            seed,
-            timeBucket: tb,
-            timeLabel: timeLabels[tb],
-            volBucket: v,
-            volLabel: volLabels[v],
-            fills: advFills[k],
-            adverse: advCount[k],
-            markoutSum: advMarkout[k],
-          });
-        }
-      }
+    rows(key) {
+      const cells = grid.frame().toRecords() as RlRow[];
+      const out: RlRow[] = cells.map((c) => ({ table: "cells", ...key, ...c }));
       for (const q of [...inventorySteps.keys()].sort((x, y) => x - y)) {
-        out.push({ table: "inventory", agent, seed, inventory: q, steps: inventorySteps.get(q)! });
+        out.push({ table: "inventory", ...key, inventory: q, steps: inventorySteps.get(q)! });
       }
       return out;
     },
   };
 }
+
+/** The cell columns of {@linkcode createEvalAccumulator}'s rows, with their kinds. */
+export const CELL_COLUMNS = Object.freeze(
+  {
+    timeBucket: "int",
+    timeLabel: "str",
+    volBucket: "int",
+    volLabel: "str",
+    steps: "int",
+    pnl: "float",
+    reward: "float",
+    absInventory: "float",
+    fills: "int",
+    filledQty: "float",
+    markoutFills: "int",
+    adverse: "int",
+    zero: "int",
+    markoutSum: "float",
+  } as const,
+);

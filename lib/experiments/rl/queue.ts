@@ -1,6 +1,17 @@
 /**
  * The quote-size sweep of notebook 07: the fill rate of a resting order by its observed queue
- * position and its size ({@linkcode queueJob}; the method is in `jobs.ts`'s module doc).
+ * position and its size ({@linkcode queueJob}).
+ *
+ * The quote size is fixed within an environment (`quoteSize`), so the fill rate by order size is
+ * measured across environments: a fixed-spread quoter (`halfSpread`, default 1: join the best
+ * quotes, where queue position matters) runs `episodes` episodes with quote size `size` and an
+ * inventory limit of `inventoryPerSize · size`. Before each step, each side with a resting order
+ * is classed by its observed queue position (the observation's `bidQueue` / `askQueue`: the share
+ * of its price level ahead of it), then the step's passive fills on that side are counted. The
+ * position is the one the agent observes; an order re-priced at the start of the step (the
+ * instruction of `latency` steps ago arriving) rejoins the back of its new level, which this
+ * measure attributes to the observed position. Queue episode `k` of seed `s` is reset with
+ * `QUEUE_SEED_BASE + s · EPISODE_STRIDE + k`.
  *
  * @module
  */
@@ -9,15 +20,32 @@ import { checkInt, checkNum } from "../../errors.ts";
 import { BOOK_OBS, createMarketMakingEnv } from "../../env/mod.ts";
 import { fixedSpreadAgent } from "../../agents/mod.ts";
 import { BUY } from "../../metrics/fills.ts";
-import { bucketOf, checkEdges, queueLabels } from "./evaluation.ts";
-import {
-  checkSeed,
-  EPISODE_STRIDE,
-  QUEUE_SEED_BASE,
-  QUEUE_SETTINGS_DEFAULTS,
-  type QueueSettings,
-} from "./jobs.ts";
-import type { RlRow } from "./evaluation.ts";
+import { bucketOf, checkEdges, queueLabels, type RlRow } from "./evaluation.ts";
+import { checkSet, EPISODE_STRIDE, QUEUE_SEED_BASE } from "./jobs.ts";
+import type { MarketMakingOptions } from "../../env/mod.ts";
+
+/** Settings of the quote-size × queue-position sweep. */
+export interface QueueSettings {
+  /** Environment options (as `RlSettings.env`). */
+  readonly env: MarketMakingOptions;
+  /** Quote sizes, units. */
+  readonly sizes: readonly number[];
+  /** Episodes per size and seed. */
+  readonly episodes: number;
+  /** Half-spread of the fixed quoter, ticks. Default 1 (join the best quotes). */
+  readonly halfSpread?: number;
+  /** Inventory limit per unit of quote size. Default 10. */
+  readonly inventoryPerSize?: number;
+  /** Queue-position edges (share ahead; bucket `b` holds `edges[b−1] < x ≤ edges[b]`). */
+  readonly queueEdges?: readonly number[];
+}
+
+/** Defaults of the optional {@linkcode QueueSettings} fields. */
+export const QUEUE_SETTINGS_DEFAULTS = Object.freeze({
+  halfSpread: 1,
+  inventoryPerSize: 10,
+  queueEdges: Object.freeze([0, 0.25, 0.5, 0.75]),
+});
 
 /**
  * Runs one quote size of the sweep for one seed: a fixed quoter at `settings.halfSpread` with that
@@ -26,7 +54,7 @@ import type { RlRow } from "./evaluation.ts";
  */
 export function queueJob(o: { size: number; seed: number; settings: QueueSettings }): RlRow[] {
   const { size, seed, settings } = o;
-  checkSeed(seed);
+  checkSet(seed, "seed");
   checkInt("size", size, 1, 1e6);
   const episodes = checkInt("settings.episodes", settings.episodes, 1, EPISODE_STRIDE);
   const half = checkNum(

@@ -1,198 +1,209 @@
 /**
- * The study of notebook 07: every agent × seed and every quote size × seed as one job
- * ({@linkcode rlJob}), listed slowest first ({@linkcode rlJobs}), run through the study scaffold
- * (`lib/sweep/study.ts`) into the tables of {@linkcode RlStudy}.
+ * The study of notebook 07: evaluation jobs (`jobs.ts`) and the quote-size sweep (`queue.ts`)
+ * as one job function ({@linkcode rlJob}) on the study scaffold (`lib/sweep/study.ts`), the job
+ * lists of its two passes, and its tables ({@linkcode RlStudy}):
+ *
+ * 1. the baseline search ({@linkcode tuneJobs}): every baseline of a grid on every condition, on
+ *    the search episodes, `episodes` rows only;
+ * 2. the comparison ({@linkcode compareJobs}): the chosen baselines and the trained models on the
+ *    held-out episodes, with the volatility × time cells and the inventory distribution.
  *
  * @example
  * ```ts
- * import { rlJob } from "./study.ts";
- * const rows = await rlJob({
- *   kind: "agent",
- *   case: { label: "fixed", agent: { kind: "fixed", config: { halfSpread: 2 } } },
- *   seed: 0,
- *   settings: { env: { episodeLength: 50 }, trainEpisodes: 0, evalEpisodes: 2 },
+ * import { rlStudy, tuneJobs } from "./study.ts";
+ * const jobs = tuneJobs({
+ *   baselines: [{ label: "fixed", policy: { kind: "skew", halfSpread: 1, skew: 0, size: 1 } }],
+ *   conditions: ["calm", "toxic"], sets: 1, episodes: 1,
+ *   settings: { env: { episodeLength: 30 }, riskPenalty: 0.005 },
  * });
- * if (rows.filter((r) => r.table === "evaluation").length !== 2) throw new Error();
+ * const { episodes } = await rlStudy(jobs, { workers: 0 });
+ * if (episodes.height !== 2) throw new Error();
  * ```
  * @module
  */
 import type pl from "nodejs-polars";
 import { checkInt, ConfigError } from "../../errors.ts";
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
+import type { MarketConditionName } from "../../env/mod.ts";
 import {
-  type AgentCase,
-  agentJob,
-  type AgentSpec,
-  type QueueSettings,
-  type RlJob,
+  type EvalJob,
+  evalJob,
+  type PolicySpec,
   type RlSettings,
+  TEST_SEED_BASE,
+  TUNE_SEED_BASE,
 } from "./jobs.ts";
-import type { RlRow } from "./evaluation.ts";
-import { queueJob } from "./queue.ts";
+import { CELL_COLUMNS, type RlRow } from "./evaluation.ts";
+import { queueJob, type QueueSettings } from "./queue.ts";
+import type { LabelledPolicy } from "./tuning.ts";
+
+/** A job of the study: an evaluation, or one quote size and seed of the queue sweep. */
+export type RlJob =
+  | ({ readonly kind: "eval" } & EvalJob)
+  | {
+    readonly kind: "queue";
+    readonly size: number;
+    readonly seed: number;
+    readonly settings: QueueSettings;
+  };
 
 /**
- * Runs one job (the sweep's experiment function; see the module doc) and returns its rows.
- * Invalid settings reject the promise with a `ConfigError`.
+ * Runs one job (the scaffold's job function) and returns its rows. Invalid settings reject the
+ * promise with a `ConfigError`.
  */
 // deno-lint-ignore require-await -- async so that a bad job rejects rather than throws
 export async function rlJob(job: RlJob): Promise<RlRow[]> {
   switch (job.kind) {
-    case "agent":
-      return agentJob(job.case, job);
+    case "eval":
+      return evalJob(job);
     case "queue":
       return queueJob(job);
     default: {
       const never: never = job;
-      throw new ConfigError("job.kind", `"agent" or "queue"`, (never as { kind: unknown }).kind);
+      throw new ConfigError("job.kind", `"eval" or "queue"`, (never as { kind: unknown }).kind);
     }
   }
 }
 
-/** Options of {@linkcode rlJobs} and {@linkcode rlStudy}. */
-export interface RlStudyOptions {
-  /** Agents, baselines and learners (labels unique). */
-  readonly agents: readonly AgentCase[];
-  /** Seeds `0 .. seeds − 1` per agent. Integer in [1, 1000]. */
-  readonly seeds: number;
-  /** Settings of the agent jobs. */
+/** Options of {@linkcode tuneJobs}. */
+export interface TuneJobsOptions {
+  /** The baselines to search (`tuning.ts`' `baselineGrid`). */
+  readonly baselines: readonly LabelledPolicy[];
+  /** Market conditions. */
+  readonly conditions: readonly MarketConditionName[];
+  /** Evaluation sets `0 .. sets − 1` per baseline and condition. Integer in [1, 1000]. */
+  readonly sets: number;
+  /** Episodes per set. */
+  readonly episodes: number;
+  /** Shared settings. */
+  readonly settings: RlSettings;
+}
+
+/** The baseline search's jobs: every baseline × condition × set, on the search episodes. */
+export function tuneJobs(o: TuneJobsOptions): RlJob[] {
+  const sets = checkInt("sets", o.sets, 1, 1000);
+  return o.conditions.flatMap((condition) =>
+    o.baselines.flatMap((b) =>
+      Array.from({ length: sets }, (_, set): RlJob => ({
+        kind: "eval",
+        label: b.label,
+        condition,
+        policy: b.policy,
+        set,
+        episodes: o.episodes,
+        seedBase: TUNE_SEED_BASE,
+        detail: false,
+        settings: o.settings,
+      }))
+    )
+  );
+}
+
+/** A policy of the comparison: a label, a condition and a policy per evaluation set. */
+export interface ComparedPolicy {
+  /** Label in the frames. */
+  readonly label: string;
+  /** Condition. */
+  readonly condition: MarketConditionName;
+  /** The policy of set `s` (a trained model of seed `s`, or the same baseline for every set). */
+  readonly policy: (set: number) => PolicySpec;
+}
+
+/** Options of {@linkcode compareJobs}. */
+export interface CompareJobsOptions {
+  /** The policies. */
+  readonly policies: readonly ComparedPolicy[];
+  /** Evaluation sets `0 .. sets − 1` (a learner's training seeds). Integer in [1, 1000]. */
+  readonly sets: number;
+  /** Episodes per set. */
+  readonly episodes: number;
+  /** Shared settings. */
   readonly settings: RlSettings;
   /** Settings of the queue-position × quote-size sweep; omit to skip it. */
-  readonly queue?: QueueSettings;
+  readonly queue?: QueueSettings & { readonly seeds: number };
 }
 
-/** Relative cost of an agent job, to hand the slowest out first. */
-const COST: Record<AgentSpec["kind"], number> = {
-  sac: 6,
-  dqn: 5,
-  ppo: 4,
-  "tabular-q": 3,
-  random: 2,
-  as: 1,
-  fixed: 0,
-};
-
 /**
- * The study's jobs: every agent × seed (slowest kinds first, so that the workers finish
- * together), then every quote size × seed of the queue sweep.
- *
- * @example
- * ```ts
- * import { rlJobs } from "./study.ts";
- * const jobs = rlJobs({
- *   agents: [
- *     { label: "fixed", agent: { kind: "fixed" } },
- *     { label: "DQN", agent: { kind: "dqn" } },
- *   ],
- *   seeds: 2,
- *   settings: { env: {}, trainEpisodes: 1, evalEpisodes: 1 },
- * });
- * const order = jobs.map((j) => j.kind === "agent" ? `${j.case.label}:${j.seed}` : "");
- * if (order.join() !== "DQN:0,DQN:1,fixed:0,fixed:1") throw new Error(order.join());
- * ```
+ * The comparison's jobs: every policy × set on the held-out episodes with the cells (models
+ * first: they are the slow ones), then the queue sweep's sizes × seeds.
  */
-export function rlJobs(options: RlStudyOptions): RlJob[] {
-  const seeds = checkInt("seeds", options.seeds, 1, 1000);
-  const labels = options.agents.map((a) => a.label);
-  if (new Set(labels).size !== labels.length) {
-    throw new ConfigError("agents[].label", "unique labels", labels);
+export function compareJobs(o: CompareJobsOptions): RlJob[] {
+  const sets = checkInt("sets", o.sets, 1, 1000);
+  const keys = o.policies.map((p) => `${p.label}/${p.condition}`);
+  if (new Set(keys).size !== keys.length) {
+    throw new ConfigError("policies", "unique label × condition pairs", keys);
   }
-  const agents = [...options.agents].sort((a, b) => COST[b.agent.kind] - COST[a.agent.kind]);
   const jobs: RlJob[] = [];
-  for (const c of agents) {
-    for (let seed = 0; seed < seeds; seed++) {
-      jobs.push({ kind: "agent", case: c, seed, settings: options.settings });
+  for (const p of o.policies) {
+    for (let set = 0; set < sets; set++) {
+      jobs.push({
+        kind: "eval",
+        label: p.label,
+        condition: p.condition,
+        policy: p.policy(set),
+        set,
+        episodes: o.episodes,
+        seedBase: TEST_SEED_BASE,
+        detail: true,
+        settings: o.settings,
+      });
     }
   }
-  if (options.queue) {
-    for (const size of options.queue.sizes) {
-      for (let seed = 0; seed < seeds; seed++) {
-        jobs.push({ kind: "queue", size, seed, settings: options.queue });
-      }
+  const cost = (j: RlJob) => j.kind === "eval" && j.policy.kind === "model" ? 0 : 1;
+  jobs.sort((a, b) => cost(a) - cost(b));
+  if (o.queue) {
+    const seeds = checkInt("queue.seeds", o.queue.seeds, 1, 1000);
+    const { seeds: _, ...settings } = o.queue;
+    for (const size of o.queue.sizes) {
+      for (let seed = 0; seed < seeds; seed++) jobs.push({ kind: "queue", size, seed, settings });
     }
   }
   return jobs;
 }
 
-/** The frames of a study (see the module doc for what each row is). */
+/** The frames of a study (see `evaluation.ts` and `queue.ts` for what each row is). */
 export interface RlStudy {
-  /** One row per learner, seed and training episode. */
-  readonly curves: pl.DataFrame;
-  /** One row per agent, seed and evaluation episode. */
-  readonly evaluation: pl.DataFrame;
-  /** Step counts and PnL sums by agent, seed, inventory bucket and quote in effect. */
-  readonly pnlCells: pl.DataFrame;
-  /** Fill counts, adverse fills and markout sums by agent, seed, time and volatility bucket. */
-  readonly adverseCells: pl.DataFrame;
-  /** Steps at each inventory, by agent and seed. */
+  /** One row per policy, condition, set and episode. */
+  readonly episodes: pl.DataFrame;
+  /** Volatility × time cells by policy, condition and set (the comparison only). */
+  readonly cells: pl.DataFrame;
+  /** Steps at each inventory by policy, condition and set (the comparison only). */
   readonly inventory: pl.DataFrame;
   /** Resting and filled orders and quantity by quote size, seed and queue-position bucket. */
   readonly queue: pl.DataFrame;
 }
 
-const KEY = { agent: "str", seed: "int" } as const;
+const KEY = { label: "str", condition: "str", seed: "int" } as const;
 
-/** The study's tables (rows of {@linkcode rlJob}; see `jobs.ts` and `queue.ts`). */
+/** The study's tables (rows of {@linkcode rlJob}). */
 export const rlStudyDef: Study<RlJob, keyof RlStudy> = defineStudy({
   module: import.meta.url,
   fn: "rlJob",
   tables: {
-    curves: {
+    episodes: {
       columns: {
         ...KEY,
         episode: "int",
-        step: "int",
+        config: "str",
+        objective: "float",
         return: "float",
         pnl: "float",
-        sharpe: "float",
-        inventoryVariance: "float",
-        adverse: "float",
-        fills: "int",
-        loss: "float",
-      },
-    },
-    evaluation: {
-      columns: {
-        ...KEY,
-        episode: "int",
-        return: "float",
-        pnl: "float",
+        inventorySq: "float",
         sharpe: "float",
         maxDrawdown: "float",
         inventoryVariance: "float",
         meanAbsInventory: "float",
-        fillRate: "float",
+        fills: "int",
+        filledQty: "float",
         spreadCapture: "float",
         adverse: "float",
+        zero: "float",
         markout: "float",
-        fills: "int",
-        fees: "float",
-        cancelShare: "float",
-        flattenShare: "float",
+        targetGap: "float",
+        targetCorr: "float",
       },
     },
-    pnlCells: {
-      columns: {
-        ...KEY,
-        inventoryBucket: "int",
-        inventoryLabel: "str",
-        quote: "int",
-        quoteLabel: "str",
-        steps: "int",
-        pnlSum: "float",
-      },
-    },
-    adverseCells: {
-      columns: {
-        ...KEY,
-        timeBucket: "int",
-        timeLabel: "str",
-        volBucket: "int",
-        volLabel: "str",
-        fills: "int",
-        adverse: "int",
-        markoutSum: "float",
-      },
-    },
+    cells: { columns: { ...KEY, ...CELL_COLUMNS } },
     inventory: { columns: { ...KEY, inventory: "int", steps: "int" } },
     queue: {
       columns: {
@@ -209,10 +220,7 @@ export const rlStudyDef: Study<RlJob, keyof RlStudy> = defineStudy({
   },
 });
 
-/** Options of {@linkcode rlStudy}: the study plus how to run it. */
-export interface RlStudyRunOptions extends RlStudyOptions, StudyRunOptions {}
-
-/** Runs the study's jobs ({@linkcode rlJobs}) and returns its frames. */
-export function rlStudy(options: RlStudyRunOptions): Promise<RlStudy> {
-  return rlStudyDef.run(rlJobs(options), options);
+/** Runs a list of the study's jobs and returns its frames. */
+export function rlStudy(jobs: readonly RlJob[], run: StudyRunOptions = {}): Promise<RlStudy> {
+  return rlStudyDef.run([...jobs], run);
 }

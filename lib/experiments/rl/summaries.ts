@@ -1,144 +1,330 @@
 /**
  * The numbers and small frames notebook 07 quotes, as pure functions of the study's frames
- * (`study.ts`): learning curves with a band over seeds ({@linkcode curveBands}), the maps pooled
- * over seeds ({@linkcode pnlHeatmap}, {@linkcode adverseHeatmap}, {@linkcode inventoryShares},
- * {@linkcode queueFillRates}, {@linkcode quoteShares}), and the comparison table. Means, sums
- * and intervals come from `lib/report`'s `aggregate` and `summarise`; paired differences from
- * its `pairedDiff`.
+ * (`study.ts`) and of the committed training curves (`data/models/`, `lib/training`):
+ *
+ * - the baseline search: the best configuration of each family per condition
+ *   ({@linkcode bestBaselines});
+ * - the comparison: per-set means ({@linkcode perSet}), means with 95% intervals by policy and
+ *   condition ({@linkcode comparison}), each learner against the best baseline paired by set
+ *   ({@linkcode versusBest}) and the target's verdict ({@linkcode targetVerdict});
+ * - learning curves of the objective with a band over training seeds ({@linkcode curveBands})
+ *   and whether they have flattened at the budget ({@linkcode flattening});
+ * - the volatility × time maps pooled over sets, with the adverse, zero and favourable markout
+ *   rates and the mean markout side by side ({@linkcode volTimeMap}), the markout rates by policy
+ *   ({@linkcode markoutTable}), the inventory distribution ({@linkcode inventoryShares}) and the
+ *   queue sweep's fill rates ({@linkcode queueFillRates}, {@linkcode fillRateAt});
+ * - a generic table of `mean [lo, hi]` cells ({@linkcode ciTable}).
+ *
+ * Means, sums and intervals come from `lib/report`'s `aggregate` and `summarise`, paired
+ * differences from `pairedBySeed`, verdicts from `verdict`.
  *
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt, ConfigError } from "../../errors.ts";
-import { type MarketMakingOptions, POISSON_FLOW_DEFAULTS } from "../../env/mod.ts";
-import { int } from "../../report/format.ts";
-import { aggregate, type Row, summarise } from "../../report/stats.ts";
-import type { AgentCase } from "./jobs.ts";
-
-function floatSeries(name: string, v: readonly (number | null)[]): pl.Series {
-  return pl.Series(name, v.map((x) => (x !== null && Number.isFinite(x) ? x : null)), pl.Float64);
-}
+import { ConfigError } from "../../errors.ts";
+import { aggregate, pairedBySeed, type Row, summarise, verdict } from "../../report/stats.ts";
+import type { LabelledPolicy } from "./tuning.ts";
+import { policyText } from "./jobs.ts";
 
 const column = (df: pl.DataFrame, c: string) =>
   (df.getColumn(c).toArray() as (number | null)[]).map((x) => (x === null ? NaN : Number(x)));
 
-/** Options of {@linkcode curveBands}. */
-export interface CurveBandOptions {
-  /** Training episodes per block (each point of a curve is a block's mean). */
-  readonly block: number;
-  /** Metrics (columns of `curves`). */
-  readonly metrics: readonly string[];
-  /** Confidence level of the band over seeds. Default 0.95. */
-  readonly level?: number;
+function floatSeries(name: string, v: readonly number[]): pl.Series {
+  return pl.Series(name, v.map((x) => (Number.isFinite(x) ? x : null)), pl.Float64);
+}
+
+/** The best baseline of a family on a condition, as {@linkcode bestBaselines} finds it. */
+export interface BestBaseline extends LabelledPolicy {
+  /** The condition. */
+  readonly condition: string;
+  /** Its configuration as text (`policyText`). */
+  readonly config: string;
+  /** Its mean objective on the search episodes. */
+  readonly objective: number;
 }
 
 /**
- * Learning curves with a band over seeds, in long form: for each metric, agent and block of
- * `block` training episodes, the mean over seeds of the per-seed block means, with a Student-t
- * interval (`lo`, `hi`; null with fewer than two seeds) and `n` seeds. Column `episode` is the
- * block's last episode (1-based), `step` the mean environment steps taken by then.
+ * For each condition and baseline family of the search (`episodes` rows of `tuneJobs`), the
+ * configuration with the highest mean objective over all its search episodes; `grid` maps the
+ * configuration text back to its policy. In condition order, then the grid's family order.
+ *
+ * @example
+ * ```ts
+ * import { bestBaselines } from "./summaries.ts";
+ * import pl from "nodejs-polars";
+ * const p = (h: number) => ({ kind: "skew", halfSpread: h, skew: 0, size: 1 }) as const;
+ * const grid = [{ label: "fixed", policy: p(1) }, { label: "fixed", policy: p(2) }];
+ * const episodes = pl.DataFrame({ label: ["fixed", "fixed", "fixed"], condition: ["calm", "calm", "calm"],
+ *   config: ["h=1 κ=0 size=1", "h=2 κ=0 size=1", "h=2 κ=0 size=1"], objective: [5, 7, 1] });
+ * const [b] = bestBaselines(episodes, grid); // h=2 averages 4
+ * if (b.config !== "h=1 κ=0 size=1" || b.objective !== 5) throw new Error(b.config);
+ * ```
+ */
+export function bestBaselines(
+  episodes: pl.DataFrame,
+  grid: readonly LabelledPolicy[],
+): BestBaseline[] {
+  const means = aggregate(episodes, { by: ["condition", "label", "config"], mean: ["objective"] })
+    .toRecords() as Row[];
+  const conditions = [...new Set(episodes.getColumn("condition").toArray() as string[])];
+  const labels = [...new Set(grid.map((g) => g.label))];
+  const out: BestBaseline[] = [];
+  for (const condition of conditions) {
+    for (const label of labels) {
+      const rows = means.filter((r) => r.condition === condition && r.label === label);
+      if (rows.length === 0) continue;
+      const best = rows.reduce((a, r) => (Number(r.objective) > Number(a.objective) ? r : a));
+      const g = grid.find((x) => x.label === label && policyText(x.policy) === best.config);
+      if (g === undefined) {
+        throw new ConfigError("grid", "the searched configurations", best.config);
+      }
+      out.push({ ...g, condition, config: String(best.config), objective: Number(best.objective) });
+    }
+  }
+  return out;
+}
+
+/** Per policy, condition and set: the mean of `cols` over the set's episodes. */
+export function perSet(episodes: pl.DataFrame, cols: readonly string[]): pl.DataFrame {
+  return aggregate(episodes, { by: ["label", "condition", "seed"], mean: cols });
+}
+
+/**
+ * Means with Student-t 95% intervals over sets by policy and condition (`<col>_mean`, `_lo`,
+ * `_hi`, `_n`), from the episode rows: each set's mean first (a learner's set is one training
+ * seed, so the interval covers training seeds and the market's randomness).
+ */
+export function comparison(episodes: pl.DataFrame, cols: readonly string[]): pl.DataFrame {
+  return summarise(perSet(episodes, cols), { by: ["label", "condition"], cols });
+}
+
+/** A learner's objective against the best baseline of a condition, paired by set. */
+export interface VersusBest {
+  /** The learner's label. */
+  readonly label: string;
+  /** The condition. */
+  readonly condition: string;
+  /** The best baseline's label (highest mean on the held-out sets among `baselines`). */
+  readonly baseline: string;
+  /** `pairedBySeed`'s row: `a_mean` (learner), `b_mean`, `diff_mean`, `diff_lo`, `diff_hi`. */
+  readonly diff: Row;
+  /** Where the difference's interval lies relative to 0. */
+  readonly verdict: ReturnType<typeof verdict>;
+}
+
+/**
+ * Each learner in `learners` against the best of `baselines` on each condition, by the held-out
+ * mean of `metric` (default `"objective"`), paired by set: the learner of training seed `s`
+ * against the baseline on the same episodes.
+ */
+export function versusBest(
+  episodes: pl.DataFrame,
+  o: { learners: readonly string[]; baselines: readonly string[]; metric?: string },
+): VersusBest[] {
+  const metric = o.metric ?? "objective";
+  const sets = perSet(episodes, [metric]);
+  const means = aggregate(sets, { by: ["label", "condition"], mean: [metric] })
+    .toRecords() as Row[];
+  const conditions = [...new Set(sets.getColumn("condition").toArray() as string[])];
+  const out: VersusBest[] = [];
+  for (const condition of conditions) {
+    const base = means.filter((r) =>
+      r.condition === condition && o.baselines.includes(String(r.label))
+    );
+    if (base.length === 0) continue;
+    const best = String(
+      base.reduce((a, r) => (Number(r[metric]) > Number(a[metric]) ? r : a)).label,
+    );
+    for (const label of o.learners) {
+      if (!means.some((r) => r.condition === condition && r.label === label)) continue;
+      const diff = pairedBySeed(sets, {
+        a: { label, condition },
+        b: { label: best, condition },
+        value: metric,
+      });
+      out.push({ label, condition, baseline: best, diff, verdict: verdict(diff, { col: "diff" }) });
+    }
+  }
+  return out;
+}
+
+/**
+ * The target's verdict: the learners that beat the best baseline (paired interval above 0) in
+ * at least `need` conditions, and per learner the conditions where they do.
+ */
+export function targetVerdict(
+  rows: readonly VersusBest[],
+  need = 2,
+): { met: boolean; winners: string[]; wins: Record<string, string[]> } {
+  const wins: Record<string, string[]> = {};
+  for (const r of rows) {
+    wins[r.label] ??= [];
+    if (r.verdict === "above") wins[r.label].push(r.condition);
+  }
+  const winners = Object.keys(wins).filter((l) => wins[l].length >= need);
+  return { met: winners.length > 0, winners, wins };
+}
+
+/**
+ * Learning curves of the objective from the training runs' greedy evaluations
+ * (`eval_curves.parquet`: `agent`, `condition`, `seed`, `step`, `pnl`, `inventorySquares`):
+ * `objective = pnl − riskPenalty·inventorySquares` per episode, its mean per seed and step, then
+ * by agent, condition and step the mean over seeds with a 95% interval (`mean`, `lo`, `hi`, `n`).
  *
  * @example
  * ```ts
  * import { curveBands } from "./summaries.ts";
  * import pl from "nodejs-polars";
- * const curves = pl.DataFrame({
- *   agent: ["a", "a", "a", "a"], seed: [0, 0, 1, 1], episode: [0, 1, 0, 1],
- *   step: [10, 20, 10, 20], pnl: [1, 3, 3, 5],
- * });
- * const b = curveBands(curves, { block: 2, metrics: ["pnl"] }).toRecords()[0];
- * // seed means 2 and 4: mean 3, sd √2, t(0.975, 1) = 12.706
- * if (b.mean !== 3 || b.n !== 2 || Math.abs(Number(b.hi) - 3 - 12.706) > 1e-3) throw new Error();
+ * const curves = pl.DataFrame({ agent: ["a", "a", "a", "a"], condition: ["calm", "calm", "calm", "calm"],
+ *   seed: [0, 0, 1, 1], step: [0, 0, 0, 0], pnl: [10, 20, 30, 40], inventorySquares: [0, 0, 0, 0] });
+ * const b = curveBands(curves, { riskPenalty: 1 }).toRecords()[0];
+ * // seed means 15 and 35: mean 25
+ * if (b.mean !== 25 || b.n !== 2) throw new Error(JSON.stringify(b));
  * ```
  */
-export function curveBands(curves: pl.DataFrame, options: CurveBandOptions): pl.DataFrame {
-  const block = checkInt("block", options.block, 1, 1e6);
-  const blocks = Int32Array.from(column(curves, "episode"), (e) => Math.floor(e / block));
-  // Per agent, block and seed: the metrics' means, the block's last episode and mean steps.
-  const cells = aggregate(curves.withColumns(pl.Series("block", blocks)), {
-    by: ["agent", "block", "seed"],
-    mean: [...options.metrics, "step"],
-    max: ["episode"],
-  });
-  // Then per agent and block, over seeds.
-  const band = aggregate(cells, { by: ["agent", "block"], mean: ["step"], max: ["episode"] });
-  const frames = options.metrics.map((m) => {
-    const s = summarise(cells, { by: ["agent", "block"], cols: [m], level: options.level });
-    return pl.DataFrame([
-      pl.Series("metric", new Array<string>(s.height).fill(m), pl.Utf8),
-      s.getColumn("agent"),
-      s.getColumn("block").cast(pl.Int32),
-      pl.Series("episode", Int32Array.from(column(band, "episode"), (e) => e + 1)),
-      floatSeries("step", column(band, "step")),
-      floatSeries("mean", column(s, `${m}_mean`)),
-      floatSeries("lo", column(s, `${m}_lo`)),
-      floatSeries("hi", column(s, `${m}_hi`)),
-      pl.Series("n", Int32Array.from(column(s, `${m}_n`))),
-    ]);
-  });
-  return pl.concat(frames, { how: "vertical" });
+export function curveBands(curves: pl.DataFrame, o: { riskPenalty: number }): pl.DataFrame {
+  const j = curves.withColumns(
+    pl.col("pnl").sub(pl.col("inventorySquares").mul(pl.lit(o.riskPenalty))).alias("objective"),
+  );
+  const seeds = aggregate(j, { by: ["agent", "condition", "seed", "step"], mean: ["objective"] });
+  const s = summarise(seeds, { by: ["agent", "condition", "step"], cols: ["objective"] });
+  return pl.DataFrame([
+    s.getColumn("agent"),
+    s.getColumn("condition"),
+    s.getColumn("step").cast(pl.Int32),
+    floatSeries("mean", column(s, "objective_mean")),
+    floatSeries("lo", column(s, "objective_lo")),
+    floatSeries("hi", column(s, "objective_hi")),
+    pl.Series("n", Int32Array.from(column(s, "objective_n"))),
+  ]);
 }
 
-/** Sums of `cols` by `keys`, with each group's share of its first key's `weight` sum. */
-function pooled(
-  df: pl.DataFrame,
-  o: { keys: readonly string[]; cols: readonly string[]; weight?: string },
-): { sums: pl.DataFrame; share: number[] } {
-  const sums = aggregate(df, { by: o.keys, sum: o.cols });
-  const share: number[] = [];
-  if (o.weight !== undefined) {
-    const first = sums.getColumn(o.keys[0]).toArray() as unknown[];
-    const w = column(sums, o.weight);
-    const totals = new Map<unknown, number>();
-    first.forEach((k, i) => totals.set(k, (totals.get(k) ?? 0) + w[i]));
-    first.forEach((k, i) => share.push(w[i] / totals.get(k)!));
-  }
-  return { sums, share };
+/** How a learning curve ends, from {@linkcode flattening}. */
+export interface CurveEnd {
+  readonly agent: string;
+  readonly condition: string;
+  /** Mean objective at the last evaluation (the budget) and at the one `back` points earlier. */
+  readonly last: number;
+  readonly before: number;
+  /** Step counts of those two points. */
+  readonly lastStep: number;
+  readonly beforeStep: number;
+  /**
+   * The last point minus the earlier one, paired by seed, with its 95% interval; `flat` when
+   * the interval contains 0 (no measurable gain over the last stretch of the budget).
+   */
+  readonly gain: number;
+  readonly gainLo: number;
+  readonly gainHi: number;
+  readonly flat: boolean;
 }
-
-const keys = (sums: pl.DataFrame, names: readonly string[]) => names.map((k) => sums.getColumn(k));
-const ints = (sums: pl.DataFrame, c: string) => pl.Series(c, Int32Array.from(column(sums, c)));
-const ratio = (sums: pl.DataFrame, a: string, b: string) => {
-  const x = column(sums, a), y = column(sums, b);
-  return x.map((v, i) => v / y[i]);
-};
 
 /**
- * PnL per step by agent, inventory bucket and quote in effect, pooled over seeds: `steps`, `pnl`
- * (mean change of mark-to-market PnL per step, ticks) and `share` (the share of the agent's steps
- * spent in the cell).
+ * Whether each curve has flattened at the budget: the objective at the last greedy evaluation
+ * minus that `back` evaluations earlier, paired by training seed (`eval_curves.parquet` as in
+ * {@linkcode curveBands}).
  */
-export function pnlHeatmap(pnlCells: pl.DataFrame): pl.DataFrame {
-  const k = ["agent", "inventoryBucket", "inventoryLabel", "quote", "quoteLabel"];
-  const { sums, share } = pooled(pnlCells, { keys: k, cols: ["steps", "pnlSum"], weight: "steps" });
+export function flattening(
+  curves: pl.DataFrame,
+  o: { riskPenalty: number; back: number },
+): CurveEnd[] {
+  const j = curves.withColumns(
+    pl.col("pnl").sub(pl.col("inventorySquares").mul(pl.lit(o.riskPenalty))).alias("objective"),
+  );
+  const seeds = aggregate(j, { by: ["agent", "condition", "seed", "step"], mean: ["objective"] });
+  const pairs = [
+    ...new Set(
+      (seeds.select("agent", "condition").toRecords() as Row[]).map((r) =>
+        `${r.agent}\u0000${r.condition}`
+      ),
+    ),
+  ];
+  return pairs.map((p) => {
+    const [agent, condition] = p.split("\u0000");
+    const mine = seeds.filter(
+      pl.col("agent").eq(pl.lit(agent)).and(
+        pl.col("condition").eq(pl.lit(condition)),
+      ),
+    );
+    const steps = [...new Set(column(mine, "step"))].sort((a, b) => a - b);
+    const lastStep = steps[steps.length - 1];
+    const beforeStep = steps[Math.max(0, steps.length - 1 - o.back)];
+    const d = pairedBySeed(mine, {
+      a: { step: lastStep },
+      b: { step: beforeStep },
+      value: "objective",
+    });
+    const lo = Number(d.diff_lo ?? NaN), hi = Number(d.diff_hi ?? NaN);
+    return {
+      agent,
+      condition,
+      last: Number(d.a_mean),
+      before: Number(d.b_mean),
+      lastStep,
+      beforeStep,
+      gain: Number(d.diff_mean),
+      gainLo: lo,
+      gainHi: hi,
+      flat: !(lo > 0) && !(hi < 0),
+    };
+  });
+}
+
+/**
+ * The volatility × time maps by policy and condition, all sets pooled: `steps`, `pnl` (mean PnL
+ * change per step), `fills`, and over the fills with a markout `adverseRate`, `zeroRate`,
+ * `favourableRate` (markout < 0, = 0, > 0; they sum to 1) and `markout` (mean, ticks per fill).
+ */
+export function volTimeMap(cells: pl.DataFrame): pl.DataFrame {
+  const k = ["label", "condition", "timeBucket", "timeLabel", "volBucket", "volLabel"];
+  const s = aggregate(cells, {
+    by: k,
+    sum: ["steps", "pnl", "fills", "markoutFills", "adverse", "zero", "markoutSum"],
+  });
+  const c = (n: string) => column(s, n);
+  const [steps, pnl, mf, adv, zero, ms] = [
+    c("steps"),
+    c("pnl"),
+    c("markoutFills"),
+    c("adverse"),
+    c("zero"),
+    c("markoutSum"),
+  ];
   return pl.DataFrame([
-    ...keys(sums, k),
-    ints(sums, "steps"),
-    floatSeries("pnl", ratio(sums, "pnlSum", "steps")),
-    floatSeries("share", share),
+    ...k.map((n) => s.getColumn(n)),
+    pl.Series("steps", Int32Array.from(steps)),
+    floatSeries("pnl", pnl.map((x, i) => x / steps[i])),
+    pl.Series("fills", Int32Array.from(c("fills"))),
+    floatSeries("adverseRate", adv.map((x, i) => x / mf[i])),
+    floatSeries("zeroRate", zero.map((x, i) => x / mf[i])),
+    floatSeries("favourableRate", adv.map((x, i) => (mf[i] - x - zero[i]) / mf[i])),
+    floatSeries("markout", ms.map((x, i) => x / mf[i])),
   ]);
 }
 
 /**
- * Adverse selection by agent, time bucket and volatility bucket, pooled over seeds: `fills`,
- * `adverseRate` (share of fills with a negative markout) and `markout` (mean, ticks).
+ * Markout figures by policy and condition, pooled over every cell and set: fills, the adverse,
+ * zero and favourable rates and the mean markout (ticks per fill), side by side.
  */
-export function adverseHeatmap(adverseCells: pl.DataFrame): pl.DataFrame {
-  const k = ["agent", "timeBucket", "timeLabel", "volBucket", "volLabel"];
-  const { sums } = pooled(adverseCells, { keys: k, cols: ["fills", "adverse", "markoutSum"] });
-  return pl.DataFrame([
-    ...keys(sums, k),
-    ints(sums, "fills"),
-    floatSeries("adverseRate", ratio(sums, "adverse", "fills")),
-    floatSeries("markout", ratio(sums, "markoutSum", "fills")),
-  ]);
+export function markoutTable(cells: pl.DataFrame): pl.DataFrame {
+  const pooled = cells.withColumns(
+    pl.lit(0).alias("timeBucket"),
+    pl.lit("all").alias("timeLabel"),
+    pl.lit(0).alias("volBucket"),
+    pl.lit("all").alias("volLabel"),
+  );
+  return volTimeMap(pooled).drop("timeBucket", "timeLabel", "volBucket", "volLabel", "pnl");
 }
 
-/** Share of evaluation steps at each inventory, by agent, pooled over seeds. */
+/** Share of evaluation steps at each inventory, by policy and condition, sets pooled. */
 export function inventoryShares(inventory: pl.DataFrame): pl.DataFrame {
-  const k = ["agent", "inventory"];
-  const { sums, share } = pooled(inventory, { keys: k, cols: ["steps"], weight: "steps" });
-  return pl.DataFrame([...keys(sums, k), ints(sums, "steps"), floatSeries("share", share)]);
+  const s = aggregate(inventory, { by: ["label", "condition", "inventory"], sum: ["steps"] });
+  const tot = aggregate(inventory, { by: ["label", "condition"], sum: ["steps"] })
+    .rename({ steps: "total" });
+  return s.join(tot, { on: ["label", "condition"] }).withColumns(
+    pl.col("inventory").cast(pl.Int32),
+    pl.col("steps").div(pl.col("total")).alias("share"),
+  ).drop("total");
 }
 
 /**
@@ -148,211 +334,71 @@ export function inventoryShares(inventory: pl.DataFrame): pl.DataFrame {
  */
 export function queueFillRates(queue: pl.DataFrame): pl.DataFrame {
   const k = ["size", "queueBucket", "queueLabel"];
-  const { sums } = pooled(queue, {
-    keys: k,
-    cols: ["orders", "filledOrders", "restingQty", "filledQty"],
-  });
+  const s = aggregate(queue, { by: k, sum: ["orders", "filledOrders", "restingQty", "filledQty"] });
+  const c = (n: string) => column(s, n);
+  const orders = c("orders"), resting = c("restingQty");
   return pl.DataFrame([
-    ...keys(sums, k),
-    ints(sums, "orders"),
-    floatSeries("fillProb", ratio(sums, "filledOrders", "orders")),
-    floatSeries("fillRate", ratio(sums, "filledQty", "restingQty")),
+    ...k.map((n) => s.getColumn(n)),
+    pl.Series("orders", Int32Array.from(orders)),
+    floatSeries("fillProb", c("filledOrders").map((x, i) => x / orders[i])),
+    floatSeries("fillRate", c("filledQty").map((x, i) => x / resting[i])),
   ]);
-}
-
-/**
- * Share of each agent's evaluation steps by the quote in effect (half-spread, cancel, flatten),
- * pooled over seeds and inventories: what the policy does.
- */
-export function quoteShares(pnlCells: pl.DataFrame): pl.DataFrame {
-  const k = ["agent", "quote", "quoteLabel"];
-  const { sums, share } = pooled(pnlCells, { keys: k, cols: ["steps"], weight: "steps" });
-  return pl.DataFrame([...keys(sums, k), ints(sums, "steps"), floatSeries("share", share)]);
-}
-
-/** Options of {@linkcode comparisonTable}. */
-export interface ComparisonTableOptions {
-  /** Metrics, as summarised (`<m>_mean`, `<m>_lo`, `<m>_hi` columns), in column order. */
-  readonly metrics: readonly string[];
-  /** Column headings, one per metric. Default: the metric names. */
-  readonly headings?: readonly string[];
-  /** Row order by agent label. Default: the summary's order. */
-  readonly order?: readonly string[];
-  /** Number formatter. Default: 3 significant digits. */
-  readonly format?: (x: number) => string;
-}
-
-/**
- * A table for the prose: one row per agent, one column per metric, each cell `mean [lo, hi]`
- * from a `summarise` frame grouped by `agent` (`—` for a missing value).
- *
- * @example
- * ```ts
- * import { comparisonTable } from "./summaries.ts";
- * import pl from "nodejs-polars";
- * const s = pl.DataFrame({ agent: ["a"], pnl_mean: [1.5], pnl_lo: [1], pnl_hi: [2] });
- * const t = comparisonTable(s, { metrics: ["pnl"], headings: ["PnL"] }).toRecords()[0];
- * if (t.PnL !== "1.5 [1, 2]") throw new Error(String(t.PnL));
- * ```
- */
-export function comparisonTable(
-  summary: pl.DataFrame,
-  options: ComparisonTableOptions,
-): pl.DataFrame {
-  const fmt = options.format ?? ((x: number) => {
-    const v = Number(x.toPrecision(3));
-    return Object.is(v, -0) ? "0" : String(v);
-  });
-  const headings = options.headings ?? options.metrics;
-  if (headings.length !== options.metrics.length) {
-    throw new ConfigError("headings", `${options.metrics.length} headings`, headings);
-  }
-  const recs = summary.toRecords() as Record<string, unknown>[];
-  const byAgent = new Map(recs.map((r) => [String(r.agent), r]));
-  const order = options.order ?? recs.map((r) => String(r.agent));
-  const cell = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? fmt(v) : "—");
-  const cols: pl.Series[] = [pl.Series("agent", [...order], pl.Utf8)];
-  options.metrics.forEach((m, j) => {
-    cols.push(pl.Series(
-      headings[j],
-      order.map((a) => {
-        const r = byAgent.get(a);
-        if (!r) throw new ConfigError("order", "agent labels present in the summary", a);
-        return `${cell(r[`${m}_mean`])} [${cell(r[`${m}_lo`])}, ${cell(r[`${m}_hi`])}]`;
-      }),
-      pl.Utf8,
-    ));
-  });
-  return pl.DataFrame(cols);
-}
-
-/** The row of an agent in a summary frame's records (an error naming it if none). */
-export function agentRow(rows: readonly Row[], agent: string): Row {
-  const r = rows.find((x) => x.agent === agent);
-  if (r === undefined) throw new ConfigError("agent", "a label in the frame", agent);
-  return r;
-}
-
-/** The agent with the highest mean `metric` among `agents` (summary records by agent). */
-export function bestAgent(rows: readonly Row[], agents: readonly string[], metric: string): string {
-  const v = (a: string) => Number(agentRow(rows, a)[`${metric}_mean`]);
-  return agents.reduce((b, a) => (v(a) > v(b) ? a : b));
-}
-
-/** How a learning curve moved from its first block to its last. */
-export interface CurveTrend {
-  /** Mean of the first block. */
-  readonly first: number;
-  /** Mean of the last block. */
-  readonly last: number;
-  /** The last block's last episode (1-based). */
-  readonly episode: number;
-  /** `"rise"` / `"fall"` when the two blocks' intervals are apart, else `"overlap"`. */
-  readonly trend: "rise" | "fall" | "overlap";
-}
-
-/** The {@linkcode CurveTrend} of `agent` on `metric` in a {@linkcode curveBands} frame. */
-export function curveTrend(bands: pl.DataFrame, o: { agent: string; metric: string }): CurveTrend {
-  const c = bands.filter(
-    pl.col("agent").eq(pl.lit(o.agent)).and(pl.col("metric").eq(pl.lit(o.metric))),
-  )
-    .toRecords();
-  const [first, last] = [c[0], c[c.length - 1]];
-  const n = (r: Row, k: string) => Number(r[k] ?? NaN);
-  return {
-    first: n(first, "mean"),
-    last: n(last, "mean"),
-    episode: n(last, "episode"),
-    trend: n(last, "lo") > n(first, "hi")
-      ? "rise"
-      : n(last, "hi") < n(first, "lo")
-      ? "fall"
-      : "overlap",
-  };
-}
-
-/** The quote an agent is in most often ({@linkcode quoteShares}'s label and share). */
-export function topQuote(shares: pl.DataFrame, agent: string): { label: string; share: number } {
-  const top = shares.filter(pl.col("agent").eq(pl.lit(agent))).sort("share", true).toRecords()[0];
-  return { label: String(top.quoteLabel), share: Number(top.share) };
-}
-
-/** Share of an agent's evaluation steps at the inventory limit ±`limit` ({@linkcode inventoryShares}). */
-export function timeAtLimit(shares: pl.DataFrame, o: { agent: string; limit: number }): number {
-  const at = shares.filter(
-    pl.col("agent").eq(pl.lit(o.agent)).and(pl.col("inventory").abs().gtEq(pl.lit(o.limit))),
-  );
-  return (at.getColumn("share").toArray() as number[]).reduce((x, y) => x + y, 0);
 }
 
 /** The fill rate of a quote size at a queue-position bucket ({@linkcode queueFillRates}). */
 export function fillRateAt(rates: pl.DataFrame, o: { size: number; bucket: number }): number {
-  const r =
-    rates.filter(pl.col("size").eq(pl.lit(o.size)).and(pl.col("queueBucket").eq(pl.lit(o.bucket))))
-      .toRecords()[0];
+  const r = rates.filter(
+    pl.col("size").eq(pl.lit(o.size)).and(pl.col("queueBucket").eq(pl.lit(o.bucket))),
+  ).toRecords()[0];
   return r === undefined ? NaN : Number(r.fillRate);
 }
 
-/** The adverse-selection rate by volatility bucket, all agents and times pooled. */
-export function adverseByVolatility(adverseCells: pl.DataFrame): number[] {
-  const pooled = adverseHeatmap(adverseCells.withColumns(
-    pl.lit("all").alias("agent"),
-    pl.lit(0).alias("timeBucket"),
-    pl.lit("all").alias("timeLabel"),
-  ));
-  return pooled.getColumn("adverseRate").toArray() as number[];
-}
-
-const show = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
-
-/**
- * The environment and reward settings of a study as a table (`setting`, `value`, `meaning`): the
- * options that shape the market-making problem, the background flow's defaults, the reward's
- * weights.
- */
-export function environmentTable(env: MarketMakingOptions): pl.DataFrame {
-  const r = env.reward ?? {};
-  const rows: [string, unknown, string][] = [
-    ["episodeLength", env.episodeLength, "steps per episode (the end is truncation)"],
-    ["latency", env.latency, "steps before an instruction reaches the book"],
-    ["quoteSize", env.quoteSize, "units per quote (the fill-rate sweep varies it)"],
-    ["maxInventory", env.maxInventory, "inventory limit, units; quotes are clipped to respect it"],
-    ["makerRebate", env.makerRebate, "ticks earned per unit filled passively"],
-    ["takerFee", env.takerFee, "ticks paid per unit of a flatten order"],
-    ["halfSpreads", env.halfSpreads, "half-spreads of the action grid, ticks"],
-    ["skews", env.skews, "skews of the action grid, ticks (positive lowers both quotes)"],
-    ...Object.entries(POISSON_FLOW_DEFAULTS).map(([k, v]) =>
-      [`flow.${k}`, v, "background flow (default)"] as [string, unknown, string]
-    ),
-    ["reward.pnl", r.pnl, "weight of the mark-to-market PnL change"],
-    ["reward.inventoryPenalty", r.inventoryPenalty, "η_q of −η_q·q² per step"],
-    ["reward.dampening", r.dampening, "η_d of −max(0, η_d·q·Δmid) (Spooner et al. 2018)"],
-    ["reward.spreadCapture", r.spreadCapture, "weight of the spread captured by fills"],
-  ];
-  return pl.DataFrame(
-    rows.map(([setting, value, meaning]) => ({ setting, value: show(value), meaning })),
-  );
+/** Options of {@linkcode ciTable}. */
+export interface CiTableOptions {
+  /** Row key column (e.g. `"label"`). */
+  readonly row: string;
+  /** Column key column (e.g. `"condition"`), one table column per value, in this order. */
+  readonly cols: readonly string[];
+  /** The column key's name in the summary. */
+  readonly colKey: string;
+  /** The summarised metric (`<metric>_mean`, `_lo`, `_hi`). */
+  readonly metric: string;
+  /** Row order. */
+  readonly order: readonly string[];
+  /** Decimals. Default 0. */
+  readonly digits?: number;
 }
 
 /**
- * The agents of a study as a table (`agent`, `kind`, `training`, `hyperparameters`): the training
- * budget of the learners (`trains`), their own `trainEpisodes` or the settings', and every
- * hyperparameter set.
+ * A table for the prose from a `summarise` frame: one row per `row` value, one column per
+ * `colKey` value, each cell `mean [lo, hi]` (`—` where missing).
+ *
+ * @example
+ * ```ts
+ * import { ciTable } from "./summaries.ts";
+ * import pl from "nodejs-polars";
+ * const s = pl.DataFrame({ label: ["a"], condition: ["calm"], j_mean: [1.5], j_lo: [1], j_hi: [2] });
+ * const t = ciTable(s, { row: "label", colKey: "condition", cols: ["calm"], metric: "j",
+ *   order: ["a"], digits: 1 }).toRecords()[0];
+ * if (t.calm !== "1.5 [1.0, 2.0]") throw new Error(String(t.calm));
+ * ```
  */
-export function agentTable(
-  agents: readonly AgentCase[],
-  o: { trainEpisodes: number; episodeLength: number; trains: (a: AgentCase) => boolean },
-): pl.DataFrame {
-  return pl.DataFrame(agents.map((a) => {
-    const episodes = a.trainEpisodes ?? o.trainEpisodes;
-    return {
-      agent: a.label,
-      kind: a.agent.kind,
-      training: o.trains(a)
-        ? `${int(episodes)} episodes, ${int(episodes * o.episodeLength)} steps`
-        : "none",
-      hyperparameters: Object.entries(a.agent.config ?? {}).map(([k, v]) => `${k} ${show(v)}`)
-        .join(", "),
-    };
-  }));
+export function ciTable(summary: pl.DataFrame, o: CiTableOptions): pl.DataFrame {
+  const d = o.digits ?? 0;
+  const recs = summary.toRecords() as Row[];
+  const f = (v: unknown) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(d) : "—");
+  const series = [pl.Series(o.row, [...o.order], pl.Utf8)];
+  for (const c of o.cols) {
+    series.push(pl.Series(
+      c,
+      o.order.map((r) => {
+        const x = recs.find((y) => y[o.row] === r && y[o.colKey] === c);
+        return x
+          ? `${f(x[`${o.metric}_mean`])} [${f(x[`${o.metric}_lo`])}, ${f(x[`${o.metric}_hi`])}]`
+          : "—";
+      }),
+      pl.Utf8,
+    ));
+  }
+  return pl.DataFrame(series);
 }
