@@ -12,14 +12,15 @@
  * | output | task | loaded by |
  * |---|---|---|
  * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
- * | `data/models/` | `deno task train:rl` | (none yet) |
+ * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 |
+ * | `data/models/full/` | `deno task train:rl` (the full plan; not committed yet) | (reported only) |
  * | `data/robustness/` | `deno task study:robustness` (its own manifest, `loadRobustness`) | (reported only) |
  *
  * @module
  */
 import { join } from "node:path";
 import { loadRobustness, ROBUSTNESS_COMMAND } from "./robustness/mod.ts";
-import { checkModels, SUITE } from "../training/mod.ts";
+import { checkModels, PLANS } from "../training/mod.ts";
 import {
   checkCommitted,
   type CommittedCheck,
@@ -99,19 +100,24 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
       }
     },
   },
-  {
-    name: "rl-models",
-    dir: "data/models",
-    command: "deno task train:rl",
-    notebooks: [],
-    async check(dir: string) {
-      const r = await checkModels({ plan: SUITE, dir });
-      return {
-        ok: r.ok,
-        problems: r.problems.map((p) => `${p}; regenerate with \`deno task train:rl\``),
-      };
-    },
-  },
+  ...(["reduced", "ablation", "full"] as const).map((plan): CommittedOutput => {
+    const command = plan === "full" ? "deno task train:rl" : `deno task train:rl --plan ${plan}`;
+    return {
+      name: `rl-models-${plan}`,
+      dir: `data/models/${plan}`,
+      command,
+      // Notebook 07 evaluates the reduced plan's models and the ablation's; the full plan's are
+      // reported when present (not committed yet).
+      notebooks: plan === "full" ? [] : ["07"],
+      async check(dir: string) {
+        const r = await checkModels({ plan: PLANS[plan], dir });
+        return {
+          ok: r.ok,
+          problems: r.problems.map((p) => `${p}; regenerate with \`${command}\``),
+        };
+      },
+    };
+  }),
 ]);
 
 /** One output's check in {@linkcode checkOutputs}. */

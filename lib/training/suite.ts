@@ -159,7 +159,7 @@ export async function checkModels(options: { plan: SuitePlan; dir: string }): Pr
   const problems: string[] = [];
   const want = manifest(plan, dir);
   const mPath = `${dir}/manifest.json`;
-  if (!existsSync(mPath)) problems.push(`${mPath}: missing (run \`deno task train:rl\`)`);
+  if (!existsSync(mPath)) problems.push(`${mPath}: missing`);
   else {
     try {
       const m = JSON.parse(Deno.readTextFileSync(mPath));
