@@ -211,12 +211,13 @@ export interface CurveEnd {
   readonly beforeStep: number;
   /**
    * The last point minus the earlier one, paired by seed, with its 95% interval; `flat` when
-   * the interval contains 0 (no measurable gain over the last stretch of the budget).
+   * the interval contains 0 (no measurable gain over the last stretch of the budget), null
+   * when there is no interval (fewer than 2 seeds).
    */
   readonly gain: number;
   readonly gainLo: number;
   readonly gainHi: number;
-  readonly flat: boolean;
+  readonly flat: boolean | null;
 }
 
 /**
@@ -265,7 +266,7 @@ export function flattening(
       gain: Number(d.diff_mean),
       gainLo: lo,
       gainHi: hi,
-      flat: !(lo > 0) && !(hi < 0),
+      flat: Number.isFinite(lo) && Number.isFinite(hi) ? lo <= 0 && hi >= 0 : null,
     };
   });
 }
