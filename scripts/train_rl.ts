@@ -20,7 +20,14 @@
  * @module
  */
 import { flagsOrExit } from "./_flags.ts";
-import { checkModels, PLANS, quickPlan, type SuitePlan, trainSuite } from "../lib/training/mod.ts";
+import {
+  checkModels,
+  PLANS,
+  quickPlan,
+  suiteJobs,
+  type SuitePlan,
+  trainSuite,
+} from "../lib/training/mod.ts";
 
 const USAGE =
   "usage: deno task train:rl [--plan full|reduced|ablation] [--quick] [--check] [--out DIR] " +
@@ -85,14 +92,16 @@ if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
   console.error(`--workers: must be an integer >= 1, got ${values.workers}`);
   Deno.exit(2);
 }
-const jobs = plan.agents.length * plan.conditions.length * plan.seeds.length;
-const steps = plan.agents.reduce((s, a) => s + a.steps, 0) * plan.conditions.length *
-  plan.seeds.length;
+const planned = suiteJobs(plan, outDir);
+const jobs = planned.length;
+const steps = planned.reduce((s, j) => s + j.agent.steps, 0);
 console.log(
   `train:rl ${values.quick ? "--quick" : name}: ${jobs} jobs (${
     plan.agents.map((a) => `${a.label} ${a.steps.toLocaleString("en-US")} steps`).join(", ")
   }; ` +
-    `${plan.conditions.join(", ")}; seeds ${plan.seeds.join(", ")}), ` +
+    `${plan.conditions.join(", ")}; seeds ${
+      plan.seeds.join(", ")
+    } unless a learner has its own), ` +
     `${steps.toLocaleString("en-US")} environment steps in all, into ${outDir}`,
 );
 const t0 = performance.now();
