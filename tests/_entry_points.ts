@@ -102,7 +102,9 @@ import {
 import { stream } from "../lib/rng.ts";
 import {
   asAgent,
+  asQuoter,
   createNormalizer,
+  createRewardScaler,
   dqn,
   encodeCheckpoint,
   evaluate,
@@ -113,6 +115,7 @@ import {
   randomQuoter,
   sac,
   sacContinuous,
+  skewQuoter,
   tabularQAgent,
   train,
   trainVec,
@@ -124,6 +127,7 @@ import {
   checkAsEnvConfig,
   checkEnv,
   checkMarketMakingConfig,
+  createContinuousMarketMakingEnv,
   createMarketMakingEnv,
   createVecEnv,
   episodeMetrics,
@@ -259,6 +263,8 @@ const tinyDqn = () => dqn(discreteSpaces(), { hidden: [4], bufferSize: 8, batchS
 let quotingEnv: MarketMakingEnv | undefined;
 /** A 5-step book environment, shared by the entries that only read its spaces or play it. */
 const mmEnv = () => (quotingEnv ??= createMarketMakingEnv({ episodeLength: 5 }));
+let continuousEnv: ReturnType<typeof createContinuousMarketMakingEnv> | undefined;
+const boxEnv = () => (continuousEnv ??= createContinuousMarketMakingEnv({ episodeLength: 5 }));
 const envSnapshot = (e: MarketMakingEnv) => ({
   info: { ...e.info },
   fills: e.fills.n,
@@ -1178,6 +1184,25 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     module: "lib/agents",
     valid: () => ({ name: "rq", seed: 1, special: true }),
     call: (o) => randomQuoter(mmEnv(), o as never),
+  },
+  {
+    name: "skewQuoter",
+    module: "lib/agents",
+    valid: () => ({ name: "skew", halfSpread: 1.5, skew: 0.1, size: 2 }),
+    call: (o) => skewQuoter(boxEnv(), o as never),
+  },
+  {
+    name: "asQuoter",
+    module: "lib/agents",
+    valid: () => ({ name: "asq", gamma: 0.01, k: 0.5, sigma: 1, size: 2 }),
+    call: (o) => asQuoter(boxEnv(), o as never),
+  },
+  {
+    name: "createRewardScaler",
+    module: "lib/agents",
+    prefix: "rewardScaler",
+    valid: () => ({ gamma: 0.99, clip: 10, epsilon: 1e-8 }),
+    call: (o) => createRewardScaler(o as never),
   },
   {
     name: "createNormalizer",

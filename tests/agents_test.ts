@@ -450,8 +450,8 @@ Deno.test("reward scaling: divides by the running sd of the discounted return, r
       assert.ok(Math.abs(out[i] - want) < 1e-12);
     }
   }
-  throwsConfig(() => createRewardScaler({ gamma: 1.5 }), "gamma");
-  throwsConfig(() => createRewardScaler({ gamma: 0.9, clip: 0 }), "rewardClip");
+  throwsConfig(() => createRewardScaler({ gamma: 1.5 }), "rewardScaler.gamma");
+  throwsConfig(() => createRewardScaler({ gamma: 0.9, clip: 0 }), "rewardScaler.clip");
 });
 
 Deno.test("ppo (Gaussian) with reward scaling learns the target bandit at a reward scale of 1000", () => {

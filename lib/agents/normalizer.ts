@@ -169,6 +169,12 @@ export interface RewardStep {
   readonly truncated: ArrayLike<number>;
 }
 
+const REWARD_SCALER_OPTIONS = {
+  gamma: num(0, 1),
+  clip: optional(num(1e-6, 1e12), 10),
+  epsilon: optional(num(0, 1), 1e-8),
+};
+
 /** Running scale of rewards (see {@linkcode createRewardScaler}). */
 export interface RewardScaler {
   /**
@@ -203,12 +209,11 @@ export interface RewardScaler {
  * ```
  */
 export function createRewardScaler(options: RewardScalerOptions): RewardScaler {
-  if (options === null || typeof options !== "object") {
-    throw new ConfigError("rewardScaler", "an object {gamma, clip?, epsilon?}", options);
-  }
-  const gamma = checkNum("gamma", options.gamma, 0, 1);
-  const clip = checkNum("rewardClip", options.clip ?? 10, 1e-6, 1e12);
-  const eps = checkNum("epsilon", options.epsilon ?? 1e-8, 0, 1);
+  const o = checkOptions(options, REWARD_SCALER_OPTIONS, {
+    owner: "createRewardScaler",
+    path: "rewardScaler",
+  });
+  const { gamma, clip, epsilon: eps } = o;
   let returns = new Float64Array(0);
   const stats = new Float64Array([1e-4, 0, 1]);
   return {
