@@ -26,6 +26,7 @@ import { markouts, maxDrawdown, sharpe } from "../lib/metrics/mod.ts";
 import { readParquetFile } from "../lib/report/mod.ts";
 import { stream } from "../lib/rng.ts";
 import { competitionJobs, fixedDynamicJobs, marketJobs } from "../lib/experiments/mod.ts";
+import { compareJobs, evalJob, tuneJobs } from "../lib/experiments/rl/mod.ts";
 import { intFlag, parseFlags } from "../scripts/_flags.ts";
 import { assertEquals, assertThrows, assertTrue, throwsUnknown } from "./_assert.ts";
 import { ENTRY_POINTS, type EntryPoint } from "./_entry_points.ts";
@@ -439,4 +440,7 @@ Deno.test("studies' options: an unknown key is named with a suggestion before an
   throwsUnknown(() => marketJobs({ worker: 0 } as never), "worker", "workers");
   throwsUnknown(() => competitionJobs({ evalEpisode: 1 } as never), "evalEpisode", "evalEpisodes");
   throwsUnknown(() => fixedDynamicJobs({ setting: {} } as never), "setting", "settings");
+  throwsUnknown(() => tuneJobs({ baseline: [] } as never), "baseline", "baselines");
+  throwsUnknown(() => compareJobs({ polices: [] } as never), "polices", "policies");
+  throwsUnknown(() => evalJob({ seedbase: 0 } as never), "job.seedbase", "seedBase");
 });

@@ -38,7 +38,7 @@
  * ```
  * @module
  */
-import { checkInt, checkNum, ConfigError } from "../../errors.ts";
+import { checkInt, checkKeys, checkNum, checkObject, ConfigError } from "../../errors.ts";
 import {
   createContinuousMarketMakingEnv,
   MARKET_CONDITION_NAMES,
@@ -135,6 +135,23 @@ export interface EvalJob {
   readonly settings: RlSettings;
 }
 
+/** The keys of an {@linkcode EvalJob} (and the study's `kind`). */
+const EVAL_JOB_KEYS = [
+  "kind",
+  ...Object.keys(
+    {
+      label: 1,
+      condition: 1,
+      policy: 1,
+      set: 1,
+      episodes: 1,
+      seedBase: 1,
+      detail: 1,
+      settings: 1,
+    } satisfies Record<keyof EvalJob, 1>,
+  ),
+];
+
 /** Episodes per evaluation set, at most. */
 export const EPISODE_STRIDE = 10_000;
 /** Seed base of the baseline search's episodes. */
@@ -200,6 +217,7 @@ export function makePolicy(
  * the `cells` and `inventory` rows of its episodes.
  */
 export function evalJob(job: EvalJob): RlRow[] {
+  checkKeys(checkObject("job", job), EVAL_JOB_KEYS, { owner: "evalJob", path: "job" });
   if (typeof job?.label !== "string" || job.label === "") {
     throw new ConfigError("job.label", "a non-empty string", job?.label);
   }

@@ -22,7 +22,7 @@
  * @module
  */
 import type pl from "nodejs-polars";
-import { checkInt, ConfigError } from "../../errors.ts";
+import { checkInt, checkKeys, checkObject, ConfigError } from "../../errors.ts";
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
 import type { MarketConditionName } from "../../env/mod.ts";
 import {
@@ -79,8 +79,16 @@ export interface TuneJobsOptions {
   readonly settings: RlSettings;
 }
 
+const TUNE_KEYS = Object.keys(
+  { baselines: 1, conditions: 1, sets: 1, episodes: 1, settings: 1 } satisfies Record<
+    keyof TuneJobsOptions,
+    1
+  >,
+);
+
 /** The baseline search's jobs: every baseline × condition × set, on the search episodes. */
 export function tuneJobs(o: TuneJobsOptions): RlJob[] {
+  checkKeys(checkObject("options", o), TUNE_KEYS, { owner: "tuneJobs" });
   const sets = checkInt("sets", o.sets, 1, 1000);
   return o.conditions.flatMap((condition) =>
     o.baselines.flatMap((b) =>
@@ -123,11 +131,19 @@ export interface CompareJobsOptions {
   readonly queue?: QueueSettings & { readonly seeds: number };
 }
 
+const COMPARE_KEYS = Object.keys(
+  { policies: 1, sets: 1, episodes: 1, settings: 1, queue: 1 } satisfies Record<
+    keyof CompareJobsOptions,
+    1
+  >,
+);
+
 /**
  * The comparison's jobs: every policy × set on the held-out episodes with the cells (models
  * first: they are the slow ones), then the queue sweep's sizes × seeds.
  */
 export function compareJobs(o: CompareJobsOptions): RlJob[] {
+  checkKeys(checkObject("options", o), COMPARE_KEYS, { owner: "compareJobs" });
   const sets = checkInt("sets", o.sets, 1, 1000);
   const keys = o.policies.map((p) => `${p.label}/${p.condition}`);
   if (new Set(keys).size !== keys.length) {
