@@ -184,8 +184,8 @@ function digest<A extends Action>(c: Case<A>): string {
 const GOLDEN: Record<string, string> = {
   dqn: "92a30bc41e663e32",
   "dqn-dueling-per-noisy": "df783f5c1a295f9a",
-  ppo: "30bfdac97f3359f7",
-  "ppo-continuous": "263943f8e2106d7d",
+  ppo: "98eda019441d09fd",
+  "ppo-continuous": "f2077dfd1ef8e244",
   sac: "bdb5b4a02e4ba641",
   "sac-continuous": "42b3ac4d37aaded8",
 };
