@@ -27,6 +27,17 @@
  * Every agent is deterministic given its `seed`: weights and all sampling come from
  * `stream(seed, "<name>/<role>")` in `lib/rng.ts`, and all arithmetic is float64.
  *
+ * ## Inputs
+ * Every learner, baseline, the normaliser, `train`/`evaluate`/`trainVec` and the checkpoint
+ * functions check their options with the schemas of `lib/errors.ts` when called: unknown keys are
+ * rejected with a suggestion (`"learningrate": unknown option of dqn; did you mean
+ * "learningRate"?`), values are never coerced, and messages name the path (`hidden[1]`,
+ * `plan.agents[0].config.gamma`). Counts are integers in their ranges, rates and coefficients
+ * finite numbers in the stated intervals, seeds safe integers (they are added to: episode `e`
+ * uses `seed + e`), never NaN, strings, objects or booleans. An environment must have the spaces
+ * the learner needs (a quoting environment for the baselines). `checkLearnerConfig` checks a
+ * learner's configuration where it sits in a larger one.
+ *
  * @example
  * ```ts
  * import { dqn, evaluate, train } from "./mod.ts";

@@ -35,6 +35,13 @@
  *   (`restedIn = resting + makerFilled + cancelled`).
  * - The book is pure data: it reads no clock, draws no random number and logs nothing.
  *
+ * ## Inputs
+ * The arguments are numbers, checked in the hot path by one cold branch each: prices integer
+ * ticks in `[minTick, maxTick]` (a query off the ladder reads an empty level), quantities integers in `[1, MAX_QTY]`, owners integers in
+ * `[0, MAX_OWNER]`, sides `BID` or `ASK` (`"0"` is not a side), ids live ones. A bad argument is a
+ * {@linkcode BookError} naming it and its allowed values, thrown before the book changes. The
+ * constructor's `minTick`, `maxTick` and `capacity` are integers in their ranges.
+ *
  * @example
  * ```ts
  * import { ASK, BID, NONE, OrderBook } from "./mod.ts";

@@ -29,6 +29,18 @@
  * - {@linkcode createVecEnv} (`vector.ts`): `N` copies stepped together, deterministic for a seed
  *   and `N`.
  *
+ * ## Inputs
+ * The environments' configs (`createMarketMakingEnv`, `createAsEnv`, their continuous variants,
+ * `marketCondition`), `reset`, the runner, `createVecEnv`, `checkEnv` and the
+ * Avellaneda–Stoikov simulations are checked by the schemas of `lib/errors.ts` before anything
+ * is built or changed: unknown keys are rejected with a suggestion (`reset({sed})`: did you mean
+ * `"seed"`), values are never coerced (`halfSpreads: ["2"]` is an error at `halfSpreads[0]`), and
+ * nested fields carry their path (`flow.moveProb`, `reward.inventoryPenalty`). Counts are
+ * integers in their ranges (`checkEnv`'s `steps` ≥ 1), probabilities in [0, 1]. Seeds: `reset`'s,
+ * the runner's and the vector environments' are safe integers (episode `e` of `runEpisodes` uses
+ * `seed + e`); the simulations' root seed is a safe integer or a non-empty string. A rejected
+ * `reset` leaves the environment as it was.
+ *
  * @example
  * ```ts
  * import { checkEnv, createMarketMakingEnv, runEpisode } from "./mod.ts";

@@ -6,6 +6,12 @@
  * functions of those tables (`tests/experiments_<topic>_test.ts`); the notebook keeps the
  * question, the parameters, the study calls, the figure specs and the prose.
  *
+ * ## Inputs
+ * A study's run function and its job builder check their top-level options before any job runs:
+ * unknown keys are rejected with a suggestion (`marketJobs({worker})`: did you mean
+ * `"workers"`), counts and seeds are integers in their ranges. The game, taker and background
+ * settings inside are checked by `lib/game`, `lib/takers` and `lib/market` when they are built.
+ *
  * - `market/` (notebook 01, market mechanics): taker strategies against background liquidity
  *   alone, the ladder's recovery after a block sale (`recovery.ts`), depth profiles and the
  *   LOBSTER replay (`books.ts`).

@@ -198,6 +198,18 @@
  * stream. `reset(seed)` re-seeds all of them;
  * `reset()` continues them (consecutive episodes differ, reproducibly).
  *
+ * ## Inputs
+ * A config is checked whole by {@linkcode resolveConfig} (`config.ts`) before anything is built:
+ * unknown keys are rejected with a suggestion at any level (`"makres": unknown option; did you
+ * mean "makers"?`), values are never coerced (`makers: "2"` is an error under `makers`), and
+ * messages name the path (`game.size.max`, `policy[1].alpha`, `taker.maxWalk`,
+ * `background.resilience`) and the allowed values. `makers` is an integer in [0, 64]; `policy` one
+ * spec or an array of one per maker. Seeds (the config's, `run(seed)`, `reset(seed)`) are a safe
+ * integer or a non-empty string, never NaN, a fraction, null, an object or a boolean; a rejected
+ * seed changes nothing. Policies receive the game's facts (maker count, action set, whether the
+ * size is visible) through their context, so a policy built for another game is rejected, not
+ * reshaped. `playEpisodes` and `evaluateGame` check their options the same way.
+ *
  * ## Data and speed
  * With `record: true` the step loop writes into preallocated typed arrays ({@linkcode
  * GameRecord}) and {@linkcode episodeFrame} builds one DataFrame per episode (one row per step

@@ -11,7 +11,8 @@
  *   `valueIteration`, `evaluatePolicyDiscounted`.
  * - Persistence: `saveQTable`, `loadQTable` (training records as Parquet: `lib/io/parquet.ts`).
  *
- * **Inputs.** Every options object is checked when the learner, tracker or MDP is built, by the
+ * ## Inputs
+ * Every options object is checked when the learner, tracker or MDP is built, by the
  * schemas of `lib/errors.ts`: unknown keys are rejected with a suggestion (`"epsilnon": unknown
  * option of createQLearner; did you mean "epsilon"?`), values are never coerced, and messages name
  * the path (`alpha.omega`, `epsilon.duration`, `criterion.tol`). Counts are integers in their

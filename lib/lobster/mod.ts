@@ -10,7 +10,8 @@
  * - `profile.ts`: mean depth by distance from the best, for the background-liquidity model
  *   ({@linkcode depthProfile}, {@linkcode saveDepthProfile}, {@linkcode loadDepthProfile}).
  *
- * Inputs: a malformed line is a `LobsterFormatError` naming the file and line; a truncated or
+ * ## Inputs
+ * A malformed line is a `LobsterFormatError` naming the file and line; a truncated or
  * corrupt `.gz` file a `FileError` naming the file and the line where its text stops; the
  * readers' options (`{file}`, `{levels}` in [1, 1000]) reject unknown keys with a suggestion.
  *

@@ -38,6 +38,9 @@
  * numbers of length nStates × nActions (both checked before either is loaded). `loadRun` checks
  * `run.json` against its schema and names the file and the field (`<dir>/run.json: learners`).
  * `coLearn` checks its own keys (`window`, `taker`) and leaves the training fields to `trainMakers`.
+ * `trainMakers` checks its whole config before training (the game's as in `lib/game`, the
+ * learners' at `policy[i]`); seeds (`game.seed`, `evalSeed`) are a safe integer or a non-empty
+ * string.
  *
  * ## For the notebooks
  * - **02 (game 1, one maker)**: `trainMakers({game: {makers: 1, seed}, taker: {kind}, episodes})` per

@@ -9,8 +9,9 @@
  * - {@linkcode midPrice}, {@linkcode spread}: quotes with the `NONE` sentinel for empty sides.
  * - Owner ids: `BACKGROUND`, `NOISE`, `TAKER`, `makerOwner(i)`.
  *
- * Inputs: the background's options are checked by `validateBackgroundOptions` (the fields of
- * `BackgroundOptions` and `p0` only, an unknown one rejected with a suggestion; ranges in the
+ * ## Inputs
+ * The background's options are checked by `validateBackgroundOptions` (the fields of
+ * `BackgroundOptions` and `p0` only, unknown keys rejected with a suggestion; ranges in the
  * messages; `where.path` puts the path in front, `background.resilience` in a game config), before
  * anything touches the book; `rng` must be a function.
  *

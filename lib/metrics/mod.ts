@@ -10,9 +10,10 @@
  *   adverse-selection rate per horizon).
  * - Reporting over seeds: {@linkcode meanCI} with {@linkcode studentTQuantile}.
  *
- * Inputs: series are plain or typed arrays of finite numbers; a NaN or an infinity is rejected
+ * ## Inputs
+ * Series are plain or typed arrays of finite numbers; a NaN or an infinity is rejected
  * with its index (`pnl[4]: must be a finite number, got NaN`) rather than skipped or averaged in.
- * Inputs objects are checked by schemas (unknown keys rejected with a suggestion); a
+ * Options objects are checked by schemas (unknown keys rejected with a suggestion); a
  * {@linkcode FillLog} must come from `createFillLog`/`fillLogOf` (typed arrays, sides ±1,
  * quantities > 0, steps that index the mid series); horizons are integers ≥ 1.
  *

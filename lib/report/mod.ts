@@ -4,7 +4,8 @@
  * confidence intervals, paired differences and verdicts (`stats.ts`), Markdown prose whose numbers come from computed values (`md.ts`, `format.ts`),
  * a clock-free progress line (`progress.ts`) and atomic writes under the output root (`io.ts`).
  *
- * Inputs: the helpers' options objects (`runFrame`, `summarise`, `markdownTable`,
+ * ## Inputs
+ * The helpers' options objects (`runFrame`, `summarise`, `markdownTable`,
  * `saveFrame`/`readFrame`, `toPng`, `saveFigure`, `progress`) are checked by schemas: unknown keys
  * rejected with a suggestion, no coercion (`scale` in (0, 16], `level` in (0, 1), names of
  * letters, digits, `_`, `-`, `.`). `plot` passes its options to Observable Plot unchanged.

@@ -5,7 +5,8 @@
  * or Kubernetes pods and read the shards back (`docs/kubernetes.md`); commit a long study's tables
  * with the configuration hash they were made from and check them (`committed.ts`).
  *
- * Inputs: `sweep`'s options (`module` a URL or path, `fn` a name, `jobs` an array of JSON values,
+ * ## Inputs
+ * `sweep`'s options (`module` a URL or path, `fn` a name, `jobs` an array of JSON values,
  * `workers` in [1, 1024], `shard` `{index, count}` with 0 ≤ index < count, `onResult` a function)
  * and the file helpers' options (`{shard, dir}`) are checked by schemas: unknown keys rejected
  * with a suggestion, paths in the messages (`shard.index`).

@@ -13,6 +13,14 @@
  * - `suite.ts`: {@linkcode trainSuite} (all jobs on workers; checkpoints, `train_curves.parquet`,
  *   `eval_curves.parquet`, `manifest.json`) and {@linkcode checkModels}.
  *
+ * ## Inputs
+ * A plan is checked as a whole by {@linkcode checkPlan} before any job is built: unknown keys are
+ * rejected with a suggestion, each agent's `config` against its learner's schema at its path
+ * (`plan.agents[0].config.learningrate`: did you mean `"learningRate"`), budgets and counts
+ * integers in their ranges, seeds integers in [0, 2^31], condition names from `MARKET_CONDITIONS`.
+ * `trainSuite` and `checkModels` check their options the same way and reject before any worker
+ * starts or any file is written.
+ *
  * @example
  * ```ts
  * import { jobHash, quickPlan, suiteJobs } from "./mod.ts";
