@@ -108,6 +108,9 @@ import {
   dqn,
   encodeCheckpoint,
   evaluate,
+  loadCheckpoint,
+  saveCheckpoint,
+  saveCheckpointSync,
   fixedSpreadAgent,
   ppo,
   ppoContinuous,
@@ -265,6 +268,31 @@ let quotingEnv: MarketMakingEnv | undefined;
 const mmEnv = () => (quotingEnv ??= createMarketMakingEnv({ episodeLength: 5 }));
 let continuousEnv: ReturnType<typeof createContinuousMarketMakingEnv> | undefined;
 const boxEnv = () => (continuousEnv ??= createContinuousMarketMakingEnv({ episodeLength: 5 }));
+/** An empty folder (emptied on each call): where a rejected save must leave nothing. */
+let saveFolder: string | undefined;
+const emptyFolder = () => {
+  saveFolder ??= Deno.makeTempDirSync();
+  for (const e of Deno.readDirSync(saveFolder)) Deno.removeSync(`${saveFolder}/${e.name}`);
+  return saveFolder;
+};
+const folderSnapshot = (dir: string) => [...Deno.readDirSync(dir)].map((e) => e.name).sort();
+/** A checkpoint of a `tinyDqn` whose weights differ from a fresh one's (so a load shows). */
+let checkpointFile: string | undefined;
+const checkpointPath = () => {
+  if (checkpointFile === undefined) {
+    const a = tinyDqn();
+    const s = a.state();
+    a.load({
+      ...s,
+      networks: Object.fromEntries(
+        Object.entries(s.networks).map(([k, w]) => [k, w.map((x) => x + 0.5)]),
+      ),
+    });
+    checkpointFile = `${Deno.makeTempDirSync()}/dqn.json`;
+    saveCheckpointSync(checkpointFile, a, { env: discreteSpaces(), meta: { trainingSeed: 1 } });
+  }
+  return checkpointFile;
+};
 const envSnapshot = (e: MarketMakingEnv) => ({
   info: { ...e.info },
   fills: e.fills.n,
@@ -1240,6 +1268,35 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     call: (o) => encodeCheckpoint(tinyDqn(), o as never),
     open: ["env", "meta.training"],
     free: ["meta.training"],
+  },
+  {
+    name: "saveCheckpoint (nothing written when rejected)",
+    module: "lib/agents",
+    valid: () => ({ env: discreteSpaces(), meta: { trainingSeed: 1, training: { a: [1] } } }),
+    setup: emptyFolder,
+    call: (o, dir) => saveCheckpoint(`${dir}/dqn.json`, tinyDqn(), o as never),
+    snapshot: (dir) => folderSnapshot(dir as string),
+    open: ["env", "meta.training"],
+    free: ["meta.training"],
+  },
+  {
+    name: "saveCheckpointSync (nothing written when rejected)",
+    module: "lib/agents",
+    valid: () => ({ env: discreteSpaces(), meta: { trainingSeed: 2 } }),
+    setup: emptyFolder,
+    call: (o, dir) => saveCheckpointSync(`${dir}/dqn.json`, tinyDqn(), o as never),
+    snapshot: (dir) => folderSnapshot(dir as string),
+    open: ["env"],
+  },
+  {
+    name: "loadCheckpoint (the learner untouched when rejected)",
+    module: "lib/agents",
+    valid: () => ({ env: discreteSpaces() }),
+    setup: tinyDqn,
+    call: (o, learner) => loadCheckpoint(checkpointPath(), learner as never, o as never),
+    snapshot: (learner) => Object.values((learner as ReturnType<typeof tinyDqn>).state().networks)
+      .map((w) => [...w]),
+    open: ["env"],
   },
   // ------------------------------------------------------------ lib/env
   {
