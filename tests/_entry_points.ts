@@ -108,16 +108,16 @@ import {
   dqn,
   encodeCheckpoint,
   evaluate,
-  loadCheckpoint,
-  saveCheckpoint,
-  saveCheckpointSync,
   fixedSpreadAgent,
+  loadCheckpoint,
   ppo,
   ppoContinuous,
   randomAgent,
   randomQuoter,
   sac,
   sacContinuous,
+  saveCheckpoint,
+  saveCheckpointSync,
   skewQuoter,
   tabularQAgent,
   train,
@@ -143,7 +143,7 @@ import {
   simulateRuns,
   type VecEnv,
 } from "../lib/env/mod.ts";
-import { checkPlan, quickPlan } from "../lib/training/mod.ts";
+import { checkModels, checkPlan, quickPlan, trainSuite } from "../lib/training/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
@@ -292,6 +292,28 @@ const checkpointPath = () => {
     saveCheckpointSync(checkpointFile, a, { env: discreteSpaces(), meta: { trainingSeed: 1 } });
   }
   return checkpointFile;
+};
+/** The smallest plan: one DQN, one condition, one seed, 8 steps on 5-step episodes. */
+const tinyPlan = () => {
+  const q = structuredClone(quickPlan());
+  const dqnAgent = q.agents.find((a) => a.learner === "dqn")!;
+  return {
+    ...q,
+    agents: [{ ...dqnAgent, copies: 1, steps: 8, config: { ...dqnAgent.config, hidden: [4] } }],
+    conditions: [q.conditions[0]],
+    env: { ...q.env, episodeLength: 5 },
+    evalPoints: 1,
+    evalEpisodes: 1,
+  };
+};
+/** A folder emptied on each call; `trainSuite` writes under `<it>/models`. */
+let suiteFolder: string | undefined;
+const emptySuiteFolder = () => {
+  suiteFolder ??= Deno.makeTempDirSync();
+  for (const e of Deno.readDirSync(suiteFolder)) {
+    Deno.removeSync(`${suiteFolder}/${e.name}`, { recursive: true });
+  }
+  return suiteFolder;
 };
 const envSnapshot = (e: MarketMakingEnv) => ({
   info: { ...e.info },
@@ -1294,8 +1316,9 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => ({ env: discreteSpaces() }),
     setup: tinyDqn,
     call: (o, learner) => loadCheckpoint(checkpointPath(), learner as never, o as never),
-    snapshot: (learner) => Object.values((learner as ReturnType<typeof tinyDqn>).state().networks)
-      .map((w) => [...w]),
+    snapshot: (learner) =>
+      Object.values((learner as ReturnType<typeof tinyDqn>).state().networks)
+        .map((w) => [...w]),
     open: ["env"],
   },
   // ------------------------------------------------------------ lib/env
@@ -1440,5 +1463,29 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     prefix: "plan",
     valid: () => structuredClone(quickPlan()),
     call: (o) => checkPlan(o as never),
+  },
+  {
+    name: "trainSuite (nothing written when rejected)",
+    module: "lib/training",
+    valid: () => ({
+      plan: tinyPlan(),
+      outDir: `${emptySuiteFolder()}/models`,
+      workers: 0,
+      log: false,
+      onJob: () => {},
+    }),
+    setup: emptySuiteFolder,
+    call: (o) => trainSuite(o as never),
+    snapshot: (dir) => folderSnapshot(dir as string),
+    // The plan's own fields are checkPlan's (above); here: that it is checked before any write.
+    only: ["plan", "outDir", "workers", "log", "onJob"],
+    open: ["plan"],
+  },
+  {
+    name: "checkModels",
+    module: "lib/training",
+    valid: () => ({ plan: tinyPlan(), dir: emptySuiteFolder() }),
+    call: (o) => checkModels(o as never),
+    open: ["plan"],
   },
 ];
