@@ -102,3 +102,22 @@ export function intFlag(flag: string, text: string, lo: number, hi: number): num
   if (Number.isNaN(n)) throw new ConfigError(flag, `an integer in [${lo}, ${hi}]`, text);
   return checkInt(flag, n, lo, hi);
 }
+
+/**
+ * `parse(text)` for the value `text` of `flag`; any `ConfigError` it throws (named after a field
+ * of the parsed value, `shard.index`) becomes one naming the flag, with `allowed` and the text
+ * (`--shard: must be of the form "i/n" with 0 <= i < n, got "3/2"`).
+ */
+export function parsedFlag<T>(
+  flag: string,
+  text: string,
+  allowed: string,
+  parse: (text: string) => T,
+): T {
+  try {
+    return parse(text);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new ConfigError(flag, allowed, text);
+    throw e;
+  }
+}

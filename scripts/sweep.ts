@@ -17,20 +17,27 @@
  *
  * @module
  */
-import { flagsOrExit, intFlag } from "./_flags.ts";
+import { flagsOrExit, intFlag, parsedFlag } from "./_flags.ts";
 import { parseShard, readShards, saveSweep, type Shard, sweep } from "../lib/sweep/mod.ts";
-import { ConfigError, renamePath } from "../lib/errors.ts";
+import { ConfigError } from "../lib/errors.ts";
 import { dataPath } from "../lib/report/io.ts";
 
 const USAGE = `usage: scripts/sweep.ts --module FILE --fn NAME --jobs FILE.json --name NAME
                       [--shard i/n] [--workers k]
        scripts/sweep.ts --merge NAME`;
 
+const SHARD = 'of the form "i/n" with 0 <= i < n';
+
 function shardFromEnv(): Shard | undefined {
   const index = Deno.env.get("JOB_COMPLETION_INDEX");
   const count = Deno.env.get("SHARD_COUNT");
   if (index === undefined || count === undefined) return undefined;
-  return parseShard(`${index}/${count}`);
+  return parsedFlag(
+    "$JOB_COMPLETION_INDEX/$SHARD_COUNT",
+    `${index}/${count}`,
+    "two integers with 0 <= index < count",
+    parseShard,
+  );
 }
 
 async function main(): Promise<number> {
@@ -64,13 +71,9 @@ async function main(): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const text = values.jobs === "-"
-    ? await new Response(Deno.stdin.readable).text()
-    : Deno.readTextFileSync(values.jobs);
-  const jobs = JSON.parse(text);
-  if (!Array.isArray(jobs)) throw new ConfigError("--jobs", "a JSON array of jobs", typeof jobs);
+  const jobs = await readJobs(values.jobs);
   const shard = values.shard
-    ? renamePath("shard", "--shard", () => parseShard(values.shard!))
+    ? parsedFlag("--shard", values.shard, SHARD, parseShard)
     : shardFromEnv();
   const workers = values.workers === undefined
     ? undefined
@@ -95,8 +98,36 @@ async function main(): Promise<number> {
   return 0;
 }
 
+/** The jobs of `--jobs FILE` (`-`: stdin), an array; a missing file or bad JSON names the flag. */
+async function readJobs(file: string): Promise<unknown[]> {
+  const allowed = "a file holding a JSON array of jobs (- for stdin)";
+  let jobs: unknown;
+  try {
+    const text = file === "-"
+      ? await new Response(Deno.stdin.readable).text()
+      : Deno.readTextFileSync(file);
+    jobs = JSON.parse(text);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound || e instanceof SyntaxError) {
+      throw new ConfigError("--jobs", allowed, `${file} (${(e as Error).message})`);
+    }
+    throw e;
+  }
+  if (!Array.isArray(jobs)) throw new ConfigError("--jobs", allowed, `${file} (${typeof jobs})`);
+  return jobs;
+}
+
 function elapsed(t0: number): string {
   return `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 }
 
-if (import.meta.main) Deno.exit(await main());
+if (import.meta.main) {
+  try {
+    Deno.exit(await main());
+  } catch (e) {
+    // Bad input: the message (it names the flag), not a stack trace.
+    if (!(e instanceof ConfigError)) throw e;
+    console.error(`${e.message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+}

@@ -27,7 +27,8 @@ import { readParquetFile } from "../lib/report/mod.ts";
 import { stream } from "../lib/rng.ts";
 import { competitionJobs, fixedDynamicJobs, marketJobs } from "../lib/experiments/mod.ts";
 import { compareJobs, evalJob, tuneJobs } from "../lib/experiments/rl/mod.ts";
-import { intFlag, parseFlags } from "../scripts/_flags.ts";
+import { intFlag, parsedFlag, parseFlags } from "../scripts/_flags.ts";
+import { parseShard } from "../lib/sweep/mod.ts";
 import { assertEquals, assertThrows, assertTrue, throwsUnknown } from "./_assert.ts";
 import { ENTRY_POINTS, type EntryPoint } from "./_entry_points.ts";
 
@@ -426,6 +427,13 @@ Deno.test("scripts' flags: an unknown flag names it, the closest and the allowed
     msg(["x"]).message,
     'arguments: must be flags only (--quick, --out <value>, --only <value>), got "x"',
   );
+  // A flag's value parsed into an object is named by the flag, not by the object's field.
+  const shard = (text: string) => parsedFlag("--shard", text, '"i/n" with 0 <= i < n', parseShard);
+  assertEquals(shard("1/3"), { index: 1, count: 3 });
+  for (const bad of ["3/2", "1/0", "x", "-1/2"]) {
+    const e = assertThrows(() => shard(bad), ConfigError) as ConfigError;
+    assertEquals(e.message, `--shard: must be "i/n" with 0 <= i < n, got ${JSON.stringify(bad)}`);
+  }
   assertEquals(intFlag("--workers", "3", 1, 8), 3);
   for (const bad of ["two", "1.5", "", "0x2", "9"]) {
     assertThrows(
