@@ -144,6 +144,15 @@ import {
   type VecEnv,
 } from "../lib/env/mod.ts";
 import { checkModels, checkPlan, quickPlan, trainSuite } from "../lib/training/mod.ts";
+import {
+  backgroundProfiles,
+  lobsterReplay,
+  marketJob,
+  marketJobs,
+  marketStudyDef,
+  runRecovery,
+  takerTable,
+} from "../lib/experiments/market/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
@@ -315,6 +324,39 @@ const emptySuiteFolder = () => {
   }
   return suiteFolder;
 };
+/** Cases of notebook 01's study, small. */
+const marketCases = () => ({
+  takers: [
+    { label: "twap", taker: { kind: "passive", maxWalk: 2 } },
+    { label: "ac", taker: { kind: "almgren-chriss", riskAversion: 1e-4 } },
+  ],
+  backgrounds: [
+    { label: "linear", options: { resilience: 0.3, depthLevels: 20 } },
+    { label: "flat", options: { profile: "flat", totalDepth: 4000 } },
+  ],
+});
+/** A one-sample LOBSTER folder (ticker X, two messages, one level). */
+let lobsterFolder: string | undefined;
+const lobsterDir = () => {
+  if (lobsterFolder === undefined) {
+    lobsterFolder = Deno.makeTempDirSync();
+    const name = `${lobsterFolder}/X_2012-06-21_34200000_57600000`;
+    Deno.writeTextFileSync(
+      `${name}_message_1.csv`,
+      "34200.1,1,1,100,5794000,1\n34200.2,1,2,50,5802300,-1\n",
+    );
+    Deno.writeTextFileSync(
+      `${name}_orderbook_1.csv`,
+      "9999999999,0,5794000,100\n5802300,50,5794000,100\n",
+    );
+  }
+  return lobsterFolder;
+};
+let takerEpisodes: ReturnType<typeof marketStudyDef.fromRows>["episodes"] | undefined;
+const marketEpisodes = () =>
+  takerEpisodes ??= marketStudyDef.fromRows(
+    marketJobs({ ...marketCases(), seeds: 2, steps: 5 } as never).flatMap(marketJob),
+  ).episodes;
 const envSnapshot = (e: MarketMakingEnv) => ({
   info: { ...e.info },
   fills: e.fills.n,
@@ -1455,6 +1497,55 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => ({ params: { ...AS_PAPER }, strategy: "symmetric", runs: 2, seed: "s" }),
     call: (o) => simulateRuns(o as never),
     free: ["seed"],
+  },
+  // ------------------------------------------------------------ lib/experiments/market
+  {
+    name: "runTakers (marketJobs)",
+    module: "lib/experiments",
+    valid: () => ({
+      ...marketCases(),
+      seeds: 2,
+      firstSeed: 3,
+      game: { kind: "hidden", size: { kind: "uniform", min: 100, max: 300 } },
+      steps: 5,
+      workers: 0,
+      progress: () => ({ tick() {}, done() {} }),
+    }),
+    call: (o) => marketJobs(o as never),
+  },
+  {
+    name: "runRecovery",
+    module: "lib/experiments",
+    valid: () => ({
+      backgrounds: marketCases().backgrounds,
+      seeds: 1,
+      firstSeed: 2,
+      size: 500,
+      steps: 3,
+      workers: 0,
+      progress: () => ({ tick() {}, done() {} }),
+    }),
+    call: (o) => runRecovery(o as never),
+  },
+  {
+    name: "backgroundProfiles",
+    module: "lib/experiments",
+    prefix: "backgrounds",
+    valid: () => marketCases().backgrounds,
+    call: (o) => backgroundProfiles(o as never),
+  },
+  {
+    name: "lobsterReplay",
+    module: "lib/experiments",
+    valid: () => ({ dir: lobsterDir(), tickers: ["X"] }),
+    call: (o) => lobsterReplay(o as never),
+  },
+  {
+    name: "takerTable",
+    module: "lib/experiments",
+    valid: () => ({ episodes: marketEpisodes(), exact: marketEpisodes() }),
+    call: (o) => takerTable(o as never),
+    open: ["episodes", "exact"],
   },
   // ------------------------------------------------------------ lib/training
   {

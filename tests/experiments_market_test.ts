@@ -3,8 +3,14 @@
  * unchanged, accounting identities between the episode and step frames, the refill bound of the
  * recovery run, depth profiles, the LOBSTER replay frame and input validation.
  */
-import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
-import { ConfigError } from "../lib/errors.ts";
+import {
+  assertAlmostEquals,
+  assertEquals,
+  assertThrows,
+  assertTrue,
+  throwsUnknown,
+} from "./_assert.ts";
+import { ConfigError, UnknownOptionError } from "../lib/errors.ts";
 import { createGame } from "../lib/game/mod.ts";
 import {
   backgroundProfiles,
@@ -196,7 +202,7 @@ Deno.test("lobsterReplay: AMZN replays exactly; its stored profile matches the d
   assertThrows(() => lobsterReplay({ tickers: ["NOPE"] }), ConfigError, "tickers");
 });
 
-Deno.test("runTakers: bad input names the field", () => {
+Deno.test("runTakers: bad input names the field", async () => {
   assertThrows(
     () => marketJobs({ takers: [], backgrounds: QUIET, seeds: 1 }),
     ConfigError,
@@ -205,19 +211,53 @@ Deno.test("runTakers: bad input names the field", () => {
   assertThrows(
     () => marketJobs({ takers: [TAKERS[0], TAKERS[0]], backgrounds: QUIET, seeds: 1 }),
     ConfigError,
-    "takers[].label",
+    "takers[1].label",
   );
   assertThrows(
     () => marketJobs({ takers: TAKERS, backgrounds: QUIET, seeds: 0 }),
     ConfigError,
     "seeds",
   );
-  const [job] = marketJobs({
-    takers: TAKERS,
-    backgrounds: [{ label: "x", options: { resilience: 2 } }],
-    seeds: 1,
-  });
-  assertThrows(() => marketJob(job), ConfigError, "resilience");
+  // The cases' settings are checked with their paths before any job runs.
+  const bad = [{ label: "x", options: { resilience: 2 } }];
+  assertThrows(
+    () => marketJobs({ takers: TAKERS, backgrounds: bad, seeds: 1 }),
+    ConfigError,
+    "backgrounds[0].options.resilience: must be",
+  );
+  throwsUnknown(
+    () =>
+      marketJobs({
+        takers: [{ label: "t", taker: { kind: "passive", maxwalk: 2 } as never }],
+        backgrounds: QUIET,
+        seeds: 1,
+      }),
+    "takers[0].taker.maxwalk",
+    "maxWalk",
+  );
+  assertThrows(
+    () =>
+      marketJobs({
+        takers: TAKERS,
+        backgrounds: [{ label: "x", options: { p0: 5 } as never }],
+        seeds: 1,
+      }),
+    ConfigError,
+    "backgrounds[0].options.p0: must be absent",
+  );
+  const e = await runRecovery({ backgrounds: QUIET, seeds: 1, sise: 5 } as never).then(
+    () => null,
+    (x) => x,
+  );
+  assertTrue(e instanceof UnknownOptionError && e.suggestion === "size", String(e));
+  throwsUnknown(() => lobsterReplay({ ticker: ["AMZN"] } as never), "ticker", "tickers");
+  // A job built by hand is still checked where it runs.
+  const job = { ...marketJobs({ takers: TAKERS, backgrounds: QUIET, seeds: 1 })[0] };
+  assertThrows(
+    () => marketJob({ ...job, background: bad[0] }),
+    ConfigError,
+    "resilience",
+  );
 });
 
 Deno.test("summaries: replay verdicts, ladder shapes, exact cases, the recovery's rows", async () => {

@@ -6,7 +6,7 @@
  */
 import { fileURLToPath } from "node:url";
 import pl from "nodejs-polars";
-import { ConfigError } from "../../errors.ts";
+import { arrayOf, checkOptions, ConfigError, optional, str } from "../../errors.ts";
 import { bidProfile, validateBackgroundOptions } from "../../market/mod.ts";
 import {
   type DepthProfile,
@@ -17,7 +17,7 @@ import {
   replay,
   type ReplayReport,
 } from "../../lobster/mod.ts";
-import { type BackgroundCase, checkCases, P0 } from "./jobs.ts";
+import { BACKGROUND_CASE, type BackgroundCase, checkCases, P0 } from "./jobs.ts";
 
 function repeated(name: string, values: string[]): pl.Series {
   return pl.Series(name, values, pl.Utf8);
@@ -38,6 +38,7 @@ function repeated(name: string, values: string[]): pl.Series {
  */
 export function backgroundProfiles(backgrounds: readonly BackgroundCase[]): pl.DataFrame {
   checkCases("backgrounds", backgrounds);
+  backgrounds.forEach((b, i) => BACKGROUND_CASE.check(b, `backgrounds[${i}]`));
   const label: string[] = [], level: number[] = [], price: number[] = [];
   const sizes: number[] = [], share: number[] = [], cum: number[] = [];
   for (const b of backgrounds) {
@@ -92,6 +93,11 @@ export interface LobsterReplayResult {
   profile: pl.DataFrame;
 }
 
+const LOBSTER_REPLAY_OPTIONS = {
+  dir: optional(str()),
+  tickers: optional(arrayOf(str())),
+} satisfies Record<keyof LobsterReplayOptions, unknown>;
+
 const DEFAULT_LOBSTER_DIR = fileURLToPath(new URL("../../../data/lobster/", import.meta.url));
 
 /**
@@ -99,13 +105,15 @@ const DEFAULT_LOBSTER_DIR = fileURLToPath(new URL("../../../data/lobster/", impo
  * matching check) and recomputes their depth profiles.
  */
 export function lobsterReplay(options: LobsterReplayOptions = {}): LobsterReplayResult {
+  checkOptions(options, LOBSTER_REPLAY_OPTIONS, { owner: "lobsterReplay" });
   const dir = options.dir ?? DEFAULT_LOBSTER_DIR;
   const found = findSamples(dir);
   const wanted = options.tickers ?? found.map((f) => f.ticker);
-  const files = wanted.map((t) => {
+  const tickers = found.map((x) => x.ticker).join(", ");
+  const files = wanted.map((t, i) => {
     const f = found.find((x) => x.ticker === t);
     if (!f) {
-      throw new ConfigError("tickers", `tickers of ${dir} (${found.map((x) => x.ticker)})`, t);
+      throw new ConfigError(`tickers[${i}]`, `one of the tickers of ${dir} (${tickers})`, t);
     }
     return f;
   });

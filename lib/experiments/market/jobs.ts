@@ -34,7 +34,21 @@
  */
 import pl from "nodejs-polars";
 import { BID, NONE, type OrderBook } from "../../book/mod.ts";
-import { checkInt, checkKeys, checkObject, ConfigError } from "../../errors.ts";
+import {
+  arrayOf,
+  checkInt,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  fn,
+  int,
+  object,
+  optional,
+  renamePath,
+  str,
+} from "../../errors.ts";
 import {
   type BackgroundFactory,
   backgroundRow,
@@ -43,6 +57,7 @@ import {
   type GameBackgroundOptions,
   type GameRecord,
   type GameSpec,
+  resolveGame,
   takerRow,
 } from "../../game/mod.ts";
 import {
@@ -57,7 +72,7 @@ import {
   type StudyFrames,
   type StudyRunOptions,
 } from "../../sweep/mod.ts";
-import type { TakerSpec } from "../../takers/mod.ts";
+import { checkTakerSpec, type TakerSpec } from "../../takers/mod.ts";
 
 /** Initial price of every run, in ticks (one tick is then one basis point of P0). */
 export const P0 = 10_000;
@@ -176,13 +191,46 @@ export function checkCases(field: string, cases: readonly { label: string }[]): 
     throw new ConfigError(field, "a non-empty array of labelled cases", cases);
   }
   const seen = new Set<string>();
-  for (const c of cases) {
-    if (typeof c?.label !== "string" || c.label === "" || seen.has(c.label)) {
-      throw new ConfigError(`${field}[].label`, "distinct non-empty strings", c?.label);
+  cases.forEach((c, i) => {
+    const label = checkObject(`${field}[${i}]`, c, "a labelled case").label;
+    if (typeof label !== "string" || label === "" || seen.has(label)) {
+      throw new ConfigError(`${field}[${i}].label`, "a non-empty label unlike the others", label);
     }
-    seen.add(c.label);
-  }
+    seen.add(label);
+  });
 }
+
+/** A taker spec, checked by `lib/takers` with its path (`takers[0].taker.maxWalk`). */
+const TAKER_SPEC = custom<TakerSpec>(
+  "a taker spec (lib/takers)",
+  (v, path) =>
+    renamePath("taker", path, () => {
+      checkTakerSpec(v);
+      return v as TakerSpec;
+    }),
+);
+
+/**
+ * A background case's options, checked by `lib/market` with their path
+ * (`backgrounds[0].options.resilience`); `p0` is the study's ({@linkcode P0}), not an option.
+ */
+export const BACKGROUND_CASE_OPTIONS: Field<GameBackgroundOptions> = custom(
+  "background options (lib/market, without p0)",
+  (v, path) => {
+    const o = checkObject(path, v, "background options (lib/market, without p0)");
+    if ("p0" in o) throw new ConfigError(`${path}.p0`, `absent (the study's P0 is ${P0})`, o.p0);
+    validateBackgroundOptions({ ...o, p0: P0 }, { path });
+    return v as GameBackgroundOptions;
+  },
+);
+
+/** A {@linkcode TakerCase}. */
+const TAKER_CASE = object({ label: str(), taker: TAKER_SPEC }, "runTakers");
+/** A {@linkcode BackgroundCase}. */
+export const BACKGROUND_CASE: Field<BackgroundCase> = object(
+  { label: str(), options: BACKGROUND_CASE_OPTIONS },
+  "runTakers",
+);
 
 type Row = Record<string, unknown>;
 
@@ -311,31 +359,36 @@ export const marketStudyDef: Study<MarketJob, "episodes" | "steps"> = defineStud
   },
 });
 
-/** Every option of {@linkcode runTakers}. */
-const OPTION_KEYS = Object.keys(
-  {
-    takers: 1,
-    backgrounds: 1,
-    seeds: 1,
-    firstSeed: 1,
-    game: 1,
-    steps: 1,
-    workers: 1,
-    progress: 1,
-  } satisfies Record<keyof TakerRunOptions, 1>,
-);
+/** The schema of {@linkcode runTakers}'s options (the compiler keeps its keys complete). */
+const TAKER_RUN_OPTIONS = {
+  takers: arrayOf(TAKER_CASE, { minLength: 1 }),
+  backgrounds: arrayOf(BACKGROUND_CASE, { minLength: 1 }),
+  seeds: int(1, 1_000_000),
+  firstSeed: optional(int(0, 2 ** 31 - 2), 0),
+  game: optional(
+    custom<GameSpec>("a game spec (lib/game)", (v) => {
+      resolveGame(v); // names its fields game.kind, game.size.max, …
+      return v as GameSpec;
+    }),
+    { kind: "known" },
+  ),
+  steps: optional(int(1, 1_000_000), 60),
+  workers: optional(int(0, 1024)),
+  progress: optional(fn<NonNullable<TakerRunOptions["progress"]>>("a function (total) => line")),
+} satisfies Record<keyof TakerRunOptions, Field<unknown>>;
 
-/** The jobs of {@linkcode runTakers}: one per (background, taker), backgrounds outermost. */
+/**
+ * The jobs of {@linkcode runTakers}: one per (background, taker), backgrounds outermost. Every
+ * option is checked here, before any job runs (the cases' taker specs and background options by
+ * `lib/takers` and `lib/market`, with their paths).
+ */
 export function marketJobs(options: TakerRunOptions): MarketJob[] {
-  checkKeys(checkObject("options", options), OPTION_KEYS, { owner: "marketJobs" });
-  const { takers, backgrounds } = options;
+  const o = checkOptions(options, TAKER_RUN_OPTIONS, { owner: "runTakers" });
+  const { takers, backgrounds, seeds, steps, game } = o;
   checkCases("takers", takers);
   checkCases("backgrounds", backgrounds);
-  const seeds = checkInt("seeds", options.seeds, 1, 1_000_000);
-  const first = checkInt("firstSeed", options.firstSeed ?? 0, 0, 2 ** 31 - 1 - seeds);
-  const steps = checkInt("steps", options.steps ?? 60, 1, 1_000_000);
+  const first = checkInt("firstSeed", o.firstSeed, 0, 2 ** 31 - 1 - seeds);
   const list = Array.from({ length: seeds }, (_, k) => first + k);
-  const game = options.game ?? { kind: "known" };
   return backgrounds.flatMap((background) =>
     takers.map((taker) => ({ background, taker, seeds: list, game, steps }))
   );

@@ -6,10 +6,10 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt } from "../../errors.ts";
+import { arrayOf, checkOptions, type Field, fn, int, optional } from "../../errors.ts";
 import { validateBackgroundOptions } from "../../market/mod.ts";
 import type { StudyRunOptions } from "../../sweep/mod.ts";
-import { type BackgroundCase, P0, runTakers } from "./jobs.ts";
+import { BACKGROUND_CASE, type BackgroundCase, P0, runTakers } from "./jobs.ts";
 
 /** Options of {@linkcode runRecovery}. */
 export interface RecoveryOptions {
@@ -28,6 +28,17 @@ export interface RecoveryOptions {
   /** Makes the progress line for the number of jobs. */
   progress?: StudyRunOptions["progress"];
 }
+
+/** The schema of {@linkcode RecoveryOptions} (the compiler keeps its keys complete). */
+const RECOVERY_OPTIONS = {
+  backgrounds: arrayOf(BACKGROUND_CASE, { minLength: 1 }),
+  seeds: int(1, 1_000_000),
+  firstSeed: optional(int(0, 2 ** 31 - 2), 0),
+  size: optional(int(1, 2 ** 31 - 1), 8_000),
+  steps: optional(int(1, 1_000_000), 60),
+  workers: optional(int(0, 1024)),
+  progress: optional(fn<NonNullable<RecoveryOptions["progress"]>>("a function (total) => line")),
+} satisfies Record<keyof RecoveryOptions, Field<unknown>>;
 
 /** Frames of {@linkcode runRecovery}. */
 export interface RecoveryResult {
@@ -66,17 +77,18 @@ export interface RecoveryResult {
  * ```
  */
 export async function runRecovery(options: RecoveryOptions): Promise<RecoveryResult> {
-  const size = checkInt("size", options.size ?? 8_000, 1, 2 ** 31 - 1);
-  const N = options.steps ?? 60;
+  // Checked here, with this function's names, before any job runs (runTakers checks again).
+  const o = checkOptions(options, RECOVERY_OPTIONS, { owner: "runRecovery" });
+  const size = o.size, N = o.steps;
   const r = await runTakers({
     takers: [{ label: "block", taker: { kind: "aggressive", rate: 1 } }],
-    backgrounds: options.backgrounds,
-    seeds: options.seeds,
-    firstSeed: options.firstSeed,
+    backgrounds: o.backgrounds,
+    seeds: o.seeds,
+    firstSeed: o.firstSeed,
     game: { kind: "known", size },
     steps: N,
-    workers: options.workers,
-    progress: options.progress,
+    workers: o.workers,
+    progress: o.progress,
   });
   const E = r.episodes.height;
   const rho = new Map(

@@ -8,6 +8,8 @@
  * @module
  */
 import pl from "nodejs-polars";
+import { checkOptions, custom, optional } from "../../errors.ts";
+import { checkFrame } from "../../io/frame.ts";
 import type { DepthProfile } from "../../lobster/mod.ts";
 import { fixed, pm } from "../../report/format.ts";
 import { type Row, rowOf, summarise } from "../../report/stats.ts";
@@ -29,6 +31,16 @@ export interface TakerTableOptions {
   exact?: pl.DataFrame;
 }
 
+/** A frame of {@linkcode runTakers}'s episodes. */
+const EPISODES = custom<pl.DataFrame>("a DataFrame of runTakers' episodes", (v, path) => {
+  checkFrame(v, path);
+  return v as pl.DataFrame;
+});
+const TAKER_TABLE_OPTIONS = {
+  episodes: EPISODES,
+  exact: optional(EPISODES),
+} satisfies Record<keyof TakerTableOptions, unknown>;
+
 /**
  * A small display table of {@linkcode runTakers} episodes, one row per background and taker in
  * order of first appearance: implementation shortfall in bps as mean ± 95% CI half-width over the
@@ -49,6 +61,7 @@ export interface TakerTableOptions {
  * ```
  */
 export function takerTable(options: TakerTableOptions): pl.DataFrame {
+  checkOptions(options, TAKER_TABLE_OPTIONS, { owner: "takerTable" });
   const stats = (df: pl.DataFrame) => {
     const s = summarise(df, {
       by: ["background", "taker"],
