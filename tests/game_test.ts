@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import pl from "nodejs-polars";
-import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
+import {
+  assertAlmostEquals,
+  assertEquals,
+  assertThrows,
+  assertTrue,
+  throwsUnknown,
+} from "./_assert.ts";
 import { ASK, BID, NONE, type OrderBook } from "../lib/book/mod.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { BACKGROUND } from "../lib/market/owners.ts";
@@ -875,4 +881,13 @@ Deno.test("evaluateGame: means of the game's own episodes on named seeds; per-st
   const ref = playEpisodes({ ...config, seed: 3 }, { episodes: 3 }).summaries;
   assertAlmostEquals(cont.mean.takerPnl, ref.reduce((a, s) => a + s.takerPnl, 0) / 3, 1e-9);
   assertThrows(() => evaluateGame({ config, episodes: 0, seed: () => 0 }), ConfigError, "episodes");
+  // Unknown keys, at the top and in the config, with their paths and a suggestion.
+  const o = { config, episodes: 1, seed: () => 0 };
+  throwsUnknown(() => evaluateGame({ ...o, decision: true } as never), "decision", "decisions");
+  throwsUnknown(
+    () => evaluateGame({ ...o, config: { ...config, makres: 1 } as never }),
+    "config.makres",
+    "makers",
+  );
+  assertThrows(() => evaluateGame({ ...o, steps: 1 as never }), ConfigError, "steps: must be");
 });

@@ -31,7 +31,17 @@
  * @module
  */
 import { NONE } from "../book/mod.ts";
-import { checkInt } from "../errors.ts";
+import {
+  bool,
+  checkObject,
+  checkOptions,
+  custom,
+  type Field,
+  fn,
+  int,
+  optional,
+  underPath,
+} from "../errors.ts";
 import { createGame, type EpisodeSummary, type Game } from "./game.ts";
 import { makerRow, takerRow } from "./record.ts";
 import type { GameConfig } from "./types.ts";
@@ -162,6 +172,21 @@ export interface DecisionMeans {
   readonly actions: Float64Array;
 }
 
+/**
+ * The schema of {@linkcode EvaluateGameOptions} (the compiler keeps its keys complete). The
+ * config is checked by `createGame`, its fields named under `config.` (`config.makers`).
+ */
+const EVALUATE_GAME_OPTIONS = {
+  config: custom<Omit<GameConfig, "record">>("a game config (GameConfig)", (v, path) => {
+    checkObject(path, v, "a game config (GameConfig)");
+    return v as Omit<GameConfig, "record">;
+  }),
+  episodes: int(1, 1e9),
+  seed: fn<EvaluateGameOptions["seed"]>("a function (k) => seed of episode k, or undefined"),
+  steps: optional(bool(), false),
+  decisions: optional(bool(), false),
+} satisfies Record<keyof EvaluateGameOptions, Field<unknown>>;
+
 /** What {@linkcode evaluateGame} returns. */
 export interface GameEvaluation {
   /** The game that was played (its resolved configuration and action set). */
@@ -218,16 +243,21 @@ function sum(a: readonly number[]): number {
 
 /** Plays `episodes` episodes and averages (see the module doc). */
 export function evaluateGame(options: EvaluateGameOptions): GameEvaluation {
-  const E = checkInt("episodes", options.episodes, 1, 1e9);
-  const wantSteps = options.steps === true, wantDecisions = options.decisions === true;
-  const game = createGame({ ...options.config, record: wantSteps || wantDecisions });
+  const o = checkOptions(options, EVALUATE_GAME_OPTIONS, { owner: "evaluateGame" });
+  const E = o.episodes;
+  const wantSteps = o.steps, wantDecisions = o.decisions;
+  const game = underPath(
+    "config",
+    () => createGame({ ...o.config, record: wantSteps || wantDecisions }),
+    "evaluateGame",
+  );
   const n = game.config.makers, N = game.config.steps;
   const perEpisode = EPISODE_NUMBERS.map(() => new Float64Array(E));
   const perMaker = Array.from({ length: n }, () => MAKER_NUMBERS.map(() => new Float64Array(E)));
   const steps = wantSteps ? newSteps(N, n) : null;
   const dec = wantDecisions ? newDecisions(n, game.actions.n) : null;
   for (let k = 0; k < E; k++) {
-    const seed = options.seed(k);
+    const seed = o.seed(k);
     game.reset(seed ?? (k === 0 ? game.config.seed : undefined));
     if (dec === null) {
       while (!game.step());
