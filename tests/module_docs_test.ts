@@ -11,6 +11,11 @@ const LIB = new URL("../lib/", import.meta.url);
 
 /** The folders of `lib/` whose entry points take a seed (their Inputs section states the rule). */
 const SEEDED = ["agents", "env", "game", "makers", "training"];
+/**
+ * Study folders of `lib/experiments` checked too (the others are to follow: game_learning,
+ * competition, takers, fixed_vs_dynamic, rl).
+ */
+const STUDIES = ["experiments/market"];
 /** Folders without options objects (positional numbers only): no unknown keys to reject. */
 const POSITIONAL = ["book"];
 
@@ -44,8 +49,10 @@ export function missingInputs(name: string, text: string): string[] {
 }
 
 Deno.test("every lib/*/mod.ts states its accepted inputs", () => {
-  const folders = [...Deno.readDirSync(LIB)].filter((e) => e.isDirectory).map((e) => e.name)
-    .sort();
+  const folders = [
+    ...[...Deno.readDirSync(LIB)].filter((e) => e.isDirectory).map((e) => e.name).sort(),
+    ...STUDIES,
+  ];
   assertTrue(folders.length >= 10, `folders: ${folders}`);
   const failures: string[] = [];
   for (const name of folders) {

@@ -4,6 +4,15 @@
  * profiles and the LOBSTER replay (`books.ts`), and the numbers the notebook's prose quotes
  * (`summaries.ts`).
  *
+ * ## Inputs
+ * `runTakers` (and `marketJobs`), `runRecovery`, `backgroundProfiles`, `lobsterReplay` and
+ * `takerTable` check their options by schemas before any job runs: unknown keys are rejected
+ * with a suggestion (`runRecovery({sise})`: did you mean `"size"`), counts and seeds are integers
+ * in their ranges, case labels non-empty and distinct; each case's taker spec and background
+ * options are checked by `lib/takers` and `lib/market` with their paths
+ * (`takers[0].taker.maxWalk`, `backgrounds[1].options.resilience`; `p0` is the study's, not an
+ * option).
+ *
  * @module
  */
 export * from "./jobs.ts";
