@@ -289,6 +289,23 @@ Deno.test("insertFront seeds ahead of the queue and refuses to cross", () => {
   assertThrows(() => b.insertFront(BID, 103, 1, 0), BookError, "cross");
 });
 
+Deno.test("the constructor's options: unknown keys with a suggestion, no coercion", () => {
+  const msg = (o: unknown) => assertThrows(() => new OrderBook(o as never), BookError).message;
+  assertEquals(
+    msg({ minTick: 0, maxTick: 10, capcity: 8 }),
+    '"capcity": unknown option of OrderBook; did you mean "capacity"?',
+  );
+  assertEquals(
+    msg({ minTick: 0, maxTick: 10, zz: 1 }),
+    '"zz": unknown option of OrderBook; known: minTick, maxTick, capacity',
+  );
+  assertEquals(
+    msg({ minTick: "0", maxTick: 10 }),
+    'minTick: must be an integer in [0, 2147483647], got "0"',
+  );
+  assertEquals(msg(null), "options: must be an object {minTick, maxTick, capacity?}, got null");
+});
+
 Deno.test("bad input is rejected with the field named, and the book is unchanged", () => {
   const b = mk();
   const a = b.limit(BID, 100, 5, 1);

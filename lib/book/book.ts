@@ -22,6 +22,7 @@ import {
   SLOT_MASK,
   SLOT_SPACE,
 } from "./_layout.ts";
+import { closestKey } from "../errors.ts";
 
 /** The bid (buy) side. */
 export const BID = 0;
@@ -59,6 +60,14 @@ export interface BookOptions {
   /** Initial order capacity (grows by doubling). Default 1024. */
   capacity?: number;
 }
+
+/** A value as a message quotes it: strings in quotes (`"0"` is not 0). */
+const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : String(v));
+
+/** The keys of {@linkcode BookOptions} (the compiler keeps the list complete). */
+const BOOK_OPTION_KEYS = Object.keys(
+  { minTick: 1, maxTick: 1, capacity: 1 } satisfies Record<keyof BookOptions, 1>,
+);
 
 /**
  * The fills of the most recent matching operation, as parallel typed arrays of length ≥ `count`.
@@ -173,21 +182,41 @@ export class OrderBook {
   private readonly tot = new Float64Array(4);
 
   constructor(options: BookOptions) {
+    if (typeof options !== "object" || options === null || Array.isArray(options)) {
+      throw new BookError(
+        `options: must be an object {minTick, maxTick, capacity?}, got ${options}`,
+      );
+    }
+    for (const key of Object.keys(options)) {
+      if (!BOOK_OPTION_KEYS.includes(key)) {
+        const near = closestKey(key, BOOK_OPTION_KEYS);
+        throw new BookError(
+          `${JSON.stringify(key)}: unknown option of OrderBook; ` +
+            (near
+              ? `did you mean ${JSON.stringify(near)}?`
+              : `known: ${BOOK_OPTION_KEYS.join(", ")}`),
+        );
+      }
+    }
     const { minTick, maxTick } = options;
     if (!Number.isInteger(minTick) || minTick < 0 || minTick > 0x7fffffff) {
-      throw new BookError(`minTick: must be an integer in [0, 2147483647], got ${minTick}`);
+      throw new BookError(`minTick: must be an integer in [0, 2147483647], got ${show(minTick)}`);
     }
     if (
       !Number.isInteger(maxTick) || maxTick < minTick || maxTick - minTick >= MAX_LEVELS ||
       maxTick > 0x7fffffff
     ) {
       throw new BookError(
-        `maxTick: must be an integer in [minTick, minTick + ${MAX_LEVELS - 1}], got ${maxTick}`,
+        `maxTick: must be an integer in [minTick, minTick + ${MAX_LEVELS - 1}], got ${
+          show(maxTick)
+        }`,
       );
     }
     const capacity = options.capacity ?? 1024;
     if (!Number.isInteger(capacity) || capacity < 1 || capacity > SLOT_SPACE) {
-      throw new BookError(`capacity: must be an integer in [1, ${SLOT_SPACE}], got ${capacity}`);
+      throw new BookError(
+        `capacity: must be an integer in [1, ${SLOT_SPACE}], got ${show(capacity)}`,
+      );
     }
     this.minTick = minTick;
     this.maxTick = maxTick;

@@ -40,7 +40,8 @@
  * ticks in `[minTick, maxTick]` (a query off the ladder reads an empty level), quantities integers in `[1, MAX_QTY]`, owners integers in
  * `[0, MAX_OWNER]`, sides `BID` or `ASK` (`"0"` is not a side), ids live ones. A bad argument is a
  * {@linkcode BookError} naming it and its allowed values, thrown before the book changes. The
- * constructor's `minTick`, `maxTick` and `capacity` are integers in their ranges.
+ * constructor's `minTick`, `maxTick` and `capacity` are integers in their ranges; an unknown key
+ * of its options is rejected with a suggestion (`"capcity"`: did you mean `"capacity"`).
  *
  * @example
  * ```ts
