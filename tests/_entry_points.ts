@@ -88,8 +88,12 @@ import {
 } from "../lib/lobster/mod.ts";
 import { checkShard, outputHash, parseShard, shardPath, sweep } from "../lib/sweep/mod.ts";
 import {
+  aggregate,
+  ci,
   holm,
   markdownTable,
+  pairedBySeed,
+  pairedDiff,
   Plot,
   plot,
   progress,
@@ -99,6 +103,7 @@ import {
   significantCount,
   summarise,
   toPng,
+  verdict,
 } from "../lib/report/mod.ts";
 import { stream } from "../lib/rng.ts";
 import {
@@ -252,6 +257,14 @@ const orderbookPath = () => {
 };
 let outDir: string | undefined;
 const tempDir = () => (outDir ??= Deno.makeTempDirSync());
+/** Two arms on three seeds: `arm`, `seed`, `ok`, `v`. */
+const armsFrame = () =>
+  runFrame({
+    arm: ["a", "a", "a", "b", "b", "b"],
+    seed: [1, 2, 3, 1, 2, 3],
+    ok: [true, true, true, true, true, true],
+    v: [1, 2, 4, 0, 1, 1],
+  });
 const frame = () => runFrame({ g: new Int32Array([0, 0, 1]), x: new Float64Array([1, 2, 3]) });
 const learnerSettings = () => ({
   gamma: 0.9,
@@ -1147,6 +1160,50 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     module: "lib/report",
     valid: () => ({ by: ["g"], cols: ["x"], level: 0.9 }),
     call: (o) => summarise(frame(), o as never),
+  },
+  {
+    name: "aggregate",
+    module: "lib/report",
+    valid: () => ({ by: ["arm"], mean: ["v"], sum: ["seed"], max: [] }),
+    call: (o) => aggregate(armsFrame(), o as never),
+  },
+  {
+    name: "pairedDiff",
+    module: "lib/report",
+    valid: () => ({
+      a: { arm: "a" },
+      b: { arm: "b" },
+      on: ["seed"],
+      by: [],
+      value: "v",
+      level: 0.9,
+    }),
+    call: (o) => pairedDiff(armsFrame(), o as never),
+  },
+  {
+    name: "pairedBySeed",
+    module: "lib/report",
+    valid: () => ({
+      a: { arm: "a", ok: true },
+      b: { arm: "b", ok: true },
+      value: "v",
+      on: ["seed"],
+    }),
+    call: (o) => pairedBySeed(armsFrame(), o as never),
+  },
+  {
+    name: "verdict",
+    module: "lib/report",
+    valid: () => ({ col: "diff", than: { diff_lo: -1, diff_hi: 1 } }),
+    call: (o) => verdict({ diff_lo: 2, diff_hi: 3 }, o as never),
+    open: ["than"],
+  },
+  {
+    name: "ci",
+    module: "lib/report",
+    valid: () => ({ digits: 1, style: "interval", same: " (exact)" }),
+    call: (o) => ci({ x_mean: 1, x_sd: 0.5, x_lo: 0.5, x_hi: 1.5 }, "x", o as never),
+    free: ["same"],
   },
   {
     name: "holm options",

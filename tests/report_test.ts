@@ -500,8 +500,24 @@ Deno.test("pairedDiff: paired means and intervals; unmatched and missing left ou
   assert.throws(() => pairedDiff(df, { ...opts, on: ["seed"], by: ["taker"] }), /by: must be/);
   assert.throws(
     () => pairedDiff(df, { ...opts, a: { nope: 1 }, on: ["seed"], by: [] }),
-    /selector: must be/,
+    /^ConfigError: "nope": unknown option of a \(known: /,
   );
+  assert.throws(
+    () => pairedDiff(df, { ...opts, a: { polcy: "q" }, on: ["seed"], by: [] }),
+    /"polcy": unknown option of a; did you mean "policy"\?/,
+  );
+  // An arm that matches no row is a typo of a value, not an empty comparison.
+  assert.throws(
+    () => pairedDiff(df, { ...opts, a: { policy: "qq" }, on: ["seed"], by: [] }),
+    /^ConfigError: a: must be a selector matching rows of the frame, got \{"policy":"qq"\}/,
+  );
+  // The helpers' options: unknown keys with a suggestion, no coercion.
+  assert.throws(() => aggregate(df, { by: ["policy"], mean: ["pnl"], sum: ["pnl"] }), /sum\[0\]/);
+  assert.throws(
+    () => verdict({}, { cl: "x" } as never),
+    /"cl": unknown option of verdict; did you mean "col"\?/,
+  );
+  assert.throws(() => ci({}, "x", { digits: "2" } as never), /digits: must be an integer/);
 });
 
 Deno.test("verdict and ci: where an interval lies; a summarised column as text", () => {

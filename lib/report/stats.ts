@@ -32,7 +32,20 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { arrayOf, checkOptions, ConfigError, custom, num, optional, str } from "../errors.ts";
+import {
+  arrayOf,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  num,
+  oneOf,
+  optional,
+  str,
+  UnknownOptionError,
+} from "../errors.ts";
 import { checkFrame } from "../io/frame.ts";
 import { studentTQuantile, studentTTwoSided } from "../metrics/mean_ci.ts";
 import { fixed, pm } from "./format.ts";
@@ -164,6 +177,14 @@ export interface AggregateOptions {
   readonly max?: readonly string[];
 }
 
+const COLUMNS = arrayOf(str());
+const AGGREGATE_OPTIONS = {
+  by: COLUMNS,
+  mean: optional(COLUMNS, []),
+  sum: optional(COLUMNS, []),
+  max: optional(COLUMNS, []),
+} satisfies Record<keyof AggregateOptions, Field<unknown>>;
+
 /**
  * Group means, sums and maxima: the `by` columns, then each `mean`, `sum` and `max` column under
  * its own name (Float64), one row per group, sorted by the `by` columns.
@@ -178,8 +199,17 @@ export interface AggregateOptions {
  * ```
  */
 export function aggregate(df: pl.DataFrame, options: AggregateOptions): pl.DataFrame {
-  const { by } = options;
-  const stats = { mean: options.mean ?? [], sum: options.sum ?? [], max: options.max ?? [] };
+  checkFrame(df);
+  const { by, ...stats } = checkOptions(options, AGGREGATE_OPTIONS, { owner: "aggregate" });
+  const seen = new Set(by);
+  for (const stat of ["mean", "sum", "max"] as const) {
+    stats[stat].forEach((c, i) => {
+      if (seen.has(c)) {
+        throw new ConfigError(`${stat}[${i}]`, "a column named once in by, mean, sum and max", c);
+      }
+      seen.add(c);
+    });
+  }
   checkColumns(df, [...by, ...stats.mean, ...stats.sum, ...stats.max]);
   const order = groupRows(df, by);
   const out: pl.Series[] = by.map((b) => df.getColumn(b).gather(order.map((rows) => rows[0])));
@@ -208,17 +238,44 @@ function reduce(v: readonly (number | null)[], stat: "mean" | "sum" | "max"): nu
 /** A selection of rows: column → value (all must match). */
 export type RowSelector = Readonly<Record<string, string | number | boolean>>;
 
-/** The rows of `df` that match `s` (every column named must exist). */
-export function select(df: pl.DataFrame, s: RowSelector): pl.DataFrame {
+/**
+ * The rows of `df` that match `s` (every column named must exist; `path` names the selector in
+ * errors: `a.arm`).
+ */
+export function select(df: pl.DataFrame, s: RowSelector, path = "selector"): pl.DataFrame {
   let out = df;
   for (const [k, v] of Object.entries(s)) {
     if (!df.columns.includes(k)) {
-      throw new ConfigError("selector", `columns of the frame (${df.columns.join(", ")})`, k);
+      throw new UnknownOptionError({ key: k, known: df.columns, value: v, path });
+    }
+    // A value of another type than the column's matches nothing: say so rather than select none.
+    const variant = df.getColumn(k).dtype.variant;
+    const want = variant === "String" || variant === "Utf8" || variant === "Categorical"
+      ? "string"
+      : variant === "Bool"
+      ? "boolean"
+      : "number";
+    if (typeof v !== want && !(want === "number" && typeof v === "bigint")) {
+      throw new ConfigError(`${path}.${k}`, `a ${want} (the column is ${variant})`, v);
     }
     out = out.filter(pl.col(k).eq(pl.lit(v)));
   }
   return out;
 }
+
+/** A {@linkcode RowSelector}: an object of column → string, finite number or boolean. */
+const SELECTOR = custom<RowSelector>("an object of column: value", (v, path) => {
+  const o = checkObject(path, v, "an object of column: value");
+  for (const [k, x] of Object.entries(o)) {
+    if (
+      !(typeof x === "string" || typeof x === "boolean" || typeof x === "bigint" ||
+        (typeof x === "number" && !isNaN(x)))
+    ) {
+      throw new ConfigError(`${path}.${k}`, "a string, number or boolean", x);
+    }
+  }
+  return v as RowSelector;
+});
 
 /** Options of {@linkcode pairedDiff}. */
 export interface PairedDiffOptions {
@@ -243,16 +300,21 @@ export interface PairedDiffOptions {
  * a partner in `b` are left out; duplicates on `on` are an error.
  */
 export function pairedDiff(df: pl.DataFrame, options: PairedDiffOptions): pl.DataFrame {
+  checkFrame(df);
+  checkOptions(options, PAIRED_DIFF_OPTIONS, { owner: "pairedDiff" });
   const { on, by, value } = options;
   for (const c of by) {
     if (!on.includes(c)) throw new ConfigError("by", `a subset of on (${on.join(", ")})`, c);
   }
   checkColumns(df, [...on, value]);
   const pick = (s: RowSelector, name: string) => {
-    const part = select(df, s).select(
+    const part = select(df, s, name).select(
       ...on.map((c) => pl.col(c)),
       pl.col(value).cast(pl.Float64).alias(name),
     );
+    if (part.height === 0) {
+      throw new ConfigError(name, "a selector matching rows of the frame", s);
+    }
     if (part.unique({ subset: [...on] }).height !== part.height) {
       throw new ConfigError("on", `columns that identify one row per arm (${name})`, on);
     }
@@ -283,6 +345,7 @@ export function pairedBySeed(
   df: pl.DataFrame,
   o: { a: RowSelector; b: RowSelector; value: string; on?: readonly string[] },
 ): Row {
+  checkOptions(o, PAIRED_BY_SEED_OPTIONS, { owner: "pairedBySeed" });
   const on = o.on ?? ["seed"];
   return pairedDiff(df, { a: o.a, b: o.b, on, by: [], value: o.value }).toRecords()[0] as Row;
 }
@@ -317,6 +380,7 @@ function bound(r: Row, col: string | undefined, end: "lo" | "hi"): number {
  * ```
  */
 export function verdict(row: Row, options: VerdictOptions = {}): Verdict {
+  checkOptions(options, VERDICT_OPTIONS, { owner: "verdict" });
   const { col } = options;
   const than = options.than ?? 0;
   const lo = bound(row, col, "lo"), hi = bound(row, col, "hi");
@@ -364,6 +428,7 @@ export interface CiOptions {
  * ```
  */
 export function ci(row: Row, col: string, options: CiOptions = {}): string {
+  checkOptions(options, CI_OPTIONS, { owner: "ci" });
   const d = options.digits ?? 2;
   const { mean, half } = meanHalf(row, col);
   if (!Number.isFinite(mean)) return "—";
@@ -566,3 +631,38 @@ export function significantCount(
   const h = holm(p, { level: o.level });
   return { ...h, p, chance: byChance(h.m, h.level) };
 }
+
+// ---------------------------------------------------------------- the helpers' schemas
+// (declared last: function declarations are hoisted, these constants are read only when called)
+
+const PAIRED_DIFF_OPTIONS = {
+  a: SELECTOR,
+  b: SELECTOR,
+  on: COLUMNS,
+  by: COLUMNS,
+  value: str(),
+  level: optional(LEVEL),
+} satisfies Record<keyof PairedDiffOptions, Field<unknown>>;
+
+const PAIRED_BY_SEED_OPTIONS = {
+  a: SELECTOR,
+  b: SELECTOR,
+  value: str(),
+  on: optional(COLUMNS),
+} satisfies Record<keyof Parameters<typeof pairedBySeed>[1], Field<unknown>>;
+
+const VERDICT_OPTIONS = {
+  col: optional(str()),
+  than: optional(
+    custom<number | Row>("a finite number or a summarised row", (v, path) => {
+      if (typeof v === "number" && Number.isFinite(v)) return v;
+      return checkObject(path, v, "a finite number or a summarised row");
+    }),
+  ),
+} satisfies Record<keyof VerdictOptions, Field<unknown>>;
+
+const CI_OPTIONS = {
+  digits: optional(int(0, 20)),
+  style: optional(oneOf(["pm", "interval"] as const)),
+  same: optional(str({ empty: true })),
+} satisfies Record<keyof CiOptions, Field<unknown>>;
