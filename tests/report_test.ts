@@ -506,10 +506,10 @@ Deno.test("pairedDiff: paired means and intervals; unmatched and missing left ou
     () => pairedDiff(df, { ...opts, a: { polcy: "q" }, on: ["seed"], by: [] }),
     /"polcy": unknown option of a; did you mean "policy"\?/,
   );
-  // An arm that matches no row is a typo of a value, not an empty comparison.
+  // A value of another type than its column's selects nothing: named, not an empty result.
   assert.throws(
-    () => pairedDiff(df, { ...opts, a: { policy: "qq" }, on: ["seed"], by: [] }),
-    /^ConfigError: a: must be a selector matching rows of the frame, got \{"policy":"qq"\}/,
+    () => pairedDiff(df, { ...opts, a: { policy: 1 }, on: ["seed"], by: [] }),
+    /^ConfigError: a\.policy: must be a string \(the column is String\), got 1/,
   );
   // The helpers' options: unknown keys with a suggestion, no coercion.
   assert.throws(() => aggregate(df, { by: ["policy"], mean: ["pnl"], sum: ["pnl"] }), /sum\[0\]/);

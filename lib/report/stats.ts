@@ -312,9 +312,6 @@ export function pairedDiff(df: pl.DataFrame, options: PairedDiffOptions): pl.Dat
       ...on.map((c) => pl.col(c)),
       pl.col(value).cast(pl.Float64).alias(name),
     );
-    if (part.height === 0) {
-      throw new ConfigError(name, "a selector matching rows of the frame", s);
-    }
     if (part.unique({ subset: [...on] }).height !== part.height) {
       throw new ConfigError("on", `columns that identify one row per arm (${name})`, on);
     }
