@@ -574,6 +574,7 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
       seed: (k: number) => `e:${k}`,
       steps: true,
       decisions: true,
+      values: true,
     }),
     call: (o) => evaluateGame(o as never),
     free: ["config.seed"],

@@ -185,6 +185,7 @@ const EVALUATE_GAME_OPTIONS = {
   seed: fn<EvaluateGameOptions["seed"]>("a function (k) => seed of episode k, or undefined"),
   steps: optional(bool(), false),
   decisions: optional(bool(), false),
+  values: optional(bool(), false),
 } satisfies Record<keyof EvaluateGameOptions, Field<unknown>>;
 
 /** What {@linkcode evaluateGame} returns. */
@@ -286,7 +287,7 @@ export function evaluateGame(options: EvaluateGameOptions): GameEvaluation {
     makersSd: mk.map((v) => record(MAKER_NUMBERS, v, 1)),
     ...(steps === null ? {} : { steps: finishSteps(steps, E) }),
     ...(dec === null ? {} : { decisions: finishDecisions(dec) }),
-    ...(options.values === true
+    ...(o.values
       ? {
         makerValues: perMaker.map((arrays) =>
           Object.fromEntries(MAKER_NUMBERS.map((f, j) => [f, arrays[j]])) as Record<
