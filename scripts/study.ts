@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit, intFlag } from "./_flags.ts";
 import { join } from "node:path";
 import { COMMITTED_OUTPUTS } from "../lib/experiments/committed.ts";
 import { progress } from "../lib/report/progress.ts";
@@ -22,18 +22,19 @@ import { progress } from "../lib/report/progress.ts";
 const USAGE = "usage: deno task study:<name> [--quick] [--check] [--out DIR] [--workers N]";
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: Deno.args,
-    options: {
+  const { values, positionals } = flagsOrExit(
+    "study",
+    Deno.args,
+    {
       quick: { type: "boolean", default: false },
       check: { type: "boolean", default: false },
       out: { type: "string" },
       workers: { type: "string" },
       help: { type: "boolean", default: false },
     },
-    allowPositionals: true,
-    strict: true,
-  });
+    USAGE,
+    true,
+  );
   if (values.help) {
     console.log(USAGE);
     return 0;
@@ -63,9 +64,13 @@ async function main(): Promise<number> {
     );
     return r.ok ? 0 : 1;
   }
-  const workers = values.workers === undefined ? undefined : Number(values.workers);
-  if (workers !== undefined && !(Number.isInteger(workers) && workers >= 1)) {
-    console.error(`--workers: must be an integer >= 1, got ${values.workers}`);
+  let workers: number | undefined;
+  try {
+    workers = values.workers === undefined
+      ? undefined
+      : intFlag("--workers", values.workers, 1, 1024);
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   console.log(`study:${entry.name}${values.quick ? " --quick" : ""} into ${dir}`);
