@@ -388,6 +388,24 @@ export function competitionJob(job: CompetitionJob): CompetitionRow[] {
 
 const KEY = { taker: "str", n: "int", seed: "int" } as const;
 
+/** The fixed-rule game's table (`rulesJob`'s rows), shared by the studies that play it. */
+export const RULES_TABLE = {
+  columns: {
+    taker: "str",
+    n: "int",
+    s_offset: "int",
+    s_qty: "int",
+    d_offset: "int",
+    d_qty: "int",
+    dev_pnl: "float",
+    sym_pnl: "float",
+    sym_pnl_sd: "float",
+    taker_pnl: "float",
+    makers_share: "float",
+  },
+  sort: ["taker", "n", "s_offset", "s_qty", "d_offset", "d_qty"],
+} as const;
+
 /** The study's tables: columns as documented on {@linkcode learnJob} and {@linkcode rulesJob}. */
 export const competitionStudy: Study<CompetitionJob, keyof CompetitionFrames> = defineStudy({
   module: import.meta.url,
@@ -457,22 +475,7 @@ export const competitionStudy: Study<CompetitionJob, keyof CompetitionFrames> = 
       },
       sort: ["taker", "n", "seed", "step"],
     },
-    rules: {
-      columns: {
-        taker: "str",
-        n: "int",
-        s_offset: "int",
-        s_qty: "int",
-        d_offset: "int",
-        d_qty: "int",
-        dev_pnl: "float",
-        sym_pnl: "float",
-        sym_pnl_sd: "float",
-        taker_pnl: "float",
-        makers_share: "float",
-      },
-      sort: ["taker", "n", "s_offset", "s_qty", "d_offset", "d_qty"],
-    },
+    rules: RULES_TABLE,
   },
 });
 

@@ -77,7 +77,7 @@ import {
 } from "../../makers/mod.ts";
 import { defineStudy, type Study } from "../../sweep/mod.ts";
 import type { CompetitionGame, CompetitionTaker, RulesJob } from "../competition/jobs.ts";
-import { rulesJob } from "../competition/jobs.ts";
+import { RULES_TABLE, rulesJob } from "../competition/jobs.ts";
 
 /** The learners' own options in a training job (plain data). */
 export interface JobMaker {
@@ -399,22 +399,7 @@ export const convergenceStudy: Study<ConvergenceJob, keyof ConvergenceFrames> = 
       },
       sort: [...SORT, "maker"],
     },
-    rules: {
-      columns: {
-        taker: "str",
-        n: "int",
-        s_offset: "int",
-        s_qty: "int",
-        d_offset: "int",
-        d_qty: "int",
-        dev_pnl: "float",
-        sym_pnl: "float",
-        sym_pnl_sd: "float",
-        taker_pnl: "float",
-        makers_share: "float",
-      },
-      sort: ["taker", "n", "s_offset", "s_qty", "d_offset", "d_qty"],
-    },
+    rules: RULES_TABLE,
   },
 });
 
