@@ -67,6 +67,7 @@ import {
   convergenceRegime,
   exactCheck,
   exactOptimum,
+  exploitability,
   greedyPolicies,
   impulseResponse,
   loadInto,
@@ -162,6 +163,7 @@ import {
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
+import { planJobs, quickConvergencePlan } from "../lib/experiments/convergence/mod.ts";
 
 /** One public entry point (see the module doc). */
 export interface EntryPoint {
@@ -857,6 +859,22 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     only: ["step", "deviator", "action", "episodes", "seed"],
   },
   {
+    name: "exploitability",
+    module: "lib/makers",
+    valid: () => ({
+      game: { makers: 2, steps: 5, seed: 1, game: { kind: "known", size: 500 } },
+      taker: { kind: "passive" },
+      policy: [{ kind: "replenisher", offset: 1, qty: 100 }, { kind: "replenisher", offset: 2 }],
+      seat: 0,
+      train: { episodes: 2, evalEpisodes: 0 },
+      episodes: 2,
+      evalSeed: "x",
+    }),
+    call: (o) => exploitability(o as never),
+    free: ["evalSeed"],
+    only: ["seat", "episodes", "evalSeed"],
+  },
+  {
     name: "smallExactConfig",
     module: "lib/makers",
     valid: () => ({ steps: 3, taker: { kind: "aggressive", rate: 0.5 }, episodes: 10 }),
@@ -1147,6 +1165,13 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     call: (o) => outputHash(o as never),
     free: ["name", "dir", "command", "config"],
     open: ["config"],
+  },
+  {
+    name: "planJobs",
+    module: "lib/experiments",
+    valid: () => quickConvergencePlan(),
+    call: (o) => planJobs(o as never),
+    only: ["seeds", "evalEpisodes", "exploitEpisodes"],
   },
   // ------------------------------------------------------------ lib/report
   {

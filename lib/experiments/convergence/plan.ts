@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { checkOptions, ConfigError, int, optional } from "../../errors.ts";
+import { anything, arrayOf, checkOptions, int, object, optional, str } from "../../errors.ts";
 import { applyCondition, resolveConfig } from "../../game/mod.ts";
 import { validateBackgroundOptions } from "../../market/mod.ts";
 import {
@@ -109,10 +109,19 @@ export function quickConvergencePlan(): ConvergencePlan {
 }
 
 const PLAN = {
+  ns: arrayOf(int(1, 64), { minLength: 1 }),
+  takers: arrayOf(anything("a labelled taker {label, taker}"), { minLength: 1 }),
   seeds: int(1, 10_000),
+  seedsFor: optional(anything('seed counts by maker count, e.g. {"5": 5}')),
+  exploitSeeds: optional(int(0, 10_000)),
+  regime: anything("regime options (checked by convergenceRegime's schema)"),
+  game: anything("a game config (checked by the game)"),
+  maker: optional(anything("the learners' options {state, fallback}")),
+  variant: optional(str()),
   evalEpisodes: int(1, 1e6),
   exploitEpisodes: int(0, 1e6),
-  variant: optional({ allowed: "a label", check: (v: unknown) => v as string }),
+  impulse: object({ step: int(0, 1e6), episodes: int(0, 1e6) }, "planJobs"),
+  rules: optional(object({ family: anything("a rule family"), episodes: int(1, 1e6) }, "planJobs")),
 };
 
 /**
@@ -129,14 +138,7 @@ const PLAN = {
  * ```
  */
 export function planJobs(plan: ConvergencePlan): ConvergenceJob[] {
-  checkOptions(
-    { seeds: plan.seeds, evalEpisodes: plan.evalEpisodes, exploitEpisodes: plan.exploitEpisodes },
-    PLAN,
-    { owner: "planJobs" },
-  );
-  if (!Array.isArray(plan.ns) || plan.ns.length === 0) {
-    throw new ConfigError("ns", "a non-empty array of maker counts", plan.ns);
-  }
+  checkOptions(plan, PLAN, { owner: "planJobs" });
   const regime = checkOptions(plan.regime, REGIME_OPTIONS, { owner: "planJobs", path: "regime" });
   const jobs: ConvergenceJob[] = [];
   for (const n of [...plan.ns].sort((a, b) => b - a)) {
