@@ -73,12 +73,12 @@ export const TAKERS: readonly CompetitionTaker[] = Object.freeze([
  * market from step 30 at the latest) and, for seeds 1–3, the exploitability of seat 0; the
  * fixed-rule game for Δ.
  *
- * Sized to run in about 30 minutes niced on two cores shared with five other jobs: runs there
- * took about 20 s (n = 1), 45 s (n = 2) and 60 s (n = 3) each, an exploitability test as much
- * again. The issue's full study (20 seeds per cell, exploitability on every converged run, n = 5
- * and 10 for the measured rate) needs about 15 times this: about 4 hours of one core per
- * hundred n = 3 runs, so a few hours on a quiet 8-core machine (`seeds: 20`, no `exploitSeeds`,
- * `ns: [1, 2, 3, 5, 10]`).
+ * Sized to run in about 30 minutes niced on two cores shared with five other jobs; it took 14.4
+ * minutes there (load about 15); in the pilots runs took about 20 s (n = 1), 45 s (n = 2) and 60 s (n = 3)
+ * each, an exploitability test as much again. The issue's full study (20 seeds per cell,
+ * exploitability on every converged run, n = 5 and 10 for the measured rate, whose runs cost
+ * roughly 2 and 5 times an n = 3 run) is 10–15 times the work: a few hours on this machine, under
+ * an hour on a quiet 8-core one (`seeds: 20`, no `exploitSeeds`, `ns: [1, 2, 3, 5, 10]`).
  */
 export const CONVERGENCE_PLAN: ConvergencePlan = Object.freeze({
   ns: [1, 2, 3],
