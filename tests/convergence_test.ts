@@ -290,6 +290,7 @@ Deno.test("greedy makers count their decisions in unvisited states", () => {
   const p = ev.game.policies[0];
   assertTrue(isQMaker(p));
   assertEquals([p.greedyDecisions, p.unvisitedDecisions], [16, 16]); // never visited: all fallback
+  assertEquals(ev.unvisited, [1]); // evaluateGame reports the share
   const run = trainMakers({ game: small, episodes: 400, evalEpisodes: 0 });
   const l = run.learners[0];
   const trained = qMaker({ mode: "greedy", table: l.table, visits: l.visits });
@@ -300,6 +301,14 @@ Deno.test("greedy makers count their decisions in unvisited states", () => {
   });
   const q = ev2.game.policies[0];
   assertTrue(isQMaker(q) && q.greedyDecisions === 16 && q.unvisitedDecisions < 16);
+  assertEquals(ev2.unvisited, [q.unvisitedDecisions / 16]);
+  // A baseline does not count: NaN.
+  const base = evaluateGame({
+    config: { ...small, policy: { kind: "replenisher" } },
+    episodes: 1,
+    seed: () => 1,
+  });
+  assertTrue(Number.isNaN(base.unvisited[0]));
 });
 
 /** A small deterministic two-maker game (fixed update order, no noise): a best response is exact. */

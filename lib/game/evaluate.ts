@@ -208,7 +208,23 @@ export interface GameEvaluation {
   readonly decisions?: readonly DecisionMeans[];
   /** With `values`: per maker, each number of every episode (arrays indexed by episode). */
   readonly makerValues?: readonly Readonly<Record<MakerNumber, Float64Array>>[];
+  /**
+   * Per maker, the share of its greedy decisions taken in states it never visited while learning
+   * (where a tabular learner plays its fallback action): read from policies that count them
+   * (greedy Q-makers: `greedyDecisions`, `unvisitedDecisions`); NaN for the others.
+   */
+  readonly unvisited: readonly number[];
 }
+
+/** A policy that counts its greedy decisions in unvisited states (the Q-maker does). */
+interface CountsUnvisited {
+  readonly greedyDecisions: number;
+  readonly unvisitedDecisions: number;
+  resetCounts(): void;
+}
+
+const counts = (p: unknown): p is CountsUnvisited =>
+  typeof (p as CountsUnvisited).resetCounts === "function";
 
 /** Mean and sample sd of `x` (two passes, in order). */
 function meanSd(x: Float64Array): [number, number] {
@@ -257,6 +273,7 @@ export function evaluateGame(options: EvaluateGameOptions): GameEvaluation {
   const perMaker = Array.from({ length: n }, () => MAKER_NUMBERS.map(() => new Float64Array(E)));
   const steps = wantSteps ? newSteps(N, n) : null;
   const dec = wantDecisions ? newDecisions(n, game.actions.n) : null;
+  for (const p of game.policies) if (counts(p)) p.resetCounts();
   for (let k = 0; k < E; k++) {
     const seed = o.seed(k);
     game.reset(seed ?? (k === 0 ? game.config.seed : undefined));
@@ -285,6 +302,9 @@ export function evaluateGame(options: EvaluateGameOptions): GameEvaluation {
     sd: record(EPISODE_NUMBERS, ep, 1),
     makers: mk.map((v) => record(MAKER_NUMBERS, v, 0)),
     makersSd: mk.map((v) => record(MAKER_NUMBERS, v, 1)),
+    unvisited: game.policies.map((p) =>
+      counts(p) && p.greedyDecisions > 0 ? p.unvisitedDecisions / p.greedyDecisions : NaN
+    ),
     ...(steps === null ? {} : { steps: finishSteps(steps, E) }),
     ...(dec === null ? {} : { decisions: finishDecisions(dec) }),
     ...(o.values

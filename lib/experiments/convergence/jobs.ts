@@ -69,7 +69,6 @@ import {
   exploitability,
   greedyPolicies,
   impulseResponse,
-  isQMaker,
   type MakerStateOptions,
   type MakersTrainResult,
   type RegimeOptions,
@@ -198,9 +197,6 @@ function runRow(o: {
     stateVisits(l.visits, l.nActions).filter((v) => v > 0).length
   );
   const states = run.learners[0].nStates;
-  const unvisited = ev.game.policies.map((p) =>
-    isQMaker(p) && p.greedyDecisions > 0 ? p.unvisitedDecisions / p.greedyDecisions : NaN
-  );
   const pnl = ev.makers.map((m) => m.pnl);
   const perMaker = (f: (i: number) => number) => mean(Array.from({ length: n }, (_, i) => f(i)));
   return {
@@ -229,7 +225,7 @@ function runRow(o: {
     taker_cost: -ev.mean.takerPnl,
     offset: perMaker((i) => mean(Array.from(st.makers[i].bidPrice, (x) => p0 - x))),
     resting: perMaker((i) => mean(Array.from(st.makers[i].resting))),
-    unvisited: num(mean(unvisited)),
+    unvisited: num(mean([...ev.unvisited])),
   };
 }
 
