@@ -134,9 +134,9 @@ export function robustnessConfig(quick = false): RobustnessConfig {
     }
     : {
       seeds: 20,
-      sizeSeeds: 6,
+      sizeSeeds: 20,
       conditionSeeds: 4,
-      orderSeeds: 8,
+      orderSeeds: 20,
       episodes: 5_000,
       testEpisodes: 30,
       orderEvalEpisodes: 10,
