@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit } from "./_flags.ts";
 import {
   loadRobustness,
   robustnessConfig,
@@ -14,7 +14,12 @@ import {
   robustnessHash,
 } from "../lib/experiments/robustness/mod.ts";
 
-const { values } = parseArgs({ args: Deno.args, options: { dir: { type: "string" } } });
+const { values } = flagsOrExit(
+  "findings",
+  Deno.args,
+  { dir: { type: "string" } },
+  "usage: deno task findings [--dir DIR]",
+);
 let loaded;
 try {
   loaded = await loadRobustness(values.dir);

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
+import { flagsOrExit, intFlag } from "./_flags.ts";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { writeFileAtomicSync, writeParquetAtomic } from "../lib/io/mod.ts";
@@ -22,21 +22,33 @@ import {
 } from "../lib/experiments/robustness/mod.ts";
 import { progress } from "../lib/report/mod.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    quick: { type: "boolean", default: false },
-    out: { type: "string" },
-    workers: { type: "string" },
-    parts: { type: "string" },
-  },
-});
+const USAGE =
+  "usage: deno task study:robustness [--quick] [--out DIR] [--workers N] [--parts best,learn,orders]";
+const { values } = flagsOrExit("study:robustness", Deno.args, {
+  quick: { type: "boolean", default: false },
+  out: { type: "string" },
+  workers: { type: "string" },
+  parts: { type: "string" },
+}, USAGE);
+const PARTS = ["best", "learn", "orders"];
+const parts = values.parts?.split(",");
+const bad = parts?.find((p) => !PARTS.includes(p));
+if (bad !== undefined) {
+  console.error(
+    `--parts: must be a comma-separated list of ${PARTS.join(", ")}, got "${bad}"\n${USAGE}`,
+  );
+  Deno.exit(2);
+}
+let workers = navigator.hardwareConcurrency;
+try {
+  if (values.workers !== undefined) workers = intFlag("--workers", values.workers, 0, 1024);
+} catch (e) {
+  console.error(`${(e as Error).message}\n${USAGE}`);
+  Deno.exit(2);
+}
 const config = robustnessConfig(values.quick);
 const dir = values.out ?? (values.quick ? ".out/robustness" : "data/robustness");
 Deno.mkdirSync(dir, { recursive: true });
-const workers = values.workers === undefined
-  ? navigator.hardwareConcurrency
-  : Number(values.workers);
 const files: Record<string, { rows: number; sha256: string }> = {};
 const t0 = performance.now();
 const done: string[] = [];
@@ -62,7 +74,7 @@ const writeManifest = (complete: boolean) =>
 await runRobustness({
   config,
   workers,
-  parts: values.parts?.split(","),
+  parts,
   progress: (n) => progress("robustness jobs", n),
   onPart: async (part, tables) => {
     for (const [name, df] of Object.entries(tables)) {
