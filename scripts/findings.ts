@@ -6,7 +6,11 @@
  *
  * @module
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { flagsOrExit } from "./_flags.ts";
+import { readParquet } from "../lib/io/mod.ts";
+import { PROJECT_ROOT } from "../lib/report/io.ts";
 import {
   loadRobustness,
   robustnessConfig,
@@ -38,4 +42,7 @@ console.log(
     stale ? ` (STALE: the code's configuration is ${robustnessHash(robustnessConfig())})` : ""
   }`,
 );
+// Notebook 06's fixed head to head in every market, when its data is committed.
+const markets = join(PROJECT_ROOT, "data", "06_fixed_markets.parquet");
+if (existsSync(markets)) tables.fixed_markets = await readParquet(markets);
 for (const f of robustnessFindings(tables)) console.log(`${f.key}: ${f.value}`);

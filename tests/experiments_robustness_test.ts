@@ -2,7 +2,9 @@ import pl from "nodejs-polars";
 import { assertEquals, assertThrows, assertTrue as assert } from "./_assert.ts";
 import {
   BEST_FIXED,
+  fixedAcrossMarkets,
   loadRobustness,
+  marketsRobustness,
   pairedKinds,
   pairedPolicies,
   robustnessConfig,
@@ -186,4 +188,24 @@ Deno.test("loadRobustness: the manifest's tables, stale or not; a missing manife
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("fixedAcrossMarkets and marketsRobustness: 1R+1F in every market, one row per finding and market", async () => {
+  const conditions = STUDY_CONDITIONS.slice(0, 3);
+  const makers = await fixedAcrossMarkets({
+    seeds: 2,
+    evalEpisodes: 1,
+    conditions,
+    steps: 8,
+    workers: 0,
+  });
+  assertEquals(
+    [...new Set(makers.getColumn("condition").toArray())],
+    conditions.map((c) => c.label),
+  );
+  assertEquals([...new Set(makers.getColumn("population").toArray())], ["1R+1F"]);
+  const t = marketsRobustness(makers).toRecords() as Record<string, unknown>[];
+  assertEquals(t.length, 3 * conditions.length);
+  assertEquals(t.slice(0, 3).map((r) => r.condition), conditions.map((c) => c.label));
+  assert(t.every((r) => r.n === 2), "two seeds per cell");
 });

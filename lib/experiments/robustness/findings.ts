@@ -1,7 +1,9 @@
 /**
  * The headline findings of the robustness study as `key: value` lines (`deno task findings`),
  * computed from its committed tables only (nothing re-run), by the same functions the notebooks'
- * prose uses ({@linkcode learnerRobustness}, {@linkcode ordersRobustness}, {@linkcode valueOfKnowing}).
+ * prose uses ({@linkcode learnerRobustness}, {@linkcode ordersRobustness}, {@linkcode valueOfKnowing},
+ * {@linkcode marketsRobustness}); `fixed_markets` (notebook 06's `data/06_fixed_markets.parquet`)
+ * is optional.
  * The keys are documented in the README ("What the study found").
  *
  * @module
@@ -219,5 +221,33 @@ export function robustnessFindings(t: Record<string, pl.DataFrame>): Finding[] {
       } (${r.n} seeds)`,
     );
   }
+  // Notebook 06's fixed head to head in every market (its committed data/06_fixed_markets.parquet).
+  if (t.fixed_markets !== undefined) {
+    const mr = marketsRobustness(t.fixed_markets);
+    for (const r of mr.toRecords() as Row[]) {
+      push(
+        `fixed_vs_dynamic.${split(r.finding)[1]}.${r.condition}`,
+        `follower − replenisher (1R+1F, several orders), own PnL: ${r.outcome}: ${
+          signed(r)
+        } $ (${r.n} seeds)`,
+      );
+    }
+  }
   return out;
+}
+
+/**
+ * The fixed head to head (follower − spec's replenisher, own PnL, 1R+1F, several orders) in every
+ * market, from {@linkcode fixedAcrossMarkets}' rows: {@linkcode robustnessTable} with the markets
+ * as conditions (the first market listed the reference).
+ */
+export function marketsRobustness(makers: pl.DataFrame): pl.DataFrame {
+  const diffs = pairedKinds(makers, {
+    population: "1R+1F",
+    a: "follower",
+    b: "replenisher",
+    condition: "condition",
+    finding: (t) => `follower − replenisher, own PnL (1R+1F), ${t}`,
+  });
+  return robustnessTable(diffs, { conditions: conditionsOf(makers) });
 }

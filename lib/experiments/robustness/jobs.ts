@@ -372,3 +372,43 @@ export async function loadRobustness(dir?: string): Promise<LoadedRobustness> {
   }
   return { tables, manifest, stale: manifest.hash !== robustnessHash(robustnessConfig()), dir: d };
 }
+
+/** Options of {@linkcode fixedAcrossMarkets}. */
+export interface FixedAcrossMarketsOptions extends Pick<StudyRunOptions, "workers" | "progress"> {
+  /** Seeds per (market, play taker). */
+  readonly seeds: number;
+  /** Evaluation episodes per seed. */
+  readonly evalEpisodes: number;
+  /** The markets. Default `STUDY_CONDITIONS`. */
+  readonly conditions?: readonly { label: string; conditions: readonly ConditionName[] }[];
+  /** Steps per episode (undefined: the game's). Small in the tests. */
+  readonly steps?: number;
+}
+
+/**
+ * Notebook 06's fixed head to head (1R+1F: the spec's replenisher against the follower; nothing
+ * learns, so it is cheap enough to run in the notebook) in every market, game 1 with several
+ * orders: `fixedDynamicStudy`'s `makers` rows with a `condition` column.
+ */
+export async function fixedAcrossMarkets(o: FixedAcrossMarketsOptions): Promise<pl.DataFrame> {
+  const base = o.steps === undefined ? {} : { steps: o.steps };
+  const out: pl.DataFrame[] = [];
+  for (const cond of o.conditions ?? STUDY_CONDITIONS) {
+    const f = await fixedDynamicStudy({
+      populations: [ORDER_POPULATIONS[0]],
+      takers: ORDER_TAKERS,
+      games: [{ label: GAME1, game: { kind: "known", size: 8_000 } }],
+      seeds: o.seeds,
+      settings: {
+        episodes: 1,
+        evalEpisodes: o.evalEpisodes,
+        stepTakers: [],
+        game: applyCondition({ ...base }, cond.conditions),
+      },
+      workers: o.workers,
+      progress: o.progress,
+    });
+    out.push(withCol(f.makers, "condition", cond.label));
+  }
+  return concat(out);
+}
