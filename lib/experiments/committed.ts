@@ -14,7 +14,7 @@
  * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
  * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 |
  * | `data/models/full/` | `deno task train:rl` (the full plan; not committed yet) | (reported only) |
- * | `data/robustness/` | `deno task study:robustness` (its own manifest, `loadRobustness`) | (reported only) |
+ * | `data/robustness/` | `deno task study:robustness` (its own manifest, `loadRobustness`) | notebooks 03, 06 |
  *
  * @module
  */
@@ -81,7 +81,7 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
     name: "robustness",
     dir: "data/robustness",
     command: ROBUSTNESS_COMMAND,
-    notebooks: [],
+    notebooks: ["03", "06"],
     async check(dir: string) {
       const redo = `regenerate with \`${ROBUSTNESS_COMMAND}\``;
       try {
