@@ -160,6 +160,12 @@ import {
   runRecovery,
   takerTable,
 } from "../lib/experiments/market/mod.ts";
+import {
+  exactJobs,
+  makerLearnJob,
+  makerLearnJobs,
+  testPolicies,
+} from "../lib/experiments/game_learning/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
@@ -1650,6 +1656,88 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => ({ episodes: marketEpisodes(), exact: marketEpisodes() }),
     call: (o) => takerTable(o as never),
     open: ["episodes", "exact"],
+  },
+  // ------------------------------------------------------------ lib/experiments/game_learning
+  {
+    name: "makerLearnJobs",
+    module: "lib/experiments",
+    valid: () => ({
+      games: [
+        { label: "g1", game: { kind: "known", size: 500 } },
+        { label: "g2", game: { kind: "hidden", size: { kind: "uniform", min: 100, max: 300 } } },
+      ],
+      takers: [{ label: "t", taker: { kind: "passive", maxWalk: 2 } }],
+      seeds: 2,
+      settings: {
+        episodes: 10,
+        evalEvery: 5,
+        evalEpisodes: 1,
+        tests: [{ label: "own", game: { kind: "known", size: 400 } }],
+        testEpisodes: 2,
+        baselines: [
+          { label: "r", spec: { kind: "replenisher", offset: 1 } },
+          { label: "none", spec: null },
+        ],
+        gameOptions: { steps: 5, bid: { maxQty: 1000 } },
+        learner: { gamma: 0.9, alpha: 0.1, epsilon: 0.2 },
+        map: false,
+      },
+      tests: {
+        g2: [{ label: "h", game: { kind: "hidden", size: { kind: "fixed", value: 200 } } }],
+      },
+      save: () => undefined,
+    }),
+    call: (o) => makerLearnJobs(o as never),
+    free: ["games[0].label", "games[1].label", "takers[0].label", "settings.tests[0].label"],
+  },
+  {
+    name: "makerLearnJob",
+    module: "lib/experiments",
+    valid: () => ({
+      game: "g",
+      spec: { kind: "known", size: 300 },
+      taker: { label: "t", taker: { kind: "aggressive" } },
+      seed: 1,
+      episodes: 2,
+      evalEvery: 1,
+      evalEpisodes: 1,
+      testEpisodes: 1,
+      baselines: [{ label: "none", spec: null }],
+      gameOptions: { steps: 3 },
+      learner: { epsilon: 0.5 },
+      map: false,
+    }),
+    call: (o) => makerLearnJob(o as never),
+    free: ["game", "taker.label"],
+  },
+  {
+    name: "exactStudy (exactJobs)",
+    module: "lib/experiments",
+    valid: () => ({
+      takers: [{ label: "t", taker: { kind: "passive" } }],
+      seeds: 2,
+      steps: 3,
+      episodes: 100,
+      workers: 0,
+      shard: { index: 0, count: 2 },
+      onResult: () => {},
+      progress: () => ({ tick() {}, done() {} }),
+    }),
+    call: (o) => exactJobs(o as never),
+    free: ["takers[0].label"],
+  },
+  {
+    name: "testPolicies",
+    module: "lib/experiments",
+    valid: () => ({
+      game: { steps: 3, game: { kind: "known", size: 300 } },
+      taker: { kind: "aggressive" },
+      policies: [{ label: "r", spec: { kind: "follower" } }, { label: "none", spec: null }],
+      episodes: 1,
+      seed: "s",
+    }),
+    call: (o) => testPolicies(o as never),
+    free: ["seed", "policies[0].label", "policies[1].label"],
   },
   // ------------------------------------------------------------ lib/training
   {

@@ -5,7 +5,13 @@
  * test result, the exact check against the DP, paired differences, policy cells and agreement,
  * and input validation. Tiny budgets (10-step games, tens of episodes).
  */
-import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
+import {
+  assertAlmostEquals,
+  assertEquals,
+  assertThrows,
+  assertTrue,
+  throwsUnknown,
+} from "./_assert.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { plot } from "../lib/report/mod.ts";
 import { playEpisodes } from "../lib/game/mod.ts";
@@ -25,10 +31,12 @@ import {
   curveFacts,
   DEFAULT_BASELINES,
   exactJob,
+  exactJobs,
   exactStudy,
   type MakerLearnJob,
   makerLearnJob,
   makerLearnJobs,
+  type MakerLearnJobsOptions,
   makerLearnStudy,
   mapFacts,
   policyAgreement,
@@ -278,13 +286,61 @@ Deno.test("makerLearnStudy: jobs in order, one table per kind of row", async () 
   assertThrows(
     () =>
       makerLearnJobs({
-        games: [],
+        games: [{ label: "g", game: GAME1 }],
         takers: [AGGRESSIVE, AGGRESSIVE],
         seeds: 1,
         settings: { episodes: 1 },
       }),
     ConfigError,
-    "takers[].label",
+    "takers[1].label",
+  );
+});
+
+Deno.test("makerLearnJobs: the nested settings are checked with their paths before any job runs", () => {
+  const base = () => ({
+    games: [{ label: "g", game: GAME1 }],
+    takers: [AGGRESSIVE],
+    seeds: 1,
+    settings: { episodes: 1 } as MakerLearnJobsOptions["settings"],
+  });
+  const bad = (over: Record<string, unknown>) => () =>
+    makerLearnJobs({ ...base(), ...over } as MakerLearnJobsOptions);
+  throwsUnknown(
+    bad({ takers: [{ label: "t", taker: { kind: "passive", maxwalk: 2 } }] }),
+    "takers[0].taker.maxwalk",
+    "maxWalk",
+  );
+  throwsUnknown(bad({ settings: { episodes: 1, lerner: {} } }), "settings.lerner", "learner");
+  throwsUnknown(
+    bad({ settings: { episodes: 1, learner: { epsilnon: 0.1 } } }),
+    "settings.learner.epsilnon",
+    "epsilon",
+  );
+  assertThrows(
+    bad({ settings: { episodes: 1, gameOptions: { steps: 0 } } }),
+    ConfigError,
+    "settings.gameOptions.steps: must be",
+  );
+  assertThrows(
+    bad({ settings: { episodes: 1, gameOptions: { seed: 1 } } }),
+    ConfigError,
+    "settings.gameOptions.seed: must be absent",
+  );
+  assertThrows(
+    bad({ settings: { episodes: 1, baselines: [{ label: "r", spec: { kind: "replenishr" } }] } }),
+    ConfigError,
+    "settings.baselines[0].spec.kind",
+  );
+  assertThrows(
+    bad({ games: [{ label: "g", game: { kind: "known", size: "1" } }] }),
+    ConfigError,
+    "games[0].game.size",
+  );
+  assertThrows(bad({ tests: { h: [] } }), ConfigError, "tests.h: must be a training game's label");
+  assertThrows(
+    () => exactJobs({ takers: [{ label: "t", taker: { kind: "pasive" } }], seeds: 1 } as never),
+    ConfigError,
+    "takers[0].taker.kind",
   );
 });
 

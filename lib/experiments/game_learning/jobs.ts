@@ -70,7 +70,22 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt, ConfigError } from "../../errors.ts";
+import {
+  arrayOf,
+  bool,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  fn,
+  int,
+  nullable,
+  object,
+  optional,
+  seed as seedField,
+  str,
+} from "../../errors.ts";
 import {
   evaluateGame,
   type GameConfig,
@@ -80,6 +95,7 @@ import {
 import {
   exactCheck,
   greedyPolicies,
+  LEARNER_SETTINGS,
   type LearnerSettings,
   type MakersTrainResult,
   policyMap,
@@ -95,6 +111,14 @@ import {
   type StudyRunOptions,
 } from "../../sweep/mod.ts";
 import type { TakerSpec } from "../../takers/mod.ts";
+import {
+  checkMakerSpec,
+  GAME_SPEC,
+  gameOptions,
+  MAKER_SPEC,
+  STUDY_RUN_OPTIONS,
+  TAKER_SPEC,
+} from "../_fields.ts";
 
 /** A taker strategy with a label for tables and figures (plain data: no `custom` taker). */
 export interface LearnTaker {
@@ -130,6 +154,26 @@ export const DEFAULT_BASELINES: readonly BaselineCase[] = Object.freeze([
   { label: "random", spec: { kind: "random" } },
   { label: "none", spec: null },
 ]);
+
+/** A {@linkcode LearnTaker}: its spec checked by `lib/takers` (`takers[0].taker.maxWalk`). */
+const LEARN_TAKER = object({ label: str(), taker: TAKER_SPEC }, "makerLearnJobs");
+/** A {@linkcode BaselineCase}: its spec checked by `lib/game` (`baselines[0].spec.offset`). */
+const BASELINE_CASE = object({ label: str(), spec: nullable(MAKER_SPEC) }, "makerLearnJobs");
+/** A {@linkcode TestGame}: its variant checked by `lib/game` (`tests[0].game.size`). */
+const TEST_GAME = object({ label: str(), game: GAME_SPEC }, "makerLearnJobs");
+
+/** The schema of {@linkcode MakerLearnJobsOptions}'s settings (the compiler keeps its keys complete). */
+const LEARN_SETTINGS = {
+  episodes: int(1, 1e9),
+  evalEvery: optional(int(1, 1e9)),
+  evalEpisodes: optional(int(0, 1e6)),
+  tests: optional(arrayOf(TEST_GAME)),
+  testEpisodes: optional(int(1, 1e7)),
+  baselines: optional(arrayOf(BASELINE_CASE)),
+  gameOptions: optional(gameOptions(["game", "seed", "makers", "policy", "taker", "record"])),
+  learner: optional(object(LEARNER_SETTINGS, "makerLearnJobs")),
+  map: optional(bool()),
+} satisfies Record<keyof MakerLearnJobsOptions["settings"], Field<unknown>>;
 
 /** One learning job (plain JSON, so it can cross to a worker). See the module doc. */
 export interface MakerLearnJob {
@@ -180,6 +224,15 @@ export interface TestPoliciesOptions {
   readonly seed: number | string;
 }
 
+/** The schema of {@linkcode TestPoliciesOptions} (the compiler keeps its keys complete). */
+const TEST_POLICIES_OPTIONS = {
+  game: gameOptions(["policy", "taker", "record", "makers", "seed"]),
+  taker: TAKER_SPEC,
+  policies: arrayOf(BASELINE_CASE),
+  episodes: int(1, 1e7),
+  seed: seedField(),
+} satisfies Record<keyof TestPoliciesOptions, Field<unknown>>;
+
 /**
  * Plays each maker policy alone in the book for `episodes` episodes of the same game and seed
  * (`evaluateGame`, streams seeded once from `seed` and continuing), and returns one row per policy
@@ -203,7 +256,11 @@ export interface TestPoliciesOptions {
  * ```
  */
 export function testPolicies(options: TestPoliciesOptions): StudyRow[] {
-  const episodes = checkInt("episodes", options.episodes, 1, 1e7);
+  checkOptions(options, TEST_POLICIES_OPTIONS, { owner: "testPolicies" });
+  options.policies.forEach((p, i) => {
+    if (p.spec !== null) checkMakerSpec(p.spec, `policies[${i}].spec`, options.game);
+  });
+  const episodes = options.episodes;
   return options.policies.map((p, k) => {
     if (typeof p?.label !== "string") {
       throw new ConfigError(`policies[${k}].label`, "a string", p?.label);
@@ -288,25 +345,27 @@ function curveRows(run: MakersTrainResult): StudyRow[] {
 
 const fin = (x: number) => (Number.isFinite(x) ? x : null);
 
+/** The schema of a {@linkcode MakerLearnJob} (the compiler keeps its keys complete). */
+const LEARN_JOB = {
+  ...LEARN_SETTINGS,
+  game: str({ allowed: "a string label" }),
+  spec: GAME_SPEC,
+  taker: LEARN_TAKER,
+  seed: int(0, 2 ** 31 - 1),
+  save: optional(str({ allowed: "an absolute folder" })),
+} satisfies Record<keyof MakerLearnJob, Field<unknown>>;
+
 /**
  * Runs one learning job: train, test against the baselines, policy map, optional save (see the
  * module doc). Returns the rows of every table, keyed by `game`, `size_visible`, `taker`,
  * `seed`.
  */
 export async function makerLearnJob(job: MakerLearnJob): Promise<StudyRow[]> {
-  if (typeof job !== "object" || job === null) throw new ConfigError("job", "an object", job);
-  if (typeof job.game !== "string") throw new ConfigError("game", "a string label", job.game);
-  if (typeof job.taker?.label !== "string") {
-    throw new ConfigError("taker.label", "a string", job.taker?.label);
-  }
-  const seed = checkInt("seed", job.seed, 0, 2 ** 31 - 1);
-  const testEpisodes = checkInt("testEpisodes", job.testEpisodes ?? 100, 1, 1e7);
+  checkOptions(job, LEARN_JOB, { owner: "makerLearnJob" });
+  checkBaselines(job);
+  const seed = job.seed;
+  const testEpisodes = job.testEpisodes ?? 100;
   const gameOptions = job.gameOptions ?? {};
-  for (const k of ["game", "seed", "makers"]) {
-    if (k in gameOptions) {
-      throw new ConfigError(`gameOptions.${k}`, "absent (set by the job)", k);
-    }
-  }
   const run = trainMakers({
     label: `${job.game}|${job.taker.label}|${seed}`,
     game: { ...gameOptions, makers: 1, seed, game: job.spec },
@@ -422,6 +481,25 @@ export interface MakerLearnJobsOptions {
   readonly save?: (job: { game: string; taker: string; seed: number }) => string | undefined;
 }
 
+/** The schema of {@linkcode MakerLearnJobsOptions} (the compiler keeps its keys complete). */
+const LEARN_JOBS_OPTIONS = {
+  games: arrayOf(object({ label: str(), game: GAME_SPEC }, "makerLearnJobs"), { minLength: 1 }),
+  takers: arrayOf(LEARN_TAKER, { minLength: 1 }),
+  seeds: int(1, 1000),
+  settings: object(LEARN_SETTINGS, "makerLearnJobs"),
+  tests: optional(
+    custom<NonNullable<MakerLearnJobsOptions["tests"]>>(
+      "test games per training game label",
+      (v, path) => {
+        const o = checkObject(path, v, "test games per training game label");
+        for (const [k, t] of Object.entries(o)) arrayOf(TEST_GAME).check(t, `${path}.${k}`);
+        return v as NonNullable<MakerLearnJobsOptions["tests"]>;
+      },
+    ),
+  ),
+  save: optional(fn<NonNullable<MakerLearnJobsOptions["save"]>>("a function (job) => folder")),
+} satisfies Record<keyof MakerLearnJobsOptions, Field<unknown>>;
+
 /**
  * The jobs of a learning study: every game × taker × seed, in that order.
  *
@@ -443,14 +521,16 @@ export interface MakerLearnJobsOptions {
  * ```
  */
 export function makerLearnJobs(options: MakerLearnJobsOptions): MakerLearnJob[] {
-  const seeds = checkInt("seeds", options.seeds, 1, 1000);
-  const labels = options.takers.map((t) => t.label);
-  if (new Set(labels).size !== labels.length) {
-    throw new ConfigError("takers[].label", "unique labels", labels);
-  }
-  const games = options.games.map((g) => g.label);
-  if (new Set(games).size !== games.length) {
-    throw new ConfigError("games[].label", "unique labels", games);
+  // Every option is checked here, before any job runs (checks only: the values are used as given).
+  checkOptions(options, LEARN_JOBS_OPTIONS, { owner: "makerLearnJobs" });
+  checkBaselines(options.settings, "settings.");
+  const seeds = options.seeds;
+  uniqueLabels("takers", options.takers);
+  const games = uniqueLabels("games", options.games);
+  for (const k of Object.keys(options.tests ?? {})) {
+    if (!games.includes(k)) {
+      throw new ConfigError(`tests.${k}`, `a training game's label (${games.join(", ")})`, k);
+    }
   }
   const jobs: MakerLearnJob[] = [];
   for (const g of options.games) {
@@ -470,6 +550,27 @@ export function makerLearnJobs(options: MakerLearnJobsOptions): MakerLearnJob[] 
     }
   }
   return jobs;
+}
+
+/** Checks the baselines' maker specs in the job's game settings (`<prefix>baselines[0].spec`). */
+function checkBaselines(
+  s: Pick<MakerLearnJob, "baselines" | "gameOptions">,
+  prefix = "",
+): void {
+  (s.baselines ?? []).forEach((b, i) => {
+    if (b.spec !== null) checkMakerSpec(b.spec, `${prefix}baselines[${i}].spec`, s.gameOptions);
+  });
+}
+
+/** The labels of `cases`, each unlike the others (`takers[1].label` names a repeated one). */
+function uniqueLabels(field: string, cases: readonly { label: string }[]): string[] {
+  const labels = cases.map((c) => c.label);
+  labels.forEach((l, i) => {
+    if (labels.indexOf(l) !== i) {
+      throw new ConfigError(`${field}[${i}].label`, "a label unlike the others", l);
+    }
+  });
+  return labels;
 }
 
 const KEYS = { game: "str", size_visible: "bool", taker: "str", seed: "int" } as const;
@@ -553,8 +654,16 @@ export interface MakerLearnStudyOptions extends StudyRunOptions {
   readonly jobs: readonly MakerLearnJob[];
 }
 
+/** The schema of {@linkcode MakerLearnStudyOptions} (the compiler keeps its keys complete). */
+const LEARN_STUDY_OPTIONS = {
+  jobs: arrayOf(object(LEARN_JOB, "makerLearnStudy")),
+  ...STUDY_RUN_OPTIONS,
+} satisfies Record<keyof MakerLearnStudyOptions, Field<unknown>>;
+
 /** Runs the jobs (0 workers: in this thread) and returns the study's frames. */
 export function makerLearnStudy(options: MakerLearnStudyOptions): Promise<MakerLearnStudy> {
+  // Every job is checked before any runs (each checks itself again where it runs).
+  checkOptions(options, LEARN_STUDY_OPTIONS, { owner: "makerLearnStudy" });
   return makerLearnStudyDef.run(options.jobs, options);
 }
 
@@ -570,6 +679,14 @@ export interface ExactJob {
   readonly episodes?: number;
 }
 
+/** The schema of an {@linkcode ExactJob} (the compiler keeps its keys complete). */
+const EXACT_JOB = {
+  taker: LEARN_TAKER,
+  seed: int(0, 2 ** 31 - 1),
+  steps: optional(int(1, 8)),
+  episodes: optional(int(1, 1e9)),
+} satisfies Record<keyof ExactJob, Field<unknown>>;
+
 /**
  * Runs `exactCheck(smallExactConfig(...))` for one taker and seed; one row (see the module doc).
  *
@@ -582,10 +699,8 @@ export interface ExactJob {
  * ```
  */
 export function exactJob(job: ExactJob): StudyRow[] {
-  const seed = checkInt("seed", job.seed, 0, 2 ** 31 - 1);
-  if (typeof job.taker?.label !== "string") {
-    throw new ConfigError("taker.label", "a string", job.taker?.label);
-  }
+  checkOptions(job, EXACT_JOB, { owner: "exactJob" });
+  const seed = job.seed;
   const cfg = smallExactConfig({
     steps: job.steps,
     taker: job.taker.taker,
@@ -666,14 +781,40 @@ export interface ExactStudyOptions extends StudyRunOptions {
   readonly episodes?: number;
 }
 
+/** The schema of {@linkcode ExactStudyOptions} (the compiler keeps its keys complete). */
+const EXACT_STUDY_OPTIONS = {
+  takers: arrayOf(LEARN_TAKER, { minLength: 1 }),
+  seeds: int(1, 1000),
+  steps: optional(int(1, 8)),
+  episodes: optional(int(1, 1e9)),
+  ...STUDY_RUN_OPTIONS,
+} satisfies Record<keyof ExactStudyOptions, Field<unknown>>;
+
 /** The exact check for every taker × seed: one row per job (job order). */
 export async function exactStudy(options: ExactStudyOptions): Promise<pl.DataFrame> {
-  const seeds = checkInt("seeds", options.seeds, 1, 1000);
+  return (await exactStudyDef.run(exactJobs(options), options)).exact;
+}
+
+/**
+ * The jobs of {@linkcode exactStudy}: every taker × seed, takers outermost. Every option is
+ * checked here, before any job runs (the takers' specs by `lib/takers`, with their paths).
+ *
+ * @example
+ * ```ts
+ * import { exactJobs } from "./jobs.ts";
+ * const jobs = exactJobs({ takers: [{ label: "t", taker: { kind: "passive" } }], seeds: 2 });
+ * if (jobs.map((j) => j.seed).join() !== "0,1") throw new Error();
+ * ```
+ */
+export function exactJobs(options: ExactStudyOptions): ExactJob[] {
+  checkOptions(options, EXACT_STUDY_OPTIONS, { owner: "exactStudy" });
+  uniqueLabels("takers", options.takers);
+  const seeds = options.seeds;
   const jobs: ExactJob[] = [];
   for (const taker of options.takers) {
     for (let seed = 0; seed < seeds; seed++) {
       jobs.push({ taker, seed, steps: options.steps, episodes: options.episodes });
     }
   }
-  return (await exactStudyDef.run(jobs, options)).exact;
+  return jobs;
 }

@@ -46,7 +46,6 @@ import {
   int,
   object,
   optional,
-  renamePath,
   str,
 } from "../../errors.ts";
 import {
@@ -72,7 +71,8 @@ import {
   type StudyFrames,
   type StudyRunOptions,
 } from "../../sweep/mod.ts";
-import { checkTakerSpec, type TakerSpec } from "../../takers/mod.ts";
+import type { TakerSpec } from "../../takers/mod.ts";
+import { TAKER_SPEC } from "../_fields.ts";
 
 /** Initial price of every run, in ticks (one tick is then one basis point of P0). */
 export const P0 = 10_000;
@@ -199,16 +199,6 @@ export function checkCases(field: string, cases: readonly { label: string }[]): 
     seen.add(label);
   });
 }
-
-/** A taker spec, checked by `lib/takers` with its path (`takers[0].taker.maxWalk`). */
-const TAKER_SPEC = custom<TakerSpec>(
-  "a taker spec (lib/takers)",
-  (v, path) =>
-    renamePath("taker", path, () => {
-      checkTakerSpec(v);
-      return v as TakerSpec;
-    }),
-);
 
 /**
  * A background case's options, checked by `lib/market` with their path
