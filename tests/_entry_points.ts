@@ -166,6 +166,7 @@ import {
   makerLearnJobs,
   testPolicies,
 } from "../lib/experiments/game_learning/mod.ts";
+import { takerJob, takerJobs } from "../lib/experiments/takers/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
@@ -1738,6 +1739,54 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     }),
     call: (o) => testPolicies(o as never),
     free: ["seed", "policies[0].label", "policies[1].label"],
+  },
+  // ------------------------------------------------------------ lib/experiments/takers
+  {
+    name: "takerStudy (takerJobs)",
+    module: "lib/experiments",
+    valid: () => ({
+      takers: [
+        { label: "a", taker: { kind: "aggressive" } },
+        { label: "r", taker: { kind: "reactive" } },
+      ],
+      baselines: [
+        { label: "none", policy: [] },
+        { label: "2R", policy: [{ kind: "replenisher" }, { kind: "replenisher", offset: 2 }] },
+      ],
+      games: [{ label: "g", game: { kind: "known", size: 500 } }],
+      seeds: 2,
+      settings: {
+        episodes: 10,
+        evalEpisodes: 2,
+        colearnEpisodes: 10,
+        trainEvalEpisodes: 1,
+        learnedMakers: 2,
+        learner: { gamma: 0.9 },
+        stepTakers: ["r"],
+        game: { steps: 5 },
+      },
+      workers: 0,
+      shard: { index: 0, count: 1 },
+      onResult: () => {},
+      progress: () => ({ tick() {}, done() {} }),
+    }),
+    call: (o) => takerJobs(o as never),
+    free: ["takers[0].label", "baselines[0].label", "baselines[1].label", "games[0].label"],
+  },
+  {
+    name: "takerJob",
+    module: "lib/experiments",
+    prefix: "job",
+    valid: () => ({
+      kind: "baseline",
+      game: { label: "g", game: { kind: "known", size: 300 } },
+      seed: 1,
+      makers: { label: "R", policy: [{ kind: "replenisher", offset: 2 }] },
+      play: [{ label: "a", taker: { kind: "aggressive" } }],
+      settings: { episodes: 1, evalEpisodes: 1, stepTakers: ["a"], game: { steps: 3 } },
+    }),
+    call: (o) => takerJob(o as never),
+    free: ["kind", "game.label", "makers.label", "play[0].label"],
   },
   // ------------------------------------------------------------ lib/training
   {

@@ -4,7 +4,13 @@
  * co-learning job, the summaries (`settingRows`, `bestOf`) on hand-made frames, and validation.
  * Tiny budgets (10-step games, small sizes).
  */
-import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
+import {
+  assertAlmostEquals,
+  assertEquals,
+  assertThrows,
+  assertTrue,
+  throwsUnknown,
+} from "./_assert.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { createGame } from "../lib/game/mod.ts";
 import { pl } from "../lib/report/mod.ts";
@@ -311,6 +317,43 @@ Deno.test("takerJobs and takerJob: bad input is a ConfigError naming the field",
     ConfigError,
     "job.kind",
   );
+});
+
+Deno.test("takerJobs: the nested options are checked with their paths before any job runs", () => {
+  const base = { takers: TAKERS, baselines: [], seeds: 1, settings: SETTINGS };
+  const bad = (over: Record<string, unknown>) => () => takerJobs({ ...base, ...over } as never);
+  throwsUnknown(bad({ settings: { ...SETTINGS, episode: 3 } }), "settings.episode", "episodes");
+  throwsUnknown(
+    bad({ settings: { ...SETTINGS, learner: { gama: 0.9 } } }),
+    "settings.learner.gama",
+    "gamma",
+  );
+  throwsUnknown(
+    bad({ takers: [{ label: "t", taker: { kind: "passive", maxwalk: 2 } }] }),
+    "takers[0].taker.maxwalk",
+    "maxWalk",
+  );
+  assertThrows(
+    bad({ settings: { ...SETTINGS, game: { steps: 0 } } }),
+    ConfigError,
+    "settings.game.steps: must be",
+  );
+  assertThrows(
+    bad({ settings: { ...SETTINGS, game: { makers: 2 } } }),
+    ConfigError,
+    "settings.game.makers: must be absent",
+  );
+  throwsUnknown(
+    bad({ baselines: [{ label: "r", policy: [{ kind: "replenisher", offst: 1 }] }] }),
+    "baselines[0].policy[0].offst",
+    "offset",
+  );
+  assertThrows(
+    bad({ games: [{ label: "g", game: { kind: "hiden" } }] }),
+    ConfigError,
+    "games[0].game.kind",
+  );
+  throwsUnknown(bad({ worker: 0 }), "worker", "workers");
 });
 
 Deno.test("summaries: the cross-table, its facts and the rows against one taker", () => {

@@ -15,7 +15,7 @@ const SEEDED = ["agents", "env", "game", "makers", "training"];
  * Study folders of `lib/experiments` checked too (the others are to follow: game_learning,
  * competition, takers, fixed_vs_dynamic, rl).
  */
-const STUDIES = ["experiments/market", "experiments/game_learning"];
+const STUDIES = ["experiments/market", "experiments/game_learning", "experiments/takers"];
 /** Folders without options objects (positional numbers only): no unknown keys to reject. */
 const POSITIONAL = ["book"];
 

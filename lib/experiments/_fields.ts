@@ -60,6 +60,19 @@ export function checkMakerSpec(v: unknown, path: string, game: GameConfig = {}):
   });
 }
 
+/**
+ * Checks the maker policy specs of a game with one maker per spec (none for `[]`) by `lib/game`,
+ * in a game with the settings `game`; the specs' fields are named under `path`
+ * (`baselines[0].policy[1].offset`).
+ */
+export function checkMakerSpecs(
+  v: readonly MakerPolicySpec[],
+  path: string,
+  game: GameConfig = {},
+): void {
+  renamePath("policy", path, () => resolveConfig({ ...game, makers: v.length, policy: [...v] }));
+}
+
 /** A maker policy spec's shape (an object); its fields are checked by {@linkcode checkMakerSpec}. */
 export const MAKER_SPEC: Field<MakerPolicySpec> = custom<MakerPolicySpec>(
   "a maker policy spec (lib/game)",

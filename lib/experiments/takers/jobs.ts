@@ -63,7 +63,18 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { checkInt, ConfigError } from "../../errors.ts";
+import {
+  arrayOf,
+  checkInt,
+  checkOptions,
+  ConfigError,
+  type Field,
+  int,
+  object,
+  optional,
+  str,
+  variant,
+} from "../../errors.ts";
 import {
   evaluateGame,
   type GameConfig,
@@ -73,12 +84,21 @@ import {
 import {
   coLearn,
   greedyPolicies,
+  LEARNER_SETTINGS,
   type LearnerSettings,
   type TrainGameConfig,
   trainMakers,
 } from "../../makers/mod.ts";
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
 import type { TakerCase } from "../market/mod.ts";
+import {
+  checkMakerSpecs,
+  GAME_SPEC,
+  gameOptions,
+  MAKER_SPEC,
+  STUDY_RUN_OPTIONS,
+  TAKER_SPEC,
+} from "../_fields.ts";
 
 /** A game variant with the label it carries in the frames, e.g. `{label: "game 1", game}`. */
 export interface GameVariant {
@@ -121,6 +141,28 @@ export interface TakerStudySettings {
   /** Other game fields (steps, bid rules, background options, …). Default: the game's. */
   readonly game?: Omit<TrainGameConfig, "seed" | "makers" | "game">;
 }
+
+/** A taker case: its spec checked by `lib/takers` (`takers[0].taker.maxWalk`). */
+const TAKER_CASE = object({ label: str(), taker: TAKER_SPEC }, "takerJobs");
+/** A {@linkcode GameVariant}: checked by `lib/game` (`games[0].game.size`). */
+const GAME_VARIANT = object({ label: str(), game: GAME_SPEC }, "takerJobs");
+/** A {@linkcode MakerSetting}; its specs are checked in the study's game by `checkMakerSpecs`. */
+const MAKER_SETTING = object({ label: str(), policy: arrayOf(MAKER_SPEC) }, "takerJobs");
+
+/** The schema of {@linkcode TakerStudySettings} (the compiler keeps its keys complete). */
+const SETTINGS = object(
+  {
+    episodes: int(1, 1e9),
+    evalEpisodes: int(1, 1e9),
+    colearnEpisodes: optional(int(0, 1e9)),
+    trainEvalEpisodes: optional(int(0, 1e6)),
+    learnedMakers: optional(int(1, 64)),
+    learner: optional(object(LEARNER_SETTINGS, "takerJobs")),
+    stepTakers: optional(arrayOf(str())),
+    game: optional(gameOptions(["seed", "makers", "game", "policy", "taker", "record"])),
+  } satisfies Record<keyof TakerStudySettings, Field<unknown>>,
+  "takerJobs",
+);
 
 /** One job of the study (plain JSON; see the module doc). */
 export type TakerJob =
@@ -226,12 +268,25 @@ function evaluate(o: {
   return rows;
 }
 
+/** The schema of a {@linkcode TakerJob}, by kind. */
+const JOB_COMMON = {
+  kind: str(),
+  game: GAME_VARIANT,
+  seed: int(0, 2 ** 31 - 1),
+  play: arrayOf(TAKER_CASE),
+  settings: SETTINGS,
+};
+const TAKER_JOB = variant("kind", {
+  learned: { ...JOB_COMMON, train: TAKER_CASE },
+  baseline: { ...JOB_COMMON, makers: MAKER_SETTING },
+  colearn: JOB_COMMON,
+}, "takerJob");
+
 function checkJob(job: TakerJob): void {
-  if (typeof job !== "object" || job === null) throw new ConfigError("job", "an object", job);
-  checkInt("job.seed", job.seed, 0, 2 ** 31 - 1);
-  checkInt("settings.episodes", job.settings.episodes, 1, 1e9);
-  checkInt("settings.evalEpisodes", job.settings.evalEpisodes, 1, 1e9);
-  if (!Array.isArray(job.play)) throw new ConfigError("job.play", "an array of takers", job.play);
+  checkOptions({ job }, { job: TAKER_JOB });
+  if (job.kind === "baseline") {
+    checkMakerSpecs(job.makers.policy, "job.makers.policy", job.settings.game);
+  }
 }
 
 /**
@@ -365,6 +420,16 @@ export interface TakerStudyOptions {
   readonly settings: TakerStudySettings;
 }
 
+/** The schema of {@linkcode TakerStudyRunOptions} (the compiler keeps its keys complete). */
+const TAKER_STUDY_OPTIONS = {
+  takers: arrayOf(TAKER_CASE, { minLength: 1 }),
+  baselines: arrayOf(MAKER_SETTING),
+  games: optional(arrayOf(GAME_VARIANT, { minLength: 1 })),
+  seeds: int(1, 1e6),
+  settings: SETTINGS,
+  ...STUDY_RUN_OPTIONS,
+} satisfies Record<keyof TakerStudyRunOptions, Field<unknown>>;
+
 /**
  * The study's jobs: per game and seed, the co-learning job first (the longest, so that workers
  * balance), then one learned job per training taker, then one job per baseline.
@@ -382,15 +447,24 @@ export interface TakerStudyOptions {
  * ```
  */
 export function takerJobs(options: TakerStudyOptions): TakerJob[] {
-  const seeds = checkInt("seeds", options.seeds, 1, 1e6);
+  // Every option is checked here, before any job runs (checks only: the values are used as
+  // given); takerStudy passes its run options too.
+  checkOptions(options, TAKER_STUDY_OPTIONS, { owner: "takerStudy" });
+  const seeds = options.seeds;
   const games = options.games ?? GAME_VARIANTS;
   const { takers, baselines, settings } = options;
-  const labels = new Set(takers.map((t) => t.label));
-  if (labels.size !== takers.length || labels.has(LEARNING_TAKER)) {
-    throw new ConfigError("takers", `distinct labels other than "${LEARNING_TAKER}"`, [
-      ...takers.map((t) => t.label),
-    ]);
-  }
+  const labels: string[] = [];
+  takers.forEach((t, i) => {
+    if (labels.includes(t.label) || t.label === LEARNING_TAKER) {
+      throw new ConfigError(
+        `takers[${i}].label`,
+        `a label unlike the others and other than "${LEARNING_TAKER}"`,
+        t.label,
+      );
+    }
+    labels.push(t.label);
+  });
+  baselines.forEach((b, i) => checkMakerSpecs(b.policy, `baselines[${i}].policy`, settings.game));
   const jobs: TakerJob[] = [];
   const colearn = (settings.colearnEpisodes ?? 0) > 0;
   for (const game of games) {
