@@ -167,6 +167,7 @@ import {
   testPolicies,
 } from "../lib/experiments/game_learning/mod.ts";
 import { takerJob, takerJobs } from "../lib/experiments/takers/mod.ts";
+import { fixedDynamicJob, fixedDynamicJobs } from "../lib/experiments/fixed_vs_dynamic/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
@@ -1787,6 +1788,58 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     }),
     call: (o) => takerJob(o as never),
     free: ["kind", "game.label", "makers.label", "play[0].label"],
+  },
+  // ------------------------------------------------------------ lib/experiments/fixed_vs_dynamic
+  {
+    name: "fixedDynamicStudy (fixedDynamicJobs)",
+    module: "lib/experiments",
+    valid: () => ({
+      populations: [
+        { label: "1R+1F", kinds: ["replenisher", "follower"] },
+        { label: "1R+1Q", kinds: ["replenisher", "q"] },
+      ],
+      takers: [{ label: "a", taker: { kind: "aggressive" } }],
+      games: [{ label: "g", game: { kind: "known", size: 500 } }],
+      seeds: 2,
+      settings: {
+        episodes: 10,
+        evalEpisodes: 2,
+        earlySteps: 2,
+        trainEvalEpisodes: 1,
+        replenisher: { offset: 1, qty: 200 },
+        follower: { offset: 0, share: 0.5 },
+        learner: { gamma: 0.9 },
+        stepTakers: ["a"],
+        game: { steps: 5 },
+      },
+      workers: 0,
+      shard: { index: 0, count: 1 },
+      onResult: () => {},
+      progress: () => ({ tick() {}, done() {} }),
+    }),
+    call: (o) => fixedDynamicJobs(o as never),
+    free: ["populations[0].label", "populations[1].label", "takers[0].label", "games[0].label"],
+  },
+  {
+    name: "fixedDynamicJob",
+    module: "lib/experiments",
+    prefix: "job",
+    valid: () => ({
+      population: { label: "1R+1F", kinds: ["replenisher", "follower"] },
+      game: { label: "g", game: { kind: "known", size: 300 } },
+      train: null,
+      play: [{ label: "a", taker: { kind: "aggressive" } }],
+      seed: 1,
+      settings: {
+        episodes: 1,
+        evalEpisodes: 1,
+        replenisher: { offset: 2 },
+        stepTakers: ["a"],
+        game: { steps: 3 },
+      },
+    }),
+    call: (o) => fixedDynamicJob(o as never),
+    free: ["population.label", "game.label", "play[0].label", "train"],
   },
   // ------------------------------------------------------------ lib/training
   {

@@ -4,7 +4,13 @@
  * identities (shares add up, early fills within the volume, per-unit PnL of a fixed bid), the
  * kind summary on a hand-made frame, and validation. Tiny budgets (10-step games).
  */
-import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
+import {
+  assertAlmostEquals,
+  assertEquals,
+  assertThrows,
+  assertTrue,
+  throwsUnknown,
+} from "./_assert.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { createGame, episodeFrame } from "../lib/game/mod.ts";
 import { pl } from "../lib/report/mod.ts";
@@ -183,7 +189,53 @@ Deno.test("fixedDynamicJob and fixedDynamicJobs: bad input is a ConfigError nami
   assertThrows(
     () => fixedDynamicJobs({ populations: [RF, RF], takers: TAKERS, seeds: 1, settings: SETTINGS }),
     ConfigError,
-    "populations",
+    "populations[1].label",
+  );
+});
+
+Deno.test("fixedDynamicJobs: the nested options are checked with their paths before any job runs", () => {
+  const base = { populations: [RF, RQ], takers: TAKERS, seeds: 1, settings: SETTINGS };
+  const bad = (over: Record<string, unknown>) => () =>
+    fixedDynamicJobs({ ...base, ...over } as never);
+  throwsUnknown(bad({ settings: { ...SETTINGS, evalEpisode: 3 } }), "settings.evalEpisode");
+  throwsUnknown(
+    bad({ settings: { ...SETTINGS, replenisher: { ofset: 1 } } }),
+    "settings.replenisher.ofset",
+    "offset",
+  );
+  assertThrows(
+    bad({ settings: { ...SETTINGS, follower: { share: "half" } } }),
+    ConfigError,
+    "settings.follower.share: must be",
+  );
+  assertThrows(
+    bad({ settings: { ...SETTINGS, replenisher: { kind: "follower" } } }),
+    ConfigError,
+    "settings.replenisher.kind: must be absent",
+  );
+  throwsUnknown(
+    bad({ settings: { ...SETTINGS, learner: { alhpa: 0.1 } } }),
+    "settings.learner.alhpa",
+    "alpha",
+  );
+  assertThrows(
+    bad({ settings: { ...SETTINGS, game: { seed: 3 } } }),
+    ConfigError,
+    "settings.game.seed: must be absent",
+  );
+  assertThrows(
+    bad({ populations: [{ label: "x", kinds: ["replenisher", "Q"] }] }),
+    ConfigError,
+    "populations[0].kinds[1]",
+  );
+  throwsUnknown(
+    bad({ takers: [{ label: "t", taker: { kind: "reactive", pase: 1 } }] }),
+    "takers[0].taker.pase",
+  );
+  assertThrows(
+    bad({ games: [{ label: "g", game: { kind: "known", size: 0 } }] }),
+    ConfigError,
+    "games[0].game.size",
   );
 });
 

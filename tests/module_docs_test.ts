@@ -15,7 +15,12 @@ const SEEDED = ["agents", "env", "game", "makers", "training"];
  * Study folders of `lib/experiments` checked too (the others are to follow: game_learning,
  * competition, takers, fixed_vs_dynamic, rl).
  */
-const STUDIES = ["experiments/market", "experiments/game_learning", "experiments/takers"];
+const STUDIES = [
+  "experiments/market",
+  "experiments/game_learning",
+  "experiments/takers",
+  "experiments/fixed_vs_dynamic",
+];
 /** Folders without options objects (positional numbers only): no unknown keys to reject. */
 const POSITIONAL = ["book"];
 

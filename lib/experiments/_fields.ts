@@ -13,8 +13,10 @@ import {
   type Field,
   fn,
   int,
+  object,
   optional,
   renamePath,
+  str,
   underPath,
 } from "../errors.ts";
 import {
@@ -46,6 +48,16 @@ export const GAME_SPEC: Field<GameSpec> = custom<GameSpec>(
       return v as GameSpec;
     }),
 );
+
+/** A labelled taker case `{label, taker}` (`takers[0].taker.maxWalk`); `owner` names the function. */
+export function takerCase(owner: string): Field<{ label: string; taker: TakerSpec }> {
+  return object({ label: str(), taker: TAKER_SPEC }, owner);
+}
+
+/** A labelled game variant `{label, game}` (`games[0].game.size`); `owner` names the function. */
+export function gameVariant(owner: string): Field<{ label: string; game: GameSpec }> {
+  return object({ label: str(), game: GAME_SPEC }, owner);
+}
 
 /**
  * Checks a maker policy spec at `path` by `lib/game`, as the one maker's policy of a game with

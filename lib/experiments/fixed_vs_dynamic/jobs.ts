@@ -55,7 +55,22 @@
  * @module
  */
 import type pl from "nodejs-polars";
-import { checkInt, checkKeys, checkObject, checkOneOf, ConfigError } from "../../errors.ts";
+import {
+  arrayOf,
+  checkInt,
+  checkObject,
+  checkOneOf,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  nullable,
+  object,
+  oneOf,
+  optional,
+  str,
+} from "../../errors.ts";
 import {
   evaluateGame,
   type FollowerOptions,
@@ -66,14 +81,22 @@ import {
 } from "../../game/mod.ts";
 import {
   greedyPolicies,
+  LEARNER_SETTINGS,
   type LearnerSettings,
   type TrainGameConfig,
   trainMakers,
   type TrainMakerSpec,
 } from "../../makers/mod.ts";
-import { defineStudy, type Study, STUDY_RUN_KEYS, type StudyRunOptions } from "../../sweep/mod.ts";
+import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
 import type { TakerCase } from "../market/mod.ts";
 import { GAME_VARIANTS, type GameVariant, NO_TRAINING } from "../takers/mod.ts";
+import {
+  checkMakerSpec,
+  gameOptions,
+  gameVariant,
+  STUDY_RUN_OPTIONS,
+  takerCase,
+} from "../_fields.ts";
 
 /** The kinds of maker in a population. */
 export const MAKER_KINDS = ["replenisher", "follower", "q"] as const;
@@ -111,6 +134,53 @@ export interface FixedDynamicSettings {
   readonly game?: Omit<TrainGameConfig, "seed" | "makers" | "game">;
 }
 
+/** A population: its kinds one of {@linkcode MAKER_KINDS}, one to 64 makers. */
+const POPULATION = object({
+  label: str(),
+  kinds: arrayOf(oneOf(MAKER_KINDS), { minLength: 1, maxLength: 64 }),
+}, "fixedDynamicJobs");
+
+/** A replenisher's or follower's options; checked as a spec by `checkPolicyOptions`. */
+const POLICY_OPTIONS = custom<Record<string, unknown>>(
+  "a maker's options (lib/game)",
+  (v, path) => {
+    const o = checkObject(path, v, "a maker's options (lib/game)");
+    if ("kind" in o) {
+      throw new ConfigError(
+        `${path}.kind`,
+        "absent (the population sets it)",
+        o.kind,
+      );
+    }
+    return o;
+  },
+);
+
+/** The schema of {@linkcode FixedDynamicSettings} (the compiler keeps its keys complete). */
+const SETTINGS = object(
+  {
+    episodes: int(1, 1e9),
+    evalEpisodes: int(1, 1e7),
+    earlySteps: optional(int(0, 1e6)),
+    trainEvalEpisodes: optional(int(0, 1e6)),
+    replenisher: optional(POLICY_OPTIONS),
+    follower: optional(POLICY_OPTIONS),
+    learner: optional(object(LEARNER_SETTINGS, "fixedDynamicJobs")),
+    stepTakers: optional(arrayOf(str())),
+    game: optional(gameOptions(["seed", "makers", "game", "policy", "taker", "record"])),
+  } satisfies Record<keyof FixedDynamicSettings, Field<unknown>>,
+  "fixedDynamicJobs",
+);
+
+/** Checks the replenisher's and follower's options as specs, in the study's game settings. */
+function checkPolicyOptions(s: FixedDynamicSettings, prefix: string): void {
+  for (const kind of ["replenisher", "follower"] as const) {
+    if (s[kind] !== undefined) {
+      checkMakerSpec({ kind, ...s[kind] }, `${prefix}settings.${kind}`, s.game);
+    }
+  }
+}
+
 /** One job (plain JSON; see the module doc). */
 export interface FixedDynamicJob {
   /** The makers. */
@@ -145,12 +215,23 @@ function makerSpec(kind: MakerKind, s: FixedDynamicSettings): TrainMakerSpec {
   }
 }
 
+/** The schema of a {@linkcode FixedDynamicJob} (the compiler keeps its keys complete). */
+const JOB = {
+  population: POPULATION,
+  game: gameVariant("fixedDynamicJob"),
+  train: nullable(takerCase("fixedDynamicJob")),
+  play: arrayOf(takerCase("fixedDynamicJob")),
+  seed: int(0, 2 ** 31 - 1),
+  settings: SETTINGS,
+} satisfies Record<keyof FixedDynamicJob, Field<unknown>>;
+
 /**
  * Runs one job (the sweep's experiment function; see the module doc) and returns its rows.
  * Deterministic: the rows depend on the job only.
  */
 export function fixedDynamicJob(job: FixedDynamicJob): FixedDynamicRow[] {
-  if (typeof job !== "object" || job === null) throw new ConfigError("job", "an object", job);
+  checkOptions(job, JOB, { path: "job", owner: "fixedDynamicJob" });
+  checkPolicyOptions(job.settings, "job.");
   const s = job.settings;
   const seed = checkInt("job.seed", job.seed, 0, 2 ** 31 - 1);
   const E = checkInt("settings.evalEpisodes", s.evalEpisodes, 1, 1e7);
@@ -307,19 +388,15 @@ export interface FixedDynamicOptions {
   readonly settings: FixedDynamicSettings;
 }
 
-/** Every option of {@linkcode fixedDynamicStudy} (its study's run options included). */
-const OPTION_KEYS = [
-  ...Object.keys(
-    {
-      populations: 1,
-      takers: 1,
-      games: 1,
-      seeds: 1,
-      settings: 1,
-    } satisfies Record<keyof FixedDynamicOptions, 1>,
-  ),
-  ...STUDY_RUN_KEYS,
-];
+/** The schema of {@linkcode FixedDynamicRunOptions} (the compiler keeps its keys complete). */
+const OPTIONS = {
+  populations: arrayOf(POPULATION, { minLength: 1 }),
+  takers: arrayOf(takerCase("fixedDynamicJobs"), { minLength: 1 }),
+  games: optional(arrayOf(gameVariant("fixedDynamicJobs"), { minLength: 1 })),
+  seeds: int(1, 1e6),
+  settings: SETTINGS,
+  ...STUDY_RUN_OPTIONS,
+} satisfies Record<keyof FixedDynamicRunOptions, Field<unknown>>;
 
 /**
  * The study's jobs: per game, population and seed, one job per training taker for populations
@@ -341,14 +418,19 @@ const OPTION_KEYS = [
  * ```
  */
 export function fixedDynamicJobs(options: FixedDynamicOptions): FixedDynamicJob[] {
-  checkKeys(checkObject("options", options), OPTION_KEYS, { owner: "fixedDynamicJobs" });
-  const seeds = checkInt("seeds", options.seeds, 1, 1e6);
+  // Every option is checked here, before any job runs (checks only: the values are used as
+  // given); fixedDynamicStudy passes its run options too.
+  checkOptions(options, OPTIONS, { owner: "fixedDynamicJobs" });
+  checkPolicyOptions(options.settings, "");
+  const seeds = options.seeds;
   const games = options.games ?? GAME_VARIANTS;
   const { populations, takers, settings } = options;
   const labels = populations.map((p) => p.label);
-  if (new Set(labels).size !== labels.length) {
-    throw new ConfigError("populations", "distinct labels", labels);
-  }
+  labels.forEach((l, i) => {
+    if (labels.indexOf(l) !== i) {
+      throw new ConfigError(`populations[${i}].label`, "a label unlike the others", l);
+    }
+  });
   const learning = populations.filter((p) => p.kinds.includes("q"));
   const fixedOnly = populations.filter((p) => !p.kinds.includes("q"));
   const jobs: FixedDynamicJob[] = [];
