@@ -4,7 +4,7 @@
  * evaluation agreeing with the game, the fixed-others mode, the summaries and validation.
  */
 import { assertAlmostEquals, assertEquals, assertThrows, assertTrue } from "./_assert.ts";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError, UnknownOptionError } from "../lib/errors.ts";
 import { applyCondition, evaluateGame } from "../lib/game/mod.ts";
 import {
   bestFixedRules,
@@ -202,6 +202,37 @@ Deno.test("best fixed rule: the family, the jobs and their validation", () => {
       }),
     ConfigError,
     "settings.evalEpisodes",
+  );
+  // The specs inside are checked with their paths before any job runs.
+  const jobsWith = (over: Record<string, unknown>) => () =>
+    bestRuleJobs({
+      games: [V1],
+      takers: [REACTIVE],
+      settings: { searchEpisodes: 1, evalEpisodes: 2 },
+      ...over,
+    } as never);
+  assertThrows(
+    jobsWith({ games: [{ label: "g", config: { steps: 0 } }] }),
+    ConfigError,
+    "games[0].config.steps: must be",
+  );
+  assertThrows(
+    jobsWith({ games: [{ label: "g", config: { makers: 2 } }] }),
+    ConfigError,
+    "games[0].config.makers: must be absent",
+  );
+  assertThrows(
+    jobsWith({ takers: [{ label: "t", taker: { kind: "passive", maxwalk: 1 } }] }),
+    UnknownOptionError,
+    "takers[0].taker",
+  );
+  assertThrows(
+    jobsWith({
+      ns: [2],
+      settings: { searchEpisodes: 1, evalEpisodes: 2, others: [{ kind: "follower", shar: 1 }] },
+    }),
+    UnknownOptionError,
+    "settings.others[0]",
   );
   assertEquals(
     fixedRuleText({ kind: "follower", offset: 1, share: 0.5 }),

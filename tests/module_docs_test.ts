@@ -20,6 +20,7 @@ const STUDIES = [
   "experiments/game_learning",
   "experiments/takers",
   "experiments/fixed_vs_dynamic",
+  "experiments/fixed_rules",
 ];
 /** Folders without options objects (positional numbers only): no unknown keys to reject. */
 const POSITIONAL = ["book"];

@@ -70,6 +70,13 @@ import {
   str,
 } from "../../errors.ts";
 import {
+  checkMakerSpecs,
+  gameOptions,
+  MAKER_SPEC,
+  STUDY_RUN_OPTIONS,
+  TAKER_SPEC,
+} from "../_fields.ts";
+import {
   applyCondition,
   CONDITION_FIELD,
   conditionLabel,
@@ -200,10 +207,16 @@ export interface BestRuleJob {
   readonly evalSeed?: string;
 }
 
-const GAME = { label: str(), config: anything("a game configuration (checked by the game)") };
-const TAKER = { label: str(), taker: anything("a taker spec (checked by the game)") };
+/** A {@linkcode RuleGame}: its configuration checked by `lib/game` (`games[0].config.steps`). */
+const GAME = {
+  label: str(),
+  config: gameOptions(["makers", "policy", "taker", "seed", "record"]),
+};
+/** A {@linkcode RuleTaker}: its spec checked by `lib/takers` (`takers[0].taker.maxWalk`). */
+const TAKER = { label: str(), taker: TAKER_SPEC };
 const SETTINGS = {
-  others: optional(arrayOf(anything("a maker policy spec (checked by the game)"))),
+  // Their fields are checked in each game by checkMakerSpecs (others[1].offset).
+  others: optional(arrayOf(MAKER_SPEC)),
   family: optional(anything("a fixed-rule family (checked by fixedRuleList)"), DEFAULT_RULE_FAMILY),
   searchEpisodes: int(1, 1e6),
   evalEpisodes: int(2, 1e6),
@@ -211,8 +224,8 @@ const SETTINGS = {
   evalSeed: optional(str(), "eval"),
 };
 const JOB = {
-  game: object(GAME),
-  taker: object(TAKER),
+  game: object(GAME, "bestRuleJob"),
+  taker: object(TAKER, "bestRuleJob"),
   condition: optional(CONDITION_FIELD, ["default"] as ConditionName[]),
   n: optional(int(1, 64), 1),
   ...SETTINGS,
@@ -235,6 +248,7 @@ export function bestRuleJob(job: BestRuleJob): Row[] {
   if (others !== undefined && others.length !== o.n - 1) {
     throw new ConfigError("others", `${o.n - 1} policy specs (makers 1 … n − 1)`, others.length);
   }
+  if (others !== undefined) checkMakerSpecs(others, "others", job.game.config);
   const game = o.game as { label: string; config: RuleGame["config"] };
   const base = applyCondition(game.config as GameConfig, o.condition);
   const keys: Row = {
@@ -431,8 +445,11 @@ export function bestRuleJobs(options: BestRuleOptions): BestRuleJob[] {
       o.ns,
     );
   }
-  games.forEach((g, i) => checkOptions(g, GAME, { path: `games[${i}]` }));
-  takers.forEach((t, i) => checkOptions(t, TAKER, { path: `takers[${i}]` }));
+  games.forEach((g, i) => {
+    checkOptions(g, GAME, { path: `games[${i}]`, owner: "bestRuleJobs" });
+    if (others !== undefined) checkMakerSpecs(others, "settings.others", g.config);
+  });
+  takers.forEach((t, i) => checkOptions(t, TAKER, { path: `takers[${i}]`, owner: "bestRuleJobs" }));
   const distinct = (field: string, labels: unknown[]) => {
     if (labels.some((l) => typeof l !== "string") || new Set(labels).size !== labels.length) {
       throw new ConfigError(`${field}[].label`, "distinct string labels", labels);
@@ -461,5 +478,8 @@ export function bestFixedRules(
   options: BestRuleOptions & StudyRunOptions,
 ): Promise<BestRuleFrames> {
   const { workers, shard, onResult, progress, ...rest } = options;
+  checkOptions({ workers, shard, onResult, progress }, STUDY_RUN_OPTIONS, {
+    owner: "bestFixedRules",
+  });
   return bestRuleStudyDef.run(bestRuleJobs(rest), { workers, shard, onResult, progress });
 }
