@@ -168,6 +168,11 @@ import {
 } from "../lib/experiments/game_learning/mod.ts";
 import { takerJob, takerJobs } from "../lib/experiments/takers/mod.ts";
 import { fixedDynamicJob, fixedDynamicJobs } from "../lib/experiments/fixed_vs_dynamic/mod.ts";
+import {
+  compareJobs as rlCompareJobs,
+  evalJob as rlEvalJob,
+  tuneJobs as rlTuneJobs,
+} from "../lib/experiments/rl/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
 import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
@@ -1833,6 +1838,72 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     }),
     call: (o) => fixedDynamicJob(o as never),
     free: ["population.label", "game.label", "play[0].label", "train"],
+  },
+  // ------------------------------------------------------------ lib/experiments/rl
+  {
+    name: "tuneJobs (rl)",
+    module: "lib/experiments",
+    valid: () => ({
+      baselines: [
+        { label: "fixed", policy: { kind: "skew", halfSpread: 1, skew: 0, size: 1 } },
+        { label: "as", policy: { kind: "as", gamma: 0.1, k: 1, size: 2 } },
+      ],
+      conditions: ["calm", "toxic"],
+      sets: 2,
+      episodes: 3,
+      settings: {
+        env: { episodeLength: 40 },
+        riskPenalty: 0.005,
+        horizon: 3,
+        timeBuckets: 4,
+        volWindow: 10,
+        volEdges: [0.4, 0.6],
+      },
+    }),
+    call: (o) => rlTuneJobs(o as never),
+    free: ["baselines[0].label", "baselines[1].label"],
+  },
+  {
+    name: "compareJobs (rl)",
+    module: "lib/experiments",
+    valid: () => ({
+      policies: [{
+        label: "fixed",
+        condition: "calm",
+        policy: () => ({ kind: "skew", halfSpread: 1, skew: 0, size: 1 }),
+      }],
+      sets: 2,
+      episodes: 3,
+      settings: { env: { episodeLength: 40 }, riskPenalty: 0.005 },
+      queue: {
+        env: { episodeLength: 40 },
+        sizes: [1, 3],
+        episodes: 2,
+        halfSpread: 1,
+        inventoryPerSize: 10,
+        queueEdges: [0, 0.5],
+        seeds: 1,
+      },
+    }),
+    call: (o) => rlCompareJobs(o as never),
+    free: ["policies[0].label"],
+  },
+  {
+    name: "evalJob (rl)",
+    module: "lib/experiments",
+    prefix: "job",
+    valid: () => ({
+      label: "fixed",
+      condition: "calm",
+      policy: { kind: "skew", halfSpread: 1, skew: 0, size: 1 },
+      set: 1,
+      episodes: 1,
+      seedBase: 0,
+      detail: false,
+      settings: { env: { episodeLength: 10 }, riskPenalty: 0 },
+    }),
+    call: (o) => rlEvalJob(o as never),
+    free: ["label"],
   },
   // ------------------------------------------------------------ lib/training
   {

@@ -232,6 +232,61 @@ Deno.test("baselineGrid: families and sizes; bad grids name the field", () => {
   );
 });
 
+Deno.test("tuneJobs and compareJobs: the nested options are checked with their paths first", () => {
+  const tune = (over: Record<string, unknown>) => () =>
+    tuneJobs({
+      baselines: [{ label: "fixed", policy: FIXED }],
+      conditions: ["calm"],
+      sets: 1,
+      episodes: 1,
+      settings: SETTINGS,
+      ...over,
+    } as never);
+  assert.throws(
+    tune({ settings: { ...SETTINGS, riskPenlty: 1 } }),
+    /"riskPenlty": unknown option of tuneJobs's settings; did you mean "riskPenalty"/,
+  );
+  assert.throws(
+    tune({ settings: { ...SETTINGS, env: { episodeLength: 0 } } }),
+    /settings\.env\.episodeLength: must be/,
+  );
+  assert.throws(
+    tune({ baselines: [{ label: "f", policy: { ...FIXED, halfSpred: 1 } }] }),
+    /"halfSpred": unknown option of .*baselines\[0\]\.policy; did you mean "halfSpread"/,
+  );
+  assert.throws(
+    tune({ baselines: [{ label: "f", policy: { ...FIXED, size: "1" } }] }),
+    /baselines\[0\]\.policy\.size: must be/,
+  );
+  assert.throws(tune({ conditions: ["stormy"] }), /conditions\[0\]: must be one of/);
+  assert.throws(
+    () =>
+      compareJobs({
+        policies: [{
+          label: "f",
+          condition: "calm",
+          policy: (s: number) => ({ ...FIXED, skew: s ? NaN : 0 }),
+        }],
+        sets: 2,
+        episodes: 1,
+        settings: SETTINGS,
+        queue: { ...QUEUE, seeds: 1 },
+      } as never),
+    /policies\[0\]\.policy\(1\)\.skew: must be/,
+  );
+  assert.throws(
+    () =>
+      compareJobs({
+        policies: [{ label: "f", condition: "calm", policy: () => FIXED }],
+        sets: 1,
+        episodes: 1,
+        settings: SETTINGS,
+        queue: { ...QUEUE, seeds: 1, size: [1] },
+      } as never),
+    /"size": unknown option of compareJobs's queue; did you mean "sizes"/,
+  );
+});
+
 Deno.test("rlJob: bad jobs are ConfigErrors naming the field", async () => {
   await assert.rejects(() => rlJob({ kind: "eval", ...JOB, episodes: 0 }), /job\.episodes/);
   await assert.rejects(() => rlJob({ kind: "eval", ...JOB, set: 1000 }), /job\.set/);

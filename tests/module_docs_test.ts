@@ -21,6 +21,7 @@ const STUDIES = [
   "experiments/takers",
   "experiments/fixed_vs_dynamic",
   "experiments/fixed_rules",
+  "experiments/rl",
 ];
 /** Folders without options objects (positional numbers only): no unknown keys to reject. */
 const POSITIONAL = ["book"];

@@ -38,8 +38,26 @@
  * ```
  * @module
  */
-import { checkInt, checkKeys, checkNum, checkObject, ConfigError } from "../../errors.ts";
 import {
+  anything,
+  bool,
+  checkInt,
+  checkKeys,
+  checkNum,
+  checkObject,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  int,
+  num,
+  oneOf,
+  optional,
+  str,
+  underPath,
+} from "../../errors.ts";
+import {
+  checkMarketMakingConfig,
   createContinuousMarketMakingEnv,
   MARKET_CONDITION_NAMES,
   marketCondition,
@@ -182,6 +200,61 @@ export function evalSettings(s: RlSettings): EvalSettings & { riskPenalty: numbe
   };
 }
 
+/** Environment options, checked by `lib/env` with their path (`settings.env.episodeLength`). */
+export const ENV_OPTIONS: Field<MarketMakingOptions> = custom(
+  "environment options (lib/env)",
+  (v, path) => {
+    checkObject(path, v, "environment options (lib/env)");
+    underPath(path, () => checkMarketMakingConfig(v as MarketMakingOptions));
+    return v as MarketMakingOptions;
+  },
+);
+
+/** Increasing bucket edges (`checkEdges`). */
+export const EDGES: Field<number[]> = custom(
+  "an array of at most 1000 increasing numbers",
+  (v, path) => checkEdges(path, v),
+);
+
+/** The schema of {@linkcode RlSettings} (the compiler keeps its keys complete). */
+export const RL_SETTINGS = {
+  env: ENV_OPTIONS,
+  riskPenalty: num(0, 1e6),
+  horizon: optional(int(1, 1e6)),
+  timeBuckets: optional(int(1, 1000)),
+  volWindow: optional(int(1, 1e6)),
+  volEdges: optional(EDGES),
+} satisfies Record<keyof RlSettings, Field<unknown>>;
+
+/** A market condition's name. */
+export const CONDITION: Field<MarketConditionName> = oneOf(MARKET_CONDITION_NAMES);
+
+/**
+ * Checks a policy spec at `path` before any job runs: its kind, a baseline's fields by
+ * `lib/agents` (as `skewQuoter` and `asQuoter` check them, on the settings' environment: made
+ * once by `env()`), a model's fields here (its agent is checked by `lib/training` when loaded).
+ */
+export function checkPolicySpec(
+  spec: unknown,
+  path: string,
+  env: () => ReturnType<typeof createContinuousMarketMakingEnv>,
+): PolicySpec {
+  const o = checkObject(path, spec, "a policy spec");
+  const kind = oneOf(["skew", "as", "model"] as const).check(o.kind, `${path}.kind`);
+  if (kind === "model") {
+    checkOptions(o, {
+      kind: anything(),
+      dir: str(),
+      agent: custom("a suite agent (lib/training)", (v, p) => checkObject(p, v, "a suite agent")),
+      seed: int(0, 2 ** 31 - 1),
+    }, { path, owner: "evalJob" });
+  } else {
+    const { kind: _, ...config } = o;
+    underPath(path, () => (kind === "skew" ? skewQuoter : asQuoter)(env(), config));
+  }
+  return spec as PolicySpec;
+}
+
 /** A policy and the environment it plays on, for a condition. */
 export function makePolicy(
   spec: PolicySpec,
@@ -231,6 +304,13 @@ export function evalJob(job: EvalJob): RlRow[] {
   const set = checkSet(job.set, "job.set");
   const episodes = checkInt("job.episodes", job.episodes, 1, EPISODE_STRIDE);
   const seedBase = checkInt("job.seedBase", job.seedBase, 0, 2 ** 40);
+  bool().check(job.detail, "job.detail");
+  checkOptions(job.settings, RL_SETTINGS, { path: "job.settings", owner: "evalJob" });
+  checkPolicySpec(
+    job.policy,
+    "job.policy",
+    () => createContinuousMarketMakingEnv(job.settings.env),
+  );
   const s = evalSettings(job.settings);
   const { env, agent } = makePolicy(job.policy, {
     condition: job.condition,

@@ -22,13 +22,33 @@
  * @module
  */
 import type pl from "nodejs-polars";
-import { checkInt, checkKeys, checkObject, ConfigError } from "../../errors.ts";
+import {
+  arrayOf,
+  checkInt,
+  checkOptions,
+  ConfigError,
+  custom,
+  type Field,
+  fn,
+  int,
+  num,
+  object,
+  optional,
+  str,
+} from "../../errors.ts";
+import { createContinuousMarketMakingEnv } from "../../env/mod.ts";
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
 import type { MarketConditionName } from "../../env/mod.ts";
 import {
+  checkPolicySpec,
+  CONDITION,
+  EDGES,
+  ENV_OPTIONS,
+  EPISODE_STRIDE,
   type EvalJob,
   evalJob,
   type PolicySpec,
+  RL_SETTINGS,
   type RlSettings,
   TEST_SEED_BASE,
   TUNE_SEED_BASE,
@@ -79,17 +99,32 @@ export interface TuneJobsOptions {
   readonly settings: RlSettings;
 }
 
-const TUNE_KEYS = Object.keys(
-  { baselines: 1, conditions: 1, sets: 1, episodes: 1, settings: 1 } satisfies Record<
-    keyof TuneJobsOptions,
-    1
-  >,
-);
+/** The settings' environment, made once (to check the baselines' fields on it). */
+function envOf(settings: RlSettings) {
+  let env: ReturnType<typeof createContinuousMarketMakingEnv> | undefined;
+  return () => (env ??= createContinuousMarketMakingEnv(settings.env));
+}
+
+/** The schema of {@linkcode TuneJobsOptions} (the compiler keeps its keys complete). */
+const TUNE_OPTIONS = {
+  baselines: arrayOf(
+    object({ label: str(), policy: custom("a policy spec", (v) => v) }, "tuneJobs"),
+    { minLength: 1 },
+  ),
+  conditions: arrayOf(CONDITION, { minLength: 1 }),
+  sets: int(1, 1000),
+  episodes: int(1, EPISODE_STRIDE),
+  settings: object(RL_SETTINGS, "tuneJobs"),
+} satisfies Record<keyof TuneJobsOptions, Field<unknown>>;
 
 /** The baseline search's jobs: every baseline × condition × set, on the search episodes. */
 export function tuneJobs(o: TuneJobsOptions): RlJob[] {
-  checkKeys(checkObject("options", o), TUNE_KEYS, { owner: "tuneJobs" });
-  const sets = checkInt("sets", o.sets, 1, 1000);
+  // Every option is checked here, before any job runs (checks only: the values are used as
+  // given): the settings' environment by lib/env, the baselines' fields by lib/agents.
+  checkOptions(o, TUNE_OPTIONS, { owner: "tuneJobs" });
+  const env = envOf(o.settings);
+  o.baselines.forEach((b, i) => checkPolicySpec(b.policy, `baselines[${i}].policy`, env));
+  const sets = o.sets;
   return o.conditions.flatMap((condition) =>
     o.baselines.flatMap((b) =>
       Array.from({ length: sets }, (_, set): RlJob => ({
@@ -131,20 +166,45 @@ export interface CompareJobsOptions {
   readonly queue?: QueueSettings & { readonly seeds: number };
 }
 
-const COMPARE_KEYS = Object.keys(
-  { policies: 1, sets: 1, episodes: 1, settings: 1, queue: 1 } satisfies Record<
-    keyof CompareJobsOptions,
-    1
-  >,
-);
+/** The schema of {@linkcode CompareJobsOptions} (the compiler keeps its keys complete). */
+const COMPARE_OPTIONS = {
+  policies: arrayOf(
+    object({
+      label: str(),
+      condition: CONDITION,
+      policy: fn<ComparedPolicy["policy"]>("a function (set) => policy spec"),
+    }, "compareJobs"),
+    { minLength: 1 },
+  ),
+  sets: int(1, 1000),
+  episodes: int(1, EPISODE_STRIDE),
+  settings: object(RL_SETTINGS, "compareJobs"),
+  queue: optional(object({
+    env: ENV_OPTIONS,
+    sizes: arrayOf(int(1, 1e6), { minLength: 1 }),
+    episodes: int(1, EPISODE_STRIDE),
+    halfSpread: optional(num(1, 1e6)),
+    inventoryPerSize: optional(int(1, 1e6)),
+    queueEdges: optional(EDGES),
+    seeds: int(1, 1000),
+  }, "compareJobs")),
+} satisfies Record<keyof CompareJobsOptions, Field<unknown>>;
 
 /**
  * The comparison's jobs: every policy × set on the held-out episodes with the cells (models
  * first: they are the slow ones), then the queue sweep's sizes × seeds.
  */
 export function compareJobs(o: CompareJobsOptions): RlJob[] {
-  checkKeys(checkObject("options", o), COMPARE_KEYS, { owner: "compareJobs" });
-  const sets = checkInt("sets", o.sets, 1, 1000);
+  // Every option is checked here, before any job runs (checks only: the values are used as
+  // given), each policy of each set included.
+  checkOptions(o, COMPARE_OPTIONS, { owner: "compareJobs" });
+  const env = envOf(o.settings);
+  o.policies.forEach((p, i) => {
+    for (let set = 0; set < o.sets; set++) {
+      checkPolicySpec(p.policy(set), `policies[${i}].policy(${set})`, env);
+    }
+  });
+  const sets = o.sets;
   const keys = o.policies.map((p) => `${p.label}/${p.condition}`);
   if (new Set(keys).size !== keys.length) {
     throw new ConfigError("policies", "unique label × condition pairs", keys);
