@@ -12,8 +12,8 @@ const LIB = new URL("../lib/", import.meta.url);
 /** The folders of `lib/` whose entry points take a seed (their Inputs section states the rule). */
 const SEEDED = ["agents", "env", "game", "makers", "training"];
 /**
- * Study folders of `lib/experiments` checked too (the others are to follow: game_learning,
- * competition, takers, fixed_vs_dynamic, rl).
+ * Study folders of `lib/experiments` checked too (competition, convergence and robustness are to
+ * follow).
  */
 const STUDIES = [
   "experiments/market",

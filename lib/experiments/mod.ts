@@ -9,8 +9,12 @@
  * ## Inputs
  * A study's run function and its job builder check their top-level options before any job runs:
  * unknown keys are rejected with a suggestion (`marketJobs({worker})`: did you mean
- * `"workers"`), counts and seeds are integers in their ranges. The game, taker and background
- * settings inside are checked by `lib/game`, `lib/takers` and `lib/market` when they are built.
+ * `"workers"`), counts and seeds are integers in their ranges. In `market/`, `game_learning/`,
+ * `takers/`, `fixed_vs_dynamic/`, `fixed_rules/` and `rl/` the nested settings are checked there
+ * too, before any job runs, by the libraries that own them (`lib/game`, `lib/takers`,
+ * `lib/market`, `lib/makers`, `lib/env`, `lib/agents`) with their paths
+ * (`takers[0].taker.maxWalk`, `settings.gameOptions.steps`); each folder's module doc says how.
+ * Elsewhere the game, taker and background settings inside are checked when they are built.
  *
  * - `market/` (notebook 01, market mechanics): taker strategies against background liquidity
  *   alone, the ladder's recovery after a block sale (`recovery.ts`), depth profiles and the

@@ -115,9 +115,11 @@ import {
   checkMakerSpec,
   GAME_SPEC,
   gameOptions,
+  gameVariant,
   MAKER_SPEC,
   STUDY_RUN_OPTIONS,
   TAKER_SPEC,
+  takerCase,
 } from "../_fields.ts";
 
 /** A taker strategy with a label for tables and figures (plain data: no `custom` taker). */
@@ -156,11 +158,11 @@ export const DEFAULT_BASELINES: readonly BaselineCase[] = Object.freeze([
 ]);
 
 /** A {@linkcode LearnTaker}: its spec checked by `lib/takers` (`takers[0].taker.maxWalk`). */
-const LEARN_TAKER = object({ label: str(), taker: TAKER_SPEC }, "makerLearnJobs");
+const LEARN_TAKER = takerCase("makerLearnJobs");
 /** A {@linkcode BaselineCase}: its spec checked by `lib/game` (`baselines[0].spec.offset`). */
 const BASELINE_CASE = object({ label: str(), spec: nullable(MAKER_SPEC) }, "makerLearnJobs");
 /** A {@linkcode TestGame}: its variant checked by `lib/game` (`tests[0].game.size`). */
-const TEST_GAME = object({ label: str(), game: GAME_SPEC }, "makerLearnJobs");
+const TEST_GAME = gameVariant("makerLearnJobs");
 
 /** The schema of {@linkcode MakerLearnJobsOptions}'s settings (the compiler keeps its keys complete). */
 const LEARN_SETTINGS = {
@@ -483,7 +485,7 @@ export interface MakerLearnJobsOptions {
 
 /** The schema of {@linkcode MakerLearnJobsOptions} (the compiler keeps its keys complete). */
 const LEARN_JOBS_OPTIONS = {
-  games: arrayOf(object({ label: str(), game: GAME_SPEC }, "makerLearnJobs"), { minLength: 1 }),
+  games: arrayOf(TEST_GAME, { minLength: 1 }),
   takers: arrayOf(LEARN_TAKER, { minLength: 1 }),
   seeds: int(1, 1000),
   settings: object(LEARN_SETTINGS, "makerLearnJobs"),

@@ -93,11 +93,11 @@ import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.t
 import type { TakerCase } from "../market/mod.ts";
 import {
   checkMakerSpecs,
-  GAME_SPEC,
   gameOptions,
+  gameVariant,
   MAKER_SPEC,
   STUDY_RUN_OPTIONS,
-  TAKER_SPEC,
+  takerCase,
 } from "../_fields.ts";
 
 /** A game variant with the label it carries in the frames, e.g. `{label: "game 1", game}`. */
@@ -143,9 +143,9 @@ export interface TakerStudySettings {
 }
 
 /** A taker case: its spec checked by `lib/takers` (`takers[0].taker.maxWalk`). */
-const TAKER_CASE = object({ label: str(), taker: TAKER_SPEC }, "takerJobs");
+const TAKER_CASE = takerCase("takerJobs");
 /** A {@linkcode GameVariant}: checked by `lib/game` (`games[0].game.size`). */
-const GAME_VARIANT = object({ label: str(), game: GAME_SPEC }, "takerJobs");
+const GAME_VARIANT = gameVariant("takerJobs");
 /** A {@linkcode MakerSetting}; its specs are checked in the study's game by `checkMakerSpecs`. */
 const MAKER_SETTING = object({ label: str(), policy: arrayOf(MAKER_SPEC) }, "takerJobs");
 
