@@ -6,7 +6,8 @@
  * ## The family ({@linkcode fixedRuleList})
  * - **Replenisher** `(offset, qty)`: hold the bid at `P0 − offset`, restore it to `qty` after
  *   every fill (the game's `replenisher` baseline). Default offsets 0–6 ticks × quantities
- *   100, 200, 400, 800, 1,600: 35 rules, the family of notebook 04's benchmarks.
+ *   100, 200, 400, 800, 1,600 (notebook 04's benchmarks) and 2,000, the learning maker's default
+ *   cap (`bid.maxQty`), so that the baseline may bid as much as a learner: 42 rules.
  * - **Follower** `(offset, share)`: bid `offset` ticks below the best competing bid and show
  *   `share` of the recent flow per step (the game's `follower` baseline). Default offsets 0–2 ×
  *   shares 0.25, 0.5, 1: 9 rules.
@@ -109,11 +110,11 @@ export interface FixedRuleFamily {
   readonly follower?: { readonly offsets: readonly number[]; readonly shares: readonly number[] };
 }
 
-/** The default family: 35 replenishers and 9 followers (see the module doc). */
+/** The default family: 42 replenishers and 9 followers (see the module doc). */
 export const DEFAULT_RULE_FAMILY: FixedRuleFamily = Object.freeze({
   replenisher: Object.freeze({
     offsets: Object.freeze([0, 1, 2, 3, 4, 5, 6]),
-    qtys: Object.freeze([100, 200, 400, 800, 1_600]),
+    qtys: Object.freeze([100, 200, 400, 800, 1_600, 2_000]),
   }),
   follower: Object.freeze({
     offsets: Object.freeze([0, 1, 2]),

@@ -147,7 +147,7 @@ export function robustnessConfig(quick = false): RobustnessConfig {
 }
 
 /** Bumped when a change of code changes what the same configuration produces. */
-export const ROBUSTNESS_VERSION = 1;
+export const ROBUSTNESS_VERSION = 2;
 
 /** The command that makes the committed outputs. */
 export const ROBUSTNESS_COMMAND = "deno task study:robustness";
