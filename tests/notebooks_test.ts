@@ -47,6 +47,9 @@ type Output = {
 
 const joined = (x: string | string[] | undefined) => (Array.isArray(x) ? x.join("") : x ?? "");
 
+/** An absolute path into the project (`/…/data/x.parquet`): it differs on every machine. */
+const MACHINE_PATH = /(?:^|["'\s])(?:\/[\w.-]+)+\/(?:data|figures|notebooks|\.out)\//;
+
 /** Problems of one committed output, as messages (empty when it is fine). */
 function outputProblems(o: Output): string[] {
   const out: string[] = [];
@@ -63,6 +66,10 @@ function outputProblems(o: Output): string[] {
     if (!joined(data["text/html"]).startsWith(`<div class="${NO_MATH_CLASS}">`)) {
       out.push("Markdown without its HTML twin in the no-math class");
     }
+  }
+  const plain = joined(data["text/plain"]) + joined(o.text);
+  if (MACHINE_PATH.test(plain)) {
+    out.push(`a path of the machine that ran it: ${MACHINE_PATH.exec(plain)?.[0]}`);
   }
   if ("image/svg+xml" in data) {
     const open = /^<svg[^>]*>/.exec(joined(data["image/svg+xml"]))?.[0] ?? "";
@@ -106,6 +113,9 @@ Deno.test("outputProblems: each rule can fail", () => {
   assert.equal(outputProblems(svg(`<svg width="100%">`, false)).length, 1);
   assert.equal(outputProblems({ output_type: "stream", text: "bar ██░░ 50%\n" }).length, 1);
   assert.equal(outputProblems({ output_type: "error", ename: "E", evalue: "v" }).length, 1);
+  const plain = (text: string) => ({ output_type: "execute_result", data: { "text/plain": text } });
+  assert.equal(outputProblems(plain(`"/work/wt/p12/data/07_fill_rates.parquet"`)).length, 1);
+  assert.deepEqual(outputProblems(plain(`"data/07_fill_rates.parquet"`)), []);
 });
 
 /** Addresses a page would load from elsewhere: scripts, stylesheets, images, fonts, frames. */
