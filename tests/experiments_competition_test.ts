@@ -285,6 +285,15 @@ Deno.test("competitionJobs: order, defaults and validation", () => {
     [{ takers: [REACTIVE, REACTIVE] }, "takers[].label"],
     [{ family: { offsets: [], qtys: [100] } }, "family"],
     [{ evalEpisodes: 0 }, "evalEpisodes"],
+    [
+      { takers: [{ label: "r", taker: { kind: "reactive", maxwalk: 2 } }] },
+      "takers[0].taker.maxwalk",
+    ],
+    [{ takers: [{ label: "r", taker: { kind: "twap" } }] }, "takers[0].taker.kind"],
+    [{ game: { steps: 0 } }, "game.steps"],
+    [{ game: { stpes: 60 } }, "game.stpes"],
+    [{ game: { makers: 2 } }, "game.makers"],
+    [{ checks: 0 }, "checks"],
   ];
   for (const [patch, field] of bad) {
     const e = assertThrows(() => competitionJobs({ ...base, ...patch } as never), ConfigError);

@@ -68,6 +68,7 @@ import { stateVisits } from "../../learn/mod.ts";
 import { greedyPolicies, type TrainGameConfig, trainMakers } from "../../makers/mod.ts";
 import { defineStudy, type Study, STUDY_RUN_KEYS, type StudyRunOptions } from "../../sweep/mod.ts";
 import type { TakerSpec } from "../../takers/mod.ts";
+import { gameOptions, takerCase } from "../_fields.ts";
 import { checkFamily, DEFAULT_FAMILY, familyRules, type RuleFamily } from "./benchmarks.ts";
 
 /** A taker strategy with the label it carries in the frames. */
@@ -515,6 +516,11 @@ export interface CompetitionOptions {
   readonly game?: CompetitionGame;
 }
 
+/** A taker case's spec, checked by `lib/takers` with its path (`takers[0].taker.maxWalk`). */
+const TAKER_CASE = takerCase("competitionJobs");
+/** The game settings, checked by `lib/game` (`game.steps`); the study sets the rest. */
+const GAME_SETTINGS = gameOptions<CompetitionGame>(["makers", "seed", "policy", "taker", "record"]);
+
 /** Every option of {@linkcode runCompetition} (its study's run options included). */
 const OPTION_KEYS = [
   ...Object.keys(
@@ -555,7 +561,7 @@ export function competitionJobs(options: CompetitionOptions): CompetitionJob[] {
   if (!Array.isArray(takers) || takers.length === 0) {
     throw new ConfigError("takers", "a non-empty array of {label, taker}", takers);
   }
-  takers.forEach((t, i) => checkTaker(`takers[${i}]`, t));
+  takers.forEach((t, i) => TAKER_CASE.check(checkTaker(`takers[${i}]`, t), `takers[${i}]`));
   if (new Set(takers.map((t) => t.label)).size !== takers.length) {
     throw new ConfigError("takers[].label", "distinct labels", takers.map((t) => t.label));
   }
@@ -575,6 +581,8 @@ export function competitionJobs(options: CompetitionOptions): CompetitionJob[] {
   const evalEpisodes = checkInt("evalEpisodes", options.evalEpisodes, 1, 1e6);
   const family = checkFamily(options.family ?? DEFAULT_FAMILY);
   const ruleEpisodes = checkInt("ruleEpisodes", options.ruleEpisodes ?? 4, 1, 1e6);
+  if (options.checks !== undefined) checkInt("checks", options.checks, 1, 1e6);
+  if (options.game !== undefined) GAME_SETTINGS.check(options.game, "game");
   const order = ns.map((n, i) => ({ n, episodes: eps[i] })).sort((a, b) => b.n - a.n);
   const jobs: CompetitionJob[] = [];
   for (const { n, episodes } of order) {
