@@ -175,7 +175,14 @@ import {
 } from "../lib/experiments/rl/mod.ts";
 import { signBandit } from "./_toy_envs.ts";
 import { bestRuleJob, bestRuleJobs, fixedRuleList } from "../lib/experiments/fixed_rules/mod.ts";
-import { pairedKinds, pairedPolicies, robustnessTable } from "../lib/experiments/robustness/mod.ts";
+import {
+  fixedAcrossMarkets,
+  pairedKinds,
+  pairedPolicies,
+  robustnessConfig,
+  robustnessTable,
+  runRobustness,
+} from "../lib/experiments/robustness/mod.ts";
 import { planJobs, quickConvergencePlan } from "../lib/experiments/convergence/mod.ts";
 
 /** One public entry point (see the module doc). */
@@ -1171,6 +1178,37 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     call: (o) => outputHash(o as never),
     free: ["name", "dir", "command", "config"],
     open: ["config"],
+  },
+  {
+    name: "runRobustness",
+    module: "lib/experiments",
+    valid: () => ({
+      config: {
+        ...robustnessConfig(true),
+        seeds: 1,
+        conditionSeeds: 1,
+        conditions: [{ label: "noise", conditions: ["noise"] }],
+        searchEpisodes: 1,
+        evalEpisodes: 2,
+      },
+      parts: ["best"],
+      workers: 0,
+    }),
+    call: (o) => runRobustness(o as never),
+    free: ["config.conditions"],
+  },
+  {
+    name: "fixedAcrossMarkets",
+    module: "lib/experiments",
+    valid: () => ({
+      seeds: 1,
+      evalEpisodes: 1,
+      steps: 6,
+      conditions: [{ label: "noise", conditions: ["noise"] }],
+      workers: 0,
+    }),
+    call: (o) => fixedAcrossMarkets(o as never),
+    free: ["conditions"],
   },
   {
     name: "planJobs",

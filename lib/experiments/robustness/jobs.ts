@@ -33,11 +33,23 @@ import pl from "nodejs-polars";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { FileError } from "../../errors.ts";
+import {
+  arrayOf,
+  checkOptions,
+  type Field,
+  FileError,
+  fn,
+  int,
+  object,
+  oneOf,
+  optional,
+  str,
+} from "../../errors.ts";
 import { readParquet } from "../../io/mod.ts";
 import { PROJECT_ROOT } from "../../report/io.ts";
 import {
   applyCondition,
+  CONDITION_NAMES,
   type ConditionName,
   type GameSpec,
   type MakerPolicySpec,
@@ -45,6 +57,7 @@ import {
   STUDY_CONDITIONS,
 } from "../../game/mod.ts";
 import type { StudyRunOptions } from "../../sweep/mod.ts";
+import { STUDY_RUN_OPTIONS } from "../_fields.ts";
 import { bestFixedRules } from "../fixed_rules/mod.ts";
 import {
   type BaselineCase,
@@ -183,8 +196,46 @@ export function bestRuleSpec(row: Record<string, unknown>): MakerPolicySpec {
     : { kind: "follower", offset: Number(row.offset), share: Number(row.share) };
 }
 
-/** Runs the study (see the module doc) and returns all its tables. */
+const COUNT = int(1, 1_000_000);
+/** The markets: labelled lists of condition names (`conditions[1].conditions[0]`). */
+const MARKETS = arrayOf(
+  object(
+    { label: str(), conditions: arrayOf(oneOf(CONDITION_NAMES), { minLength: 1 }) },
+    "a market",
+  ),
+  { minLength: 1 },
+);
+const CONFIG: Field<RobustnessConfig> = object(
+  {
+    seeds: COUNT,
+    sizeSeeds: COUNT,
+    conditionSeeds: COUNT,
+    orderSeeds: COUNT,
+    episodes: int(1, 1e9),
+    testEpisodes: COUNT,
+    orderEvalEpisodes: COUNT,
+    searchEpisodes: COUNT,
+    evalEpisodes: int(2, 1_000_000), // a held-out interval needs two (lib/experiments/fixed_rules)
+    conditions: MARKETS,
+    steps: optional(int(1, 1_000_000)),
+  } satisfies Record<keyof RobustnessConfig, Field<unknown>>,
+  "robustness config",
+);
+const RUN_OPTIONS = {
+  config: CONFIG,
+  onPart: optional(fn<NonNullable<RunRobustnessOptions["onPart"]>>("a function (part, tables)")),
+  parts: optional(arrayOf(oneOf(["best", "learn", "orders"] as const), { minLength: 1 })),
+  workers: STUDY_RUN_OPTIONS.workers,
+  progress: STUDY_RUN_OPTIONS.progress,
+} satisfies Record<keyof RunRobustnessOptions, Field<unknown>>;
+
+/**
+ * Runs the study (see the module doc) and returns all its tables. The options are checked first
+ * (unknown keys with a suggestion, counts in their ranges, market conditions by name, with their
+ * paths: `config.conditions[1].conditions[0]`).
+ */
 export async function runRobustness(options: RunRobustnessOptions): Promise<RobustnessTables> {
+  checkOptions(options, RUN_OPTIONS, { owner: "runRobustness" });
   const c = options.config;
   const parts = new Set(options.parts ?? ["best", "learn", "orders"]);
   const run = { workers: options.workers, progress: options.progress };
@@ -385,12 +436,22 @@ export interface FixedAcrossMarketsOptions extends Pick<StudyRunOptions, "worker
   readonly steps?: number;
 }
 
+const ACROSS_OPTIONS = {
+  seeds: COUNT,
+  evalEpisodes: COUNT,
+  conditions: optional(MARKETS),
+  steps: optional(int(1, 1_000_000)),
+  workers: STUDY_RUN_OPTIONS.workers,
+  progress: STUDY_RUN_OPTIONS.progress,
+} satisfies Record<keyof FixedAcrossMarketsOptions, Field<unknown>>;
+
 /**
  * Notebook 06's fixed head to head (1R+1F: the spec's replenisher against the follower; nothing
  * learns, so it is cheap enough to run in the notebook) in every market, game 1 with several
  * orders: `fixedDynamicStudy`'s `makers` rows with a `condition` column.
  */
 export async function fixedAcrossMarkets(o: FixedAcrossMarketsOptions): Promise<pl.DataFrame> {
+  checkOptions(o, ACROSS_OPTIONS, { owner: "fixedAcrossMarkets" });
   const base = o.steps === undefined ? {} : { steps: o.steps };
   const out: pl.DataFrame[] = [];
   for (const cond of o.conditions ?? STUDY_CONDITIONS) {
