@@ -1213,9 +1213,9 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
   {
     name: "planJobs",
     module: "lib/experiments",
-    valid: () => quickConvergencePlan(),
+    valid: () => structuredClone(quickConvergencePlan()),
     call: (o) => planJobs(o as never),
-    only: ["seeds", "evalEpisodes", "exploitEpisodes"],
+    only: ["seeds", "evalEpisodes", "exploitEpisodes", "ns", "takers", "game"],
   },
   // ------------------------------------------------------------ lib/report
   {

@@ -12,7 +12,7 @@ const LIB = new URL("../lib/", import.meta.url);
 /** The folders of `lib/` whose entry points take a seed (their Inputs section states the rule). */
 const SEEDED = ["agents", "env", "game", "makers", "training"];
 /**
- * Study folders of `lib/experiments` checked too (convergence is to follow).
+ * Study folders of `lib/experiments` checked too.
  */
 const STUDIES = [
   "experiments/market",
@@ -23,6 +23,7 @@ const STUDIES = [
   "experiments/rl",
   "experiments/competition",
   "experiments/robustness",
+  "experiments/convergence",
 ];
 /** Folders without options objects (positional numbers only): no unknown keys to reject. */
 const POSITIONAL = ["book"];

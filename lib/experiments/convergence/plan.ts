@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { gameOptions, takerCase } from "../_fields.ts";
 import { anything, arrayOf, checkOptions, int, object, optional, str } from "../../errors.ts";
 import { applyCondition, resolveConfig } from "../../game/mod.ts";
 import { validateBackgroundOptions } from "../../market/mod.ts";
@@ -109,12 +110,12 @@ export function quickConvergencePlan(): ConvergencePlan {
 
 const PLAN = {
   ns: arrayOf(int(1, 64), { minLength: 1 }),
-  takers: arrayOf(anything("a labelled taker {label, taker}"), { minLength: 1 }),
+  takers: arrayOf(takerCase("planJobs"), { minLength: 1 }),
   seeds: int(1, 10_000),
   seedsFor: optional(anything('seed counts by maker count, e.g. {"5": 5}')),
   exploitSeeds: optional(int(0, 10_000)),
   regime: anything("regime options (checked by convergenceRegime's schema)"),
-  game: anything("a game config (checked by the game)"),
+  game: gameOptions(["makers", "seed", "policy", "taker", "record"]),
   maker: optional(anything("the learners' options {state, fallback}")),
   variant: optional(str()),
   evalEpisodes: int(1, 1e6),
