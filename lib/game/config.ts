@@ -17,7 +17,7 @@ import { MAX_QTY } from "../book/mod.ts";
 import { checkInt, checkNum, checkOneOf, checkSeed, ConfigError } from "../errors.ts";
 import { validateBackgroundOptions } from "../market/options.ts";
 import { normal, type Rng } from "../rng.ts";
-import { checkKeys, checkObject, checkPositive, optInt } from "../takers/_validate.ts";
+import { checkKeys, checkObject, checkPositive, optInt } from "../_validate.ts";
 import { checkTakerSpec } from "../takers/strategies.ts";
 import type { TakerSpec } from "../takers/types.ts";
 import { ACTION_SET_KINDS, actionSet, type ActionSetKind } from "./actions.ts";

@@ -8,7 +8,7 @@
  */
 import { BID, NONE } from "../book/mod.ts";
 import { checkOneOf, ConfigError, numbers, renamePath } from "../errors.ts";
-import { checkKeys, checkObject, checkPositive, optInt } from "../takers/_validate.ts";
+import { checkKeys, checkObject, checkPositive, optInt } from "../_validate.ts";
 import {
   type FollowerOptions,
   type MakerContext,

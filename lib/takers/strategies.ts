@@ -17,7 +17,7 @@ import {
   optInt,
   optNullableInt,
   optNum,
-} from "./_validate.ts";
+} from "../_validate.ts";
 import {
   type AggressiveOptions,
   type AlmgrenChrissOptions,

@@ -1,11 +1,12 @@
 /**
- * Validation helpers shared by the taker and game configurations (internal).
+ * Validation helpers shared by the taker and game configurations (internal to `lib/`: `lib/takers`
+ * and `lib/game` import it, so it lives above both).
  *
  * @module
  */
-import { checkInt, checkKeys as checkKnownKeys, checkNum, ConfigError } from "../errors.ts";
+import { checkInt, checkKeys as checkKnownKeys, checkNum, ConfigError } from "./errors.ts";
 
-export { checkObject } from "../errors.ts";
+export { checkObject } from "./errors.ts";
 
 /**
  * Throws an `UnknownOptionError` (with a did-you-mean suggestion) if `obj` has a key outside
