@@ -39,8 +39,8 @@ Deno.test("best fixed rule: against the reactive taker on today's game, (P0 − 
   // A deterministic game: the held-out evaluation is the same number, with a zero-width interval.
   assertAlmostEquals(best.eval_mean as number, best.search_score as number, 1e-9);
   assertAlmostEquals(best.eval_hi as number, best.eval_lo as number, 1e-9);
-  assertEquals(f.candidates.height, 44);
-  assertEquals(best.candidates, 44);
+  assertEquals(f.candidates.height, 51);
+  assertEquals(best.candidates, 51);
   assertEquals(fixedRuleText(best), "replenisher at P0 − 2 for 200");
   // The learned maker of notebook 02 earned $68.09 there: the best rule earns more.
   assertTrue((best.eval_mean as number) > 68.09);
@@ -145,7 +145,7 @@ Deno.test("best fixed rule: symmetric profiles for n makers, or one seat against
 
 Deno.test("best fixed rule: the family, the jobs and their validation", () => {
   const all = fixedRuleList(DEFAULT_RULE_FAMILY);
-  assertEquals(all.length, 44);
+  assertEquals(all.length, 51);
   assertEquals(all.filter((r) => r.spec.kind === "follower").length, 9);
   assertEquals(fixedRuleList({ follower: { offsets: [1], shares: [0.5] } })[0].spec, {
     kind: "follower",

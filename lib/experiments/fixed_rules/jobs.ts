@@ -141,8 +141,8 @@ const FAMILY = {
  * ```ts
  * import { DEFAULT_RULE_FAMILY, fixedRuleList } from "./jobs.ts";
  * const rules = fixedRuleList(DEFAULT_RULE_FAMILY);
- * if (rules.length !== 44 || rules[0].label !== "replenisher(0, 100)") throw new Error();
- * if (rules[43].label !== "follower(2, 1)") throw new Error(rules[43].label);
+ * if (rules.length !== 51 || rules[0].label !== "replenisher(0, 100)") throw new Error();
+ * if (rules[50].label !== "follower(2, 1)") throw new Error(rules[50].label);
  * ```
  */
 export function fixedRuleList(family: FixedRuleFamily, path = "family"): FixedRule[] {
