@@ -8,7 +8,8 @@ import { stream } from "../rng.ts";
 import { type Activation, createAdam, createMlp, polyakUpdate } from "./nn.ts";
 import type { Action, ActionArray, ActOptions, LearnerKind, TransitionBatch } from "./types.ts";
 import type { ReplayBuffer } from "./replay.ts";
-import type { ObsPrep } from "./_common.ts";
+import { FIELDS, type ObsPrep } from "./_common.ts";
+import { int, num } from "../errors.ts";
 import { assembleLearner, learnFromReplay, type StepCounter } from "./_learner.ts";
 
 /** The hyperparameters both SAC learners have. */
@@ -159,3 +160,20 @@ export function sacLearner<A extends Action, C extends SacCommonConfig, X extend
     afterLoad: nets.afterLoad,
   }, withAlpha);
 }
+
+/** The schema fields both SAC learners share (in their configs' order; the rest is their own). */
+export const SAC_FIELDS = {
+  seed: FIELDS.seed,
+  name: FIELDS.name,
+  hidden: FIELDS.hidden,
+  activation: FIELDS.activation,
+  bufferSize: int(1, 2 ** 26),
+  gamma: num(0, 1),
+  tau: num(0, 1),
+  batchSize: int(1, 2 ** 16),
+  learningStarts: int(0, 2 ** 40),
+  policyLr: num(0, 1),
+  qLr: num(0, 1),
+  adamEpsilon: num(0, 1),
+  updateFrequency: int(1, 2 ** 31),
+} as const;

@@ -21,7 +21,7 @@
  * @module
  */
 import { randInt, stream } from "../rng.ts";
-import { bool, checkInt, int, num } from "../errors.ts";
+import { bool, checkInt, num } from "../errors.ts";
 import type { ActOptions, Learner, SpacesLike, Transition } from "./types.ts";
 import { type Activation, argmax, logSumExp, sampleLogits } from "./nn.ts";
 import { createBatch, createReplayBuffer, type ReplayBuffer } from "./replay.ts";
@@ -35,7 +35,7 @@ import {
   resolveConfig,
 } from "./_common.ts";
 import type { StepCounter } from "./_learner.ts";
-import { sacLearner, type SacNetworks, sacNetworks } from "./_sac.ts";
+import { SAC_FIELDS, sacLearner, type SacNetworks, sacNetworks } from "./_sac.ts";
 
 /** Discrete SAC hyperparameters. */
 export interface SacConfig extends NormalizeFields {
@@ -258,19 +258,7 @@ function discreteSacUpdate(o: {
 
 /** The schema of {@linkcode SacConfig} (no rules between fields). */
 export const SAC_SCHEMA: ConfigSchema<SacConfig> = {
-  seed: FIELDS.seed,
-  name: FIELDS.name,
-  hidden: FIELDS.hidden,
-  activation: FIELDS.activation,
-  bufferSize: int(1, 2 ** 26),
-  gamma: num(0, 1),
-  tau: num(0, 1),
-  batchSize: int(1, 2 ** 16),
-  learningStarts: int(0, 2 ** 40),
-  policyLr: num(0, 1),
-  qLr: num(0, 1),
-  adamEpsilon: num(0, 1),
-  updateFrequency: int(1, 2 ** 31),
+  ...SAC_FIELDS,
   autotune: bool(),
   alpha: num(1e-12, 1e6),
   targetEntropyScale: num(0, 1),

@@ -36,7 +36,7 @@ import {
   resolveConfig,
 } from "./_common.ts";
 import type { StepCounter } from "./_learner.ts";
-import { sacLearner, type SacNetworks, sacNetworks } from "./_sac.ts";
+import { SAC_FIELDS, sacLearner, type SacNetworks, sacNetworks } from "./_sac.ts";
 
 /** Continuous SAC hyperparameters. */
 export interface SacContinuousConfig extends NormalizeFields {
@@ -436,19 +436,7 @@ function actorStep(o: UpdateParts, batch: Batch): () => void {
 
 /** The schema of {@linkcode SacContinuousConfig}. */
 export const SAC_CONTINUOUS_SCHEMA: ConfigSchema<SacContinuousConfig> = {
-  seed: FIELDS.seed,
-  name: FIELDS.name,
-  hidden: FIELDS.hidden,
-  activation: FIELDS.activation,
-  bufferSize: int(1, 2 ** 26),
-  gamma: num(0, 1),
-  tau: num(0, 1),
-  batchSize: int(1, 2 ** 16),
-  learningStarts: int(0, 2 ** 40),
-  policyLr: num(0, 1),
-  qLr: num(0, 1),
-  adamEpsilon: num(0, 1),
-  updateFrequency: int(1, 2 ** 31),
+  ...SAC_FIELDS,
   policyFrequency: int(1, 2 ** 16),
   targetNetworkFrequency: int(1, 2 ** 31),
   autotune: bool(),
