@@ -12,10 +12,15 @@
  *    written out by hand in one loop (tables, ε-greedy with seeded tie-breaking, the update),
  *    drawing from the same streams: both must end with the same Q-tables (checksum), and the
  *    learner's speed over the loop's is the figure (target ≥ 0.9).
- * 3. **Game training**: `trainMakers` with default Q-makers (10,000 episodes of 60 steps, per-episode
+ * 3. **Game training**: `trainMakers` with default Q-makers (10,000 episodes, per-episode
  *    records on, a convergence check every 200 episodes, no greedy evaluation): one maker
  *    against each taker (target ≥ 3 M maker updates/s), and two makers against the passive taker
- *    (target ≥ 1.5 M updates/s per maker).
+ *    (target ≥ 1.5 M updates/s per maker). The default game has 90-step episodes (the taker
+ *    arrives in steps 0–30 and trades for 60) and makers may hold several orders; the same runs
+ *    on the first version's rules (`orders: "single"`, `arrival: {kind: "fixed"}`: 60-step
+ *    episodes, one order per maker) are printed too, like for like with issue 15's figure and a
+ *    baseline checkout from before the new rules. Rates count each game's own steps (one update
+ *    per maker per step).
  * 4. **Where a training step goes** (one maker, passive taker): the same 10,000 episodes played
  *    by the game alone with a fixed replenisher, with a maker drawing uniformly random actions
  *    (the exploring maker's book operations), with the learning Q-maker (encoder, ε-greedy,
@@ -37,14 +42,15 @@ import {
   QUICK,
   TODAY,
 } from "./_bench.ts";
-import { createGame, type MakerPolicySpec } from "../lib/game/mod.ts";
+import { createGame, type MakerPolicySpec, resolveConfig } from "../lib/game/mod.ts";
 import { createQLearner, type QLearner, type Schedule, scheduleAt } from "../lib/learn/mod.ts";
 import { qMaker, trainMakers } from "../lib/makers/mod.ts";
 import { stream } from "../lib/rng.ts";
 
 const ROUNDS = QUICK ? 2 : 5;
 const EPISODES = QUICK ? 2_000 : 10_000;
-const STEPS = 60;
+/** Steps per episode of the default game (90: a 60-step window, arrival in steps 0–30). */
+const STEPS = resolveConfig({}).steps;
 
 console.log(`bench:learn — ${conditions(ROUNDS)}`);
 
@@ -226,40 +232,55 @@ type Lib = { trainMakers?: typeof trainMakers; train?: typeof trainMakers };
 
 type TakerKind = "passive" | "aggressive" | "reactive" | "almgren-chriss";
 
-function trainRun(lib: Lib, makers: number, taker: TakerKind) {
+/** The first version's rules (one order per maker, the taker from step 0: 60-step episodes). */
+const OLD_RULES = { orders: "single", arrival: { kind: "fixed" } } as const;
+
+/** Steps per episode of the last run of each case (its game's own length), by case name. */
+const stepsOf = new Map<string, number>();
+
+function trainRun(lib: Lib, makers: number, taker: TakerKind, o: { name: string; old?: boolean }) {
   const train = (lib.trainMakers ?? lib.train)!;
-  return () =>
-    train({
-      game: { makers, seed: 1 },
+  return () => {
+    const r = train({
+      game: { makers, seed: 1, ...(o.old ? OLD_RULES : {}) },
       taker: { kind: taker } as { kind: "passive" },
       episodes: EPISODES,
       evalEvery: 200,
       evalEpisodes: 0,
     });
+    stepsOf.set(o.name, r.game.config.steps);
+    return r;
+  };
 }
 
 async function gameTraining() {
   const base = await baseline<Lib>("lib/makers/mod.ts");
   console.log(
-    `\n3. game training: ${int(EPISODES)} episodes of ${STEPS} steps, default Q-makers, ` +
+    `\n3. game training: ${int(EPISODES)} episodes (${STEPS} steps under the default rules, ` +
+      `60 under the old ones and in a baseline from before them), default Q-makers, ` +
       `per-episode records on, a check every 200 episodes, no evaluation episodes` +
       (base ? `; baseline ${Deno.env.get("BENCH_BASELINE")} side by side` : ""),
   );
   const takers: TakerKind[] = ["passive", "aggressive", "reactive", "almgren-chriss"];
   const cases: [string, number, () => unknown][] = [];
-  for (const t of takers) cases.push([`1 maker vs ${t}`, 1, trainRun({ trainMakers }, 1, t)]);
-  cases.push(["2 makers vs passive", 2, trainRun({ trainMakers }, 2, "passive")]);
+  const add = (name: string, n: number, lib: Lib, t: TakerKind, old = false) =>
+    cases.push([name, n, trainRun(lib, n, t, { name, old })]);
+  for (const t of takers) add(`1 maker vs ${t}`, 1, { trainMakers }, t);
+  add("2 makers vs passive", 2, { trainMakers }, "passive");
+  // Like for like with a baseline from before the new rules: the first version's game.
+  add("1 maker vs passive, old rules", 1, { trainMakers }, "passive", true);
+  add("2 makers vs passive, old rules", 2, { trainMakers }, "passive", true);
   if (base) {
-    cases.push(["1 maker vs passive (baseline)", 1, trainRun(base, 1, "passive")]);
-    cases.push(["2 makers vs passive (baseline)", 2, trainRun(base, 2, "passive")]);
+    add("1 maker vs passive (baseline)", 1, base, "passive");
+    add("2 makers vs passive (baseline)", 2, base, "passive");
   }
   const times = interleave(cases.map((c) => c[2]), ROUNDS);
-  const steps = EPISODES * STEPS;
   cases.forEach(([name, n], k) => {
-    const rate = steps / (median(times[k].cpu) / 1000);
+    // Each game's own episode length: 90 steps under the default rules, 60 under the old ones.
+    const rate = EPISODES * stepsOf.get(name)! / (median(times[k].cpu) / 1000);
     const target = n === 1 ? "≥ 3 M" : "≥ 1.5 M per maker";
     const today = n === 1 && name.includes("passive") && !name.includes("baseline")
-      ? `; today ${mega(TODAY.gameTraining)}`
+      ? `; today ${mega(TODAY.gameTraining)} on the old rules`
       : "";
     console.log(
       `   ${name.padEnd(32)} ${mega(rate)} updates/s per maker ` +
@@ -297,7 +318,7 @@ function breakdown() {
     ["game, maker with random actions", playGame({ kind: "random" }, false)],
     ["game, learning Q-maker", () => playGame(q(), false)()],
     ["  + the per-episode summary", () => playGame(q(), true)()],
-    ["trainMakers (records, checks, frame)", trainRun({ trainMakers }, 1, "passive")],
+    ["trainMakers (records, checks, frame)", trainRun({ trainMakers }, 1, "passive", { name: "" })],
   ];
   const times = interleave(cases.map((c) => c[1]), ROUNDS);
   const ns = times.map((t) => (median(t.cpu) * 1e6) / (EPISODES * STEPS));
