@@ -668,11 +668,14 @@ export class GameEngine {
           this.mtm[i] += (p0 - this.price[i]) * other;
         }
       }
+      // Only fills take a maker's orders out during steps 3 and 4: with its resting total
+      // unchanged, every order in its ring is still live.
+      const filled = r !== this.rest[i];
       this.rest[i] = r;
       if (r === 0) {
         this.orderId[i] = NONE;
         if (this.multi) this.ringHead[i] = this.ringLen[i] = 0;
-      } else if (this.multi) this.dropFilled(i);
+      } else if (this.multi && filled) this.dropFilled(i);
     }
   }
 
