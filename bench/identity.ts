@@ -10,7 +10,7 @@
  *   arrival, the default; one order with a fixed start), every taker, the baseline policies and
  *   random makers, noise flow, Poisson and deepest-first refills, a recentring ladder, 0–10
  *   makers; episodes in a row on continuing streams, then a re-seeded one.
- * - **Training runs** (`trainMakers`): the records frame (every column, as CSV text), each
+ * - **Training runs** (`trainMakers`): the records frame (column names, types, and every value as CSV text), each
  *   learner's Q-table, visit counts and greedy snapshot, the convergence report and the final
  *   evaluation, for one Q-maker against each taker, two and three Q-makers (one with noise), a
  *   Q-maker beside a baseline, a learning taker, per-step ε, and the old rules.
@@ -152,6 +152,8 @@ function gameDigest(lib: GameLib, config: GameConfig): string {
 function trainDigest(lib: MakersLib, config: MakersTrainConfig): string {
   const h = createHash("sha256");
   const r = lib.trainMakers(config);
+  feed(h, r.records.columns);
+  feed(h, r.records.dtypes.map(String));
   feed(h, r.records.writeCSV().toString());
   for (const l of r.learners) {
     feed(h, l.agent);

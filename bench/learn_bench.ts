@@ -47,7 +47,7 @@ import { createQLearner, type QLearner, type Schedule, scheduleAt } from "../lib
 import { qMaker, trainMakers } from "../lib/makers/mod.ts";
 import { stream } from "../lib/rng.ts";
 
-const ROUNDS = QUICK ? 2 : 5;
+const ROUNDS = Number(Deno.env.get("BENCH_RUNS") ?? (QUICK ? 2 : 5));
 const EPISODES = QUICK ? 2_000 : 10_000;
 /** Steps per episode of the default game (90: a 60-step window, arrival in steps 0–30). */
 const STEPS = resolveConfig({}).steps;
@@ -282,9 +282,20 @@ async function gameTraining() {
     const today = n === 1 && name.includes("passive") && !name.includes("baseline")
       ? `; today ${mega(TODAY.gameTraining)} on the old rules`
       : "";
+    // Beside a baseline case: the current code's speed over it, median of the paired rounds.
+    const cur = name.endsWith(" (baseline)")
+      ? cases.findIndex((c) => c[0] === name.replace(" (baseline)", ""))
+      : -1;
+    const paired = cur < 0 ? "" : `; current/baseline ${
+      median(
+        times[k].cpu.map((t, r) =>
+          (stepsOf.get(cases[cur][0])! / times[cur].cpu[r]) / (stepsOf.get(name)! / t)
+        ),
+      ).toFixed(2)
+    }× (median of paired rounds)`;
     console.log(
       `   ${name.padEnd(32)} ${mega(rate)} updates/s per maker ` +
-        `(${(1e9 / rate).toFixed(0)} ns per step; target ${target}${today})`,
+        `(${(1e9 / rate).toFixed(0)} ns per step; target ${target}${today}${paired})`,
     );
   });
 }
