@@ -1111,7 +1111,10 @@ function recordsFrame(
   role.push("taker");
   policy.push(t.game.taker.name);
   learnsFlag[n] = t.qTaker !== null ? 1 : 0;
-  const col = <T>(per: (j: number) => T) => Array.from({ length: used }, (_, r) => per(r));
+  // String columns: the agents' few values gathered by row (far faster than a string per row).
+  const agentOfRow = Array.from({ length: used }, (_, r) => r % A);
+  const strings = (name: string, values: string[]) =>
+    pl.Series(name, values, pl.Utf8).gather(agentOfRow);
   const perEpisode = (a: Float64Array) =>
     Float64Array.from({ length: used }, (_, r) => a[Math.floor(r / A)]);
   const episodeCol = new Int32Array(used);
@@ -1131,11 +1134,11 @@ function recordsFrame(
     return pl.Series(name, a.subarray(0, used));
   };
   return pl.DataFrame([
-    pl.Series("run", col(() => o.label), pl.Utf8),
+    strings("run", agent.map(() => o.label)),
     pl.Series("episode", episodeCol),
-    pl.Series("agent", col((r) => agent[r % A]), pl.Utf8),
-    pl.Series("role", col((r) => role[r % A]), pl.Utf8),
-    pl.Series("policy", col((r) => policy[r % A]), pl.Utf8),
+    strings("agent", agent),
+    strings("role", role),
+    strings("policy", policy),
     pl.Series("learns", learnsCol).cast(pl.Bool),
     f64("reward", rec.reward),
     f64("pnl", rec.pnl),
