@@ -128,9 +128,15 @@ function payoffs(): [Float64Array, Float64Array] {
 }
 
 /** The two learners (`lib/learn`), `PERIODS` periods; returns a checksum of the tables. */
-function gameWithLearners(r0: Float64Array, r1: Float64Array, seed: number): number {
+function gameWithLearners(
+  r0: Float64Array,
+  r1: Float64Array,
+  o: { seed: number; lib?: { createQLearner: typeof createQLearner } },
+): number {
+  const create = o.lib?.createQLearner ?? createQLearner;
+  const seed = o.seed;
   const mk = (k: number): QLearner =>
-    createQLearner({
+    create({
       nStates: NS,
       nActions: NP,
       gamma: GAMMA,
@@ -202,13 +208,16 @@ function checksum(a: Float64Array, b: Float64Array, s: number): number {
   return x;
 }
 
-function repeatedGame() {
+async function repeatedGame() {
+  const base = await baseline<{ createQLearner: typeof createQLearner }>("lib/learn/mod.ts");
   const [r0, r1] = payoffs();
-  let cl = NaN, ci = NaN;
-  const [tl, ti] = interleave([
-    () => (cl = gameWithLearners(r0, r1, 1)),
+  let cl = NaN, ci = NaN, cb = NaN;
+  const cases = [
+    () => (cl = gameWithLearners(r0, r1, { seed: 1 })),
     () => (ci = gameInlined(r0, r1, 1)),
-  ], ROUNDS);
+  ];
+  if (base) cases.push(() => (cb = gameWithLearners(r0, r1, { seed: 1, lib: base })));
+  const [tl, ti, tb] = interleave(cases, ROUNDS);
   const rl = PERIODS / (median(tl.cpu) / 1000), ri = PERIODS / (median(ti.cpu) / 1000);
   const ratios = tl.cpu.map((x, k) => ti.cpu[k] / x);
   console.log(
@@ -222,6 +231,15 @@ function repeatedGame() {
       `${median(ratios).toFixed(2)}×; target ≥ 0.90×, today ${TODAY.learnerVsInlined}×); ` +
       `same tables: ${cl === ci ? "yes" : `NO (${cl} vs ${ci})`}`,
   );
+  if (base) {
+    const rb = PERIODS / (median(tb.cpu) / 1000);
+    console.log(
+      `   baseline learner      ${mega(rb)} periods/s (${Deno.env.get("BENCH_BASELINE")}); ` +
+        `baseline / inlined ${(rb / ri).toFixed(2)}× (paired ${
+          median(tb.cpu.map((x, k) => ti.cpu[k] / x)).toFixed(2)
+        }×); same tables: ${cb === ci ? "yes" : "NO"}`,
+    );
+  }
   if (cl !== ci) Deno.exitCode = 1;
 }
 
@@ -347,7 +365,7 @@ function breakdown() {
 const only = (Deno.env.get("BENCH_ONLY") ?? "1,2,3,4").split(",");
 const t0 = cpuMs();
 if (only.includes("1")) bareMDP();
-if (only.includes("2")) repeatedGame();
+if (only.includes("2")) await repeatedGame();
 if (only.includes("3")) await gameTraining();
 if (only.includes("4")) breakdown();
 console.log(`\n(${((cpuMs() - t0) / 1000).toFixed(0)} s of CPU time)`);
