@@ -190,7 +190,11 @@ export function createQLearner(options: QLearnerOptions): QLearner {
         ties++;
       }
     }
-    if (ties === 1) return bestA;
+    return ties === 1 ? bestA : breakTie(base, best, bestA, ties);
+  }
+
+  /** One of the `ties` actions of row `base` worth `best` (the first is `bestA`), drawn. */
+  function breakTie(base: number, best: number, bestA: number, ties: number): number {
     let k = Math.floor(rng() * ties);
     for (let a = bestA; a < nA; a++) {
       if (q[base + a] === best) {
@@ -210,7 +214,22 @@ export function createQLearner(options: QLearnerOptions): QLearner {
     if ((s >>> 0) !== s || s >= nS) badState("s", s);
     const e = f[EPS];
     if (e > 0 && rng() < e) return Math.floor(rng() * nA);
-    return argmax(s * nA);
+    // argmax written out (measured ~5% faster on bench:learn's repeated game than the call).
+    const base = s * nA;
+    let best = q[base];
+    let bestA = 0;
+    let ties = 1;
+    for (let a = 1; a < nA; a++) {
+      const v = q[base + a];
+      if (v > best) {
+        best = v;
+        bestA = a;
+        ties = 1;
+      } else if (v === best) {
+        ties++;
+      }
+    }
+    return ties === 1 ? bestA : breakTie(base, best, bestA, ties);
   }
 
   function update(s: number, a: number, r: number, s2: number, terminal: boolean): void {
