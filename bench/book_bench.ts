@@ -15,7 +15,8 @@
  *   65,536 orders, as before, and doubles its order store when full (at 65,536, 131,072 and
  *   262,144 live orders, in tenths 3, 5 and 10: a one-off copy whose cost lands in that tenth);
  *   the growth is also printed with the store sized for the stream, which is the cost of depth
- *   alone.
+ *   alone, and the replay loop's own cost per tenth (a book that does nothing: the loop's random
+ *   reads of the cancel targets' ids grow too), with the engine's growth net of it.
  * - **Queries**: a mix of read-only queries (`best`, `depthAt`, `ordersAt`, `ownerResting`, the
  *   sides alternating) on the crossing stream's final book, through the book's methods, which
  *   check `side` and `owner` (and the price's range), against the same reads done directly on the
@@ -138,6 +139,20 @@ function makeStream(rng: Rng, passive: boolean): OpStream {
 /** The engine's methods the streams use (the current book or a baseline checkout's). */
 type Book = Pick<OrderBook, "limit" | "cancel" | "market" | "lastFilled">;
 type BookClass = new (o: { minTick: number; maxTick: number; capacity?: number }) => Book;
+
+/** A book that does nothing: times the replay loop itself (its reads of the stream and ids). */
+class NoBook {
+  lastFilled = 0;
+  limit(_side: Side, _price: number, _qty: number, _owner: number) {
+    return 0;
+  }
+  cancel(_id: number) {
+    return 0;
+  }
+  market(_side: Side, _qty: number, _owner: number) {
+    return 0;
+  }
+}
 
 /** Runs ops [from, to) on the engine; returns traded volume. */
 function runEngine(s: OpStream, book: Book, ids: Float64Array, from: number, to: number) {
@@ -279,12 +294,13 @@ const crossing = makeStream(stream(1, "bench:crossing"), false);
 
 {
   const passive = makeStream(stream(1, "bench:passive"), true);
-  const makes = [bookOf(OrderBook), bookOf(OrderBook, 1 << 19)];
+  const makes = [bookOf(OrderBook), bookOf(OrderBook, 1 << 19), () => new NoBook()];
   if (base) makes.push(bookOf(base.OrderBook));
-  const [eng, sized, old] = timeBooks(passive, makes, RUNS);
+  const [eng, sized, loop, old] = timeBooks(passive, makes, RUNS);
   const peer = PEER ? timePeer(passive, 1) : null;
   ok &&= eng.volume === passive.volume && sized.volume === passive.volume;
   if (peer) ok &&= peer.volume === passive.volume;
+  if (old) ok &&= old.volume === passive.volume;
   console.log(`\npassive stream: ${int(N)} operations`);
   console.log(`  engine             ${int(opsPerSec(eng.total)).padStart(12)} ops/s`);
   if (old) console.log(`  baseline engine    ${int(opsPerSec(old.total)).padStart(12)} ops/s`);
@@ -294,10 +310,11 @@ const crossing = makeStream(stream(1, "bench:crossing"), false);
   }
   console.log(
     "  ns per operation by tenth of the stream (live orders at its end): engine | " +
-      "engine, store sized for the stream" + (old ? " | baseline" : "") + (peer ? " | peer" : ""),
+      "engine, store sized for the stream | the replay loop alone (a book that does nothing)" +
+      (old ? " | baseline" : "") + (peer ? " | peer" : ""),
   );
   for (let t = 0; t < 10; t++) {
-    const cells = [eng.tenth[t], sized.tenth[t], ...(old ? [old.tenth[t]] : [])]
+    const cells = [eng.tenth[t], sized.tenth[t], loop.tenth[t], ...(old ? [old.tenth[t]] : [])]
       .map((ms) => nsPerOp(ms).toFixed(0).padStart(6));
     if (peer) cells.push(nsPerOp(peer.tenth[t]).toFixed(0).padStart(8));
     console.log(
@@ -313,6 +330,12 @@ const crossing = makeStream(stream(1, "bench:crossing"), false);
     } live orders): ${g(sized)}× with the store sized for the stream, ${g(eng)}× with its ` +
       `doublings (tenths 3, 5, 10)${old ? `, baseline ${g(old)}×` : ""}; ` +
       `target ≤ 1.5×, today ${TODAY.deepBookGrowth}×`,
+  );
+  const net = (x: Tenths) => (x.tenth[9] - loop.tenth[9]) / (x.tenth[0] - loop.tenth[0]);
+  console.log(
+    `  the replay loop alone grows ${g(loop)}× (its random reads of the cancel targets' ids); ` +
+      `the sized engine net of it ${net(sized).toFixed(2)}×` +
+      (old ? `, baseline ${net(old).toFixed(2)}×` : ""),
   );
 }
 
