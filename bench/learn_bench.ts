@@ -22,7 +22,7 @@
  *    baseline checkout from before the new rules. Rates count each game's own steps (one update
  *    per maker per step).
  * 4. **Where a training step goes** (one maker, passive taker): the same 10,000 episodes played
- *    by the game alone with a fixed replenisher, with a maker drawing uniformly random actions
+ *    by the game without makers (the taker and the background), with a fixed replenisher, with a maker drawing uniformly random actions
  *    (the exploring maker's book operations), with the learning Q-maker (encoder, ε-greedy,
  *    update), plus the game's per-episode summary, and then `trainMakers` (records, checks, frame).
  *    Issue 15 measured 719 ns per step between the first and the last.
@@ -320,15 +320,18 @@ async function gameTraining() {
 
 // ---------------------------------------------------------------- 4. breakdown
 
-function playGame(policy: MakerPolicySpec, summary: boolean) {
+function playGame(policy: MakerPolicySpec | null, summary: boolean) {
   return () => {
-    const g = createGame({ makers: 1, seed: 1, policy, taker: { kind: "passive" } });
+    const g = policy === null
+      ? createGame({ makers: 0, seed: 1, taker: { kind: "passive" } })
+      : createGame({ makers: 1, seed: 1, policy, taker: { kind: "passive" } });
     let check = 0;
     for (let e = 0; e < EPISODES; e++) {
       if (e === 0) g.reset(1);
       else g.reset();
       while (!g.step());
       if (summary) check += g.summary().makerPnl[0];
+      else check += g.book.bestBid();
     }
     return check;
   };
@@ -343,6 +346,7 @@ function breakdown() {
   };
   const q = () => qMaker({ epsilon: eps });
   const cases: [string, () => unknown][] = [
+    ["game, no maker (taker, background)", playGame(null, false)],
     ["game, fixed replenisher", playGame({ kind: "replenisher" }, false)],
     ["game, maker with random actions", playGame({ kind: "random" }, false)],
     ["game, learning Q-maker", () => playGame(q(), false)()],
@@ -353,13 +357,14 @@ function breakdown() {
   const ns = times.map((t) => (median(t.cpu) * 1e6) / (EPISODES * STEPS));
   console.log(
     `\n4. where a training step goes (1 maker, passive taker; ns per step, each line adds to ` +
-      `the one above; issue 15: ${TODAY.trainingOverheadNs} ns from the first line to the last):`,
+      `the one above; issue 15: ${TODAY.trainingOverheadNs} ns from the replenisher line to the last, on ` +
+      `60-step episodes):`,
   );
   cases.forEach(([name], k) => {
     const d = k === 0 ? "" : ` (+${(ns[k] - ns[k - 1]).toFixed(0)})`;
     console.log(`   ${name.padEnd(34)} ${ns[k].toFixed(0).padStart(5)} ns${d}`);
   });
-  console.log(`   training over the replenisher game: ${(ns[4] - ns[0]).toFixed(0)} ns per step`);
+  console.log(`   training over the replenisher game: ${(ns[5] - ns[1]).toFixed(0)} ns per step`);
 }
 
 const only = (Deno.env.get("BENCH_ONLY") ?? "1,2,3,4").split(",");
