@@ -6,6 +6,7 @@
  * deno task study:convergence            # the full study into data/studies/convergence/
  * deno task study:convergence --quick    # tiny budgets, into a new folder under /tmp (printed)
  * deno task study:convergence --check    # do the committed tables match the code's configuration?
+ * deno task study:robustness             # the robustness study into data/studies/robustness/
  * ```
  *
  * Options: `--out DIR` (output folder; default the entry's folder under `data/`, or a temporary
@@ -80,6 +81,7 @@ async function main(): Promise<number> {
     dir,
     workers,
     progress: (n) => progress(`study:${entry.name} jobs`, n),
+    clock: () => performance.now(),
   });
   const minutes = (performance.now() - t0) / 60_000;
   console.log(

@@ -2,23 +2,29 @@ import pl from "nodejs-polars";
 import { assertEquals, assertThrows, assertTrue as assert } from "./_assert.ts";
 import {
   BEST_FIXED,
+  bestTakers,
+  competitionRobustness,
+  convergenceRateFindings,
   fixedAcrossMarkets,
   loadRobustness,
   marketsRobustness,
   pairedKinds,
   pairedPolicies,
+  type RobustnessConfig,
   robustnessConfig,
   robustnessFindings,
-  robustnessHash,
   robustnessMatrix,
+  robustnessOutput,
   robustnessTable,
   runRobustness,
+  takerCostByN,
+  takerRobustness,
   tally,
 } from "../lib/experiments/robustness/mod.ts";
 import { STUDY_CONDITIONS } from "../lib/game/mod.ts";
 import { holm, pValue, summarise } from "../lib/report/stats.ts";
 import { ConfigError, FileError } from "../lib/errors.ts";
-import { writeParquetAtomic } from "../lib/io/mod.ts";
+import { outputHash, writeCommitted } from "../lib/sweep/mod.ts";
 
 const diffs = (cells: Record<string, Record<string, number[]>>) => {
   const rows: Record<string, unknown>[] = [];
@@ -114,8 +120,10 @@ Deno.test("runRobustness: every part, the conditions and the best fixed rule amo
     seeds: 1,
     sizeSeeds: 1,
     conditionSeeds: 1,
+    game1ConditionSeeds: 1,
     orderSeeds: 1,
-    episodes: 6,
+    competitionSeeds: 1,
+    regime: { decayEpisodes: 3, budget: 6, checkEvery: 3, evalEpisodes: 1, patience: 1 },
     testEpisodes: 2,
     searchEpisodes: 1,
     evalEpisodes: 2,
@@ -129,13 +137,19 @@ Deno.test("runRobustness: every part, the conditions and the best fixed rule amo
     "orders",
     "learn:noise:sizes",
     `learn:${STUDY_CONDITIONS[1].label}`,
+    "competition",
   ]);
   const conds = (df: pl.DataFrame) => [...new Set(df.getColumn("condition").toArray())].sort();
   assertEquals(conds(t.learn_tests), ["noise", STUDY_CONDITIONS[1].label].sort());
-  // game 2 in both markets, game 1 at three sizes in the headline market only.
-  const games = (t.learn_runs.toRecords() as Record<string, unknown>[])
-    .map((r) => `${r.condition}|${r.game}`);
-  assertEquals(new Set(games).size, 5);
+  // game 2 in both markets, game 1 at three sizes in the headline market, at Q = 8,000 in the
+  // other; every learner trained in the regime (stopped at its budget of 6 or converged).
+  const runs = t.learn_runs.toRecords() as Record<string, unknown>[];
+  assertEquals(new Set(runs.map((r) => `${r.condition}|${r.game}`)).size, 6);
+  assert(runs.every((r) => Number(r.episodes) <= 6 && typeof r.converged === "boolean"));
+  // Notebook 04 per market: one and two learners in both markets, against three takers.
+  const comp = t.comp_makers.toRecords() as Record<string, unknown>[];
+  assertEquals(new Set(comp.map((r) => `${r.condition}|${r.population}`)).size, 4);
+  assertEquals(t.comp_train.height, 2 * 3 * 2);
   const best = t.learn_tests.filter(pl.col("policy").eq(pl.lit(BEST_FIXED)));
   assert(best.height > 0, "the best fixed rule is tested beside the learner");
   assertEquals([...new Set(t.fd_makers.getColumn("orders").toArray())].sort(), ["multi", "single"]);
@@ -152,39 +166,73 @@ Deno.test("runRobustness: every part, the conditions and the best fixed rule amo
       "value_of_knowing.passive.Q=4000.noise",
       "value_of_knowing.significant.noise",
       "taker_cost.game2.aggressive.noise",
-      "convergence.game2.aggressive.noise",
+      "convergence.game_2.aggressive.noise",
+      `convergence.game_1.passive.${STUDY_CONDITIONS[1].label}`,
+      "game1.learned_vs_best_fixed.reactive.noise",
+      `game1.learned_vs_follower.passive.${STUDY_CONDITIONS[1].label}`,
+      "competition.taker_cost_1_vs_0.aggressive.noise",
+      "competition.taker_cost_2_vs_1.passive.noise",
+      `competition.total_pnl_2_vs_1.reactive.${STUDY_CONDITIONS[1].label}`,
+      "best_taker.learned.noise",
+      `best_taker.none.${STUDY_CONDITIONS[1].label}`,
       "orders.q_vs_replenisher.TWAP.single",
       "orders.q_vs_replenisher_share.TWAP.multi",
       "orders.follower_vs_replenisher.reactive.multi",
     ]
   ) assert(f.some((x) => x.key === k), k);
   assertThrows(() => robustnessFindings({ best: t.best }), Error, "missing tables");
-  // The hash changes with the configuration and the version.
-  assert(robustnessHash(config) !== robustnessHash({ ...config, seeds: 2 }));
-  assert(robustnessHash(config) !== robustnessHash(config, 99));
 });
 
-Deno.test("loadRobustness: the manifest's tables, stale or not; a missing manifest names the command", async () => {
+Deno.test("robustnessOutput: the hash covers the budgets, the rule grid, the regime, the markets", () => {
+  const c = robustnessConfig(true);
+  const hash = (x: RobustnessConfig) => outputHash(robustnessOutput(x));
+  const h = hash(c);
+  assertEquals(h, hash(robustnessConfig(true)), "deterministic");
+  const fam = c.family.replenisher!;
+  const changed: [string, RobustnessConfig][] = [
+    ["seeds", { ...c, seeds: 3 }],
+    ["competition seeds", { ...c, competitionSeeds: 2 }],
+    ["rule grid", { ...c, family: { replenisher: { ...fam, qtys: [...fam.qtys, 2_000] } } }],
+    ["followers", { ...c, family: { ...c.family, follower: { offsets: [0], shares: [1] } } }],
+    ["regime", { ...c, regime: { ...c.regime, margin: 0.1 } }],
+    ["regime default written out", { ...c, regime: { ...c.regime, tol: 0.05 } }],
+    ["markets", { ...c, conditions: STUDY_CONDITIONS.slice(0, 3) }],
+    ["steps", { ...c, steps: 13 }],
+  ];
+  for (const [what, x] of changed) assert(hash(x) !== h, what);
+  // The regime's defaults are written into the jobs: leaving one out or giving it is the same.
+  const { patience: _p, ...rest } = c.regime;
+  assertEquals(hash({ ...c, regime: { ...rest, patience: 2 } }), h);
+  assert(hash({ ...c, regime: rest }) !== h, "patience 2 is not the default 5");
+  assertEquals(hash({ ...c, regime: { ...c.regime, stop: true } }), h, "stop: true is the default");
+  // The version is in the spec (bumped by hand for code changes the jobs cannot see).
+  assert(outputHash({ ...robustnessOutput(c), version: 99 }) !== h);
+  assertThrows(
+    () => robustnessOutput({ ...c, family: { replenisher: { offsets: [], qtys: [1] } } }),
+    ConfigError,
+    "family.replenisher.offsets",
+  );
+});
+
+Deno.test("loadRobustness: checked against the code's hash; missing, stale and incomplete name the command", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const e = await loadRobustness(dir).then(() => undefined, (x) => x);
-    assert(e instanceof FileError && e.message.includes("deno task study:robustness"), String(e));
-    await writeParquetAtomic(pl.DataFrame({ x: [1, 2] }), `${dir}/best.parquet`);
-    const manifest = (hash: string) => ({
-      hash,
-      command: "c",
-      config: robustnessConfig(),
-      complete: true,
-      parts: ["best"],
-      minutes: 1,
-      files: { "best.parquet": { rows: 2, sha256: "-" } },
-    });
-    Deno.writeTextFileSync(`${dir}/manifest.json`, JSON.stringify(manifest("old")));
-    const a = await loadRobustness(dir);
-    assertEquals([a.stale, a.tables.best.height], [true, 2]);
-    const fresh = robustnessHash(robustnessConfig());
-    Deno.writeTextFileSync(`${dir}/manifest.json`, JSON.stringify(manifest(fresh)));
-    assertEquals((await loadRobustness(dir)).stale, false);
+    const fail = async (what: string) => {
+      const e = await loadRobustness(dir).then(() => undefined, (x) => x);
+      assert(e instanceof FileError && e.message.includes("deno task study:robustness"), String(e));
+      assert(e.message.includes(what), `${what}: ${e.message}`);
+    };
+    await fail("missing");
+    const best = pl.DataFrame({ x: [1, 2] });
+    await writeCommitted(robustnessOutput(robustnessConfig(true), dir), { best });
+    await fail("stale");
+    const spec = robustnessOutput(robustnessConfig(), dir);
+    await writeCommitted(spec, { best }, { complete: false, parts: ["best"] });
+    await fail("incomplete (only best written");
+    await writeCommitted(spec, { best }, { parts: ["best"], minutes: 1.23 });
+    const r = await loadRobustness(dir);
+    assertEquals([r.tables.best.height, r.manifest.minutes, r.config.seeds], [2, 1.2, 20]);
+    assertEquals(r.manifest.configHash, outputHash(spec));
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -208,4 +256,89 @@ Deno.test("fixedAcrossMarkets and marketsRobustness: 1R+1F in every market, one 
   assertEquals(t.length, 3 * conditions.length);
   assertEquals(t.slice(0, 3).map((r) => r.condition), conditions.map((c) => c.label));
   assert(t.every((r) => r.n === 2), "two seeds per cell");
+});
+
+Deno.test("takerRobustness and competitionRobustness: the headline's ranking, paired by seed, in every market", () => {
+  const rows: Record<string, unknown>[] = [];
+  const cost: Record<string, Record<string, number>> = {
+    noise: { a: 3, b: 5, c: 9 },
+    thin: { a: 6, b: 4, c: 9 }, // the ranking of a and b reverses
+  };
+  for (const [condition, by] of Object.entries(cost)) {
+    for (const [taker, c] of Object.entries(by)) {
+      for (let seed = 0; seed < 4; seed++) {
+        for (const policy of ["none", "learned"]) {
+          const shortfall_bps = c + seed * 0.1 + (policy === "learned" ? -1 : 0);
+          rows.push({
+            condition,
+            game: "game 1",
+            test: "Q=8000",
+            taker,
+            seed,
+            policy,
+            shortfall_bps,
+          });
+        }
+      }
+    }
+  }
+  const tests = pl.DataFrame(rows);
+  const best = bestTakers(tests).toRecords() as Record<string, unknown>[];
+  assertEquals(best.map((r) => `${r.condition}/${r.setting}:${r.best}<${r.second}`), [
+    "noise/none:a<b",
+    "noise/learned:a<b",
+    "thin/none:b<a",
+    "thin/learned:b<a",
+  ]);
+  const t = takerRobustness(tests).toRecords() as Record<string, unknown>[];
+  assertEquals(t.map((r) => `${r.finding}/${r.condition}:${r.outcome}`), [
+    "b − a, vs none/noise:holds",
+    "b − a, vs none/thin:reverses",
+    "b − a, vs learned/noise:holds",
+    "b − a, vs learned/thin:reverses",
+  ]);
+  // One learner against none: the cost falls by 1 bps for every taker in both markets.
+  const makers = pl.DataFrame(
+    [0, 1, 2].flatMap((seed) =>
+      ["1Q", "2Q", "2Q"].map((population, i) => ({
+        condition: "noise",
+        population,
+        train_taker: "a",
+        play_taker: "a",
+        seed,
+        pnl: population === "1Q" ? 10 + seed : 4 + i + seed,
+        taker_cost_bps: population === "1Q" ? 5 : 4 - seed * 0.1,
+      }))
+    ),
+  );
+  const c = competitionRobustness(makers, tests).toRecords() as Record<string, unknown>[];
+  const at = (f: string) => c.find((r) => r.finding === f && r.condition === "noise")!;
+  assertEquals(at("taker cost (bps), 1 maker − none, a").mean, -1);
+  assert(Math.abs(Number(at("taker cost (bps), 2 makers − 1, a").mean) + 1.1) < 1e-9);
+  assertEquals(at("per-maker PnL, 2 makers − 1, a").mean, -4.5); // (5 + 6) / 2 + s − (10 + s)
+  assertEquals(at("makers' total PnL, 2 makers − 1, a").mean, 2); // (5 + s) + (6 + s) − (10 + s)
+});
+
+Deno.test("convergenceRateFindings and takerCostByN: one key per taker and n", () => {
+  const runs = pl.DataFrame({
+    variant: ["default", "default", "default"],
+    taker: ["passive", "passive", "passive"],
+    n: [1, 1, 2],
+    seed: [1, 2, 1],
+    converged: [true, false, true],
+    converged_episode: [7000, null, 12000],
+    period: [1, 2, 1],
+    returns: [0, 1, 0],
+  });
+  const f = convergenceRateFindings(runs);
+  assertEquals(f.map((x) => x.key), [
+    "convergence_rate.passive.n=1",
+    "convergence_rate.passive.n=2",
+  ]);
+  assert(f[0].value.startsWith("1 of 2 (50%"), f[0].value);
+  const cost = takerCostByN(
+    pl.DataFrame({ taker: ["r", "r"], n: [10, 10], seed: [1, 2], taker_cost: [1, 3] }),
+  );
+  assertEquals(cost[0].key, "taker_cost_by_n.r.n=10");
+  assert(cost[0].value.startsWith("$2.00 ± ") && cost[0].value.includes("2 seeds"), cost[0].value);
 });

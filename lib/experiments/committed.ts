@@ -14,12 +14,17 @@
  * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
  * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 |
  * | `data/models/full/` | `deno task train:rl` (the full plan; not committed yet) | (reported only) |
- * | `data/robustness/` | `deno task study:robustness` (its own manifest, `loadRobustness`) | notebooks 03, 06 |
+ * | `data/studies/robustness/` | `deno task study:robustness` | notebooks 02–06 |
  *
  * @module
  */
 import { join } from "node:path";
-import { loadRobustness, ROBUSTNESS_COMMAND } from "./robustness/mod.ts";
+import {
+  ROBUSTNESS_COMMAND,
+  robustnessConfig,
+  robustnessOutput,
+  writeRobustness,
+} from "./robustness/mod.ts";
 import { checkModels, PLANS } from "../training/mod.ts";
 import {
   checkCommitted,
@@ -42,6 +47,8 @@ export interface CommittedRunOptions extends Pick<StudyRunOptions, "workers" | "
   readonly quick: boolean;
   /** Output folder. */
   readonly dir: string;
+  /** Milliseconds now (the script's clock), for a manifest's `minutes`; optional. */
+  readonly clock?: () => number;
 }
 
 /** An output committed under `data/` by a long task. */
@@ -79,26 +86,18 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
   },
   {
     name: "robustness",
-    dir: "data/robustness",
+    dir: "data/studies/robustness",
     command: ROBUSTNESS_COMMAND,
-    notebooks: ["03", "06"],
-    async check(dir: string) {
-      const redo = `regenerate with \`${ROBUSTNESS_COMMAND}\``;
-      try {
-        const r = await loadRobustness(dir);
-        const problems = [
-          ...(r.stale
-            ? [`${dir}/manifest.json: stale (made from another configuration); ${redo}`]
-            : []),
-          ...(r.manifest.complete
-            ? []
-            : [`${dir}/manifest.json: incomplete (parts ${r.manifest.parts.join(", ")}); ${redo}`]),
-        ];
-        return { ok: problems.length === 0, problems };
-      } catch (e) {
-        return { ok: false, problems: [`${(e as Error).message}; ${redo}`] };
-      }
-    },
+    notebooks: ["02", "03", "04", "05", "06"],
+    check: (dir: string) => checkCommitted(robustnessOutput(robustnessConfig(), dir)),
+    run: (o: CommittedRunOptions) =>
+      writeRobustness({
+        config: robustnessConfig(o.quick),
+        dir: o.dir,
+        workers: o.workers,
+        progress: o.progress,
+        clock: o.clock,
+      }),
   },
   ...(["reduced", "ablation", "full"] as const).map((plan): CommittedOutput => {
     const command = plan === "full" ? "deno task train:rl" : `deno task train:rl --plan ${plan}`;

@@ -11,7 +11,10 @@
  *   produce (a fixed bug, a new column), which the job list alone cannot see.
  * - {@linkcode writeCommitted} writes one Parquet file per table (atomically) and then
  *   `manifest.json`: the format tag, the name, the version, the hash, the command that makes the
- *   outputs, and each file with its row count and SHA-256.
+ *   outputs, and each file with its row count and SHA-256. A study that writes its tables part by
+ *   part (so that an interrupted run keeps what it finished) passes `{complete: false, parts}`
+ *   until the last part; the check reports such an output as incomplete. `minutes` (the run's
+ *   wall time, measured by the script: `lib/` reads no clock) is recorded for the notebooks.
  * - {@linkcode checkCommitted} compares a folder with the code's configuration: the manifest
  *   present and readable, made from the same hash, every file present with its recorded digest.
  *   Every problem is one sentence naming the file, and a stale or missing output says the
@@ -39,7 +42,7 @@
 import type pl from "nodejs-polars";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { checkOptions, FileError, int, str } from "../errors.ts";
+import { arrayOf, bool, checkOptions, FileError, int, num, optional, str } from "../errors.ts";
 import { writeFileAtomicSync } from "../io/atomic.ts";
 import { canonicalJson, sha256 } from "../io/hash.ts";
 import { readParquet, writeParquetAtomic } from "../io/parquet.ts";
@@ -95,7 +98,29 @@ export interface Manifest {
   readonly command: string;
   /** The tables' files. */
   readonly files: readonly ManifestFile[];
+  /** False while a study written part by part is unfinished (absent: complete). */
+  readonly complete?: boolean;
+  /** The parts written so far (studies written part by part). */
+  readonly parts?: readonly string[];
+  /** Wall time of the run that made it, in minutes, when the script measured it. */
+  readonly minutes?: number;
 }
+
+/** What {@linkcode writeCommitted} records beside the tables (none of it is hashed). */
+export interface CommittedInfo {
+  /** False for a partial write (default true). */
+  readonly complete?: boolean;
+  /** The parts written so far. */
+  readonly parts?: readonly string[];
+  /** Wall time so far, minutes. */
+  readonly minutes?: number;
+}
+
+const INFO = {
+  complete: optional(bool()),
+  parts: optional(arrayOf(str())),
+  minutes: optional(num(0, 1e9)),
+};
 
 const SPEC = {
   name: str(),
@@ -118,8 +143,10 @@ export function outputHash(spec: CommittedSpec): string {
 export async function writeCommitted(
   spec: CommittedSpec,
   tables: Readonly<Record<string, pl.DataFrame>>,
+  info: CommittedInfo = {},
 ): Promise<Manifest> {
   const s = checkOptions(spec, SPEC, { owner: "writeCommitted" });
+  checkOptions(info, INFO, { owner: "writeCommitted", path: "info" });
   Deno.mkdirSync(s.dir, { recursive: true });
   const files: ManifestFile[] = [];
   for (const [table, df] of Object.entries(tables)) {
@@ -135,13 +162,16 @@ export async function writeCommitted(
     configHash: outputHash(spec),
     command: s.command,
     files,
+    ...(info.complete === false ? { complete: false } : {}),
+    ...(info.parts === undefined ? {} : { parts: info.parts }),
+    ...(info.minutes === undefined ? {} : { minutes: Number(info.minutes.toFixed(1)) }),
   };
   writeFileAtomicSync(join(s.dir, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
   return manifest;
 }
 
-/** Reads `manifest.json` of `dir`, or says why it cannot. */
-function readManifest(dir: string): Manifest | string {
+/** Reads `manifest.json` of `dir`, or says why it cannot (a sentence). */
+export function readManifest(dir: string): Manifest | string {
   const path = join(dir, "manifest.json");
   if (!existsSync(path)) return `${path}: missing`;
   try {
@@ -169,6 +199,13 @@ export function checkCommitted(spec: CommittedSpec): Promise<CommittedCheck> {
         String(m.configHash).slice(0, 12)
       }… (version ${m.version}), the code's is ${want.slice(0, 12)}… (version ${s.version}); ` +
         redo,
+    );
+  }
+  if (m.complete === false) {
+    problems.push(
+      `${join(s.dir, "manifest.json")}: incomplete (only ${
+        (m.parts ?? []).join(", ") || "no part"
+      } written: the run was interrupted); ${redo}`,
     );
   }
   for (const f of m.files) {

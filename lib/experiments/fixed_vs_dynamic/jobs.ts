@@ -80,9 +80,12 @@ import {
   type ReplenisherOptions,
 } from "../../game/mod.ts";
 import {
+  convergenceRegime,
   greedyPolicies,
   LEARNER_SETTINGS,
   type LearnerSettings,
+  REGIME_OPTIONS,
+  type RegimeOptions,
   type TrainGameConfig,
   trainMakers,
   type TrainMakerSpec,
@@ -114,8 +117,13 @@ export interface Population {
 
 /** Budgets and settings shared by every job. Plain data. */
 export interface FixedDynamicSettings {
-  /** Training episodes of the Q-learning makers of a population. */
-  readonly episodes: number;
+  /** Training episodes of the Q-learning makers of a population (required unless `regime`). */
+  readonly episodes?: number;
+  /**
+   * Train in the converging regime instead (`convergenceRegime` of `lib/makers`); then
+   * `episodes`, `trainEvalEpisodes` and `learner` are the regime's and must not be given.
+   */
+  readonly regime?: RegimeOptions;
   /** Evaluation episodes per (population, play taker, seed). */
   readonly evalEpisodes: number;
   /** "Early" fills are those of the first `earlySteps` steps. Default 5. */
@@ -159,7 +167,8 @@ const POLICY_OPTIONS = custom<Record<string, unknown>>(
 /** The schema of {@linkcode FixedDynamicSettings} (the compiler keeps its keys complete). */
 const SETTINGS = object(
   {
-    episodes: int(1, 1e9),
+    episodes: optional(int(1, 1e9)),
+    regime: optional(object(REGIME_OPTIONS, "fixedDynamicJobs")),
     evalEpisodes: int(1, 1e7),
     earlySteps: optional(int(0, 1e6)),
     trainEvalEpisodes: optional(int(0, 1e6)),
@@ -171,6 +180,23 @@ const SETTINGS = object(
   } satisfies Record<keyof FixedDynamicSettings, Field<unknown>>,
   "fixedDynamicJobs",
 );
+
+/** The training fields: the settings' own budget, or the converging regime's (`regime`). */
+function trainingOf(s: FixedDynamicSettings, game: Omit<GameConfig, "taker" | "record">) {
+  if (s.regime === undefined) {
+    return {
+      learner: s.learner,
+      episodes: checkInt("settings.episodes", s.episodes, 1, 1e9),
+      evalEpisodes: s.trainEvalEpisodes ?? 5,
+    };
+  }
+  for (const k of ["episodes", "trainEvalEpisodes", "learner"] as const) {
+    if (s[k] !== undefined) {
+      throw new ConfigError(`settings.${k}`, "absent: the regime sets it", s[k]);
+    }
+  }
+  return convergenceRegime(game, s.regime);
+}
 
 /** Checks the replenisher's and follower's options as specs, in the study's game settings. */
 function checkPolicyOptions(s: FixedDynamicSettings, prefix: string): void {
@@ -270,9 +296,7 @@ export function fixedDynamicJob(job: FixedDynamicJob): FixedDynamicRow[] {
       game: config,
       policy: specs,
       taker: job.train.taker,
-      learner: s.learner,
-      episodes: checkInt("settings.episodes", s.episodes, 1, 1e9),
-      evalEpisodes: s.trainEvalEpisodes ?? 5,
+      ...trainingOf(s, config),
     });
     policy = greedyPolicies(run).policy;
     rows.push({
@@ -422,6 +446,9 @@ export function fixedDynamicJobs(options: FixedDynamicOptions): FixedDynamicJob[
   // given); fixedDynamicStudy passes its run options too.
   checkOptions(options, OPTIONS, { owner: "fixedDynamicJobs" });
   checkPolicyOptions(options.settings, "");
+  if (options.populations.some((p) => p.kinds.includes("q"))) {
+    trainingOf(options.settings, { ...(options.settings.game ?? {}) });
+  }
   const seeds = options.seeds;
   const games = options.games ?? GAME_VARIANTS;
   const { populations, takers, settings } = options;

@@ -8,7 +8,8 @@
  *    `learner` is set) in the game `game` (a {@linkcode GameSpec}: game 1 `known`, game 2
  *    `hidden`) plus `gameOptions`, root seed `seed`, against `taker`, for `episodes` episodes,
  *    with a check every `evalEvery` episodes (`evalEpisodes` greedy evaluation episodes on the
- *    fixed seeds `"<seed>:eval:k"`).
+ *    fixed seeds `"<seed>:eval:k"`); or, with `regime`, in the converging regime of `lib/makers`
+ *    (`convergenceRegime`: ε decaying per step, stopped once the criterion has held).
  * 2. **Test**: the trained maker's greedy policy (`greedyPolicies`) and every baseline in
  *    `baselines` (default replenisher, follower, random, and no maker) each play `testEpisodes`
  *    episodes of every test game in `tests` (default: the training game; of the same kind, since
@@ -93,12 +94,15 @@ import {
   type MakerPolicySpec,
 } from "../../game/mod.ts";
 import {
+  convergenceRegime,
   exactCheck,
   greedyPolicies,
   LEARNER_SETTINGS,
   type LearnerSettings,
   type MakersTrainResult,
   policyMap,
+  REGIME_OPTIONS,
+  type RegimeOptions,
   saveRun,
   smallExactConfig,
   type TrainGameConfig,
@@ -166,7 +170,8 @@ const TEST_GAME = gameVariant("makerLearnJobs");
 
 /** The schema of {@linkcode MakerLearnJobsOptions}'s settings (the compiler keeps its keys complete). */
 const LEARN_SETTINGS = {
-  episodes: int(1, 1e9),
+  episodes: optional(int(1, 1e9)),
+  regime: optional(object(REGIME_OPTIONS, "makerLearnJobs")),
   evalEvery: optional(int(1, 1e9)),
   evalEpisodes: optional(int(0, 1e6)),
   tests: optional(arrayOf(TEST_GAME)),
@@ -187,8 +192,14 @@ export interface MakerLearnJob {
   readonly taker: LearnTaker;
   /** Root seed of the training game (and of the test seeds `"test:<seed>"`). */
   readonly seed: number;
-  /** Training episodes, ≥ 1. */
-  readonly episodes: number;
+  /** Training episodes, ≥ 1 (required unless `regime` is given). */
+  readonly episodes?: number;
+  /**
+   * Train in the converging regime instead (`convergenceRegime` of `lib/makers`: ε decaying per
+   * step, stopped when the convergence criterion has held or at the regime's budget); then
+   * `episodes`, `evalEvery`, `evalEpisodes` and `learner` are the regime's and must not be given.
+   */
+  readonly regime?: RegimeOptions;
   /** K: a check every K episodes. Default `max(1, round(episodes / 50))`. */
   readonly evalEvery?: number;
   /** Greedy evaluation episodes per check. Default 5. */
@@ -357,6 +368,31 @@ const LEARN_JOB = {
   save: optional(str({ allowed: "an absolute folder" })),
 } satisfies Record<keyof MakerLearnJob, Field<unknown>>;
 
+/** The training fields of a job: its own budget, or the converging regime's (`regime`). */
+function trainingOf(
+  job: Pick<MakerLearnJob, "episodes" | "regime" | "evalEvery" | "evalEpisodes" | "learner">,
+  game: TrainGameConfig,
+  prefix = "",
+) {
+  if (job.regime === undefined) {
+    if (job.episodes === undefined) {
+      throw new ConfigError(`${prefix}episodes`, "an integer ≥ 1 (or a regime)", undefined);
+    }
+    return {
+      learner: job.learner,
+      episodes: job.episodes,
+      evalEvery: job.evalEvery,
+      evalEpisodes: job.evalEpisodes,
+    };
+  }
+  for (const k of ["episodes", "evalEvery", "evalEpisodes", "learner"] as const) {
+    if (job[k] !== undefined) {
+      throw new ConfigError(`${prefix}${k}`, "absent: the regime sets it", job[k]);
+    }
+  }
+  return convergenceRegime(game, job.regime);
+}
+
 /**
  * Runs one learning job: train, test against the baselines, policy map, optional save (see the
  * module doc). Returns the rows of every table, keyed by `game`, `size_visible`, `taker`,
@@ -368,15 +404,13 @@ export async function makerLearnJob(job: MakerLearnJob): Promise<StudyRow[]> {
   const seed = job.seed;
   const testEpisodes = job.testEpisodes ?? 100;
   const gameOptions = job.gameOptions ?? {};
+  const game = { ...gameOptions, makers: 1, seed, game: job.spec };
   const run = trainMakers({
     label: `${job.game}|${job.taker.label}|${seed}`,
-    game: { ...gameOptions, makers: 1, seed, game: job.spec },
+    game,
     taker: job.taker.taker,
     policy: { kind: "q" },
-    learner: job.learner,
-    episodes: job.episodes,
-    evalEvery: job.evalEvery,
-    evalEpisodes: job.evalEpisodes,
+    ...trainingOf(job, game),
   });
   const sizeVisible = job.spec.kind === "known";
   const keys: StudyRow = {
@@ -526,6 +560,10 @@ export function makerLearnJobs(options: MakerLearnJobsOptions): MakerLearnJob[] 
   // Every option is checked here, before any job runs (checks only: the values are used as given).
   checkOptions(options, LEARN_JOBS_OPTIONS, { owner: "makerLearnJobs" });
   checkBaselines(options.settings, "settings.");
+  for (const g of options.games) {
+    const game = { ...(options.settings.gameOptions ?? {}), makers: 1, game: g.game };
+    trainingOf(options.settings, game, "settings.");
+  }
   const seeds = options.seeds;
   uniqueLabels("takers", options.takers);
   const games = uniqueLabels("games", options.games);

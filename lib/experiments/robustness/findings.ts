@@ -10,10 +10,17 @@
  */
 import pl from "nodejs-polars";
 import { fixed, pct, pm } from "../../report/format.ts";
-import { type Row, significantCount } from "../../report/stats.ts";
+import { type Row, significantCount, summarise } from "../../report/stats.ts";
 import { valueAtSize } from "../game_learning/summaries.ts";
-import { BEST_FIXED, GAME1, GAME2, SIZES } from "./jobs.ts";
+import { BEST_FIXED, GAME2, SIZES } from "./jobs.ts";
 import { pairedKinds, pairedPolicies, robustnessTable, tally } from "./summaries.ts";
+import {
+  bestTakers,
+  competitionRobustness,
+  gameOneRobustness,
+  learnerConvergence,
+} from "./notebooks.ts";
+import { convergenceRates } from "../convergence/summaries.ts";
 
 /** One finding: a dotted key and its value in words and numbers. */
 export interface Finding {
@@ -105,6 +112,17 @@ const split = (finding: unknown): [string, string] => {
 
 const slug = (s: string) => s.replace(/\s+/g, "_").replace(/[^A-Za-z0-9_=+.-]/g, "");
 
+/** Short key names of the per-market findings of notebooks 02 and 04. */
+const KEYS: Readonly<Record<string, string>> = {
+  "learned − best fixed": "learned_vs_best_fixed",
+  "learned − replenisher": "learned_vs_replenisher",
+  "learned − follower": "learned_vs_follower",
+  "taker cost (bps), 1 maker − none": "taker_cost_1_vs_0",
+  "taker cost (bps), 2 makers − 1": "taker_cost_2_vs_1",
+  "per-maker PnL, 2 makers − 1": "maker_pnl_2_vs_1",
+  "makers' total PnL, 2 makers − 1": "total_pnl_2_vs_1",
+};
+
 /** Every finding of the study's tables (see the README for the keys). */
 export function robustnessFindings(t: Record<string, pl.DataFrame>): Finding[] {
   tables(t, "best", "learn_tests", "learn_runs", "fd_makers");
@@ -170,11 +188,10 @@ export function robustnessFindings(t: Record<string, pl.DataFrame>): Finding[] {
     } on average`,
   );
 
-  // The taker's cost and the convergence of the learners, per taker and market (game 2).
+  // The taker's cost per taker and market (game 2).
   const own = tests.filter(pl.col("game").eq(pl.lit(GAME2)).and(pl.col("test").eq(pl.lit("own"))));
   const cost = own.groupBy(["condition", "taker", "policy"]).agg(pl.col("taker_pnl").mean())
     .toRecords() as Row[];
-  const runs = t.learn_runs.toRecords() as Row[];
   for (const c of conds) {
     for (const tk of [...new Set(cost.map((r) => String(r.taker)))]) {
       const at = (p: string) =>
@@ -185,22 +202,44 @@ export function robustnessFindings(t: Record<string, pl.DataFrame>): Finding[] {
           fixed(at("learned"))
         } with the learned maker (per episode)`,
       );
-      const rr = runs.filter((r) => r.condition === c && r.taker === tk && r.game === GAME2);
-      push(
-        `convergence.game2.${tk}.${c}`,
-        `${rr.filter((r) => r.converged).length} of ${rr.length} runs met the criterion (${
-          rr[0]?.episodes ?? "?"
-        } episodes)`,
-      );
     }
   }
-  const g1 = runs.filter((r) => r.game === GAME1);
-  if (g1.length > 0) {
+  // The learners' convergence per cell (every learner trained in the converging regime).
+  for (const r of learnerConvergence(t.learn_runs).toRecords() as Row[]) {
     push(
-      `convergence.game1.${headline}`,
-      `${g1.filter((r) => r.converged).length} of ${g1.length} runs (Q = 8,000, all takers)`,
+      `convergence.${slug(String(r.game))}.${r.taker}.${r.condition}`,
+      `${r.converged} of ${r.runs} runs met the criterion${
+        r.median_episode === null ? "" : ` (median episode ${Number(r.median_episode)})`
+      }; longest run ${Number(r.max_episodes)} episodes`,
     );
   }
+  const cell = (prefix: string, table: pl.DataFrame, unit: string) => {
+    for (const r of table.toRecords() as Row[]) {
+      const [what, taker] = split(r.finding);
+      push(
+        `${prefix}.${KEYS[what] ?? slug(what)}.${slug(taker)}.${r.condition}`,
+        `${r.outcome}: ${signed(r)}${unit} (${r.n} seeds; Holm: ${r.outcome_holm})`,
+      );
+    }
+  };
+  // Notebook 02 per market: the game-1 maker against the best fixed rule and the baselines.
+  cell("game1", gameOneRobustness(tests), " $ per episode");
+  // Notebook 04 per market: a second learner, and one against none.
+  if (t.comp_makers !== undefined) {
+    cell("competition", competitionRobustness(t.comp_makers, tests), "");
+  }
+  // Notebook 05 per market: the cheapest taker strategy against each maker setting.
+  for (const r of bestTakers(tests).toRecords() as Row[]) {
+    push(
+      `best_taker.${slug(String(r.setting))}.${r.condition}`,
+      `${r.best} (${fixed(Number(r.best_cost), 2)} bps), then ${r.second} (${
+        fixed(Number(r.second_cost), 2)
+      } bps); game 1, Q = 8,000, ${r.n} seeds`,
+    );
+  }
+  // The committed outputs of notebook 04 and the convergence study, when given.
+  if (t.competition_runs !== undefined) out.push(...takerCostByN(t.competition_runs));
+  if (t.convergence_runs !== undefined) out.push(...convergenceRateFindings(t.convergence_runs));
 
   // Notebook 06: one order against several.
   const or = ordersRobustness(t.fd_makers);
@@ -250,4 +289,50 @@ export function marketsRobustness(makers: pl.DataFrame): pl.DataFrame {
     finding: (t) => `follower − replenisher, own PnL (1R+1F), ${t}`,
   });
   return robustnessTable(diffs, { conditions: conditionsOf(makers) });
+}
+
+/** The market of notebook 04 §1's committed runs (`data/04_runs.parquet`). */
+export const COMPETITION_RUNS_MARKET = "default market, taker from step 0, fixed budget";
+
+/**
+ * The taker's cost for n = 0, 1, 2, 3, 5, 10 makers (notebook 04 §1's committed runs,
+ * `data/04_runs.parquet`: `taker`, `n`, `seed`, `taker_cost`), as findings
+ * `taker_cost_by_n.<taker>.n=<n>`: the mean over seeds with its 95 % interval.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { takerCostByN } from "./findings.ts";
+ * const runs = pl.DataFrame({ taker: ["r", "r", "r", "r"], n: [0, 0, 1, 1], seed: [1, 2, 1, 2], taker_cost: [10, 12, 8, 8] });
+ * const f = takerCostByN(runs);
+ * if (f[0].key !== "taker_cost_by_n.r.n=0" || !f[0].value.startsWith("$11.00 ± ")) throw new Error(f[0].value);
+ * ```
+ */
+export function takerCostByN(runs: pl.DataFrame): Finding[] {
+  const s = summarise(runs, { by: ["taker", "n"], cols: ["taker_cost"] }).sort(["taker", "n"]);
+  return (s.toRecords() as Row[]).map((r) => ({
+    key: `taker_cost_by_n.${slug(String(r.taker))}.n=${r.n}`,
+    value: `$${
+      pm(Number(r.taker_cost_mean), Number(r.taker_cost_hi) - Number(r.taker_cost_mean))
+    } per episode (${r.taker_cost_n} seeds; notebook 04 §1: ${COMPETITION_RUNS_MARKET})`,
+  }));
+}
+
+/**
+ * The convergence rates of the committed convergence study (`data/studies/convergence/runs`):
+ * per taker and n, the runs that met the criterion, with the Wilson interval and the median
+ * episode, as findings `convergence_rate.<taker>.n=<n>` (`convergenceRates` of
+ * `lib/experiments/convergence`).
+ */
+export function convergenceRateFindings(runs: pl.DataFrame): Finding[] {
+  return (convergenceRates(runs).sort(["taker", "n"]).toRecords() as Row[]).map((r) => ({
+    key: `convergence_rate.${slug(String(r.taker))}.n=${r.n}${
+      r.variant === "default" ? "" : `.${slug(String(r.variant))}`
+    }`,
+    value: `${r.converged} of ${r.runs} (${pct(Number(r.rate), 0)}, 95% ${
+      pct(Number(r.rate_lo), 0)
+    }–${pct(Number(r.rate_hi), 0)})${
+      r.median_episode === null ? "" : `, median episode ${Number(r.median_episode)}`
+    }; noise market`,
+  }));
 }

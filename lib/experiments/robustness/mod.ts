@@ -17,3 +17,4 @@
 export * from "./jobs.ts";
 export * from "./summaries.ts";
 export * from "./findings.ts";
+export * from "./notebooks.ts";
