@@ -35,10 +35,11 @@
  * - `fixed_rules/` (the reference baseline of every comparison with a learner): the best fixed
  *   rule of a family of replenishers and followers, searched per game, taker, market condition
  *   and number of makers on seeds disjoint from its held-out evaluation.
- * - `robustness/` (notebooks 03 and 06 on the spec's game, `deno task study:robustness`): the
- *   learners of game 2 against the best fixed rule in every study market, the value of knowing
- *   the size, notebook 06's populations under both order rules; the robustness table (finding ×
- *   condition) and the findings `deno task findings` prints.
+ * - `robustness/` (notebooks 03 and 06 on the spec's game, and the per-market sections of 02, 04
+ *   and 05; `deno task study:robustness`): the learners of game 1 and game 2 against the best fixed
+ *   rule in every study market, trained in the converging regime, the value of knowing the size,
+ *   notebook 06's populations under both order rules, one against two learning makers per market;
+ *   the robustness table (finding × condition) and the findings `deno task findings` prints.
  * - `rl/` (notebook 07, reinforcement learning for market making): baselines, tabular Q, DQN, PPO
  *   and SAC on the order-book environment, trained and evaluated per (agent, seed)
  *   (`jobs.ts`, `evaluation.ts`), the queue sweep (`queue.ts`), the study's tables (`study.ts`).

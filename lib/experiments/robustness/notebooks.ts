@@ -317,7 +317,7 @@ export function learnerConvergence(
  * @example
  * ```ts
  * import { regimeText } from "./notebooks.ts";
- * if (!regimeText({}).includes("budget 30,000 episodes")) throw new Error(regimeText({}));
+ * if (!regimeText({}).includes("budget of 30,000 episodes")) throw new Error(regimeText({}));
  * ```
  */
 export function regimeText(regime: RegimeOptions): string {
@@ -330,4 +330,107 @@ export function regimeText(regime: RegimeOptions): string {
   } episodes; stopped once the "${r.statistic}" policy change is ≤ ${r.tol} at ${r.patience} consecutive checks (margin ${r.margin}), or at the budget of ${
     n(r.budget!)
   } episodes)`;
+}
+
+/**
+ * One Markdown bullet per finding of a {@linkcode robustnessTable}: its value in the reference
+ * market (the table's first condition) and in how many markets it holds, reverses (named) or
+ * cannot be told; the Holm-corrected count of markets where it holds beside it.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { robustnessTable } from "./summaries.ts";
+ * import { tallyText } from "./notebooks.ts";
+ * const t = robustnessTable(pl.DataFrame({
+ *   finding: Array(8).fill("L − B, x"),
+ *   condition: [...Array(4).fill("noise"), ...Array(4).fill("thin")],
+ *   diff: [2, 3, 2.5, 3.5, -2, -3, -2.5, -3.5],
+ * }));
+ * const s = tallyText(t);
+ * if (!s.startsWith("- **L − B, x**: +2.75 ± ") || !s.includes("reverses in 1 (thin)")) throw new Error(s);
+ * ```
+ */
+export function tallyText(table: pl.DataFrame): string {
+  const rows = table.toRecords() as Row[];
+  const conds = [...new Set(rows.map((r) => String(r.condition)))];
+  const findings = [...new Set(rows.map((r) => String(r.finding)))];
+  return findings.map((f) => {
+    const rs = rows.filter((r) => r.finding === f);
+    const head = rs.find((r) => r.condition === conds[0]);
+    const of = (o: string, col = "outcome") =>
+      rs.filter((r) => r[col] === o).map((r) => String(r.condition));
+    const rev = of("reverses");
+    const value = head ? String(head.cell).replace(/^[^:]*: /, "") : "n/a";
+    return `- **${f}**: ${value} in ${conds[0]} (${head?.outcome ?? "not run"}); holds in ${
+      of("holds").length
+    } of ${rs.length} markets (${
+      of("holds", "outcome_holm").length
+    } after Holm), reverses in ${rev.length}${
+      rev.length ? ` (${rev.join(", ")})` : ""
+    }, not distinguishable in ${of("not distinguishable").length}.`;
+  }).join("\n");
+}
+
+/**
+ * {@linkcode learnerConvergence}'s rows as a taker × market frame of `"converged/runs"` cells
+ * (with the median episode of the converged runs), for a notebook's table.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { convergenceMatrix } from "./notebooks.ts";
+ * const m = convergenceMatrix(pl.DataFrame({
+ *   condition: ["noise"], game: ["g"], taker: ["t"], runs: [4], converged: [3],
+ *   rate: [0.75], median_episode: [8000], max_episodes: [30000],
+ * }));
+ * if (m.getColumn("noise").toArray()[0] !== "3/4 (8,000)") throw new Error();
+ * ```
+ */
+export function convergenceMatrix(conv: pl.DataFrame): pl.DataFrame {
+  const rows = conv.toRecords() as Row[];
+  const conds = [...new Set(rows.map((r) => String(r.condition)))];
+  const takers = [...new Set(rows.map((r) => String(r.taker)))];
+  return pl.DataFrame(takers.map((t) => ({
+    taker: t,
+    ...Object.fromEntries(conds.map((c) => {
+      const r = rows.find((x) => x.taker === t && x.condition === c);
+      const med = r?.median_episode == null
+        ? ""
+        : ` (${Number(r.median_episode).toLocaleString("en-US")})`;
+      return [c, r ? `${r.converged}/${r.runs}${med}` : "–"];
+    })),
+  })));
+}
+
+/**
+ * One line for a summary: the findings whose name starts with `prefix` (`"<prefix>, <taker>"`),
+ * each with its value in the reference market and the number of markets where it holds.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { robustnessTable } from "./summaries.ts";
+ * import { tallyLine } from "./notebooks.ts";
+ * const t = robustnessTable(pl.DataFrame({
+ *   finding: Array(8).fill("L − B, x"),
+ *   condition: [...Array(4).fill("noise"), ...Array(4).fill("thin")],
+ *   diff: [2, 3, 2.5, 3.5, -2, -3, -2.5, -3.5],
+ * }));
+ * if (!/^x \+2\.75 ± [\d.]+ \(holds in 1 of 2 markets\)$/.test(tallyLine(t, "L − B"))) throw new Error();
+ * ```
+ */
+export function tallyLine(table: pl.DataFrame, prefix: string): string {
+  const rows = (table.toRecords() as Row[]).filter((r) =>
+    String(r.finding).startsWith(`${prefix}, `)
+  );
+  const conds = [...new Set(rows.map((r) => String(r.condition)))];
+  const findings = [...new Set(rows.map((r) => String(r.finding)))];
+  return findings.map((f) => {
+    const rs = rows.filter((r) => r.finding === f);
+    const head = rs.find((r) => r.condition === conds[0]);
+    const value = head ? String(head.cell).replace(/^[^:]*: /, "") : "n/a";
+    const holds = rs.filter((r) => r.outcome === "holds").length;
+    return `${f.slice(prefix.length + 2)} ${value} (holds in ${holds} of ${rs.length} markets)`;
+  }).join(", ");
 }
