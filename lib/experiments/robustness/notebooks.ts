@@ -23,7 +23,7 @@ import pl from "nodejs-polars";
 import { checkOptions, fn, oneOf, optional, str } from "../../errors.ts";
 import { type Row, summarise } from "../../report/stats.ts";
 import { REGIME_OPTIONS, type RegimeOptions } from "../../makers/mod.ts";
-import { BEST_FIXED, GAME1 } from "./jobs.ts";
+import { BEST_FIXED, COMPETITION_TAKERS, GAME1 } from "./jobs.ts";
 import { pairedPolicies, robustnessTable } from "./summaries.ts";
 
 /** The study's markets in the order they were run (the headline first). */
@@ -132,18 +132,19 @@ export function pairedPopulations(
 }
 
 /**
- * Notebook 04's headline findings per market, per taker: the taker's cost (bps of Q·P0) with one
- * learning maker minus with none (`learn_tests`, game 1 at Q = 8,000, paired on the test seeds),
- * and with two learners minus with one (`comp_makers`), the per-maker PnL and the makers' total
- * PnL with two minus with one. A {@linkcode robustnessTable} (the markets in `tests`' order).
+ * Notebook 04's headline findings per market, per taker (`takers`, default notebook 04's three):
+ * the taker's cost (bps of Q·P0) with one learning maker minus with none (`learn_tests`, game 1 at
+ * Q = 8,000, paired on the test seeds), and, when the study ran its competition part
+ * (`comp_makers`), with two learners minus with one, the per-maker PnL and the makers' total PnL
+ * with two minus with one. A {@linkcode robustnessTable} (the markets in `tests`' order).
  */
 export function competitionRobustness(
-  compMakers: pl.DataFrame,
+  compMakers: pl.DataFrame | undefined,
   tests: pl.DataFrame,
+  takers: readonly string[] = COMPETITION_TAKERS.map((t) => t.label),
 ): pl.DataFrame {
-  const takers = [...new Set(compMakers.getColumn("play_taker").toArray() as string[])];
   const one = pairedPolicies(
-    tests.filter(pl.col("taker").isIn(takers)),
+    tests.filter(pl.col("taker").isIn(takers as string[])),
     {
       a: "learned",
       b: "none",
@@ -153,14 +154,14 @@ export function competitionRobustness(
     },
   );
   const two = (value: string, over: "sum" | "mean", what: string) =>
-    pairedPopulations(compMakers, {
+    pairedPopulations(compMakers!, {
       a: "2Q",
       b: "1Q",
       value,
       over,
       finding: (t) => `${what}, 2 makers − 1, ${t}`,
     });
-  const diffs = pl.concat([
+  const diffs = compMakers === undefined ? one : pl.concat([
     one,
     two("taker_cost_bps", "mean", "taker cost (bps)"),
     two("pnl", "mean", "per-maker PnL"),
