@@ -14,7 +14,9 @@
  *
  * Options: `--plan full|reduced|ablation` (default full), `--out DIR` (output folder; the default
  * is `data/models/<plan>`, or a temporary folder with `--quick`), `--workers N` (default: the number of cores), `--only LABEL` (repeatable: train only
- * these learners, for experiments; the committed models come from the whole plan). Progress: a
+ * these learners, for experiments; the committed models come from the whole plan), `--fresh`
+ * (retrain every job; by default a job whose current model, same configuration hash, is already
+ * in the folder with its curves is kept, so adding seeds trains only the new ones). Progress: a
  * line per finished job, and one per evaluation of each job (greedy return and PnL).
  *
  * @module
@@ -31,7 +33,7 @@ import {
 
 const USAGE =
   "usage: deno task train:rl [--plan full|reduced|ablation] [--quick] [--check] [--out DIR] " +
-  "[--workers N] [--only LABEL]...";
+  "[--workers N] [--only LABEL]... [--fresh]";
 
 const { values } = flagsOrExit(
   "train:rl",
@@ -43,6 +45,7 @@ const { values } = flagsOrExit(
     out: { type: "string" },
     workers: { type: "string" },
     only: { type: "string", multiple: true },
+    fresh: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
   USAGE,
@@ -110,6 +113,14 @@ const curves = await trainSuite({
   outDir,
   workers,
   log: true,
+  reuse: !values.fresh,
+  onReuse: (kept) => {
+    if (kept.length > 0) {
+      console.log(
+        `train:rl: ${kept.length} current model(s) kept from ${outDir} (--fresh retrains them)`,
+      );
+    }
+  },
   onJob: ({ done, total, job }) => {
     const s = ((performance.now() - t0) / 1000).toFixed(0);
     console.log(

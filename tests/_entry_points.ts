@@ -150,7 +150,14 @@ import {
   simulateRuns,
   type VecEnv,
 } from "../lib/env/mod.ts";
-import { checkModels, checkPlan, quickPlan, trainSuite } from "../lib/training/mod.ts";
+import {
+  checkModels,
+  checkPlan,
+  checkSuiteAgent,
+  quickPlan,
+  REDUCED,
+  trainSuite,
+} from "../lib/training/mod.ts";
 import {
   backgroundProfiles,
   lobsterReplay,
@@ -169,6 +176,7 @@ import {
 import { takerJob, takerJobs } from "../lib/experiments/takers/mod.ts";
 import { fixedDynamicJob, fixedDynamicJobs } from "../lib/experiments/fixed_vs_dynamic/mod.ts";
 import {
+  checkPolicySpec as rlCheckPolicySpec,
   compareJobs as rlCompareJobs,
   evalJob as rlEvalJob,
   tuneJobs as rlTuneJobs,
@@ -350,6 +358,11 @@ const tinyPlan = () => {
     evalPoints: 1,
     evalEpisodes: 1,
   };
+};
+/** The committed plan's residual PPO (an agent with every nested field: config, reward, anchor). */
+const residualAgent = () => {
+  const a = structuredClone(REDUCED.agents.find((x) => x.anchor !== undefined)!);
+  return { ...a, reward: { pnl: 1, inventoryPenalty: 0.005 }, seeds: [0, 1] };
 };
 /** A folder emptied on each call; `trainSuite` writes under `<it>/models`. */
 let suiteFolder: string | undefined;
@@ -1943,6 +1956,16 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     call: (o) => rlEvalJob(o as never),
     free: ["label"],
   },
+  {
+    // A model policy's nested fields (its agent's config, reward and anchor) are checked before
+    // any job runs (they were checked only as "an object" before).
+    name: "checkPolicySpec (rl, a model)",
+    module: "lib/experiments",
+    prefix: "policy",
+    valid: () => ({ kind: "model", dir: "/nowhere", agent: residualAgent(), seed: 0 }),
+    call: (o) => rlCheckPolicySpec(o, "policy", boxEnv),
+    free: ["dir", "agent.label"],
+  },
   // ------------------------------------------------------------ lib/training
   {
     name: "checkPlan",
@@ -1950,6 +1973,13 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     prefix: "plan",
     valid: () => structuredClone(quickPlan()),
     call: (o) => checkPlan(o as never),
+  },
+  {
+    name: "checkSuiteAgent",
+    module: "lib/training",
+    prefix: "agent",
+    valid: () => residualAgent(),
+    call: (o) => checkSuiteAgent(o as never),
   },
   {
     name: "trainSuite (nothing written when rejected)",
@@ -1960,12 +1990,14 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
       workers: 0,
       log: false,
       onJob: () => {},
+      reuse: true,
+      onReuse: () => {},
     }),
     setup: emptySuiteFolder,
     call: (o) => trainSuite(o as never),
     snapshot: (dir) => folderSnapshot(dir as string),
     // The plan's own fields are checkPlan's (above); here: that it is checked before any write.
-    only: ["plan", "outDir", "workers", "log", "onJob"],
+    only: ["plan", "outDir", "workers", "log", "onJob", "reuse", "onReuse"],
     open: ["plan"],
   },
   {

@@ -20,7 +20,8 @@
  *   seed) in a versioned, checksummed JSON format, written atomically.
  * - `random.ts`: the uniformly random agent; `baselines.ts`: market-making baselines for the
  *   quoting environments (fixed spread, Avellaneda–Stoikov, random quoter); `tabular_q.ts`:
- *   tabular Q-learning on binned observations.
+ *   tabular Q-learning on binned observations; `residual.ts`: residual actions on a base policy
+ *   (`residualEnv`: the action adjusts a baseline's quote).
  * - `replay.ts`, `nn.ts`, `schedule.ts`: replay buffers and sum-trees, networks and Adam,
  *   schedules.
  *
@@ -138,6 +139,12 @@ export {
   skewQuoter,
   type SkewQuoterConfig,
 } from "./baselines.ts";
+export {
+  type ResidualBase,
+  residualEnv,
+  type ResidualInfo,
+  type ResidualOptions,
+} from "./residual.ts";
 export {
   type BinnedFeature,
   TABULAR_Q_DEFAULTS,

@@ -11,6 +11,11 @@
  *   `meanAbsInventory`, `inventorySquares`, `fills`, `adverse5`, `zero5`, `markout5`);
  * - `manifest.json`: the plan's hash and each model's file and configuration hash.
  *
+ * With `reuse` (the default), a job whose checkpoint is already in the folder, intact, trained
+ * with the configuration hash the code gives now and present in both curve files is not trained
+ * again: its checkpoint and curve rows are kept (training is deterministic, so retraining it
+ * would give the same bytes). So adding seeds or learners to a plan trains only the new jobs.
+ *
  * {@linkcode checkModels} verifies a folder against a plan (the code's configuration): every
  * checkpoint present, intact (checksum) and trained with the configuration hash the code gives
  * now, and the curves present for every job, so stale or missing models cannot pass silently.
@@ -41,6 +46,10 @@ export interface TrainSuiteOptions {
   readonly log?: boolean;
   /** Called after each job, in completion order. */
   readonly onJob?: (info: { done: number; total: number; job: SuiteJob }) => void;
+  /** Keep the current models already in `outDir` (see the module doc). Default true. */
+  readonly reuse?: boolean;
+  /** Called once before training with the jobs kept from `outDir` (reuse). */
+  readonly onReuse?: (jobs: readonly SuiteJob[]) => void;
 }
 
 /** A plan, checked by `suiteJobs` (`checkPlan`). */
@@ -52,6 +61,8 @@ const TRAIN_SUITE_OPTIONS = {
   workers: optional(int(0, 1024)),
   log: optional(bool(), false),
   onJob: optional(fn<NonNullable<TrainSuiteOptions["onJob"]>>("a function ({done, total, job})")),
+  reuse: optional(bool(), true),
+  onReuse: optional(fn<NonNullable<TrainSuiteOptions["onReuse"]>>("a function (jobs)")),
 };
 
 /** The two curve frames of a run. */
@@ -116,21 +127,85 @@ export function manifest(plan: SuitePlan, outDir: string) {
   return { format: MANIFEST_FORMAT, version: 1, planHash, models };
 }
 
+/** The key of a job's curve rows and checkpoint: `<label>_<condition>_s<seed>.json`. */
+const rowKey = (r: Record<string, unknown>) => `${r.agent}_${r.condition}_s${r.seed}.json`;
+
+/** Reads a curve file, or null if missing or unreadable. */
+async function readCurves(path: string): Promise<pl.DataFrame | null> {
+  if (!existsSync(path)) return null;
+  try {
+    return await readParquet(path);
+  } catch {
+    return null;
+  }
+}
+
+/** The rows of `df` whose job key is in `keys`. */
+function rowsOf(df: pl.DataFrame, keys: ReadonlySet<string>): pl.DataFrame {
+  const mask = (df.select("agent", "condition", "seed").toRecords() as Record<string, unknown>[])
+    .map((r) => keys.has(rowKey(r)));
+  return df.filter(pl.Series("keep", mask));
+}
+
+/**
+ * The jobs of `jobs` whose current model is already in `outDir` (see the module doc), and the
+ * old curve frames (null when none is kept).
+ */
+async function reusable(jobs: readonly SuiteJob[], outDir: string) {
+  const train = await readCurves(`${outDir}/train_curves.parquet`);
+  const evals = await readCurves(`${outDir}/eval_curves.parquet`);
+  if (train === null || evals === null) return { kept: new Set<string>(), train, evals };
+  const keysOf = (df: pl.DataFrame) =>
+    new Set(
+      (df.select("agent", "condition", "seed").unique().toRecords() as Record<string, unknown>[])
+        .map(rowKey),
+    );
+  const inTrain = keysOf(train), inEval = keysOf(evals);
+  const kept = new Set<string>();
+  for (const j of jobs) {
+    const file = modelName(j);
+    const path = `${outDir}/${file}`;
+    if (!existsSync(path) || !inTrain.has(file) || !inEval.has(file)) continue;
+    try {
+      const cp = readCheckpoint(path);
+      if (cp.configHash === jobHash(j) && cp.state.steps >= j.agent.steps) kept.add(file);
+    } catch (e) {
+      if (!(e instanceof CheckpointError)) throw e;
+    }
+  }
+  return { kept, train, evals };
+}
+
 /** Trains every job of `options.plan` and writes the outputs (see the module doc). */
 export async function trainSuite(options: TrainSuiteOptions): Promise<SuiteCurves> {
   const { plan, outDir, ...o } = checkOptions(options, TRAIN_SUITE_OPTIONS, {
     owner: "trainSuite",
   });
-  const jobs = suiteJobs(plan, outDir).map((j) => ({ ...j, log: o.log }));
+  const all = suiteJobs(plan, outDir).map((j) => ({ ...j, log: o.log }));
+  const old = o.reuse
+    ? await reusable(all, outDir)
+    : { kept: new Set<string>(), train: null, evals: null };
+  const jobs = all.filter((j) => !old.kept.has(modelName(j)));
+  o.onReuse?.(all.filter((j) => old.kept.has(modelName(j))));
   Deno.mkdirSync(outDir, { recursive: true });
-  const df = await sweep({
+  const df = jobs.length === 0 ? null : await sweep({
     module: new URL("./job.ts", import.meta.url),
     fn: "trainJob",
     jobs,
     workers: o.workers,
     onResult: ({ index, done, total }) => o.onJob?.({ done, total, job: jobs[index] }),
   });
-  const curves = { train: table(df, "train", TRAIN_COLS), eval: table(df, "eval", EVAL_COLS) };
+  const merge = (name: string, cols: string[], before: pl.DataFrame | null) => {
+    const parts = [
+      ...(before !== null && old.kept.size > 0 ? [rowsOf(before.select(...cols), old.kept)] : []),
+      ...(df === null ? [] : [table(df, name, cols)]),
+    ];
+    return parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
+  };
+  const curves = {
+    train: merge("train", TRAIN_COLS, old.train),
+    eval: merge("eval", EVAL_COLS, old.evals),
+  };
   await writeParquetAtomic(curves.train, `${outDir}/train_curves.parquet`);
   await writeParquetAtomic(curves.eval, `${outDir}/eval_curves.parquet`);
   writeFileAtomicSync(

@@ -8,7 +8,8 @@
  * - `skew`: a fixed spread with a linear inventory skew (`skewQuoter` of `lib/agents`; skew 0 is
  *   the fixed spread), on the continuous actions;
  * - `as`: the Avellaneda–Stoikov quoter (`asQuoter`), on the continuous actions;
- * - `model`: a trained learner of `deno task train:rl`, restored from its checkpoint in `dir`
+ * - `model`: a trained learner of `deno task train:rl` (its `agent` checked, nested fields
+ *   included, by `checkSuiteAgent` of `lib/training`), restored from its checkpoint in `dir`
  *   (`<label>_<condition>_s<seed>.json`) and played on the environment it was trained on
  *   (the plan's, the learner's reward, the condition; the grid for DQN, the continuous actions
  *   for PPO and SAC).
@@ -67,7 +68,7 @@ import {
 } from "../../env/mod.ts";
 import { type Agent, asQuoter, restoreLearner, skewQuoter } from "../../agents/mod.ts";
 import type { Action } from "../../env/types.ts";
-import { makeJobEnv, modelName, type SuiteAgent } from "../../training/mod.ts";
+import { checkSuiteAgent, makeJobEnv, modelName, type SuiteAgent } from "../../training/mod.ts";
 import {
   checkEdges,
   createEvalAccumulator,
@@ -245,7 +246,10 @@ export function checkPolicySpec(
     checkOptions(o, {
       kind: anything(),
       dir: str(),
-      agent: custom("a suite agent (lib/training)", (v, p) => checkObject(p, v, "a suite agent")),
+      agent: custom(
+        "a suite agent (lib/training)",
+        (v, p) => checkSuiteAgent(v as SuiteAgent, { path: p }),
+      ),
       seed: int(0, 2 ** 31 - 1),
     }, { path, owner: "evalJob" });
   } else {
