@@ -5,8 +5,8 @@
  * learning curves (Parquet) and a manifest with the configuration hashes to `data/models/<plan>`.
  *
  * ```sh
- * deno task train:rl                  # the full plan into data/models/full (about an hour on 2 cores)
- * deno task train:rl --plan reduced   # the committed plan (about half an hour), data/models/reduced
+ * deno task train:rl                  # the full plan into data/models/full (not committed: see COMMITTED_RUN)
+ * deno task train:rl --plan reduced   # the committed plan, data/models/reduced (keeps current models)
  * deno task train:rl --plan ablation  # the reward ablation, data/models/ablation
  * deno task train:rl --quick          # tiny budgets, into a new folder under /tmp (printed)
  * deno task train:rl --plan reduced --check   # do the models match the code's configuration?

@@ -13,7 +13,7 @@
  * |---|---|---|
  * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
  * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 |
- * | `data/models/full/` | `deno task train:rl` (the full plan; not committed yet) | (reported only) |
+ * | `data/models/full/` | `deno task train:rl` (the full plan; not committed: `COMMITTED_RUN` in `lib/training/plan.ts` says what it would take) | (reported only) |
  * | `data/studies/robustness/` | `deno task study:robustness` | notebooks 02–06 |
  *
  * @module
@@ -106,7 +106,7 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
       dir: `data/models/${plan}`,
       command,
       // Notebook 07 evaluates the reduced plan's models and the ablation's; the full plan's are
-      // reported when present (not committed yet).
+      // reported when present (not committed: see COMMITTED_RUN in lib/training/plan.ts).
       notebooks: plan === "full" ? [] : ["07"],
       async check(dir: string) {
         const r = await checkModels({ plan: PLANS[plan], dir });

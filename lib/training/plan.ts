@@ -149,7 +149,9 @@ const PPO_CONFIG = {
  * Budgets: measured CPU-time throughput of these configurations (one run, a busy 2-core machine:
  * DQN ~3,200, PPO ~4,700, SAC ~1,600 steps per CPU-second, evaluations ~0.1 s each) puts a job at
  * about 190, 130 and 125 CPU-seconds, so the 45 jobs at about 55 minutes on 2 quiet cores
- * (`deno task train:rl`, into `data/models/full`).
+ * (`deno task train:rl`, into `data/models/full`). Not committed: the shared machine the
+ * committed models were trained on could not give it that time ({@linkcode COMMITTED_RUN} has
+ * the throughput measured there).
  */
 export const SUITE: SuitePlan = Object.freeze({
   agents: Object.freeze([
@@ -197,6 +199,21 @@ export const SUITE: SuitePlan = Object.freeze({
 });
 
 /**
+ * The measured cost of the run that trained the reduced plan's newest models (`deno task
+ * train:rl --plan reduced` under `nice -n 10 /usr/bin/time -v`, 2 workers, on the shared 2-core
+ * machine at a load average of 8–12; 25.3 min wall): the environment steps it trained (SAC and
+ * DQN seeds 2–4, the residual PPO: 79% PPO steps; the greedy evaluations' steps not counted) and
+ * the CPU time of the process (user + system). Notebook 07 and the README quote it to say what the
+ * full plan would take; SAC and DQN train slower per step than PPO, so for the full plan's mix
+ * the rate is an upper bound.
+ */
+export const COMMITTED_RUN = Object.freeze({
+  envSteps: 3_810_000,
+  cpuSeconds: 719,
+  note: "SAC, DQN and residual-PPO jobs, 79% of the steps PPO's, on 2 workers at a load of 8–12",
+});
+
+/**
  * The tuned baseline of each market condition, the anchor of the residual learner: the
  * configuration with the highest mean objective `J = PnL − 0.005·Σq²` over every family of
  * notebook 07's baseline search (`lib/experiments/rl/tuning.ts`' grid, 32 search episodes per
@@ -212,9 +229,9 @@ export const TUNED_BASELINES: Readonly<Record<MarketConditionName, AnchorPolicy>
 /**
  * The residual PPO: the reduced plan's Gaussian PPO whose action adjusts the tuned baseline's
  * quote (residual policy learning: Silver et al. 2018, Johannink et al. 2019), so that the
- * untrained policy (mean near 0) plays the baseline: offsets by at most a quarter of the action
- * box (±1 tick), sizes over the whole box (so a side can be pulled), the inventory target left at
- * the baseline's 0; a smaller step size (1e-4) and each rollout's epochs stopped at an approximate
+ * untrained policy (mean near 0) plays close to the baseline: offsets by at most a quarter of
+ * the action box (±1 tick), sizes over the whole box (so a side can be pulled), the inventory
+ * target left at the baseline's 0; a smaller step size (1e-4) and each rollout's epochs stopped at an approximate
  * KL of 0.02. Chosen by a pilot (seed 0, 200k steps, 8 evaluation episodes per point, greedy J at
  * the start → the end, calm / volatile / toxic): scale 0.25 on every dimension 427 → 417,
  * 290 → 254, 316 → 316; 0.5 on every dimension 418 → 421, 301 → 295, 316 → 307; 0.25 with the
