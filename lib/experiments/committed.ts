@@ -12,6 +12,8 @@
  * | output | task | loaded by |
  * |---|---|---|
  * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
+ * | `data/studies/convergence_large/` | `deno task study:convergence-large` (n = 5, 10) | notebook 08 |
+ * | `data/studies/state_ablation/` | `deno task study:state-ablation` | notebook 08 |
  * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 |
  * | `data/models/full/` | `deno task train:rl` (the full plan; not committed: `COMMITTED_RUN` in `lib/training/plan.ts` says what it would take) | (reported only) |
  * | `data/studies/robustness/` | `deno task study:robustness` | notebooks 02–06 |
@@ -37,9 +39,19 @@ import {
   CONVERGENCE_PLAN,
   convergenceOutput,
   convergenceStudy,
+  LARGE_N_PLAN,
+  largeNOutput,
   planJobs,
   quickConvergencePlan,
+  quickLargeNPlan,
 } from "./convergence/mod.ts";
+import {
+  ABLATION_PLAN,
+  ablationJobs,
+  ablationOutput,
+  ablationStudy,
+  quickAblationPlan,
+} from "./state_ablation/mod.ts";
 
 /** How `deno task study:<name>` runs an entry. */
 export interface CommittedRunOptions extends Pick<StudyRunOptions, "workers" | "progress"> {
@@ -82,6 +94,36 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
         progress: o.progress,
       });
       return writeCommitted(convergenceOutput(plan, o.dir), frames);
+    },
+  },
+  {
+    name: "convergence-large",
+    dir: "data/studies/convergence_large",
+    command: "deno task study:convergence-large",
+    notebooks: ["08"],
+    check: (dir: string) => checkCommitted(largeNOutput(LARGE_N_PLAN, dir)),
+    async run(o: CommittedRunOptions) {
+      const plan = o.quick ? quickLargeNPlan() : LARGE_N_PLAN;
+      const { runs, checks } = await convergenceStudy.run(planJobs(plan), {
+        workers: o.workers,
+        progress: o.progress,
+      });
+      return writeCommitted(largeNOutput(plan, o.dir), { runs, checks });
+    },
+  },
+  {
+    name: "state-ablation",
+    dir: "data/studies/state_ablation",
+    command: "deno task study:state-ablation",
+    notebooks: ["08"],
+    check: (dir: string) => checkCommitted(ablationOutput(ABLATION_PLAN, dir)),
+    async run(o: CommittedRunOptions) {
+      const plan = o.quick ? quickAblationPlan() : ABLATION_PLAN;
+      const frames = await ablationStudy.run(ablationJobs(plan), {
+        workers: o.workers,
+        progress: o.progress,
+      });
+      return writeCommitted(ablationOutput(plan, o.dir), frames);
     },
   },
   {

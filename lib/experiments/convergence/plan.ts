@@ -93,11 +93,22 @@ export const CONVERGENCE_PLAN: ConvergencePlan = Object.freeze({
   rules: { family: DEFAULT_FAMILY, episodes: 20 },
 });
 
-/** A plan small enough for tests and `--quick`: 10-step episodes, n = 1, 2, one taker, one seed. */
+/**
+ * A plan small enough for tests and `--quick`: 10-step episodes, n = 1, 2, one taker, one seed.
+ * Every call returns fresh objects (nothing shared with other callers or with {@linkcode TAKERS}),
+ * so a caller may change its copy.
+ *
+ * @example
+ * ```ts
+ * import { quickConvergencePlan, TAKERS } from "./plan.ts";
+ * const a = quickConvergencePlan(), b = quickConvergencePlan();
+ * if (a.takers[0] === b.takers[0] || a.takers[0].taker === TAKERS[1].taker) throw new Error();
+ * ```
+ */
 export function quickConvergencePlan(): ConvergencePlan {
   return {
     ns: [1, 2],
-    takers: [TAKERS[1]],
+    takers: [structuredClone(TAKERS[1])],
     seeds: 1,
     regime: { decayEpisodes: 100, budget: 600, checkEvery: 50, evalEpisodes: 3 },
     game: applyCondition({ steps: 10, game: { kind: "known", size: 1000 } }, ["noise"]),
@@ -106,6 +117,33 @@ export function quickConvergencePlan(): ConvergencePlan {
     impulse: { step: 3, episodes: 4 },
     rules: { family: { offsets: [0, 1, 2], qtys: [100, 200] }, episodes: 2 },
   };
+}
+
+/**
+ * The large-n plan (`deno task study:convergence-large`, into `data/studies/convergence_large`):
+ * the measured convergence rate for n = 5 and 10 makers (issue 10: "for n = 5 and 10, the
+ * measured rate"), same game, regime and stop rule as {@linkcode CONVERGENCE_PLAN}, 10 seeds per
+ * taker at n = 5 and 5 at n = 10 (a run of 10 makers to the 30,000-episode budget took 41 s, one
+ * of 5 makers 33 s, piloted on the shared machine at load 2–6); the `runs` table's recurrence
+ * columns (`period`, `distinct`, `returns`) say whether an unconverged run cycles or drifts. No
+ * exploitability, impulse response or fixed-rule game (the rate is what the issue asks for).
+ */
+export const LARGE_N_PLAN: ConvergencePlan = Object.freeze({
+  ns: [5, 10],
+  takers: TAKERS,
+  seeds: 10,
+  seedsFor: { "10": 5 },
+  regime: {},
+  game: applyCondition({}, ["noise"]),
+  evalEpisodes: 100,
+  exploitEpisodes: 0,
+  impulse: { step: 0, episodes: 0 },
+});
+
+/** {@linkcode LARGE_N_PLAN} in miniature (tests and `--quick`): n = 3 on the quick game. */
+export function quickLargeNPlan(): ConvergencePlan {
+  const { rules: _rules, ...q } = quickConvergencePlan();
+  return { ...q, ns: [3], exploitEpisodes: 0, impulse: { step: 0, episodes: 0 } };
 }
 
 const PLAN = {
@@ -177,6 +215,22 @@ export function planJobs(plan: ConvergencePlan): ConvergenceJob[] {
 }
 
 /**
+ * The defaults a study's outputs depend on besides its jobs: the resolved game facts and
+ * background of `game` and the default state edges (part of every committed hash).
+ */
+export function studyDefaults(game: CompetitionGame): Record<string, unknown> {
+  const g = resolveConfig({ ...game, makers: 1 });
+  const { policies: _p, taker: _t, background, game: variant, ...facts } = g;
+  return {
+    game: { ...facts, game: { kind: variant.kind, size: variant.size } },
+    background: typeof background === "function"
+      ? "custom"
+      : validateBackgroundOptions({ ...background, p0: g.p0 }),
+    state: { ...DEFAULT_MAKER_STATE, depthTicks: DEFAULT_DEPTH_TICKS },
+  };
+}
+
+/**
  * The committed-output spec of a plan's study in `dir` (default `data/studies/convergence`): its
  * hash covers the jobs and the game, background and state defaults (module doc).
  */
@@ -184,23 +238,32 @@ export function convergenceOutput(
   plan: ConvergencePlan = CONVERGENCE_PLAN,
   dir = "data/studies/convergence",
 ): CommittedSpec {
-  const game = resolveConfig({ ...plan.game, makers: 1 });
-  const { policies: _p, taker: _t, background, game: variant, ...facts } = game;
   return {
     name: "convergence",
     dir,
     command: "deno task study:convergence",
     version: CONVERGENCE_VERSION,
-    config: {
-      jobs: planJobs(plan),
-      defaults: {
-        game: { ...facts, game: { kind: variant.kind, size: variant.size } },
-        background: typeof background === "function"
-          ? "custom"
-          : validateBackgroundOptions({ ...background, p0: game.p0 }),
-        state: { ...DEFAULT_MAKER_STATE, depthTicks: DEFAULT_DEPTH_TICKS },
-      },
-    },
+    config: { jobs: planJobs(plan), defaults: studyDefaults(plan.game) },
+  };
+}
+
+/** The command that makes the large-n outputs. */
+export const LARGE_N_COMMAND = "deno task study:convergence-large";
+
+/**
+ * The committed-output spec of the large-n plan's study in `dir` (default
+ * `data/studies/convergence_large`): as {@linkcode convergenceOutput}, its own name and command.
+ */
+export function largeNOutput(
+  plan: ConvergencePlan = LARGE_N_PLAN,
+  dir = "data/studies/convergence_large",
+): CommittedSpec {
+  return {
+    name: "convergence-large",
+    dir,
+    command: LARGE_N_COMMAND,
+    version: CONVERGENCE_VERSION,
+    config: { jobs: planJobs(plan), defaults: studyDefaults(plan.game) },
   };
 }
 
@@ -218,4 +281,17 @@ export async function loadConvergence(dir: string = CONVERGENCE_DIR): Promise<Co
   return (await loadCommitted(
     convergenceOutput(CONVERGENCE_PLAN, dir),
   )) as unknown as ConvergenceFrames;
+}
+
+/** The large-n study's folder, `data/studies/convergence_large` of the project. */
+export const LARGE_N_DIR: string = fileURLToPath(
+  new URL("../../../data/studies/convergence_large", import.meta.url),
+);
+
+/**
+ * The committed large-n tables (`runs`, `checks`; the other tables empty): checked first, as
+ * {@linkcode loadConvergence}; a missing or stale output names `deno task study:convergence-large`.
+ */
+export async function loadLargeN(dir: string = LARGE_N_DIR): Promise<ConvergenceFrames> {
+  return (await loadCommitted(largeNOutput(LARGE_N_PLAN, dir))) as unknown as ConvergenceFrames;
 }
