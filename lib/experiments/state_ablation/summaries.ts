@@ -50,7 +50,8 @@ export function ablationSummary(runs: pl.DataFrame): pl.DataFrame {
     pl.col("pnl_hi"),
     pl.col("states_mean").alias("states"),
   );
-  return convergenceRates(runs).join(pnl, { on: by, how: "inner" });
+  const n = pl.col("n").cast(pl.Int32);
+  return convergenceRates(runs).withColumns(n).join(pnl.withColumns(n), { on: by, how: "inner" });
 }
 
 /** Options of {@linkcode chooseState}. */
