@@ -13,6 +13,7 @@
  *
  * @module
  */
+export * from "./colearn.ts";
 export * from "./jobs.ts";
 export * from "./plan.ts";
 export * from "./summaries.ts";
