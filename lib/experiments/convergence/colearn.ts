@@ -52,6 +52,7 @@ import {
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
 import { gameOptions, gameVariant, STUDY_RUN_OPTIONS } from "../_fields.ts";
 import type { CompetitionGame } from "../competition/jobs.ts";
+import { int as fmtInt, pct } from "../../report/mod.ts";
 import { wilson } from "./summaries.ts";
 import type { ConvergenceRow } from "./jobs.ts";
 
@@ -242,7 +243,8 @@ export function colearnConverging(
  * `median_episode`; `coLearn`'s visited-statistic verdicts (`settled`, `cycling`, `drifting`);
  * the joint play's recurrence over the last checks among the runs that did not converge
  * (`play_cycling`: period ≥ 2 or returns to earlier plays; `play_drifting`); and the mean of each
- * side's largest change over the last `patience` checks, per statistic.
+ * side's largest change over the last `patience` checks, per statistic; the criterion's `tol` and
+ * `patience`.
  *
  * @example
  * ```ts
@@ -295,7 +297,34 @@ export function colearnSummary(colearn: pl.DataFrame): pl.DataFrame {
       path_taker: mean(rs.map((r) => r.path_taker)),
       visited_makers: mean(rs.map((r) => r.visited_makers)),
       visited_taker: mean(rs.map((r) => r.visited_taker)),
+      tol: Math.max(...rs.map((r) => Number(r.tol ?? NaN))),
+      patience: Math.max(...rs.map((r) => Number(r.patience ?? NaN))),
     };
   });
   return pl.readRecords(out);
+}
+
+/**
+ * {@linkcode colearnSummary}'s rows as the notebook's table: per game, the runs that met the
+ * criterion (Wilson's interval) and the median episode, `coLearn`'s verdicts on the visited
+ * statistic, and each side's largest change over the last checks on both statistics.
+ */
+export function colearnTable(summary: pl.DataFrame): pl.DataFrame {
+  const rows = (summary.toRecords() as Record<string, unknown>[]).map((r) => ({
+    game: r.game,
+    "criterion met (path, both sides)": `${r.converged} of ${r.runs} (${
+      pct(r.rate_lo as number, 0)
+    }–${pct(r.rate_hi as number, 0)})`,
+    "median episode": r.median_episode === null ? "—" : fmtInt(r.median_episode as number),
+    "path change at the last checks: maker / taker": `${pct(r.path_makers as number)} / ${
+      pct(r.path_taker as number)
+    }`,
+    "visited-state change: maker / taker": `${pct(r.visited_makers as number)} / ${
+      pct(r.visited_taker as number)
+    }`,
+    "verdict on visited states: settled / cycling / drifting":
+      `${r.settled} / ${r.cycling} / ${r.drifting}`,
+    "not met: play cycling / drifting": `${r.play_cycling} / ${r.play_drifting}`,
+  }));
+  return pl.readRecords(rows);
 }

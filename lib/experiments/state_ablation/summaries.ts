@@ -54,6 +54,41 @@ export function ablationSummary(runs: pl.DataFrame): pl.DataFrame {
   return convergenceRates(runs).withColumns(n).join(pnl.withColumns(n), { on: by, how: "inner" });
 }
 
+/**
+ * Each state's per-maker PnL minus the `base` state's (default `"spec"`), paired by seed within a
+ * cell (same training seed, same replay episodes): per (variant, taker, n) `pairedDiff`'s
+ * `a_mean` (the state), `b_mean` (the base), `diff_mean`, `diff_lo`, `diff_hi`, `diff_n`.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { versusBase } from "./summaries.ts";
+ * const runs = pl.readRecords([1, 2, 3].flatMap((seed) => [
+ *   { variant: "spec", taker: "T", n: 1, seed, maker_pnl: seed },
+ *   { variant: "rich", taker: "T", n: 1, seed, maker_pnl: seed + 2 },
+ * ]));
+ * const r = versusBase(runs).toRecords()[0];
+ * if (r.variant !== "rich" || r.diff_mean !== 2 || r.diff_lo !== 2) throw new Error(JSON.stringify(r));
+ * ```
+ */
+export function versusBase(runs: pl.DataFrame, o: { base?: string } = {}): pl.DataFrame {
+  const base = o.base ?? "spec";
+  const variants = [...new Set(runs.getColumn("variant").toArray() as string[])];
+  if (!variants.includes(base)) {
+    throw new ConfigError("base", `a variant of the runs (${variants.join(", ")})`, base);
+  }
+  const parts = variants.filter((v) => v !== base).map((v) =>
+    pairedDiff(runs, {
+      a: { variant: v },
+      b: { variant: base },
+      on: ["taker", "n", "seed"],
+      by: ["taker", "n"],
+      value: "maker_pnl",
+    }).select(pl.lit(v).alias("variant"), pl.all())
+  );
+  return parts.length ? pl.concat(parts) : pl.DataFrame({ variant: [] as string[] });
+}
+
 /** Options of {@linkcode chooseState}. */
 export interface ChooseStateOptions {
   /** Smallest convergence rate in every cell for a state to be eligible. Default 0.9. */
@@ -224,7 +259,7 @@ export function ablationTable(summary: pl.DataFrame): pl.DataFrame {
 export function choiceTable(choice: StateChoice): pl.DataFrame {
   const rows = choice.lines.map((l) => ({
     state: l.variant,
-    states: int(l.states),
+    "states (mean over its runs)": int(l.states),
     "lowest convergence rate": pct(l.minRate, 0),
     eligible: l.eligible ? "yes" : "no",
     "score: per-maker PnL, mean over cells ($)": fixed(l.score),
