@@ -191,7 +191,12 @@ import {
   robustnessTable,
   runRobustness,
 } from "../lib/experiments/robustness/mod.ts";
-import { planJobs, quickConvergencePlan } from "../lib/experiments/convergence/mod.ts";
+import { colearnJobs, planJobs, quickConvergencePlan } from "../lib/experiments/convergence/mod.ts";
+import {
+  ablationJobs,
+  chooseState,
+  quickAblationPlan,
+} from "../lib/experiments/state_ablation/mod.ts";
 
 /** One public entry point (see the module doc). */
 export interface EntryPoint {
@@ -1229,6 +1234,43 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     valid: () => structuredClone(quickConvergencePlan()),
     call: (o) => planJobs(o as never),
     only: ["seeds", "evalEpisodes", "exploitEpisodes", "ns", "takers", "game"],
+  },
+  {
+    name: "ablationJobs",
+    module: "lib/experiments",
+    valid: () => quickAblationPlan(),
+    call: (o) => ablationJobs(o as never),
+    only: ["variants", "exact"],
+    free: ["variants"],
+  },
+  {
+    name: "chooseState",
+    module: "lib/experiments",
+    valid: () => ({ minRate: 0.9, level: 0.05 }),
+    call: (o) =>
+      chooseState(
+        pl.readRecords([1, 2].map((seed) => ({
+          variant: "spec",
+          taker: "T",
+          n: 1,
+          seed,
+          maker_pnl: seed,
+          converged: true,
+          states: 1,
+        }))),
+        o as never,
+      ),
+  },
+  {
+    name: "colearnConverging",
+    module: "lib/experiments",
+    valid: () => ({
+      games: [{ label: "g", game: { kind: "known", size: 1000 } }],
+      seeds: 1,
+      settings: { steps: 10 },
+      regime: { budget: 100 },
+    }),
+    call: (o) => colearnJobs(o as never),
   },
   // ------------------------------------------------------------ lib/report
   {

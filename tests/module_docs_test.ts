@@ -24,6 +24,7 @@ const STUDIES = [
   "experiments/competition",
   "experiments/robustness",
   "experiments/convergence",
+  "experiments/state_ablation",
 ];
 /** Folders without options objects (positional numbers only): no unknown keys to reject. */
 const POSITIONAL = ["book"];

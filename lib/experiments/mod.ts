@@ -43,9 +43,14 @@
  * - `rl/` (notebook 07, reinforcement learning for market making): baselines, tabular Q, DQN, PPO
  *   and SAC on the order-book environment, trained and evaluated per (agent, seed)
  *   (`jobs.ts`, `evaluation.ts`), the queue sweep (`queue.ts`), the study's tables (`study.ts`).
- * - `convergence/` (the committed convergence study, `deno task study:convergence`, and the state
- *   ablation): makers trained until their play settles, exploitability, the impulse response to a
- *   forced deviation, the profit gain Δ of converged runs.
+ * - `convergence/` (the committed convergence study, `deno task study:convergence`, notebooks 02
+ *   and 04; its large-n plan, `deno task study:convergence-large`, notebook 08): makers trained
+ *   until their play settles, exploitability, the impulse response to a forced deviation, the
+ *   profit gain Δ of converged runs; co-learning in the converging regime (`colearn.ts`, notebook
+ *   05).
+ * - `state_ablation/` (notebook 08, `deno task study:state-ablation`): the makers' state
+ *   ablation (the spec's state, plus the depth near P0, own resting quantity, queue position, all
+ *   three), its decision rule, and the exact check with each state.
  * - `committed.ts`: the registry of outputs made by long tasks and committed under `data/`, and
  *   the check `deno task reproduce` runs over them.
  *
@@ -60,4 +65,5 @@ export * from "./fixed_vs_dynamic/mod.ts";
 export * from "./fixed_rules/mod.ts";
 export * from "./robustness/mod.ts";
 export * from "./convergence/mod.ts";
+export * from "./state_ablation/mod.ts";
 export * from "./committed.ts";
