@@ -76,9 +76,9 @@ export const TAKERS: readonly CompetitionTaker[] = Object.freeze([
  *
  * A first version (8 seeds, exploitability on seeds 1–3) took 14.4 minutes niced on two cores
  * shared with five other jobs (load about 15); this one's time is in the commit that made it.
- * Not measured, to fit the session: n = 5 and 10 (a run of n makers costs about n/3 times one of
- * three; add them to `ns`, with fewer seeds through `seedsFor` if needed) and exploitability on
- * every converged run (drop `exploitSeeds`; each test costs about as much as its run).
+ * n = 5 and 10 are measured by {@linkcode LARGE_N_PLAN} (its own folder, so these tables stay
+ * valid). Not measured, to fit the session: exploitability on every converged run (drop
+ * `exploitSeeds`; each test costs about as much as its run).
  */
 export const CONVERGENCE_PLAN: ConvergencePlan = Object.freeze({
   ns: [1, 2, 3],
