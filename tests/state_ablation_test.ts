@@ -30,6 +30,7 @@ import {
   TAKERS,
 } from "../lib/experiments/convergence/mod.ts";
 import { outputHash } from "../lib/sweep/mod.ts";
+import { DEFAULT_MAKER_STATE, DEPTH_MAKER_STATE, makerEncoder } from "../lib/makers/mod.ts";
 
 type Rec = Record<string, unknown>;
 
@@ -237,4 +238,14 @@ Deno.test("quickConvergencePlan: fresh objects on every call, nothing shared wit
   assertEquals((TAKERS[1].taker as { maxWalk?: number }).maxWalk, undefined);
   assertEquals(b.regime.budget, 600);
   assertTrue(a.game !== b.game && a.takers !== b.takers);
+});
+
+Deno.test("DEPTH_MAKER_STATE: the ablation's spec+depth state, a named preset, not the default", () => {
+  assertEquals(STATE_VARIANTS.find((v) => v.label === "spec+depth")!.state, {
+    ...DEPTH_MAKER_STATE,
+  });
+  assertEquals(DEFAULT_MAKER_STATE.depth, []);
+  const spec = makerEncoder({ makers: 2, sizeVisible: true });
+  const depth = makerEncoder({ state: DEPTH_MAKER_STATE, makers: 2, sizeVisible: true });
+  assertEquals(depth.nStates, 4 * spec.nStates);
 });

@@ -21,7 +21,12 @@ import {
   str,
 } from "../../errors.ts";
 import { applyCondition } from "../../game/mod.ts";
-import { MAKER_STATE, type MakerStateOptions, RICH_MAKER_STATE } from "../../makers/mod.ts";
+import {
+  DEPTH_MAKER_STATE,
+  MAKER_STATE,
+  type MakerStateOptions,
+  RICH_MAKER_STATE,
+} from "../../makers/mod.ts";
 import { type CommittedSpec, loadCommitted } from "../../sweep/mod.ts";
 import { takerCase } from "../_fields.ts";
 import type { CompetitionTaker } from "../competition/jobs.ts";
@@ -46,11 +51,12 @@ export interface StateVariant {
 /**
  * The five states of the ablation, smallest first: the spec's, the spec's plus each of the
  * opt-in features of `lib/makers/state.ts` with {@linkcode RICH_MAKER_STATE}'s edges (4 bins
- * each, so 4 × the states), and all three (64 ×).
+ * each, so 4 × the states), and all three (64 ×). The rule picked `"spec+depth"`, which is the
+ * named preset `DEPTH_MAKER_STATE` of `lib/makers/state.ts` (not the default; see there).
  */
 export const STATE_VARIANTS: readonly StateVariant[] = Object.freeze([
   { label: "spec", state: {} },
-  { label: "spec+depth", state: { depth: RICH_MAKER_STATE.depth } },
+  { label: "spec+depth", state: { ...DEPTH_MAKER_STATE } },
   { label: "spec+resting", state: { resting: RICH_MAKER_STATE.resting } },
   { label: "spec+queue", state: { queue: RICH_MAKER_STATE.queue } },
   { label: "spec+all", state: { ...RICH_MAKER_STATE } },
