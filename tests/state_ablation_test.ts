@@ -222,10 +222,10 @@ Deno.test("committed specs: the large-n and ablation outputs have their own name
   const abl = ablationOutput();
   assertEquals(new Set([conv, large, abl].map((s) => s.name)).size, 3);
   assertEquals(new Set([conv, large, abl].map((s) => outputHash(s))).size, 3);
-  // The large-n plan: 5 seeds × 3 takers at n = 5, 3 × 3 at n = 10, the convergence plan's game.
+  // The large-n plan: 10 seeds × 3 takers at n = 5, 5 × 3 at n = 10, the convergence plan's game.
   const jobs = planJobs(LARGE_N_PLAN);
-  assertEquals(jobs.filter((j) => j.n === 5).length, 15);
-  assertEquals(jobs.filter((j) => j.n === 10).length, 9);
+  assertEquals(jobs.filter((j) => j.n === 5).length, 30);
+  assertEquals(jobs.filter((j) => j.n === 10).length, 15);
   assertEquals(JSON.stringify(LARGE_N_PLAN.game), JSON.stringify(CONVERGENCE_PLAN.game));
   assertEquals(planJobs(quickLargeNPlan()).map((j) => j.n), [3]);
 });

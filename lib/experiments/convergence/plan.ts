@@ -122,18 +122,17 @@ export function quickConvergencePlan(): ConvergencePlan {
 /**
  * The large-n plan (`deno task study:convergence-large`, into `data/studies/convergence_large`):
  * the measured convergence rate for n = 5 and 10 makers (issue 10: "for n = 5 and 10, the
- * measured rate"), same game, regime and stop rule as {@linkcode CONVERGENCE_PLAN}, 5 seeds per
- * taker at n = 5 and 3 at n = 10: a run of 5 makers to the 30,000-episode budget took 33 s and
- * one of 10 makers 41 s on the shared machine (load 2–6), and the machine gave the session's
- * studies less than half a core each (raise `seeds` and `seedsFor` on a quiet machine). The
- * `runs` table's recurrence columns (`period`, `distinct`, `returns`) say whether an unconverged
- * run cycles or drifts. No exploitability, impulse response or fixed-rule game.
+ * measured rate"), same game, regime and stop rule as {@linkcode CONVERGENCE_PLAN}, 10 seeds per
+ * taker at n = 5 and 5 at n = 10: a run of 5 makers to the 30,000-episode budget took 33 s and
+ * one of 10 makers 41 s on the shared machine (load 2–6). The `runs` table's recurrence columns
+ * (`period`, `distinct`, `returns`) say whether an unconverged run cycles or drifts. No
+ * exploitability, impulse response or fixed-rule game.
  */
 export const LARGE_N_PLAN: ConvergencePlan = Object.freeze({
   ns: [5, 10],
   takers: TAKERS,
-  seeds: 5,
-  seedsFor: { "10": 3 },
+  seeds: 10,
+  seedsFor: { "10": 5 },
   regime: {},
   game: applyCondition({}, ["noise"]),
   evalEpisodes: 100,
