@@ -24,7 +24,8 @@
  *    (replenisher, follower, random, no maker) and the cell's best fixed rule (`"best fixed"`),
  *    on the common test seeds `test:<seed>`. Tables `learn_tests`, `learn_runs` (with the
  *    regime's convergence: `converged`, `converged_episode`, `episodes`), `learn_curves`,
- *    `learn_maps` (headline market only), each with a `condition` column.
+ *    `learn_maps` (headline market only: game 2, and game 1 at Q = 8,000), each with a
+ *    `condition` column.
  * 3. **orders** (`lib/experiments/fixed_vs_dynamic`): notebook 06's populations in game 1 with
  *    noise, under each order rule (an `orders` column): 1R+1F, 2R+1F, 1R+2F (nothing learns) and
  *    1R+1Q (the Q-learner trained against the taker it plays). Tables `fd_makers`, `fd_steps`,
@@ -375,13 +376,14 @@ export function robustnessPlan(config: RobustnessConfig): RobustnessPlan {
         ],
       },
     });
-  const game1 = (m: Market, sizes: readonly number[], seeds: number) =>
+  // Policy maps of game 1 at Q = 8,000 in the headline market (notebook 03's section 4).
+  const game1 = (m: Market, sizes: readonly number[], seeds: number, headline = false) =>
     sizes.flatMap((q) =>
       makerLearnJobs({
         games: [{ label: g1Label(q), game: known(q) }],
         takers: LEARN_TAKERS,
         seeds,
-        settings: { ...learnSettings(m), map: false },
+        settings: { ...learnSettings(m), map: headline && q === 8_000 },
         tests: { [g1Label(q)]: [{ label: `Q=${q}`, game: known(q) }] },
       })
     );
@@ -390,7 +392,7 @@ export function robustnessPlan(config: RobustnessConfig): RobustnessPlan {
     {
       part: `learn:${head.label}:sizes`,
       condition: head.label,
-      jobs: game1(head, SIZES, c.sizeSeeds),
+      jobs: game1(head, SIZES, c.sizeSeeds, true),
     },
     ...c.conditions.slice(1).map((m) => ({
       part: `learn:${m.label}`,
