@@ -311,7 +311,19 @@ Deno.test("takerRobustness and competitionRobustness: the headline's ranking, pa
       }))
     ),
   );
-  const c = competitionRobustness(makers, tests).toRecords() as Record<string, unknown>[];
+  const c = competitionRobustness(makers, tests, ["a", "b", "c"]).toRecords() as Record<
+    string,
+    unknown
+  >[];
+  // Without the competition part, only one maker against none.
+  const only = competitionRobustness(undefined, tests, ["a"]).toRecords() as Record<
+    string,
+    unknown
+  >[];
+  assertEquals(
+    new Set(only.map((r) => r.finding)),
+    new Set(["taker cost (bps), 1 maker − none, a"]),
+  );
   const at = (f: string) => c.find((r) => r.finding === f && r.condition === "noise")!;
   assertEquals(at("taker cost (bps), 1 maker − none, a").mean, -1);
   assert(Math.abs(Number(at("taker cost (bps), 2 makers − 1, a").mean) + 1.1) < 1e-9);
