@@ -218,16 +218,16 @@ export function robustnessFindings(t: Record<string, pl.DataFrame>): Finding[] {
       const [what, taker] = split(r.finding);
       push(
         `${prefix}.${KEYS[what] ?? slug(what)}.${slug(taker)}.${r.condition}`,
-        `${r.outcome}: ${signed(r)}${unit} (${r.n} seeds; Holm: ${r.outcome_holm})`,
+        `${r.outcome}: ${signed(r)}${
+          what.includes("(bps)") ? " bps" : unit
+        } (${r.n} seeds; Holm: ${r.outcome_holm})`,
       );
     }
   };
   // Notebook 02 per market: the game-1 maker against the best fixed rule and the baselines.
   cell("game1", gameOneRobustness(tests), " $ per episode");
-  // Notebook 04 per market: a second learner, and one against none.
-  if (t.comp_makers !== undefined) {
-    cell("competition", competitionRobustness(t.comp_makers, tests), "");
-  }
+  // Notebook 04 per market: one learner against none (and a second learner, when run).
+  cell("competition", competitionRobustness(t.comp_makers, tests), " $ per episode");
   // Notebook 05 per market: the cheapest taker strategy against each maker setting.
   for (const r of bestTakers(tests).toRecords() as Row[]) {
     push(
