@@ -435,3 +435,35 @@ export function tallyLine(table: pl.DataFrame, prefix: string): string {
     return `${f.slice(prefix.length + 2)} ${value} (holds in ${holds} of ${rs.length} markets)`;
   }).join(", ");
 }
+
+/**
+ * {@linkcode bestTakers}' rows in words: per maker setting, in how many markets each strategy is
+ * the cheapest, and in how many the best two tie (mean costs within 0.005 bps).
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { bestTakerText } from "./notebooks.ts";
+ * const rows = pl.DataFrame({
+ *   condition: ["a", "b", "c"], setting: ["none", "none", "none"], best: ["x", "x", "y"],
+ *   best_cost: [1, 2, 1], second: ["y", "y", "x"], second_cost: [2, 3, 1], n: [5, 5, 5],
+ * });
+ * const s = bestTakerText(rows);
+ * if (s !== "against none: x in 2 of 3 markets, y in 1 (tied with the runner-up in 1)") throw new Error(s);
+ * ```
+ */
+export function bestTakerText(best: pl.DataFrame): string {
+  const rows = best.toRecords() as Row[];
+  const settings = [...new Set(rows.map((r) => String(r.setting)))];
+  return settings.map((s) => {
+    const rs = rows.filter((r) => r.setting === s);
+    const counts = new Map<string, number>();
+    for (const r of rs) counts.set(String(r.best), (counts.get(String(r.best)) ?? 0) + 1);
+    const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1]);
+    const ties = rs.filter((r) => Math.abs(Number(r.second_cost) - Number(r.best_cost)) < 0.005);
+    return `against ${s}: ${
+      sorted.map(([t, k], i) => (i === 0 ? `${t} in ${k} of ${rs.length} markets` : `${t} in ${k}`))
+        .join(", ")
+    }${ties.length ? ` (tied with the runner-up in ${ties.length})` : ""}`;
+  }).join("; ");
+}
