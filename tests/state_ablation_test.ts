@@ -166,10 +166,10 @@ Deno.test("ablationJobs: every variant's training jobs, largest n first, then th
     "variants[0].state.depth[1]",
   );
   throwsConfig(() => ablationJobs({ ...plan, exact: { ...plan.exact, steps: 9 } }), "exact.steps");
-  // The committed plan (as the registry hashes it): 5 states × 2 n × 3 takers × 10 seeds, and
+  // The committed plan (as the registry hashes it): 5 states × 2 n × 3 takers × 20 seeds, and
   // 5 states × 3 takers × 10 seeds of the exact check.
   const full = (ablationOutput().config as { jobs: { kind: string }[] }).jobs;
-  assertEquals(full.filter((j) => j.kind === "train").length, 300);
+  assertEquals(full.filter((j) => j.kind === "train").length, 600);
   assertEquals(full.filter((j) => j.kind === "exact").length, 150);
 });
 

@@ -161,16 +161,11 @@ export const RICH_MAKER_STATE: Readonly<
 });
 
 /**
- * The named preset the state ablation's decision rule picked (`deno task study:state-ablation`,
- * notebook 08): the spec's state plus `depth` with {@linkcode RICH_MAKER_STATE}'s edges (4 × the
- * states). **Not the default**: the rule picked it because the spec's state met the convergence
- * criterion in 8 of 10 runs in one cell (reactive taker, two makers), below the rule's 90 %, while
- * on profit the two are not distinguishable in any cell; the committed convergence study's 20
- * seeds of the spec's state give 18 of 20 (90 %) in that cell. Switching the default would make
- * every committed study and the notebooks built on them stale (it re-runs
- * `deno task study:convergence`, `study:state-ablation`, `study:convergence-large` and notebooks
- * 02, 04, 05 and 08), so it is left for a later round, after the ablation has its 20 seeds. Use it
- * as a maker's `state`: `{kind: "q", state: DEPTH_MAKER_STATE}`.
+ * The spec's state plus `depth` with {@linkcode RICH_MAKER_STATE}'s edges (4 × the states), as a
+ * named preset (the state ablation's `spec+depth`: `deno task study:state-ablation`, notebook 08).
+ * **Not the default**: in the committed ablation (20 seeds per cell) it converges as often as the
+ * spec's state or more, but earns no more in any cell, and the decision rule keeps the smaller
+ * spec's state. Use it as a maker's `state`: `{kind: "q", state: DEPTH_MAKER_STATE}`.
  */
 export const DEPTH_MAKER_STATE: Readonly<MakerStateOptions> = Object.freeze({
   depth: RICH_MAKER_STATE.depth,

@@ -51,8 +51,8 @@ export interface StateVariant {
 /**
  * The five states of the ablation, smallest first: the spec's, the spec's plus each of the
  * opt-in features of `lib/makers/state.ts` with {@linkcode RICH_MAKER_STATE}'s edges (4 bins
- * each, so 4 × the states), and all three (64 ×). The rule picked `"spec+depth"`, which is the
- * named preset `DEPTH_MAKER_STATE` of `lib/makers/state.ts` (not the default; see there).
+ * each, so 4 × the states), and all three (64 ×). `"spec+depth"` is the named preset
+ * `DEPTH_MAKER_STATE` of `lib/makers/state.ts`.
  */
 export const STATE_VARIANTS: readonly StateVariant[] = Object.freeze([
   { label: "spec", state: {} },
@@ -86,20 +86,22 @@ export interface AblationPlan {
 
 /**
  * The committed ablation: the five states × n = 1, 2 × the aggressive, passive and reactive
- * takers × 10 seeds, the converging regime's defaults on the noise market (the convergence
+ * takers × 20 seeds, the converging regime's defaults on the noise market (the convergence
  * study's game), 100 greedy replay episodes per run (their noise is part of each run's PnL); and
  * the exact check (6 steps, 20,000 episodes, as notebook 02) for each variant × the three takers ×
  * 10 seeds (a check takes about a second).
  *
- * 10 seeds per cell, not the 20 aimed for: a run took 2.3 s (n = 1) and 4–5 s (n = 2) on a quiet
- * core, but the shared machine (load 8–13 while it ran) gave the study about 0.4 of a core, so
- * 20 seeds would have needed well over an hour of wall time. `seeds: 20` doubles it.
+ * A run takes 2.3 s (n = 1) and 4–5 s (n = 2) on a quiet core; the whole study took 9.6 min on 2
+ * workers at load 0.3–3 (`deno task study:state-ablation --workers 2`). A first round at 10 seeds
+ * (made on a machine at load 8–13) had the spec's state one converged run short of the rule's 90 %
+ * in one cell (reactive, n = 2: 8 of 10) and so picked spec+depth; at 20 seeds the spec's state
+ * meets the rule in every cell and is its pick.
  */
 export const ABLATION_PLAN: AblationPlan = Object.freeze({
   training: {
     ns: [1, 2],
     takers: TAKERS,
-    seeds: 10,
+    seeds: 20,
     regime: {},
     game: applyCondition({}, ["noise"]),
     evalEpisodes: 100,
