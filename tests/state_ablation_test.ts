@@ -22,11 +22,15 @@ import {
 import {
   CONVERGENCE_PLAN,
   convergenceOutput,
+  convergenceStudy,
   LARGE_N_PLAN,
   largeNOutput,
+  LONG_BUDGET_PLAN,
+  longBudgetOutput,
   planJobs,
   quickConvergencePlan,
   quickLargeNPlan,
+  quickLongBudgetPlan,
   TAKERS,
 } from "../lib/experiments/convergence/mod.ts";
 import { outputHash } from "../lib/sweep/mod.ts";
@@ -228,6 +232,41 @@ Deno.test("committed specs: the large-n and ablation outputs have their own name
   assertEquals(jobs.filter((j) => j.n === 10).length, 15);
   assertEquals(JSON.stringify(LARGE_N_PLAN.game), JSON.stringify(CONVERGENCE_PLAN.game));
   assertEquals(planJobs(quickLargeNPlan()).map((j) => j.n), [3]);
+});
+
+type Train = Record<string, unknown> & {
+  n: number;
+  taker: { label: string };
+  regime: { budget?: number };
+};
+
+Deno.test("the long-budget plan: the committed study's n = 3 passive and reactive runs, 10 × the budget", () => {
+  const key = (j: Record<string, unknown>) => {
+    const { exploit: _x, impulse: _i, regime, ...rest } = j as Record<string, unknown> & {
+      regime: Record<string, unknown>;
+    };
+    const { budget: _b, ...r } = regime;
+    return JSON.stringify({ ...rest, regime: r });
+  };
+  const train = (p: typeof CONVERGENCE_PLAN) =>
+    planJobs(p).filter((j) => j.kind === "train") as unknown as Train[];
+  const long = train(LONG_BUDGET_PLAN);
+  const base = train(CONVERGENCE_PLAN).filter((j) => j.n === 3 && j.taker.label !== "aggressive");
+  assertEquals(long.length, 40);
+  assertEquals(long.map(key), base.map(key));
+  assertTrue(long.every((j) => j.regime.budget === 300_000 && base[0].regime.budget === 30_000));
+  assertTrue(outputHash(longBudgetOutput()) !== outputHash(largeNOutput()));
+  assertEquals(quickLongBudgetPlan().regime.budget, 2 * quickLargeNPlan().regime.budget!);
+});
+
+Deno.test("a larger budget leaves a run that converged within the smaller one unchanged", async () => {
+  const a = quickConvergencePlan();
+  const b = { ...a, regime: { ...a.regime, budget: 3 * a.regime.budget! } };
+  const cols = ["n", "seed", "converged", "episodes", "maker_pnl", "visited"];
+  const ra = (await convergenceStudy.run(planJobs(a), { workers: 0 })).runs;
+  const rb = (await convergenceStudy.run(planJobs(b), { workers: 0 })).runs;
+  assertTrue(ra.filter(pl.col("converged")).height > 0);
+  assertEquals(rb.select(...cols).toRecords(), ra.select(...cols).toRecords());
 });
 
 Deno.test("quickConvergencePlan: fresh objects on every call, nothing shared with TAKERS", () => {

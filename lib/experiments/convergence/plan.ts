@@ -140,6 +140,31 @@ export const LARGE_N_PLAN: ConvergencePlan = Object.freeze({
   impulse: { step: 0, episodes: 0 },
 });
 
+/**
+ * The long-budget plan (`deno task study:convergence-long`, into `data/studies/convergence_long`):
+ * the two cells of {@linkcode CONVERGENCE_PLAN} below the 90 % target (n = 3 against the passive
+ * and the reactive taker, 20 seeds), the same game, regime and stop rule with a budget of 300,000
+ * episodes instead of 30,000: does the drift of the unconverged runs end with ten times the
+ * episodes? The regime's ε and α schedules do not depend on the budget, so a run that converged
+ * within 30,000 episodes is the same run here (tested), and the others continue past 30,000.
+ */
+export const LONG_BUDGET_PLAN: ConvergencePlan = Object.freeze({
+  ns: [3],
+  takers: Object.freeze(TAKERS.filter((t) => t.label !== "aggressive")),
+  seeds: 20,
+  regime: { budget: 300_000 },
+  game: applyCondition({}, ["noise"]),
+  evalEpisodes: 100,
+  exploitEpisodes: 0,
+  impulse: { step: 0, episodes: 0 },
+});
+
+/** {@linkcode LONG_BUDGET_PLAN} in miniature (tests and `--quick`). */
+export function quickLongBudgetPlan(): ConvergencePlan {
+  const q = quickLargeNPlan();
+  return { ...q, regime: { ...q.regime, budget: 2 * (q.regime.budget ?? 30_000) } };
+}
+
 /** {@linkcode LARGE_N_PLAN} in miniature (tests and `--quick`): n = 3 on the quick game. */
 export function quickLargeNPlan(): ConvergencePlan {
   const { rules: _rules, ...q } = quickConvergencePlan();
@@ -267,6 +292,26 @@ export function largeNOutput(
   };
 }
 
+/** The command that makes the long-budget outputs. */
+export const LONG_BUDGET_COMMAND = "deno task study:convergence-long";
+
+/**
+ * The committed-output spec of the long-budget plan's study in `dir` (default
+ * `data/studies/convergence_long`): as {@linkcode convergenceOutput}, its own name and command.
+ */
+export function longBudgetOutput(
+  plan: ConvergencePlan = LONG_BUDGET_PLAN,
+  dir = "data/studies/convergence_long",
+): CommittedSpec {
+  return {
+    name: "convergence-long",
+    dir,
+    command: LONG_BUDGET_COMMAND,
+    version: CONVERGENCE_VERSION,
+    config: { jobs: planJobs(plan), defaults: studyDefaults(plan.game) },
+  };
+}
+
 /** The committed study's folder, `data/studies/convergence` of the project. */
 export const CONVERGENCE_DIR: string = fileURLToPath(
   new URL("../../../data/studies/convergence", import.meta.url),
@@ -294,4 +339,19 @@ export const LARGE_N_DIR: string = fileURLToPath(
  */
 export async function loadLargeN(dir: string = LARGE_N_DIR): Promise<ConvergenceFrames> {
   return (await loadCommitted(largeNOutput(LARGE_N_PLAN, dir))) as unknown as ConvergenceFrames;
+}
+
+/** The long-budget study's folder, `data/studies/convergence_long` of the project. */
+export const LONG_BUDGET_DIR: string = fileURLToPath(
+  new URL("../../../data/studies/convergence_long", import.meta.url),
+);
+
+/**
+ * The committed long-budget tables (`runs`, `checks`; the other tables empty): checked first, as
+ * {@linkcode loadConvergence}; a missing or stale output names `deno task study:convergence-long`.
+ */
+export async function loadLongBudget(dir: string = LONG_BUDGET_DIR): Promise<ConvergenceFrames> {
+  return (await loadCommitted(
+    longBudgetOutput(LONG_BUDGET_PLAN, dir),
+  )) as unknown as ConvergenceFrames;
 }
