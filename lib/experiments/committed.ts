@@ -13,7 +13,7 @@
  * |---|---|---|
  * | `data/studies/convergence/` | `deno task study:convergence` | notebooks 02, 04 |
  * | `data/studies/convergence_large/` | `deno task study:convergence-large` (n = 5, 10) | notebook 08 |
- * | `data/studies/convergence_long/` | `deno task study:convergence-long` | notebook 08 |
+ * | `data/studies/convergence_long/` | `deno task study:convergence-long` | notebooks 04, 08 |
  * | `data/studies/state_ablation/` | `deno task study:state-ablation` | notebook 08 |
  * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 |
  * | `data/models/full/` | `deno task train:rl` (the full plan; not committed: `COMMITTED_RUN` in `lib/training/plan.ts` says what it would take) | (reported only) |
@@ -119,7 +119,7 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
     name: "convergence-long",
     dir: "data/studies/convergence_long",
     command: "deno task study:convergence-long",
-    notebooks: ["08"],
+    notebooks: ["04", "08"],
     check: (dir: string) => checkCommitted(longBudgetOutput(LONG_BUDGET_PLAN, dir)),
     async run(o: CommittedRunOptions) {
       const plan = o.quick ? quickLongBudgetPlan() : LONG_BUDGET_PLAN;
