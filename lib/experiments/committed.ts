@@ -32,6 +32,7 @@ import { checkModels, PLANS } from "../training/mod.ts";
 import {
   checkCommitted,
   type CommittedCheck,
+  type CommittedSpec,
   type Manifest,
   type StudyRunOptions,
   writeCommitted,
@@ -39,6 +40,7 @@ import {
 import {
   CONVERGENCE_PLAN,
   convergenceOutput,
+  type ConvergencePlan,
   convergenceStudy,
   LARGE_N_PLAN,
   largeNOutput,
@@ -83,53 +85,64 @@ export interface CommittedOutput {
   run?(o: CommittedRunOptions): Promise<Manifest>;
 }
 
+/**
+ * The registry entry of a convergence plan's study (`deno task study:<name>`, into
+ * `data/studies/<name with _>`): the full plan's tables, or `runs` and `checks` only when the plan
+ * has no exploitability, impulse response or fixed-rule game (their tables would be empty).
+ */
+function convergenceEntry(o: {
+  name: string;
+  notebooks: readonly string[];
+  plan: ConvergencePlan;
+  quick: () => ConvergencePlan;
+  output: (plan: ConvergencePlan, dir: string) => CommittedSpec;
+}): CommittedOutput {
+  const dir = `data/studies/${o.name.replaceAll("-", "_")}`;
+  return {
+    name: o.name,
+    dir,
+    command: `deno task study:${o.name}`,
+    notebooks: o.notebooks,
+    check: (d: string) => checkCommitted(o.output(o.plan, d)),
+    async run(r: CommittedRunOptions) {
+      const plan = r.quick ? o.quick() : o.plan;
+      const frames = await convergenceStudy.run(planJobs(plan), {
+        workers: r.workers,
+        progress: r.progress,
+      });
+      const full = plan.rules !== undefined || plan.exploitEpisodes > 0 ||
+        plan.impulse.episodes > 0;
+      return writeCommitted(
+        o.output(plan, r.dir),
+        full ? frames : { runs: frames.runs, checks: frames.checks },
+      );
+    },
+  };
+}
+
 /** The committed outputs (see the module doc). */
 export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
-  {
+  convergenceEntry({
     name: "convergence",
-    dir: "data/studies/convergence",
-    command: "deno task study:convergence",
     notebooks: ["02", "04"],
-    check: (dir: string) => checkCommitted(convergenceOutput(CONVERGENCE_PLAN, dir)),
-    async run(o: CommittedRunOptions) {
-      const plan = o.quick ? quickConvergencePlan() : CONVERGENCE_PLAN;
-      const frames = await convergenceStudy.run(planJobs(plan), {
-        workers: o.workers,
-        progress: o.progress,
-      });
-      return writeCommitted(convergenceOutput(plan, o.dir), frames);
-    },
-  },
-  {
+    plan: CONVERGENCE_PLAN,
+    quick: quickConvergencePlan,
+    output: convergenceOutput,
+  }),
+  convergenceEntry({
     name: "convergence-large",
-    dir: "data/studies/convergence_large",
-    command: "deno task study:convergence-large",
     notebooks: ["08"],
-    check: (dir: string) => checkCommitted(largeNOutput(LARGE_N_PLAN, dir)),
-    async run(o: CommittedRunOptions) {
-      const plan = o.quick ? quickLargeNPlan() : LARGE_N_PLAN;
-      const { runs, checks } = await convergenceStudy.run(planJobs(plan), {
-        workers: o.workers,
-        progress: o.progress,
-      });
-      return writeCommitted(largeNOutput(plan, o.dir), { runs, checks });
-    },
-  },
-  {
+    plan: LARGE_N_PLAN,
+    quick: quickLargeNPlan,
+    output: largeNOutput,
+  }),
+  convergenceEntry({
     name: "convergence-long",
-    dir: "data/studies/convergence_long",
-    command: "deno task study:convergence-long",
     notebooks: ["04", "08"],
-    check: (dir: string) => checkCommitted(longBudgetOutput(LONG_BUDGET_PLAN, dir)),
-    async run(o: CommittedRunOptions) {
-      const plan = o.quick ? quickLongBudgetPlan() : LONG_BUDGET_PLAN;
-      const { runs, checks } = await convergenceStudy.run(planJobs(plan), {
-        workers: o.workers,
-        progress: o.progress,
-      });
-      return writeCommitted(longBudgetOutput(plan, o.dir), { runs, checks });
-    },
-  },
+    plan: LONG_BUDGET_PLAN,
+    quick: quickLongBudgetPlan,
+    output: longBudgetOutput,
+  }),
   {
     name: "state-ablation",
     dir: "data/studies/state_ablation",

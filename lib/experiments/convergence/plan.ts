@@ -255,6 +255,17 @@ export function studyDefaults(game: CompetitionGame): Record<string, unknown> {
   };
 }
 
+/** A convergence plan's committed-output spec: name, folder, command (`deno task study:<name>`). */
+function planOutput(name: string, plan: ConvergencePlan, dir: string): CommittedSpec {
+  return {
+    name,
+    dir,
+    command: `deno task study:${name}`,
+    version: CONVERGENCE_VERSION,
+    config: { jobs: planJobs(plan), defaults: studyDefaults(plan.game) },
+  };
+}
+
 /**
  * The committed-output spec of a plan's study in `dir` (default `data/studies/convergence`): its
  * hash covers the jobs and the game, background and state defaults (module doc).
@@ -263,13 +274,7 @@ export function convergenceOutput(
   plan: ConvergencePlan = CONVERGENCE_PLAN,
   dir = "data/studies/convergence",
 ): CommittedSpec {
-  return {
-    name: "convergence",
-    dir,
-    command: "deno task study:convergence",
-    version: CONVERGENCE_VERSION,
-    config: { jobs: planJobs(plan), defaults: studyDefaults(plan.game) },
-  };
+  return planOutput("convergence", plan, dir);
 }
 
 /** The command that makes the large-n outputs. */
@@ -283,13 +288,7 @@ export function largeNOutput(
   plan: ConvergencePlan = LARGE_N_PLAN,
   dir = "data/studies/convergence_large",
 ): CommittedSpec {
-  return {
-    name: "convergence-large",
-    dir,
-    command: LARGE_N_COMMAND,
-    version: CONVERGENCE_VERSION,
-    config: { jobs: planJobs(plan), defaults: studyDefaults(plan.game) },
-  };
+  return planOutput("convergence-large", plan, dir);
 }
 
 /** The command that makes the long-budget outputs. */
@@ -303,13 +302,7 @@ export function longBudgetOutput(
   plan: ConvergencePlan = LONG_BUDGET_PLAN,
   dir = "data/studies/convergence_long",
 ): CommittedSpec {
-  return {
-    name: "convergence-long",
-    dir,
-    command: LONG_BUDGET_COMMAND,
-    version: CONVERGENCE_VERSION,
-    config: { jobs: planJobs(plan), defaults: studyDefaults(plan.game) },
-  };
+  return planOutput("convergence-long", plan, dir);
 }
 
 /** The committed study's folder, `data/studies/convergence` of the project. */
