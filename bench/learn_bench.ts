@@ -300,9 +300,12 @@ async function gameTraining() {
     const today = n === 1 && name.includes("passive") && !name.includes("baseline")
       ? `; today ${mega(TODAY.gameTraining)} on the old rules`
       : "";
-    // Beside a baseline case: the current code's speed over it, median of the paired rounds.
+    // Beside a baseline case: the current code's speed over it, median of the paired rounds,
+    // against the current case on the same rules (the old ones for a baseline from before them).
+    const same = (c: string) => stepsOf.get(c) === stepsOf.get(name);
+    const plain = name.replace(" (baseline)", "");
     const cur = name.endsWith(" (baseline)")
-      ? cases.findIndex((c) => c[0] === name.replace(" (baseline)", ""))
+      ? cases.findIndex((c) => same(c[0]) && (c[0] === plain || c[0] === `${plain}, old rules`))
       : -1;
     const paired = cur < 0 ? "" : `; current/baseline ${
       median(
@@ -310,7 +313,7 @@ async function gameTraining() {
           (stepsOf.get(cases[cur][0])! / times[cur].cpu[r]) / (stepsOf.get(name)! / t)
         ),
       ).toFixed(2)
-    }× (median of paired rounds)`;
+    }× (median of paired rounds, against "${cur < 0 ? "" : cases[cur][0]}")`;
     console.log(
       `   ${name.padEnd(32)} ${mega(rate)} updates/s per maker ` +
         `(${(1e9 / rate).toFixed(0)} ns per step; target ${target}${today}${paired})`,
