@@ -222,10 +222,9 @@ export function robustnessConfig(quick = false): RobustnessConfig {
       conditionSeeds: 10,
       game1ConditionSeeds: 6,
       orderSeeds: 20,
-      // One against two learning makers per market (notebook 04) did not fit the session: with
-      // 4 seeds it took ~7 min per market on 2 cores at load ~10 (two learners often run to the
-      // regime's budget). It runs in the tests and with `--quick`; set a count to run it.
-      competitionSeeds: 0,
+      // One against two learning makers per market (notebook 04): 4 seeds per market and taker
+      // (two learners often run to the regime's budget; ~7 min per market on 2 cores at load ~10).
+      competitionSeeds: 4,
       regime: {},
       family: DEFAULT_RULE_FAMILY,
       testEpisodes: 30,
