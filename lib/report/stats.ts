@@ -455,6 +455,23 @@ export function average(xs: readonly number[]): number {
 }
 
 /**
+ * The median of `xs` (the mean of the middle two for an even count; null if empty).
+ *
+ * @example
+ * ```ts
+ * import { median } from "./stats.ts";
+ * if (median([3, 1, 2]) !== 2 || median([4, 1, 2, 3]) !== 2.5 || median([]) !== null) {
+ *   throw new Error();
+ * }
+ * ```
+ */
+export function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/**
  * A dollar amount for prose, the sign before the symbol: `usd(-1.5)` is `"-$1.50"`, with a
  * half-width `usd(2, 0.5)` is `"$2.00 ± 0.50"`.
  */

@@ -52,7 +52,7 @@ import {
 import { defineStudy, type Study, type StudyRunOptions } from "../../sweep/mod.ts";
 import { gameOptions, gameVariant, STUDY_RUN_OPTIONS } from "../_fields.ts";
 import type { CompetitionGame } from "../competition/jobs.ts";
-import { int as fmtInt, pct } from "../../report/mod.ts";
+import { int as fmtInt, median, pct } from "../../report/mod.ts";
 import { wilson } from "./summaries.ts";
 import type { ConvergenceRow } from "./jobs.ts";
 
@@ -268,11 +268,6 @@ export function colearnSummary(colearn: pl.DataFrame): pl.DataFrame {
   const mean = (xs: unknown[]) => {
     const v = xs.filter((x): x is number => typeof x === "number" && Number.isFinite(x));
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
-  };
-  const median = (xs: number[]) => {
-    if (!xs.length) return null;
-    const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
   };
   const out = games.map((game) => {
     const rs = recs.filter((r) => r.game === game);

@@ -11,16 +11,11 @@
  *
  * @module
  */
+import { studyDefaults } from "../_defaults.ts";
 import { gameOptions, takerCase } from "../_fields.ts";
 import { anything, arrayOf, checkOptions, int, object, optional, str } from "../../errors.ts";
-import { applyCondition, resolveConfig } from "../../game/mod.ts";
-import { validateBackgroundOptions } from "../../market/mod.ts";
-import {
-  DEFAULT_DEPTH_TICKS,
-  DEFAULT_MAKER_STATE,
-  REGIME_OPTIONS,
-  type RegimeOptions,
-} from "../../makers/mod.ts";
+import { applyCondition } from "../../game/mod.ts";
+import { REGIME_OPTIONS, type RegimeOptions } from "../../makers/mod.ts";
 import { type CommittedSpec, loadCommitted } from "../../sweep/mod.ts";
 import { fileURLToPath } from "node:url";
 import { DEFAULT_FAMILY, type RuleFamily } from "../competition/benchmarks.ts";
@@ -239,21 +234,8 @@ export function planJobs(plan: ConvergencePlan): ConvergenceJob[] {
   return jobs;
 }
 
-/**
- * The defaults a study's outputs depend on besides its jobs: the resolved game facts and
- * background of `game` and the default state edges (part of every committed hash).
- */
-export function studyDefaults(game: CompetitionGame): Record<string, unknown> {
-  const g = resolveConfig({ ...game, makers: 1 });
-  const { policies: _p, taker: _t, background, game: variant, ...facts } = g;
-  return {
-    game: { ...facts, game: { kind: variant.kind, size: variant.size } },
-    background: typeof background === "function"
-      ? "custom"
-      : validateBackgroundOptions({ ...background, p0: g.p0 }),
-    state: { ...DEFAULT_MAKER_STATE, depthTicks: DEFAULT_DEPTH_TICKS },
-  };
-}
+/** The defaults a study's outputs depend on besides its jobs (`lib/experiments/_defaults.ts`). */
+export { studyDefaults };
 
 /** A convergence plan's committed-output spec: name, folder, command (`deno task study:<name>`). */
 function planOutput(name: string, plan: ConvergencePlan, dir: string): CommittedSpec {

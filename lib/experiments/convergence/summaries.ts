@@ -8,7 +8,7 @@
  * @module
  */
 import pl from "nodejs-polars";
-import { ci, fixed, int, pct, summarise } from "../../report/mod.ts";
+import { ci, fixed, int, median, pct, summarise } from "../../report/mod.ts";
 import { profitGains, ruleBenchmarks } from "../competition/benchmarks.ts";
 
 type Row = Record<string, unknown>;
@@ -31,12 +31,6 @@ export function wilson(k: number, n: number, z = 1.959963984540054): { lo: numbe
   const h = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / d;
   return { lo: Math.max(0, c - h), hi: Math.min(1, c + h) };
 }
-
-const median = (a: number[]): number | null => {
-  if (a.length === 0) return null;
-  const s = [...a].sort((x, y) => x - y), m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /**
  * Per (variant, taker, n): `runs`, `converged` (count), `rate` with Wilson's `rate_lo`,

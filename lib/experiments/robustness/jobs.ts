@@ -67,20 +67,13 @@ import {
   applyCondition,
   CONDITION_NAMES,
   type ConditionName,
-  type GameConfig,
   type GameSpec,
   type MakerPolicySpec,
   type OrdersRule,
-  resolveConfig,
   STUDY_CONDITIONS,
 } from "../../game/mod.ts";
-import { validateBackgroundOptions } from "../../market/mod.ts";
-import {
-  DEFAULT_DEPTH_TICKS,
-  DEFAULT_MAKER_STATE,
-  REGIME_OPTIONS,
-  type RegimeOptions,
-} from "../../makers/mod.ts";
+import { studyDefaults } from "../_defaults.ts";
+import { REGIME_OPTIONS, type RegimeOptions } from "../../makers/mod.ts";
 import {
   type CommittedSpec,
   loadCommitted,
@@ -432,19 +425,6 @@ export function robustnessPlan(config: RobustnessConfig): RobustnessPlan {
   return { best, learn, orders, competition };
 }
 
-/** The resolved defaults of a game configuration that its jobs leave implicit (for the hash). */
-function gameDefaults(game: GameConfig) {
-  const g = resolveConfig({ ...game, makers: 1 });
-  const { policies: _p, taker: _t, background, game: variant, ...facts } = g;
-  return {
-    game: { ...facts, game: { kind: variant.kind, size: variant.size } },
-    background: typeof background === "function"
-      ? "custom"
-      : validateBackgroundOptions({ ...background, p0: g.p0 }),
-    state: { ...DEFAULT_MAKER_STATE, depthTicks: DEFAULT_DEPTH_TICKS },
-  };
-}
-
 /**
  * The committed-output spec of the study (`lib/sweep/committed.ts`) for a configuration, in `dir`
  * (default {@linkcode ROBUSTNESS_DIR}): its hash covers every job of {@linkcode robustnessPlan}
@@ -483,7 +463,7 @@ export function robustnessOutput(
       })),
       defaults: config.conditions.map((m) => ({
         market: m.label,
-        ...gameDefaults(
+        ...studyDefaults(
           applyCondition(config.steps === undefined ? {} : { steps: config.steps }, m.conditions),
         ),
       })),

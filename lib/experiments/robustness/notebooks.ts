@@ -21,7 +21,7 @@
  */
 import pl from "nodejs-polars";
 import { checkOptions, fn, oneOf, optional, str } from "../../errors.ts";
-import { type Row, summarise } from "../../report/stats.ts";
+import { median, type Row, summarise } from "../../report/stats.ts";
 import { REGIME_OPTIONS, type RegimeOptions } from "../../makers/mod.ts";
 import { BEST_FIXED, COMPETITION_TAKERS, GAME1 } from "./jobs.ts";
 import { pairedPolicies, robustnessTable } from "./summaries.ts";
@@ -291,11 +291,6 @@ export function learnerConvergence(
     const k = `${r.condition}\u0000${r.game}\u0000${r.taker}`;
     cells.set(k, [...(cells.get(k) ?? []), r]);
   }
-  const median = (xs: number[]) => {
-    if (xs.length === 0) return null;
-    const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
-    return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-  };
   return pl.DataFrame([...cells.values()].map((rs) => {
     const conv = rs.filter((r) => r.converged === true);
     return {
