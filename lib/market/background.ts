@@ -67,8 +67,8 @@
  * caches, 400–650 ns averaged over fresh 60-step episodes (`bench/market_bench.ts`, measured on a
  * shared 2-core machine). Poisson refill costs several times more (Knuth's draw is O(mean)), and
  * so does recentring (each move of the reference re-examines both ladders). Nothing is allocated
- * per step. Bookkeeping per price: the quantity and at most 8 order ids (72 bytes per side), over
- * the ladders' span (over the whole book when recentring).
+ * per step. Bookkeeping per price: the quantity and at most 8 order ids with what remains of each
+ * (136 bytes per side), over the ladders' span (over the whole book when recentring).
  *
  * ## Defaults and calibration
  * The defaults make the game's sale of 8,000 contracts in 60 one-second steps meaningful against
@@ -166,7 +166,8 @@ export function createBackground(
  * levels, the target sizes, the resilience and the dirty frontier (levels d < dirty may be below
  * target); per side and price (index `price − lo`), the background quantity resting there (exact:
  * it changes only by our adds and by fills, which `consumed` replays) and the ids of the
- * background orders there, oldest first (`ids[side][(price − lo) · PER_LEVEL + k]`).
+ * background orders there, oldest first (`ids[side][(price − lo) · PER_LEVEL + k]`), with what
+ * remains of each (`qs`, in the same places).
  */
 class Ladders {
   readonly nLev: readonly number[];
@@ -181,6 +182,7 @@ class Ladders {
   span = 0; // bookkeeping slots per side
   known: Float64Array[] = [];
   ids: Float64Array[] = [];
+  qs: Float64Array[] = [];
   lens: Int32Array[] = [];
   /** Per side: the background's resting total after its last step. */
   readonly expected = new Float64Array(2);
@@ -196,6 +198,7 @@ class Ladders {
     book: BookSnapshot;
     known: Float64Array[];
     lens: Int32Array[];
+    qs: Float64Array[];
     expected: Float64Array;
     ownBest: Int32Array;
     where: Int32Array;
@@ -232,10 +235,12 @@ class Ladders {
       // Our newest order is last in the queue (or the slots are full): grow it at the back.
       const id = a[base + n - 1];
       b.increase(id, q);
+      this.qs[side][base + n - 1] += q;
     } else {
       const id = b.limit(side, price, q, BACKGROUND);
       if (id === NONE) return; // unreachable: callers never cross the opposite best
       a[base + n] = id;
+      this.qs[side][base + n] = q;
       this.lens[side][i] = n + 1;
     }
     this.known[side][i] += q;
@@ -255,7 +260,7 @@ class Ladders {
    * is a prefix of its own orders in price order: its best levels in full, then part of one.
    * Extends the dirty frontier to the deepest level touched.
    */
-  consumed(b: OrderBook, side: Side, c: number) {
+  consumed(side: Side, c: number) {
     const k = this.known[side];
     const len = this.lens[side];
     let p = this.ownBest[side];
@@ -271,8 +276,8 @@ class Ladders {
           len[i] = 0;
         } else {
           k[i] = q - c;
+          this.dropFilled(side, i, c);
           c = 0;
-          this.dropFilled(b, side, i);
           break;
         }
       }
@@ -288,15 +293,24 @@ class Ladders {
     if (d >= 0 && d + 1 > this.dirty[side]) this.dirty[side] = d + 1 < n ? d + 1 : n;
   }
 
-  /** Drops the filled orders at the front of slot `i`'s queue on `side`. */
-  dropFilled(b: OrderBook, side: Side, i: number) {
-    const a = this.ids[side];
+  /**
+   * Takes `c` (less than slot `i`'s quantity) off the front of slot `i`'s queue on `side`: its
+   * orders trade in their queue order, so the oldest leave in full and the next is reduced. (The
+   * book's `isLive` for each front order, as before, gave the same and cost a lookup each.)
+   */
+  dropFilled(side: Side, i: number, c: number) {
+    const a = this.ids[side], qs = this.qs[side];
     const base = i * PER_LEVEL;
     const n = this.lens[side][i];
     let j = 0;
-    while (j < n && !b.isLive(a[base + j])) j++;
+    while (j < n && qs[base + j] <= c) c -= qs[base + j++];
+    qs[base + j] -= c;
     if (j > 0) {
-      for (let x = j; x < n; x++) a[base + x - j] = a[base + x]; // at most 8: no copyWithin call
+      // At most 8: no copyWithin call.
+      for (let x = j; x < n; x++) {
+        a[base + x - j] = a[base + x];
+        qs[base + x - j] = qs[base + x];
+      }
       this.lens[side][i] = n - j;
     }
   }
@@ -371,7 +385,7 @@ class Ladders {
   sideStep(b: OrderBook, side: Side) {
     const c = this.expected[side] - b.ownerResting(BACKGROUND, side);
     if (c === 0 && this.dirty[side] === 0) return; // the idle path: two reads
-    if (c > 0) this.consumed(b, side, c);
+    if (c > 0) this.consumed(side, c);
     if (this.dirty[side] > 0) {
       const opp = b.best((1 - side) as Side);
       const last = this.deepest
@@ -414,6 +428,7 @@ class Ladders {
     this.known = [new Float64Array(span), new Float64Array(span)];
     this.ids = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
     this.lens = [new Int32Array(span), new Int32Array(span)];
+    this.qs = [new Float64Array(span * PER_LEVEL), new Float64Array(span * PER_LEVEL)];
     this.ownBest.fill(NONE);
     for (const side of [BID, ASK] as const) {
       const t = this.target[side];
@@ -443,6 +458,7 @@ class Ladders {
       book,
       known: this.known.map((a) => a.slice()),
       lens: this.lens.map((a) => a.slice()),
+      qs: this.qs.map((a) => a.slice()),
       expected: this.expected.slice(),
       ownBest: this.ownBest.slice(),
       where,
@@ -461,6 +477,7 @@ class Ladders {
     for (const side of [BID, ASK]) {
       this.known[side].set(f.known[side]);
       this.lens[side].set(f.lens[side]);
+      this.qs[side].set(f.qs[side]);
     }
     this.expected.set(f.expected);
     this.ownBest.set(f.ownBest);
