@@ -8,10 +8,12 @@
  * Target (issue 15): at least 2.5 M steps/s with 2 makers (today 1.0–1.5 M). Timing: see
  * `_bench.ts` (median of interleaved rounds, CPU time; `BENCH_BASELINE=<dir>` runs a baseline
  * checkout's game side by side). Also printed: the reset's cost per episode, timed around each
- * reset (wall clock, so a rough figure). The current library plays its own defaults (game 1,
- * several orders per maker, random arrival: 90-step episodes) unless `BENCH_GAME` adds options as
- * JSON, e.g. `BENCH_GAME='{"orders":"single","arrival":{"kind":"fixed"}}'` for the first version's
- * game, the one a baseline checkout plays; rates count each game's own steps.
+ * reset (wall clock, so a rough figure), and beside a baseline the speed ratio both as the ratio of
+ * the medians and paired (the median of the rounds' ratios, steadier under load). The current
+ * library plays its own defaults (game 1, several orders per maker, random arrival: 90-step
+ * episodes) unless `BENCH_GAME` adds options as JSON, e.g.
+ * `BENCH_GAME='{"orders":"single","arrival":{"kind":"fixed"}}'` for the first version's game, the
+ * one a baseline checkout plays; rates count each game's own steps.
  *
  * @module
  */
@@ -82,7 +84,11 @@ for (const n of [0, 1, 2, 10]) {
     `(${(1e9 / rate(0)).toFixed(0)} ns per step, reset ${reset.toFixed(1)} µs per episode` +
     `${target})`;
   if (base) {
-    line += `; baseline ${mega(rate(1))} steps/s (${(rate(0) / rate(1)).toFixed(2)}×` +
+    // Paired: the median of the per-round ratios (each round times both games back to back).
+    const paired = median(times[1].cpu.map((x, k) => x / times[0].cpu[k])) *
+      games[0].config.steps / games[1].config.steps;
+    line += `; baseline ${mega(rate(1))} steps/s (${(rate(0) / rate(1)).toFixed(2)}×, ` +
+      `${paired.toFixed(2)}× paired` +
       `${checks[0] === checks[1] ? ", same episodes" : ", DIFFERENT episodes"})`;
   }
   console.log(line);
