@@ -258,6 +258,17 @@ Deno.test("property: a restored snapshot is the same book, queue by queue, and t
       };
       assertEquals(queues(b), queues(a));
       assertEquals([b.bestBid(), b.bestAsk(), b.size], [a.bestBid(), a.bestAsk(), a.size]);
+      // A cleared book takes the snapshot's arrays as they are (restore's fast path): the same.
+      const c = mk();
+      c.limit(BID, 95, 3, 1);
+      c.clear();
+      const cIds = new Float64Array(snap.size);
+      c.restore(snap, cIds);
+      assertEquals(queues(c), queues(a));
+      assertEquals([c.stats().resting, c.size], [a.stats().resting, a.size]);
+      for (let j = 0; j < snap.size; j++) {
+        assertEquals(c.queueAhead(cIds[j]), b.queueAhead(newIds[j]));
+      }
       for (let o = 0; o <= 4; o++) {
         assertEquals(b.ownerResting(o, BID), a.ownerResting(o, BID));
         assertEquals(b.ownerResting(o, ASK), a.ownerResting(o, ASK));

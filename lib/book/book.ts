@@ -790,6 +790,32 @@ export class OrderBook {
     if (this.restoreSlots.length < n) this.restoreSlots = new Int32Array(n);
     // Slots as entering the orders one by one would take them.
     const slots = this.restoreSlots;
+    let resting = 0;
+    if (this.used === 0 && this.freeHead === NONE && this.retiredCount === 0) {
+      // Just cleared (a new episode): they would take slots 0 … n − 1, so the snapshot's arrays
+      // are copied as they are (with the background restoring only its orders' quantities, the
+      // 2-maker game's reset took 1.55 µs instead of 1.95, paired).
+      while (this.cap < n) this.grow();
+      this.oPrice.set(sn.price);
+      this.oQty.set(sn.qty);
+      this.oOwner.set(sn.owner);
+      this.oSide.set(sn.side);
+      this.oPrev.set(sn.prev);
+      this.oNext.set(sn.next);
+      this.oLive.fill(1, 0, n);
+      this.used = this.live = n;
+      for (let j = 0; j < n; j++) {
+        slots[j] = j;
+        resting += sn.qty[j];
+        if (ids !== undefined) ids[j] = this.oGen[j] * SLOT_SPACE + j;
+      }
+    } else resting = this.restoreSlow(sn, slots, ids);
+    this.restoreLevels(sn, slots, resting);
+  }
+
+  /** `restore` into a book that is empty but not just cleared: slot by slot. */
+  private restoreSlow(sn: BookSnapshot, slots: Int32Array, ids?: Float64Array): number {
+    const n = sn.size;
     for (let j = 0; j < n; j++) slots[j] = this.alloc();
     const { oPrice, oQty, oOwner, oSide, oPrev, oNext, oGen } = this;
     let resting = 0;
@@ -804,6 +830,11 @@ export class OrderBook {
       resting += q;
       if (ids !== undefined) ids[j] = oGen[s] * SLOT_SPACE + s;
     }
+    return resting;
+  }
+
+  /** `restore`'s levels, owners and totals, the orders being in `slots`. */
+  private restoreLevels(sn: BookSnapshot, slots: Int32Array, resting: number) {
     const lv = this.lv;
     for (let k = 0; k < sn.level.length; k++) {
       const lvl = sn.level[k], lb = lvl << LSHIFT;

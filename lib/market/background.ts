@@ -198,7 +198,6 @@ class Ladders {
     book: BookSnapshot;
     known: Float64Array[];
     lens: Int32Array[];
-    qs: Float64Array[];
     expected: Float64Array;
     ownBest: Int32Array;
     where: Int32Array;
@@ -458,7 +457,6 @@ class Ladders {
       book,
       known: this.known.map((a) => a.slice()),
       lens: this.lens.map((a) => a.slice()),
-      qs: this.qs.map((a) => a.slice()),
       expected: this.expected.slice(),
       ownBest: this.ownBest.slice(),
       where,
@@ -471,13 +469,13 @@ class Ladders {
     b.restore(f.book, f.ids);
     const m = this.span * PER_LEVEL;
     for (let k = 0; k < f.where.length; k++) {
-      const w = f.where[k];
-      this.ids[w < m ? BID : ASK][w < m ? w : w - m] = f.ids[k];
+      const w = f.where[k], side = w < m ? BID : ASK, x = w < m ? w : w - m;
+      this.ids[side][x] = f.ids[k];
+      this.qs[side][x] = f.book.qty[k]; // all its orders are the background's, in full
     }
     for (const side of [BID, ASK]) {
       this.known[side].set(f.known[side]);
       this.lens[side].set(f.lens[side]);
-      this.qs[side].set(f.qs[side]);
     }
     this.expected.set(f.expected);
     this.ownBest.set(f.ownBest);
