@@ -6,7 +6,9 @@
  * tail slot of the level's FIFO queue and its number of orders, which are read together.
  *
  * **Order ids** are `generation · 2^24 + slot`. A slot's generation is bumped each time the slot
- * is handed out again (and by `clear()`), so an old id never names a new order. Generations have
+ * is handed out again (and by `clear()`), so an old id never names a new order. The book keeps
+ * `2 · generation + 1` while the slot holds a live order, `2 · generation` while it is free, so
+ * that one read tells both (`book.ts`). Generations have
  * 29 bits, so ids stay below 2^53 (exact doubles). A slot whose generation reaches
  * {@linkcode GEN_MAX} is **retired** instead of wrapping to 0: it is never handed out again, so
  * no id can come back to life. That costs one of the 2^24 slots per 2^29 reuses of one slot
@@ -32,5 +34,5 @@ export const SLOT_SPACE = 1 << SLOT_BITS;
 export const SLOT_MASK = SLOT_SPACE - 1;
 /** Largest generation; a slot that would go past it is retired. */
 export const GEN_MAX = (1 << 29) - 1;
-/** Generation mark of a retired slot. */
-export const RETIRED = -1;
+/** Generation mark of a retired slot (even: never live). */
+export const RETIRED = -2;

@@ -167,8 +167,9 @@ export class OrderBook {
   private oSide: Int32Array;
   private oPrev: Int32Array;
   private oNext: Int32Array;
+  // 2 · generation + 1 while the slot holds a live order (RETIRED for a retired slot): the live
+  // test and the id come from one array (a deep book's lookup touches one cache line fewer).
   private oGen: Int32Array;
-  private oLive: Int32Array;
   private cap: number;
   private freeHead = NONE;
   private used = 0; // slots handed out fresh since the last clear
@@ -238,7 +239,6 @@ export class OrderBook {
     this.oPrev = new Int32Array(capacity);
     this.oNext = new Int32Array(capacity);
     this.oGen = new Int32Array(capacity);
-    this.oLive = new Int32Array(capacity);
     this.fills = {
       count: 0,
       makerId: new Float64Array(64),
@@ -448,7 +448,7 @@ export class OrderBook {
     this.oSide[slot] = side;
     this.append(slot, side, i, rem, owner);
     this.tot[0] += rem;
-    return this.oGen[slot] * SLOT_SPACE + slot;
+    return (this.oGen[slot] >> 1) * SLOT_SPACE + slot;
   }
 
   /**
@@ -636,7 +636,7 @@ export class OrderBook {
     this.addOwner(owner, side, qty);
     this.tot[3] += qty;
     this.tot[0] += qty;
-    return this.oGen[slot] * SLOT_SPACE + slot;
+    return (this.oGen[slot] >> 1) * SLOT_SPACE + slot;
   }
 
   /**
@@ -670,11 +670,10 @@ export class OrderBook {
     for (let s = 0; s < this.used; s++) {
       const g = this.oGen[s];
       if (g === RETIRED) continue;
-      if (g === GEN_MAX) {
+      if (g >> 1 === GEN_MAX) {
         this.oGen[s] = RETIRED;
         this.retiredCount++;
-      } else this.oGen[s] = g + 1;
-      this.oLive[s] = 0;
+      } else this.oGen[s] = ((g >> 1) + 1) << 1; // the next generation, not live
     }
     this.used = 0;
     this.freeHead = NONE;
@@ -696,7 +695,7 @@ export class OrderBook {
     const slots = new Int32Array(n);
     let j = 0;
     for (let s = 0; s < used; s++) {
-      if (this.oLive[s] === 1) {
+      if ((this.oGen[s] & 1) === 1) {
         jOf[s] = j;
         slots[j++] = s;
       }
@@ -706,7 +705,7 @@ export class OrderBook {
     const prev = new Int32Array(n), next = new Int32Array(n);
     for (j = 0; j < n; j++) {
       const s = slots[j];
-      ids[j] = this.oGen[s] * SLOT_SPACE + s;
+      ids[j] = (this.oGen[s] >> 1) * SLOT_SPACE + s;
       side[j] = this.oSide[s];
       price[j] = this.oPrice[s];
       qty[j] = this.oQty[s];
@@ -802,12 +801,12 @@ export class OrderBook {
       this.oSide.set(sn.side);
       this.oPrev.set(sn.prev);
       this.oNext.set(sn.next);
-      this.oLive.fill(1, 0, n);
       this.used = this.live = n;
       for (let j = 0; j < n; j++) {
         slots[j] = j;
+        this.oGen[j] |= 1;
         resting += sn.qty[j];
-        if (ids !== undefined) ids[j] = this.oGen[j] * SLOT_SPACE + j;
+        if (ids !== undefined) ids[j] = (this.oGen[j] >> 1) * SLOT_SPACE + j;
       }
     } else resting = this.restoreSlow(sn, slots, ids);
     this.restoreLevels(sn, slots, resting);
@@ -828,7 +827,7 @@ export class OrderBook {
       oPrev[s] = p === NONE ? NONE : slots[p];
       oNext[s] = x === NONE ? NONE : slots[x];
       resting += q;
-      if (ids !== undefined) ids[j] = oGen[s] * SLOT_SPACE + s;
+      if (ids !== undefined) ids[j] = (oGen[s] >> 1) * SLOT_SPACE + s;
     }
     return resting;
   }
@@ -867,7 +866,7 @@ export class OrderBook {
     if (!Number.isInteger(price) || price < this.minTick || price > this.maxTick) return;
     let s = this.lv[((side * this.nLevels + price - this.minTick) << LSHIFT) + L_HEAD];
     while (s !== NONE) {
-      fn(this.oGen[s] * SLOT_SPACE + s, this.oOwner[s], this.oQty[s]);
+      fn((this.oGen[s] >> 1) * SLOT_SPACE + s, this.oOwner[s], this.oQty[s]);
       s = this.oNext[s];
     }
   }
@@ -900,7 +899,7 @@ export class OrderBook {
         let k = f.count;
         if (k === f.qty.length) this.growFills();
         k = f.count++;
-        f.makerId[k] = this.oGen[s] * SLOT_SPACE + s;
+        f.makerId[k] = (this.oGen[s] >> 1) * SLOT_SPACE + s;
         f.makerOwner[k] = mo;
         f.takerOwner[k] = owner;
         f.price[k] = price;
@@ -1056,17 +1055,16 @@ export class OrderBook {
     let slot = this.freeHead;
     if (slot !== NONE) {
       const g = this.oGen[slot];
-      if (g !== GEN_MAX) {
+      if (g >> 1 !== GEN_MAX) {
         this.freeHead = this.oNext[slot];
-        this.oGen[slot] = g + 1;
-        this.oLive[slot] = 1;
+        this.oGen[slot] = g + 3; // the next generation, live
         this.live++;
         return slot;
       }
     } else if (this.used < this.cap && this.oGen[this.used] !== RETIRED) {
       // A fresh slot (every slot after a clear()).
       slot = this.used++;
-      this.oLive[slot] = 1;
+      this.oGen[slot] |= 1;
       this.live++;
       return slot;
     }
@@ -1079,9 +1077,8 @@ export class OrderBook {
     while (slot !== NONE) {
       this.freeHead = this.oNext[slot];
       const g = this.oGen[slot];
-      if (g !== GEN_MAX) {
-        this.oGen[slot] = g + 1;
-        this.oLive[slot] = 1;
+      if (g >> 1 !== GEN_MAX) {
+        this.oGen[slot] = g + 3;
         this.live++;
         return slot;
       }
@@ -1093,13 +1090,13 @@ export class OrderBook {
       if (this.used === this.cap) this.grow();
       slot = this.used++;
     } while (this.oGen[slot] === RETIRED);
-    this.oLive[slot] = 1;
+    this.oGen[slot] |= 1;
     this.live++;
     return slot;
   }
 
   private release(slot: number) {
-    this.oLive[slot] = 0;
+    this.oGen[slot] &= ~1;
     this.oNext[slot] = this.freeHead;
     this.freeHead = slot;
     this.live--;
@@ -1122,7 +1119,6 @@ export class OrderBook {
     this.oPrev = g(this.oPrev);
     this.oNext = g(this.oNext);
     this.oGen = g(this.oGen);
-    this.oLive = g(this.oLive);
     this.cap = n;
   }
 
@@ -1133,8 +1129,8 @@ export class OrderBook {
     if (typeof id !== "number") return NONE;
     const slot = id & SLOT_MASK;
     if (slot >= this.used) return NONE;
-    if (this.oLive[slot] === 0) return NONE;
-    return this.oGen[slot] * SLOT_SPACE + slot === id ? slot : NONE;
+    const g = this.oGen[slot];
+    return (g & 1) === 1 && (g >> 1) * SLOT_SPACE + slot === id ? slot : NONE;
   }
 
   private liveSlot(id: number): number {
