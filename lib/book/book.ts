@@ -165,12 +165,14 @@ export class OrderBook {
   private oPrice: Int32Array;
   private oQty: Int32Array;
   // 2 · owner + side, which is also the order's entry in ownerQty: one array read where unlink,
-  // match and shrink need both (a deep book's cancel touches one cache line fewer).
+  // match and shrink need both (a deep book's cancel touches one cache line fewer: passive
+  // stream 1.06x, crossing 1.00x against separate owner and side arrays).
   private oKey: Int32Array;
   private oPrev: Int32Array;
   private oNext: Int32Array;
   // 2 · generation + 1 while the slot holds a live order (RETIRED for a retired slot): the live
-  // test and the id come from one array (a deep book's lookup touches one cache line fewer).
+  // test and the id come from one array (a deep book's lookup touches one cache line fewer:
+  // passive stream 1.05x, crossing 1.01x, bench:book paired with the two-array layout).
   private oGen: Int32Array;
   private cap: number;
   private freeHead = NONE;
