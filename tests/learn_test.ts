@@ -270,6 +270,35 @@ Deno.test("update: visit-count α: ω = 1 is the running mean, ω = 0.5 is 1/sqr
   assertAlmostEquals(h.table[0], 10 * (1 - Math.SQRT1_2) * 0.4, 1e-12);
 });
 
+Deno.test("update: visit-count α is the same double with the α table grown and past its cap", () => {
+  // The learner keeps N^−ω in a table that doubles as counts grow, up to 2^20 entries; a plain
+  // loop computing Math.pow at every update must give the same bytes before, across and past it.
+  const omega = 0.7, min = 1e-4;
+  const q = createQLearner({
+    nStates: 1,
+    nActions: 1,
+    gamma: 1,
+    rng: stream(0, "t"),
+    alpha: { kind: "visits", omega, min },
+  });
+  // Start near the cap: loaded visit counts, as a resumed learner has.
+  const rewards = stream(1, "r");
+  let v = 0;
+  const check = (from: number, to: number) => {
+    q.visits[0] = from - 1;
+    for (let n = from; n <= to; n++) {
+      const r = rewards();
+      q.update(0, 0, r, 0, true);
+      v += Math.max(min, Math.pow(n, -omega)) * (r - v);
+    }
+    assertEquals(q.table[0], v);
+    assertEquals(q.visits[0], to);
+  };
+  q.table[0] = 0;
+  check(1, 10_000); // the first 4,096 and two doublings
+  check((1 << 20) - 50, (1 << 20) + 50); // the last entries and past the cap
+});
+
 Deno.test("ε follows its schedule per episode or per step", () => {
   const lin = { kind: "linear", start: 1, end: 0, duration: 4 } as const;
   const byEpisode = createQLearner({

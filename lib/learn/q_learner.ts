@@ -117,8 +117,11 @@ const DELTA_FROM = 2; // STEPS at the last resetDelta
 const EPISODES = 3;
 const STEPS = 4;
 
-/** Visit counts below this take α from a table (see `createQLearner`). */
-const ALPHA_TABLE = 4096;
+/**
+ * Visit counts below this take α from a table (see `QTable`), which starts at 4,096 entries and
+ * doubles as counts grow (at most 8 MB per learner).
+ */
+const ALPHA_TABLE_MAX = 1 << 20;
 
 /**
  * A tabular Q-learner.
@@ -140,43 +143,129 @@ const ALPHA_TABLE = 4096;
  * ```
  */
 export function createQLearner(options: QLearnerOptions): QLearner {
-  const o = checkOptions(options, Q_LEARNER_OPTIONS, { owner: "createQLearner" });
-  const { nStates: nS, nActions: nA, gamma, rng, epsilon: eps, alpha: rate, init } = o;
-  if (nS * nA > 0x7fffffff) {
-    throw new ConfigError("nStates * nActions", "at most 2^31 - 1", nS * nA);
+  const o = checkQLearnerOptions(options);
+  if (o.nStates * o.nActions > 0x7fffffff) {
+    throw new ConfigError("nStates * nActions", "at most 2^31 - 1", o.nStates * o.nActions);
   }
-  const perStep = o.epsilonUnit === "step";
+  return new QTable(o);
+}
 
-  const q = new Float64Array(nS * nA).fill(init);
-  const visits = new Float64Array(nS * nA);
-  // Mutable numbers live in a typed array so that updating them never allocates a heap number.
-  const f = new Float64Array(5);
-  f[EPS] = scheduleAt(eps, 0);
-  const epsAt = compileSchedule(eps);
-  // A constant ε never changes: no per-step recomputation.
-  const epsPerStep = perStep && eps.kind !== "constant";
-  const byVisits = rate.kind === "visits";
-  const alphaConst = rate.kind === "constant" ? rate.value : 0;
-  const omega = rate.kind === "visits" ? rate.omega : 1;
-  const alphaMin = rate.kind === "visits" ? rate.min ?? 0 : 0;
-  // α = max(min, N^−ω) of the first visit counts, kept once computed (Math.pow was the update's
-  // largest cost); the same doubles as computing it each time. 0 marks "not yet".
-  const alphaTable = new Float64Array(byVisits ? ALPHA_TABLE : 0);
+/**
+ * The learner of `createQLearner`. A class rather than closures over the factory's variables:
+ * inlined into a caller's loop, its methods read their numbers from the object (one map check,
+ * then fields the optimiser can keep) instead of from each closure's context. On bench:learn's
+ * repeated game (section 2, run alone, load average 3.7–3.9 on 2 cores) that took the learner
+ * from 0.74–0.75× to 0.83–0.92× the hand-inlined loop, same tables. The fields that change are in
+ * a typed array (`#f`), so updating them never allocates a heap number.
+ */
+class QTable implements QLearner {
+  readonly nStates: number;
+  readonly nActions: number;
+  readonly table: Float64Array;
+  readonly visits: Float64Array;
+  readonly #gamma: number;
+  readonly #rng: Rng;
+  /** ε, Σ|ΔQ|, the step count at `resetDelta`, episodes, steps (the `EPS` … `STEPS` slots). */
+  readonly #f = new Float64Array(5);
+  readonly #epsAt: (t: number) => number;
+  readonly #perStep: boolean;
+  /** Whether ε changes per step (a constant ε never does: no per-step recomputation). */
+  readonly #epsPerStep: boolean;
+  readonly #byVisits: boolean;
+  readonly #alphaConst: number;
+  readonly #omega: number;
+  readonly #alphaMin: number;
+  /**
+   * α = max(min, N^−ω) of the visit counts, kept once computed (Math.pow was the update's largest
+   * cost); the same doubles as computing it each time. 0 marks "not yet". Grown by doubling: with
+   * a fixed 4,096 entries, 41% of the updates of a 10,000-episode default training (one maker,
+   * passive taker) still called Math.pow.
+   */
+  #alphaTable: Float64Array;
 
-  function badState(field: string, s: number): never {
-    throw new ConfigError(field, `an integer in [0, ${nS - 1}]`, s);
+  constructor(o: ReturnType<typeof checkQLearnerOptions>) {
+    const { nStates: nS, nActions: nA, epsilon: eps, alpha: rate } = o;
+    this.nStates = nS;
+    this.nActions = nA;
+    this.table = new Float64Array(nS * nA).fill(o.init);
+    this.visits = new Float64Array(nS * nA);
+    this.#gamma = o.gamma;
+    this.#rng = o.rng;
+    this.#f[EPS] = scheduleAt(eps, 0);
+    this.#epsAt = compileSchedule(eps);
+    this.#perStep = o.epsilonUnit === "step";
+    this.#epsPerStep = this.#perStep && eps.kind !== "constant";
+    this.#byVisits = rate.kind === "visits";
+    this.#alphaConst = rate.kind === "constant" ? rate.value : 0;
+    this.#omega = rate.kind === "visits" ? rate.omega : 1;
+    this.#alphaMin = rate.kind === "visits" ? rate.min ?? 0 : 0;
+    this.#alphaTable = new Float64Array(this.#byVisits ? 4096 : 0);
   }
-  function badUpdate(s: number, a: number, r: number, s2: number): never {
-    if ((s >>> 0) !== s || s >= nS) badState("s", s);
-    if ((a >>> 0) !== a || a >= nA) {
-      throw new ConfigError("a", `an integer in [0, ${nA - 1}]`, a);
-    }
-    if (!Number.isFinite(r)) throw new ConfigError("r", "a finite number", r);
-    badState("s2", s2);
+
+  get epsilon(): number {
+    return this.#f[EPS];
+  }
+
+  get episodes(): number {
+    return this.#f[EPISODES];
+  }
+
+  get steps(): number {
+    return this.#f[STEPS];
+  }
+
+  act(s: number): number {
+    if ((s >>> 0) !== s || s >= this.nStates) this.#badState("s", s);
+    const e = this.#f[EPS];
+    const rng = this.#rng;
+    if (e > 0 && rng() < e) return Math.floor(rng() * this.nActions);
+    return this.#argmax(s * this.nActions);
+  }
+
+  greedy(s: number): number {
+    if ((s >>> 0) !== s || s >= this.nStates) this.#badState("s", s);
+    return this.#argmax(s * this.nActions);
+  }
+
+  update(s: number, a: number, r: number, s2: number, terminal: boolean): void {
+    const nS = this.nStates, nA = this.nActions, q = this.table, f = this.#f;
+    // One cold call for all checks: more throwing call sites here made V8 allocate per update.
+    if (
+      (s >>> 0) !== s || s >= nS || (a >>> 0) !== a || a >= nA || !(r - r === 0) ||
+      (!terminal && ((s2 >>> 0) !== s2 || s2 >= nS))
+    ) this.#badUpdate(s, a, r, s2);
+    const target = terminal ? r : r + this.#gamma * this.#rowMax(s2 * nA);
+    const k = s * nA + a;
+    const n = ++this.visits[k];
+    const alpha = this.#byVisits ? this.#visitsAlpha(n) : this.#alphaConst;
+    const d = alpha * (target - q[k]);
+    q[k] += d;
+    f[SUM_DELTA] += d < 0 ? -d : d;
+    const steps = ++f[STEPS];
+    if (this.#epsPerStep) f[EPS] = this.#epsAt(steps);
+  }
+
+  endEpisode(): void {
+    const f = this.#f;
+    f[EPISODES]++;
+    if (!this.#perStep) f[EPS] = this.#epsAt(f[EPISODES]);
+  }
+
+  meanAbsDelta(): number {
+    const f = this.#f;
+    const n = f[STEPS] - f[DELTA_FROM];
+    return n === 0 ? 0 : f[SUM_DELTA] / n;
+  }
+
+  resetDelta(): void {
+    const f = this.#f;
+    f[SUM_DELTA] = 0;
+    f[DELTA_FROM] = f[STEPS];
   }
 
   /** Argmax of row `base`; equal maxima broken uniformly with one `rng` draw. */
-  function argmax(base: number): number {
+  #argmax(base: number): number {
+    const q = this.table, nA = this.nActions;
     let best = q[base];
     let bestA = 0;
     let ties = 1;
@@ -190,12 +279,13 @@ export function createQLearner(options: QLearnerOptions): QLearner {
         ties++;
       }
     }
-    return ties === 1 ? bestA : breakTie(base, best, bestA, ties);
+    return ties === 1 ? bestA : this.#breakTie(base, best, bestA, ties);
   }
 
   /** One of the `ties` actions of row `base` worth `best` (the first is `bestA`), drawn. */
-  function breakTie(base: number, best: number, bestA: number, ties: number): number {
-    let k = Math.floor(rng() * ties);
+  #breakTie(base: number, best: number, bestA: number, ties: number): number {
+    const q = this.table, nA = this.nActions;
+    let k = Math.floor(this.#rng() * ties);
     for (let a = bestA; a < nA; a++) {
       if (q[base + a] === best) {
         if (k === 0) return a;
@@ -205,99 +295,58 @@ export function createQLearner(options: QLearnerOptions): QLearner {
     return bestA; // unreachable: rng() < 1
   }
 
-  function greedy(s: number): number {
-    if ((s >>> 0) !== s || s >= nS) badState("s", s);
-    return argmax(s * nA);
+  /** The largest value of row `base`. */
+  #rowMax(base: number): number {
+    const q = this.table, nA = this.nActions;
+    let m = q[base];
+    for (let b = 1; b < nA; b++) {
+      const v = q[base + b];
+      if (v > m) m = v;
+    }
+    return m;
   }
 
-  function act(s: number): number {
-    if ((s >>> 0) !== s || s >= nS) badState("s", s);
-    const e = f[EPS];
-    if (e > 0 && rng() < e) return Math.floor(rng() * nA);
-    // argmax written out (measured ~5% faster on bench:learn's repeated game than the call).
-    const base = s * nA;
-    let best = q[base];
-    let bestA = 0;
-    let ties = 1;
-    for (let a = 1; a < nA; a++) {
-      const v = q[base + a];
-      if (v > best) {
-        best = v;
-        bestA = a;
-        ties = 1;
-      } else if (v === best) {
-        ties++;
-      }
+  /** α = max(min, N^−ω) for the visit count `n` (≥ 1), from `#alphaTable` once computed. */
+  #visitsAlpha(n: number): number {
+    const j = n | 0;
+    if (j === n && j >= this.#alphaTable.length && j < ALPHA_TABLE_MAX) this.#growAlphaTable(j);
+    const table = this.#alphaTable;
+    const cached = j === n && (j >>> 0) < table.length;
+    let alpha = cached ? table[j] : 0;
+    if (alpha === 0) {
+      alpha = this.#omega === 1 ? 1 / n : Math.pow(n, -this.#omega);
+      if (alpha < this.#alphaMin) alpha = this.#alphaMin;
+      if (cached) table[j] = alpha;
     }
-    return ties === 1 ? bestA : breakTie(base, best, bestA, ties);
+    return alpha;
   }
 
-  function update(s: number, a: number, r: number, s2: number, terminal: boolean): void {
-    // One cold call for all checks: more throwing call sites here made V8 allocate per update.
-    if (
-      (s >>> 0) !== s || s >= nS || (a >>> 0) !== a || a >= nA || !(r - r === 0) ||
-      (!terminal && ((s2 >>> 0) !== s2 || s2 >= nS))
-    ) badUpdate(s, a, r, s2);
-    let target = r;
-    if (!terminal) {
-      const base = s2 * nA;
-      let m = q[base];
-      for (let b = 1; b < nA; b++) {
-        const v = q[base + b];
-        if (v > m) m = v;
-      }
-      target += gamma * m;
-    }
-    const k = s * nA + a;
-    const n = ++visits[k];
-    let alpha = alphaConst;
-    if (byVisits) {
-      const j = n | 0;
-      const cached = j === n && (j >>> 0) < ALPHA_TABLE;
-      alpha = cached ? alphaTable[j] : 0;
-      if (alpha === 0) {
-        alpha = omega === 1 ? 1 / n : Math.pow(n, -omega);
-        if (alpha < alphaMin) alpha = alphaMin;
-        if (cached) alphaTable[j] = alpha;
-      }
-    }
-    const d = alpha * (target - q[k]);
-    q[k] += d;
-    f[SUM_DELTA] += d < 0 ? -d : d;
-    const steps = ++f[STEPS];
-    if (epsPerStep) f[EPS] = epsAt(steps);
+  /** Doubles `#alphaTable` until it holds index `j` (< ALPHA_TABLE_MAX). */
+  #growAlphaTable(j: number): void {
+    let size = this.#alphaTable.length;
+    while (size <= j) size *= 2;
+    const t = new Float64Array(size);
+    t.set(this.#alphaTable);
+    this.#alphaTable = t;
   }
 
-  return {
-    nStates: nS,
-    nActions: nA,
-    table: q,
-    visits,
-    get epsilon() {
-      return f[EPS];
-    },
-    get episodes() {
-      return f[EPISODES];
-    },
-    get steps() {
-      return f[STEPS];
-    },
-    act,
-    greedy,
-    update,
-    endEpisode() {
-      f[EPISODES]++;
-      if (!perStep) f[EPS] = epsAt(f[EPISODES]);
-    },
-    meanAbsDelta() {
-      const n = f[STEPS] - f[DELTA_FROM];
-      return n === 0 ? 0 : f[SUM_DELTA] / n;
-    },
-    resetDelta() {
-      f[SUM_DELTA] = 0;
-      f[DELTA_FROM] = f[STEPS];
-    },
-  };
+  #badState(field: string, s: number): never {
+    throw new ConfigError(field, `an integer in [0, ${this.nStates - 1}]`, s);
+  }
+
+  #badUpdate(s: number, a: number, r: number, s2: number): never {
+    if ((s >>> 0) !== s || s >= this.nStates) this.#badState("s", s);
+    if ((a >>> 0) !== a || a >= this.nActions) {
+      throw new ConfigError("a", `an integer in [0, ${this.nActions - 1}]`, a);
+    }
+    if (!Number.isFinite(r)) throw new ConfigError("r", "a finite number", r);
+    this.#badState("s2", s2);
+  }
+}
+
+/** The checked options of `createQLearner` (defaults filled). */
+function checkQLearnerOptions(options: QLearnerOptions) {
+  return checkOptions(options, Q_LEARNER_OPTIONS, { owner: "createQLearner" });
 }
 
 /**
