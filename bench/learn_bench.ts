@@ -43,7 +43,8 @@ import {
   TODAY,
 } from "./_bench.ts";
 import { createGame, type MakerPolicySpec, resolveConfig } from "../lib/game/mod.ts";
-import { createQLearner, type QLearner, type Schedule, scheduleAt } from "../lib/learn/mod.ts";
+import { createQLearner, type Schedule, scheduleAt } from "../lib/learn/mod.ts";
+import { checksum, gameWithLearners } from "./_two_learners.ts";
 import { qMaker, trainMakers } from "../lib/makers/mod.ts";
 import { stream } from "../lib/rng.ts";
 
@@ -127,36 +128,6 @@ function payoffs(): [Float64Array, Float64Array] {
   return [r0, r1];
 }
 
-/** The two learners (`lib/learn`), `PERIODS` periods; returns a checksum of the tables. */
-function gameWithLearners(
-  r0: Float64Array,
-  r1: Float64Array,
-  o: { seed: number; lib?: { createQLearner: typeof createQLearner } },
-): number {
-  const create = o.lib?.createQLearner ?? createQLearner;
-  const seed = o.seed;
-  const mk = (k: number): QLearner =>
-    create({
-      nStates: NS,
-      nActions: NP,
-      gamma: GAMMA,
-      alpha: ALPHA,
-      epsilon: EPS[k],
-      epsilonUnit: "step",
-      rng: stream(seed, `agent:${k}`),
-    });
-  const A = mk(0), B = mk(1);
-  let s = 0;
-  for (let t = 0; t < PERIODS; t++) {
-    const a = A.act(s), b = B.act(s);
-    const s2 = a * NP + b;
-    A.update(s, a, r0[s2], s2, false);
-    B.update(s, b, r1[s2], s2, false);
-    s = s2;
-  }
-  return checksum(A.table, B.table, s);
-}
-
 /** The same algorithm written out in one loop, with the same streams. */
 function gameInlined(r0: Float64Array, r1: Float64Array, seed: number): number {
   const q0 = new Float64Array(NS * NP), q1 = new Float64Array(NS * NP);
@@ -202,21 +173,21 @@ function gameInlined(r0: Float64Array, r1: Float64Array, seed: number): number {
   return checksum(q0, q1, s);
 }
 
-function checksum(a: Float64Array, b: Float64Array, s: number): number {
-  let x = s;
-  for (let i = 0; i < a.length; i++) x += a[i] * (1 + (i % 7)) - b[i] * (1 + (i % 5));
-  return x;
-}
-
 async function repeatedGame() {
   const base = await baseline<{ createQLearner: typeof createQLearner }>("lib/learn/mod.ts");
   const [r0, r1] = payoffs();
+  const g = { np: NP, gamma: GAMMA, alpha: ALPHA, eps: EPS, periods: PERIODS, r0, r1 };
   let cl = NaN, ci = NaN, cb = NaN;
   const cases = [
-    () => (cl = gameWithLearners(r0, r1, { seed: 1 })),
+    () => (cl = gameWithLearners(createQLearner, g, 1)),
     () => (ci = gameInlined(r0, r1, 1)),
   ];
-  if (base) cases.push(() => (cb = gameWithLearners(r0, r1, { seed: 1, lib: base })));
+  if (base) {
+    // The baseline's own copy of the loop (a second module instance): see _two_learners.ts.
+    const loop =
+      (await import("./_two_learners.ts#baseline")) as typeof import("./_two_learners.ts");
+    cases.push(() => (cb = loop.gameWithLearners(base.createQLearner, g, 1)));
+  }
   const [tl, ti, tb] = interleave(cases, ROUNDS);
   const rl = PERIODS / (median(tl.cpu) / 1000), ri = PERIODS / (median(ti.cpu) / 1000);
   const ratios = tl.cpu.map((x, k) => ti.cpu[k] / x);
