@@ -23,8 +23,10 @@
  *    per maker per step).
  * 4. **Where a training step goes** (one maker, passive taker): the same 10,000 episodes played
  *    by the game without makers (the taker and the background), with a fixed replenisher, with a maker drawing uniformly random actions
- *    (the exploring maker's book operations), with the learning Q-maker (encoder, ε-greedy,
- *    update), plus the game's per-episode summary, and then `trainMakers` (records, checks, frame).
+ *    (the exploring maker's book operations), with a Q-maker exploring at ε = 1 (random actions
+ *    too, plus the encoder and the updates: the learning's own cost), with the learning Q-maker
+ *    (ε decaying: what it chooses changes the book operations too), plus the game's per-episode
+ *    summary, and then `trainMakers` (records, checks, frame).
  *    Issue 15 measured 719 ns per step between the first and the last.
  *
  * `BENCH_QUICK=1` runs fewer rounds and episodes; `BENCH_ONLY=2,3` runs only those sections.
@@ -323,6 +325,9 @@ function breakdown() {
     ["game, no maker (taker, background)", playGame(null, false)],
     ["game, fixed replenisher", playGame({ kind: "replenisher" }, false)],
     ["game, maker with random actions", playGame({ kind: "random" }, false)],
+    // Random actions too, but drawn by a Q-maker that encodes and learns: the learning's own
+    // cost, apart from the book operations of what a learning maker chooses to do.
+    ["game, Q-maker with ε = 1", () => playGame(qMaker({ epsilon: 1 }), false)()],
     ["game, learning Q-maker", () => playGame(q(), false)()],
     ["  + the per-episode summary", () => playGame(q(), true)()],
     ["trainMakers (records, checks, frame)", trainRun({ trainMakers }, 1, "passive", { name: "" })],
@@ -338,7 +343,10 @@ function breakdown() {
     const d = k === 0 ? "" : ` (+${(ns[k] - ns[k - 1]).toFixed(0)})`;
     console.log(`   ${name.padEnd(34)} ${ns[k].toFixed(0).padStart(5)} ns${d}`);
   });
-  console.log(`   training over the replenisher game: ${(ns[5] - ns[1]).toFixed(0)} ns per step`);
+  const last = ns.length - 1;
+  console.log(
+    `   training over the replenisher game: ${(ns[last] - ns[1]).toFixed(0)} ns per step`,
+  );
 }
 
 const only = (Deno.env.get("BENCH_ONLY") ?? "1,2,3,4").split(",");

@@ -116,6 +116,7 @@ const SUM_DELTA = 1;
 const DELTA_FROM = 2; // STEPS at the last resetDelta
 const EPISODES = 3;
 const STEPS = 4;
+const REWARD = 5; // the reward of the update under way
 
 /**
  * Visit counts below this take α from a table (see `QTable`), which starts at 4,096 entries and
@@ -165,8 +166,8 @@ class QTable implements QLearner {
   readonly visits: Float64Array;
   readonly #gamma: number;
   readonly #rng: Rng;
-  /** ε, Σ|ΔQ|, the step count at `resetDelta`, episodes, steps (the `EPS` … `STEPS` slots). */
-  readonly #f = new Float64Array(5);
+  /** ε, Σ|ΔQ|, the step count at `resetDelta`, episodes, steps, reward (`EPS` … `REWARD`). */
+  readonly #f = new Float64Array(6);
   readonly #epsAt: (t: number) => number;
   readonly #perStep: boolean;
   /** Whether ε changes per step (a constant ε never does: no per-step recomputation). */
@@ -228,7 +229,15 @@ class QTable implements QLearner {
   }
 
   update(s: number, a: number, r: number, s2: number, terminal: boolean): void {
+    // The reward goes through the typed array, the rest as small integers: a call to the update
+    // proper, where a caller does not inline it (its inlining budget spent), boxes no heap number.
+    this.#f[REWARD] = r;
+    this.#update(s, a, s2, terminal);
+  }
+
+  #update(s: number, a: number, s2: number, terminal: boolean): void {
     const nS = this.nStates, nA = this.nActions, q = this.table, f = this.#f;
+    const r = f[REWARD];
     // One cold call for all checks: more throwing call sites here made V8 allocate per update.
     if (
       (s >>> 0) !== s || s >= nS || (a >>> 0) !== a || a >= nA || !(r - r === 0) ||
