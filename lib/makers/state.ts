@@ -325,7 +325,8 @@ export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
   const [, rR, rB, rO, rC, rV, rD, rQ, rP, rS, rA] = radices;
   const dTicks = e.depthTicks;
 
-  function encode(view: Readonly<MakerView>): number {
+  /** The spec's features (the first seven); the opt-in ones are appended by `encodeAll`. */
+  function encodeSpec(view: Readonly<MakerView>): number {
     let s = bin(eT, view.stepsLeft);
     s = s * rR + (rR === 1 ? 0 : bin(eR, view.takerRemaining));
     const bb = view.bestBid;
@@ -334,6 +335,11 @@ export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
     s = s * rC + (rC === 1 ? 0 : bin(eC, view.makersQty - view.qty));
     s = s * rV + bin(eV, view.lastVolume);
     s = s * rD + bin(eD, view.lastVolume - view.prevVolume);
+    return s;
+  }
+
+  function encodeAll(view: Readonly<MakerView>): number {
+    let s = encodeSpec(view);
     s = s * rQ + (rQ === 1 ? 0 : bin(eQ, view.target));
     if (rP !== 1) {
       let d = 0;
@@ -344,6 +350,11 @@ export function makerEncoder(options: MakerEncoderOptions): MakerEncoder {
     s = s * rA + (rA === 1 || view.qty === 0 ? 0 : bin(eA, view.queueAhead()));
     return s;
   }
+
+  // With the opt-in features off (radix 1: they add nothing to the state), the spec's seven
+  // alone: the opt-in tail, even when switched off, cost ~18 ns per call of ~31 (2.5x as fast in
+  // a loop over a live view; measured under load ~4).
+  const encode = rQ === 1 && rP === 1 && rS === 1 && rA === 1 ? encodeSpec : encodeAll;
 
   function digits(s: number): Int32Array {
     return decodeState(radices, s);
