@@ -111,15 +111,19 @@ export function follower(
   const a = ids(ctx);
   const lo = ctx.p0 - r.maxOffset, hi = ctx.p0 - r.minOffset;
   const prices = new Int32Array(2), qtys = new Float64Array(2);
-  let flow = NaN;
+  // The flow estimate in a typed array, not a closure variable: a double in a closure is a new
+  // heap number at every write (the 2-maker game allocated 80 B per step with it, 65 without).
+  const st = new Float64Array([NaN]);
   const policy: MakerPolicy = {
     name: "follower",
     reset() {
-      flow = NaN;
+      st[0] = NaN;
     },
     act(view) {
+      let flow = st[0];
       if (Number.isNaN(flow)) flow = view.target / share;
       else flow += alpha * (view.lastVolume - flow);
+      st[0] = flow;
       // Best competing bid.
       let best = view.bestBid;
       if (
