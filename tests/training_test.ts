@@ -37,15 +37,16 @@ Deno.test("train:rl quick plan: trains, writes checkpoints and curves, passes th
   const plan = quickPlan();
   const dir = Deno.makeTempDirSync();
   const curves = await trainSuite({ plan, outDir: dir, workers: 2 });
-  assert.equal(curves.eval.height, 9 * (plan.evalPoints + 1) * plan.evalEpisodes);
-  assert.ok(curves.train.height >= 9 * 2, `${curves.train.height} training episodes`);
+  // 4 learners (DQN, PPO, SAC, the residual PPO) × 3 conditions × 1 seed.
+  assert.equal(curves.eval.height, 12 * (plan.evalPoints + 1) * plan.evalEpisodes);
+  assert.ok(curves.train.height >= 12 * 2, `${curves.train.height} training episodes`);
   assert.deepEqual(
     [...new Set(curves.eval.getColumn("agent").toArray())].sort(),
-    ["dqn", "ppo", "sac"],
+    ["dqn", "ppo", "ppo-residual", "sac"],
   );
   const ok = await checkModels({ plan, dir });
   assert.deepEqual(ok.problems, []);
-  assert.equal(ok.models, 9);
+  assert.equal(ok.models, 12);
   // A restored model evaluates as the run's last evaluation did.
   const file = `${dir}/sac_toxic_s0.json`;
   const env = createContinuousMarketMakingEnv(marketCondition("toxic", plan.env));
@@ -97,8 +98,8 @@ Deno.test("train:rl job: deterministic rows and checkpoint; the configuration ha
   assert.equal(JSON.parse(a.text).configHash, a.hash);
   // Every job of the full plan has its own hash; a default is part of it.
   const jobs = suiteJobs(SUITE, "/tmp/x");
-  assert.equal(jobs.length, 45);
-  assert.equal(new Set(jobs.map(jobHash)).size, 45);
+  assert.equal(jobs.length, 60);
+  assert.equal(new Set(jobs.map(jobHash)).size, 60);
 });
 
 Deno.test("train:rl plans are validated, errors name the path", () => {
