@@ -292,6 +292,20 @@ Deno.test("train:rl reuse: a current model already in the folder is kept, only n
   assert.equal(Deno.readTextFileSync(`${dir}/ppo_calm_s0.json`), before);
   assert.deepEqual([...new Set(curves.eval.getColumn("seed").toArray())].sort(), [0, 1]);
   assert.deepEqual((await checkModels({ plan: two, dir })).problems, []);
+  // A plan cut to another learner (`--only`) leaves these models' curves in place, so the whole
+  // plan then trains nothing.
+  const sac = q.agents.find((a) => a.learner === "sac-continuous")!;
+  await trainSuite({ plan: { ...two, agents: [sac] }, outDir: dir, workers: 0 });
+  const both = { ...two, agents: [ppo, sac] };
+  trained.length = 0;
+  await trainSuite({
+    plan: both,
+    outDir: dir,
+    workers: 0,
+    onJob: ({ job }) => trained.push(`${job.seed}`),
+  });
+  assert.equal(trained.length, 0);
+  assert.deepEqual((await checkModels({ plan: both, dir })).problems, []);
   // A changed configuration, or reuse: false, trains again.
   trained.length = 0;
   const changed = { ...two, agents: [{ ...ppo, config: { ...ppo.config, learningRate: 1e-3 } }] };

@@ -140,10 +140,14 @@ async function readCurves(path: string): Promise<pl.DataFrame | null> {
   }
 }
 
-/** The rows of `df` whose job key is in `keys`. */
-function rowsOf(df: pl.DataFrame, keys: ReadonlySet<string>): pl.DataFrame {
+/** The rows of `df` whose job key is in `keys` or not in `jobs`. */
+function rowsOf(
+  df: pl.DataFrame,
+  keys: ReadonlySet<string>,
+  jobs: ReadonlySet<string>,
+): pl.DataFrame {
   const mask = (df.select("agent", "condition", "seed").toRecords() as Record<string, unknown>[])
-    .map((r) => keys.has(rowKey(r)));
+    .map((r) => keys.has(rowKey(r)) || !jobs.has(rowKey(r)));
   return df.filter(pl.Series("keep", mask));
 }
 
@@ -195,9 +199,13 @@ export async function trainSuite(options: TrainSuiteOptions): Promise<SuiteCurve
     workers: o.workers,
     onResult: ({ index, done, total }) => o.onJob?.({ done, total, job: jobs[index] }),
   });
+  // The old rows kept: those of the jobs kept, and those of jobs outside this call (a plan cut
+  // with `--only` leaves the other learners' models and curves as they were).
+  const inCall = new Set(all.map(modelName));
+  const keep = (df: pl.DataFrame) => rowsOf(df, old.kept, inCall);
   const merge = (name: string, cols: string[], before: pl.DataFrame | null) => {
     const parts = [
-      ...(before !== null && old.kept.size > 0 ? [rowsOf(before.select(...cols), old.kept)] : []),
+      ...(before !== null ? [keep(before.select(...cols))] : []).filter((d) => d.height > 0),
       ...(df === null ? [] : [table(df, name, cols)]),
     ];
     return parts.length === 1 ? parts[0] : pl.concat(parts, { how: "vertical" });
