@@ -5,7 +5,7 @@
  * learning curves (Parquet) and a manifest with the configuration hashes to `data/models/<plan>`.
  *
  * ```sh
- * deno task train:rl                  # the full plan into data/models/full (not committed: see COMMITTED_RUN)
+ * deno task train:rl                  # the full plan into data/models/full (committed; its cost: COMMITTED_RUN)
  * deno task train:rl --plan reduced   # the committed plan, data/models/reduced (keeps current models)
  * deno task train:rl --plan ablation  # the reward ablation, data/models/ablation
  * deno task train:rl --quick          # tiny budgets, into a new folder under /tmp (printed)
@@ -116,8 +116,13 @@ const curves = await trainSuite({
   reuse: !values.fresh,
   onReuse: (kept) => {
     if (kept.length > 0) {
+      const left = planned.length - kept.length;
+      const keptSteps = kept.reduce((s, j) => s + j.agent.steps, 0);
       console.log(
-        `train:rl: ${kept.length} current model(s) kept from ${outDir} (--fresh retrains them)`,
+        `train:rl: ${kept.length} current model(s) kept from ${outDir} (--fresh retrains them); ` +
+          `${left} job(s), ${
+            (steps - keptSteps).toLocaleString("en-US")
+          } environment steps to train`,
       );
     }
   },
