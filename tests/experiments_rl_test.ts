@@ -24,6 +24,7 @@ import {
   rlStudyDef,
   targetVerdict,
   TEST_SEED_BASE,
+  trainingTrend,
   TUNE_SEED_BASE,
   tuneJobs,
   versusBest,
@@ -362,4 +363,23 @@ Deno.test("curveBands and flattening on hand-made learning curves", () => {
   assert.ok(end.flat && end.lastStep === 20 && end.beforeStep === 10);
   const [rise] = flattening(df, { riskPenalty: 1, back: 2 });
   assert.equal(rise.gain, 11);
+});
+
+Deno.test("trainingTrend: first and last part of each run's training episodes, paired by seed", () => {
+  // Two seeds, 10 episodes each: returns rise by 1 per episode (seed 0) and 2 (seed 1).
+  const rows: Record<string, unknown>[] = [];
+  for (const seed of [0, 1]) {
+    for (let episode = 0; episode < 10; episode++) {
+      rows.push({ agent: "ppo", condition: "calm", seed, episode, return: (seed + 1) * episode });
+    }
+  }
+  // Episodes out of order must not matter.
+  const [t] = trainingTrend(pl.DataFrame(rows.reverse()), { fraction: 0.2 });
+  // Seed 0: first (0 + 1)/2 = 0.5, last (8 + 9)/2 = 8.5; seed 1: 1 and 17.
+  assert.equal(t.first, 0.75);
+  assert.equal(t.last, 12.75);
+  assert.equal(t.gain, 12);
+  assert.equal(t.n, 2);
+  assert.ok(t.gainLo < 12 && t.gainHi > 12);
+  assert.throws(() => trainingTrend(pl.DataFrame(rows), { fraction: 0.6 }), /fraction/);
 });

@@ -8,7 +8,8 @@
  *   condition ({@linkcode comparison}), each learner against the best baseline paired by set
  *   ({@linkcode versusBest}) and the target's verdict ({@linkcode targetVerdict});
  * - learning curves of the objective with a band over training seeds ({@linkcode curveBands})
- *   and whether they have flattened at the budget ({@linkcode flattening});
+ *   and whether they have flattened at the budget ({@linkcode flattening}); the training
+ *   episodes' return from the first to the last part of the budget ({@linkcode trainingTrend});
  * - the volatility × time maps pooled over sets, with the adverse, zero and favourable markout
  *   rates and the mean markout side by side ({@linkcode volTimeMap}), the markout rates by policy
  *   ({@linkcode markoutTable}), the inventory distribution ({@linkcode inventoryShares}) and the
@@ -267,6 +268,70 @@ export function flattening(
       gainLo: lo,
       gainHi: hi,
       flat: Number.isFinite(lo) && Number.isFinite(hi) ? lo <= 0 && hi >= 0 : null,
+    };
+  });
+}
+
+/** One row of {@linkcode trainingTrend}. */
+export interface TrainingTrend {
+  readonly agent: string;
+  readonly condition: string;
+  /** Mean training return over each seed's first `fraction` of episodes, mean over seeds. */
+  readonly first: number;
+  /** The same over the last `fraction`. */
+  readonly last: number;
+  /** `last − first`, paired by seed, with its 95% interval. */
+  readonly gain: number;
+  readonly gainLo: number;
+  readonly gainHi: number;
+  /** Seeds. */
+  readonly n: number;
+}
+
+/**
+ * How the training episodes' return (the exploring, stochastic policy's, from
+ * `train_curves.parquet`: columns `agent`, `condition`, `seed`, `episode`, `return`) moved from
+ * the first `fraction` of each run's episodes to the last, paired by seed. Beside
+ * {@linkcode flattening}'s greedy curve it tells whether training improved the policy it acts
+ * with while the greedy (mean) action did not.
+ */
+export function trainingTrend(train: pl.DataFrame, o: { fraction: number }): TrainingTrend[] {
+  if (!(o.fraction > 0 && o.fraction <= 0.5)) {
+    throw new ConfigError("trainingTrend.fraction", "a number in (0, 0.5]", o.fraction);
+  }
+  const rows = train.select("agent", "condition", "seed", "episode", "return").toRecords() as Row[];
+  const runs = new Map<string, { ep: number; r: number }[]>();
+  for (const r of rows) {
+    const k = `${r.agent}\u0000${r.condition}\u0000${r.seed}`;
+    if (!runs.has(k)) runs.set(k, []);
+    runs.get(k)!.push({ ep: Number(r.episode), r: Number(r.return) });
+  }
+  const phases: Row[] = [];
+  for (const [k, eps] of runs) {
+    const [agent, condition, seed] = k.split("\u0000");
+    eps.sort((a, b) => a.ep - b.ep);
+    const m = Math.max(1, Math.floor(eps.length * o.fraction));
+    const mean = (xs: { r: number }[]) => xs.reduce((s, x) => s + x.r, 0) / xs.length;
+    phases.push({ agent, condition, seed: Number(seed), phase: "first", r: mean(eps.slice(0, m)) });
+    phases.push({ agent, condition, seed: Number(seed), phase: "last", r: mean(eps.slice(-m)) });
+  }
+  const df = pl.DataFrame(phases);
+  const pairs = [...new Set(phases.map((p) => `${p.agent}\u0000${p.condition}`))];
+  return pairs.map((p) => {
+    const [agent, condition] = p.split("\u0000");
+    const mine = df.filter(
+      pl.col("agent").eq(pl.lit(agent)).and(pl.col("condition").eq(pl.lit(condition))),
+    );
+    const d = pairedBySeed(mine, { a: { phase: "last" }, b: { phase: "first" }, value: "r" });
+    return {
+      agent,
+      condition,
+      first: Number(d.b_mean),
+      last: Number(d.a_mean),
+      gain: Number(d.diff_mean),
+      gainLo: Number(d.diff_lo ?? NaN),
+      gainHi: Number(d.diff_hi ?? NaN),
+      n: Number(d.diff_n),
     };
   });
 }
