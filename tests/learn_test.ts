@@ -455,6 +455,12 @@ Deno.test("bad input throws ConfigError naming the field", () => {
   assertThrows(() => q.greedy(-1), ConfigError, "s:");
   assertThrows(() => q.update(0, 3, 0, 0, false), ConfigError, "a: must be an integer in [0, 2]");
   assertThrows(() => q.update(0, 0, NaN, 0, false), ConfigError, "r:");
+  // A string is not coerced: the error shows what was given.
+  const bad = (r: unknown) => () => q.update(0, 0, r as number, 0, false);
+  assertThrows(bad("5"), ConfigError, 'r: must be a finite number, got "5"');
+  assertThrows(bad("x"), ConfigError, 'r: must be a finite number, got "x"');
+  assertThrows(() => q.update(0, 0, Infinity, 0, false), ConfigError, "r:");
+  assertEquals(q.table[0], 0);
   assertThrows(() => q.update(0, 0, 0, 1.5, false), ConfigError, "s2:");
   q.update(0, 0, 1, 99, true); // s2 is ignored when terminal
   assertEquals(q.table[0], 0.1);

@@ -232,6 +232,8 @@ class QTable implements QLearner {
     // The reward goes through the typed array, the rest as small integers: a call to the update
     // proper, where a caller does not inline it (its inlining budget spent), boxes no heap number.
     this.#f[REWARD] = r;
+    // Not a number (a string the typed array would coerce, or NaN): the check below must see it.
+    if (this.#f[REWARD] !== r) this.#badReward(r);
     this.#update(s, a, s2, terminal);
   }
 
@@ -341,6 +343,10 @@ class QTable implements QLearner {
 
   #badState(field: string, s: number): never {
     throw new ConfigError(field, `an integer in [0, ${this.nStates - 1}]`, s);
+  }
+
+  #badReward(r: unknown): never {
+    throw new ConfigError("r", "a finite number", r);
   }
 
   #badUpdate(s: number, a: number, r: number, s2: number): never {
