@@ -15,8 +15,8 @@
  * | `data/studies/convergence_large/` | `deno task study:convergence-large` (n = 5, 10) | notebook 08 |
  * | `data/studies/convergence_long/` | `deno task study:convergence-long` | notebooks 04, 08 |
  * | `data/studies/state_ablation/` | `deno task study:state-ablation` | notebook 08 |
- * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 |
- * | `data/models/full/` | `deno task train:rl` (the full plan; not committed: `COMMITTED_RUN` in `lib/training/plan.ts` says what it would take) | (reported only) |
+ * | `data/models/full/` | `deno task train:rl` (the full plan; its measured cost: `COMMITTED_RUN` in `lib/training/plan.ts`) | notebook 07 |
+ * | `data/models/reduced/`, `data/models/ablation/` | `deno task train:rl --plan reduced` (`ablation`) | notebook 07 (the reward ablation) |
  * | `data/studies/robustness/` | `deno task study:robustness` | notebooks 02–06 |
  *
  * @module
@@ -179,9 +179,9 @@ export const COMMITTED_OUTPUTS: readonly CommittedOutput[] = Object.freeze([
       name: `rl-models-${plan}`,
       dir: `data/models/${plan}`,
       command,
-      // Notebook 07 evaluates the reduced plan's models and the ablation's; the full plan's are
-      // reported when present (not committed: see COMMITTED_RUN in lib/training/plan.ts).
-      notebooks: plan === "full" ? [] : ["07"],
+      // Notebook 07 evaluates the full plan's models, and the ablation's with the reduced plan's
+      // PPO as its middle arm.
+      notebooks: ["07"],
       async check(dir: string) {
         const r = await checkModels({ plan: PLANS[plan], dir });
         return {
