@@ -6,7 +6,7 @@
  *
  * ```sh
  * deno task train:rl                  # the full plan into data/models/full (committed; its cost: COMMITTED_RUN)
- * deno task train:rl --plan reduced   # the committed plan, data/models/reduced (keeps current models)
+ * deno task train:rl --plan reduced   # the reduced plan, data/models/reduced (the ablation's middle arm)
  * deno task train:rl --plan ablation  # the reward ablation, data/models/ablation
  * deno task train:rl --quick          # tiny budgets, into a new folder under /tmp (printed)
  * deno task train:rl --plan reduced --check   # do the models match the code's configuration?

@@ -4,7 +4,7 @@
  * learning curves to `data/models/`, and the check that the committed models match the code's
  * configuration.
  *
- * - `plan.ts`: {@linkcode SUITE} (the full plan), {@linkcode REDUCED} (the committed one),
+ * - `plan.ts`: {@linkcode SUITE} (the full plan, evaluated in notebook 07), {@linkcode REDUCED} (smaller),
  *   {@linkcode ABLATION} (reward ablation), {@linkcode PLANS}, {@linkcode quickPlan}, {@linkcode checkPlan},
  *   {@linkcode suiteJobs}, {@linkcode jobHash} (each job's configuration hash),
  *   {@linkcode SUITE_VERSION}.
@@ -25,8 +25,8 @@
  * ```ts
  * import { jobHash, quickPlan, suiteJobs } from "./mod.ts";
  * const jobs = suiteJobs(quickPlan(), "/tmp/models");
- * // 3 learners × 3 conditions × 1 seed, each with its own configuration hash
- * if (jobs.length !== 9 || new Set(jobs.map(jobHash)).size !== 9) throw new Error();
+ * // 4 learners (DQN, PPO, SAC, the residual PPO) × 3 conditions × 1 seed, each with its own hash
+ * if (jobs.length !== 12 || new Set(jobs.map(jobHash)).size !== 12) throw new Error();
  * ```
  * @module
  */
