@@ -36,3 +36,8 @@ export const SLOT_MASK = SLOT_SPACE - 1;
 export const GEN_MAX = (1 << 29) - 1;
 /** Generation mark of a retired slot (even: never live). */
 export const RETIRED = -2;
+
+/** The id of the order in `slot`, from the slot's generation word (`2 · generation + live`). */
+export function orderId(word: number, slot: number): number {
+  return (word >> 1) * SLOT_SPACE + slot;
+}

@@ -19,6 +19,7 @@ import {
   L_HEAD,
   L_TAIL,
   LSHIFT,
+  orderId,
   RETIRED,
   SLOT_MASK,
   SLOT_SPACE,
@@ -450,7 +451,7 @@ export class OrderBook {
     this.oKey[slot] = 2 * owner + side;
     this.append(slot, side, i, rem, owner);
     this.tot[0] += rem;
-    return (this.oGen[slot] >> 1) * SLOT_SPACE + slot;
+    return orderId(this.oGen[slot], slot);
   }
 
   /**
@@ -639,7 +640,7 @@ export class OrderBook {
     this.addOwner(owner, side, qty);
     this.tot[3] += qty;
     this.tot[0] += qty;
-    return (this.oGen[slot] >> 1) * SLOT_SPACE + slot;
+    return orderId(this.oGen[slot], slot);
   }
 
   /**
@@ -708,7 +709,7 @@ export class OrderBook {
     const prev = new Int32Array(n), next = new Int32Array(n);
     for (j = 0; j < n; j++) {
       const s = slots[j];
-      ids[j] = (this.oGen[s] >> 1) * SLOT_SPACE + s;
+      ids[j] = orderId(this.oGen[s], s);
       side[j] = this.oKey[s] & 1;
       price[j] = this.oPrice[s];
       qty[j] = this.oQty[s];
@@ -808,7 +809,7 @@ export class OrderBook {
         this.oGen[j] |= 1;
         this.oKey[j] = 2 * sn.owner[j] + sn.side[j];
         resting += sn.qty[j];
-        if (ids !== undefined) ids[j] = (this.oGen[j] >> 1) * SLOT_SPACE + j;
+        if (ids !== undefined) ids[j] = orderId(this.oGen[j], j);
       }
     } else resting = this.restoreSlow(sn, slots, ids);
     this.restoreLevels(sn, slots, resting);
@@ -828,7 +829,7 @@ export class OrderBook {
       oPrev[s] = p === NONE ? NONE : slots[p];
       oNext[s] = x === NONE ? NONE : slots[x];
       resting += q;
-      if (ids !== undefined) ids[j] = (oGen[s] >> 1) * SLOT_SPACE + s;
+      if (ids !== undefined) ids[j] = orderId(oGen[s], s);
     }
     return resting;
   }
@@ -867,7 +868,7 @@ export class OrderBook {
     if (!Number.isInteger(price) || price < this.minTick || price > this.maxTick) return;
     let s = this.lv[((side * this.nLevels + price - this.minTick) << LSHIFT) + L_HEAD];
     while (s !== NONE) {
-      fn((this.oGen[s] >> 1) * SLOT_SPACE + s, this.oKey[s] >> 1, this.oQty[s]);
+      fn(orderId(this.oGen[s], s), this.oKey[s] >> 1, this.oQty[s]);
       s = this.oNext[s];
     }
   }
@@ -901,7 +902,7 @@ export class OrderBook {
         let k = f.count;
         if (k === f.qty.length) this.growFills();
         k = f.count++;
-        f.makerId[k] = (this.oGen[s] >> 1) * SLOT_SPACE + s;
+        f.makerId[k] = orderId(this.oGen[s], s);
         f.makerOwner[k] = mo;
         f.takerOwner[k] = owner;
         f.price[k] = price;
@@ -1132,7 +1133,7 @@ export class OrderBook {
     const slot = id & SLOT_MASK;
     if (slot >= this.used) return NONE;
     const g = this.oGen[slot];
-    return (g & 1) === 1 && (g >> 1) * SLOT_SPACE + slot === id ? slot : NONE;
+    return (g & 1) === 1 && orderId(g, slot) === id ? slot : NONE;
   }
 
   private liveSlot(id: number): number {
