@@ -21,10 +21,8 @@
  *   sides alternating) on the crossing stream's final book, through the book's methods, which
  *   check `side` and `owner` (and the price's range), against the same reads done directly on the
  *   book's arrays without the side and owner checks.
- * - **LOBSTER replay**: messages/s with the exact top-N comparison after every message and the
- *   matching check (target ≥ 2 M on GOOG), without the matching check, and without the
- *   comparison (`compare: false`: the replay alone, target ≥ 3 M), so the comparison's cost
- *   shows separately.
+ * - **LOBSTER replay**: `bench/replay_bench.ts`, which `deno task bench:book` runs next in a
+ *   process of its own.
  *
  * The streams are generated once (cancel targets are chosen among the orders live at that point,
  * found by running the engine untimed), then replayed into each engine; all must report the same
@@ -36,8 +34,6 @@
 import { OrderBook as PeerBook } from "nodejs-order-book";
 import { ASK, BID, OrderBook, type Side } from "../lib/book/mod.ts";
 import { type Rng, stream } from "../lib/rng.ts";
-import { fileURLToPath } from "node:url";
-import { findSamples, loadSample, replay } from "../lib/lobster/mod.ts";
 import {
   baseline,
   conditions,
@@ -423,41 +419,6 @@ const crossing = makeStream(stream(1, "bench:crossing"), false);
     ok &&= xo === xc;
   }
   ok &&= xc === xu;
-}
-
-// ---------------------------------------------------------------- LOBSTER
-
-console.log(
-  "\nLOBSTER replay, messages/s: with the exact top-N comparison after every message and the " +
-    "matching check | without the matching check | the replay alone (no comparison)",
-);
-type Lobster = { replay: typeof replay };
-const lobBase = await baseline<Lobster>("lib/lobster/mod.ts");
-for (const files of findSamples(fileURLToPath(new URL("../data/lobster/", import.meta.url)))) {
-  const sample = loadSample(files);
-  const n = sample.messages.count;
-  const run = (lib: Lobster, o: { checkMatching?: boolean; compare?: boolean }) => () =>
-    lib.replay({ messages: sample.messages, orderbook: sample.orderbook, ...o });
-  const cases = [
-    run({ replay }, {}),
-    run({ replay }, { checkMatching: false }),
-    run({ replay }, { compare: false }),
-  ];
-  if (lobBase) cases.push(run(lobBase, {}));
-  const times = interleave(cases, RUNS);
-  const rate = (k: number) => opsPerSec(median(times[k].cpu), n);
-  const cmpNs = (median(times[0].cpu) - median(times[2].cpu)) * 1e6 / n;
-  const goog = files.ticker === "GOOG";
-  console.log(
-    `  ${files.ticker.padEnd(5)} ${int(n)} messages: ${mega(rate(0))} | ${mega(rate(1))} | ` +
-      `${mega(rate(2))}; the comparison and the matching check cost ${cmpNs.toFixed(0)} ns ` +
-      `per message` +
-      (goog
-        ? ` (targets: ≥ 2 M with both, or ≥ 3 M alone; today ${mega(TODAY.replayGoog[0])}–` +
-          `${mega(TODAY.replayGoog[1])} with both)`
-        : "") +
-      (lobBase ? `; baseline ${mega(rate(3))} with both` : ""),
-  );
 }
 
 if (!ok) {
