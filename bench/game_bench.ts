@@ -15,8 +15,9 @@
  * `BENCH_GAME='{"orders":"single","arrival":{"kind":"fixed"}}'` for the first version's game, the
  * one a baseline checkout plays; rates count each game's own steps.
  *
- * `BENCH_MAKERS=2` (a comma-separated list) runs only those maker counts, so that their figures owe
- * nothing to the JIT state the other counts leave behind.
+ * `deno task bench:game` runs each maker count in its own process (`bench/game_bench.ts 2` runs
+ * one; `BENCH_MAKERS=0,2` several in one process), so that their figures owe nothing to the JIT
+ * state the other counts leave behind.
  *
  * @module
  */
@@ -73,9 +74,14 @@ console.log(
     (Deno.env.get("BENCH_GAME") ? `; BENCH_GAME ${JSON.stringify(EXTRA)}` : "") +
     (base ? `; baseline ${Deno.env.get("BENCH_BASELINE")} side by side` : ""),
 );
-/** The maker counts to run (`BENCH_MAKERS=2` runs one: its figure then owes nothing to the others'
- * JIT state, which moved the 2-maker figure between about 2.2 M and 2.6 M across runs of one code). */
-const MAKER_COUNTS = (Deno.env.get("BENCH_MAKERS") ?? "0,1,2,10").split(",").map(Number);
+/**
+ * The maker counts to run: the arguments, else `BENCH_MAKERS`, else all four. `deno task
+ * bench:game` runs each count in a process of its own, so that its figure owes nothing to the
+ * JIT state the other counts leave behind (which moved the 2-maker figure of one code between
+ * about 2.2 M and 2.6 M across runs).
+ */
+const COUNTS = Deno.args.length > 0 ? Deno.args.join(",") : Deno.env.get("BENCH_MAKERS");
+const MAKER_COUNTS = (COUNTS ?? "0,1,2,10").split(",").map(Number);
 for (const n of MAKER_COUNTS) {
   const games = [makeGame({ createGame }, n, EXTRA)];
   if (base) games.push(makeGame(base, n));
