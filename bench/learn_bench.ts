@@ -29,7 +29,10 @@
  *    summary, and then `trainMakers` (records, checks, frame).
  *    Issue 15 measured 719 ns per step between the first and the last.
  *
- * `BENCH_QUICK=1` runs fewer rounds and episodes; `BENCH_ONLY=2,3` runs only those sections.
+ * `deno task bench:learn` runs each section in a process of its own (`bench/learn_bench.ts 2`
+ * runs one), so that no section's figure depends on the JIT state another leaves behind.
+ * `BENCH_QUICK=1` runs fewer rounds and episodes; `BENCH_ONLY=2,3` runs those sections in one
+ * process.
  *
  * @module
  */
@@ -349,7 +352,9 @@ function breakdown() {
   );
 }
 
-const only = (Deno.env.get("BENCH_ONLY") ?? "1,2,3,4").split(",");
+/** Sections: the arguments, else `BENCH_ONLY`, else all (the task runs one process per section). */
+const sections = Deno.args.length > 0 ? Deno.args.join(",") : Deno.env.get("BENCH_ONLY");
+const only = (sections ?? "1,2,3,4").split(",");
 const t0 = cpuMs();
 if (only.includes("1")) bareMDP();
 if (only.includes("2")) await repeatedGame();
