@@ -16,7 +16,12 @@
  *   262,144 live orders, in tenths 3, 5 and 10: a one-off copy whose cost lands in that tenth);
  *   the growth is also printed with the store sized for the stream, which is the cost of depth
  *   alone, and the replay loop's own cost per tenth (a book that does nothing: the loop's random
- *   reads of the cancel targets' ids grow too), with the engine's growth net of it.
+ *   reads of the cancel targets' ids grow too), with the engine's growth net of it, and the loop
+ *   with the engine's memory traffic alone: the loads and stores the engine makes in its order
+ *   arrays, at the same slots (recorded from a run) and in the same dependency order, with no
+ *   logic. What depth adds to that is the cost of random access into a larger working set (the
+ *   order store and the loop's ids: 1.5 MB after the first tenth, 15 MB at the end), which no
+ *   engine logic can remove; the last line says what first tenth 1.5× would need beside it.
  * - **Queries**: a mix of read-only queries (`best`, `depthAt`, `ordersAt`, `ownerResting`, the
  *   sides alternating) on the crossing stream's final book, through the book's methods, which
  *   check `side` and `owner` (and the price's range), against the same reads done directly on the
@@ -33,6 +38,7 @@
  */
 import { OrderBook as PeerBook } from "nodejs-order-book";
 import { ASK, BID, OrderBook, type Side } from "../lib/book/mod.ts";
+import { SLOT_MASK } from "../lib/book/_layout.ts";
 import { type Rng, stream } from "../lib/rng.ts";
 import {
   baseline,
@@ -147,6 +153,152 @@ class NoBook {
   }
   market(_side: Side, _qty: number, _owner: number) {
     return 0;
+  }
+}
+
+/**
+ * The slots each operation of a stream touches in the engine's order store, recorded from the
+ * engine's internals (untimed): per cancel its queue neighbours; per limit its slot and the old
+ * tail of its level; per market the number of fills, of orders filled in full, and the queue
+ * from the level's head (a market here stays within one level).
+ */
+interface Touches {
+  start: Int32Array;
+  slots: Int32Array;
+}
+
+function recordTouches(s: OpStream, capacity: number): Touches {
+  const book = new OrderBook({ minTick: MID - 100, maxTick: MID + 100, capacity });
+  const raw = book as unknown as {
+    oPrev: Int32Array;
+    oNext: Int32Array;
+    lv: Int32Array;
+    bestIdx: Int32Array;
+    nLevels: number;
+  };
+  const start = new Int32Array(N + 1);
+  let slots = new Int32Array(4 * N), n = 0;
+  const push = (x: number) => {
+    if (n === slots.length) {
+      const t = new Int32Array(2 * n);
+      t.set(slots);
+      slots = t;
+    }
+    slots[n++] = x;
+  };
+  const ids = new Float64Array(N);
+  const queue: number[] = [];
+  for (let i = 0; i < N; i++) {
+    start[i] = n;
+    if (s.kind[i] === CANCEL) {
+      const slot = ids[s.target[i]] & SLOT_MASK;
+      push(raw.oPrev[slot]);
+      push(raw.oNext[slot]);
+      book.cancel(ids[s.target[i]]);
+    } else if (s.kind[i] === LIMIT) {
+      ids[i] = book.limit(s.side[i] as Side, s.price[i], s.qty[i], 0);
+      const slot = ids[i] & SLOT_MASK;
+      push(slot);
+      push(raw.oPrev[slot]); // the old tail, whose next is written
+    } else {
+      const opp = 1 - s.side[i], best = raw.bestIdx[opp];
+      queue.length = 0;
+      for (let q = best === -1 ? -1 : raw.lv[(opp * raw.nLevels + best) << 2];; q = raw.oNext[q]) {
+        queue.push(q);
+        if (q === -1 || queue.length > 64) break;
+      }
+      book.market(s.side[i] as Side, s.qty[i], 0);
+      const f = book.fills;
+      let full = 0;
+      for (let k = 0; k < f.count; k++) if (f.makerRemaining[k] === 0) full++;
+      push(f.count);
+      push(full);
+      for (let k = 0; k <= f.count && k < queue.length; k++) push(queue[k]);
+    }
+  }
+  start[N] = n;
+  return { start, slots };
+}
+
+/**
+ * The engine's memory traffic alone: a "book" that makes, at the recorded slots, the loads and
+ * stores the engine makes in its order fields, each slot depending on the read before it as in
+ * the engine (the cancel's slot on its id, its neighbours on its record, a market's next order on
+ * the one before), and nothing else: no levels, totals or fills, no checks. The six fields lie in
+ * one array, field `f` of slot `s` at `s · sStride + f · fStride`: `(1, capacity)` is the
+ * engine's layout (one array per field), `(6, 1)` one order per 24 bytes (one array of structs,
+ * the same footprint).
+ */
+class TrafficBook {
+  lastFilled = 0;
+  private op = 0;
+  private readonly o: Int32Array; // allocated once: reset() reuses it (no page faults, no GC)
+  private readonly kGen: number;
+  private readonly kKey: number; // stays 0: "+ key" makes a slot depend on a read
+  private readonly kPrice: number;
+  private readonly kQty: number;
+  private readonly kPrev: number;
+  private readonly kNext: number;
+  constructor(
+    private readonly t: Touches,
+    capacity: number,
+    private readonly sStride: number,
+    fStride: number,
+  ) {
+    this.o = new Int32Array(6 * capacity);
+    [this.kGen, this.kKey, this.kPrice, this.kQty, this.kPrev, this.kNext] = [0, 1, 2, 3, 4, 5]
+      .map((f) => f * fStride);
+  }
+  /** Back to the start of the stream, the store zeroed. */
+  reset(): this {
+    this.op = 0;
+    this.o.fill(0);
+    return this;
+  }
+  limit(_side: Side, price: number, qty: number, _owner: number) {
+    const at = this.t.start[this.op++], slots = this.t.slots, o = this.o;
+    const s = slots[at], b = s * this.sStride;
+    const tail = slots[at + 1] + o[b + this.kGen] + o[b + this.kNext]; // the free slot's fields
+    o[b + this.kPrice] = price;
+    o[b + this.kQty] = qty;
+    o[b + this.kKey] = 0;
+    o[b + this.kPrev] = 0;
+    o[b + this.kNext] = 0;
+    o[b + this.kGen] = 0;
+    if (tail !== -1) o[tail * this.sStride + this.kNext] = 0;
+    return s; // its "id": the slot
+  }
+  cancel(id: number) {
+    const at = this.t.start[this.op++], slots = this.t.slots, o = this.o;
+    const s = id | 0, b = s * this.sStride, z = o[b + this.kKey];
+    const q = o[b + this.kGen] + o[b + this.kPrice] + o[b + this.kQty] + o[b + this.kPrev] +
+      o[b + this.kNext];
+    const p = slots[at] + z, n = slots[at + 1] + z;
+    if (p !== -1) o[p * this.sStride + this.kNext] = n;
+    if (n !== -1) o[n * this.sStride + this.kPrev] = p;
+    o[b + this.kGen] = z;
+    o[b + this.kNext] = z;
+    return q;
+  }
+  market(_side: Side, qty: number, _owner: number) {
+    const at = this.t.start[this.op], end = this.t.start[++this.op], slots = this.t.slots;
+    const o = this.o, count = slots[at], full = slots[at + 1], avail = end - at - 2;
+    let z = 0, x = 0;
+    for (let k = 0; k < count && k < avail; k++) {
+      const s = slots[at + 2 + k] + z, b = s * this.sStride;
+      if (s < 0) break;
+      z = o[b + this.kKey];
+      x += o[b + this.kQty] + o[b + this.kGen] + o[b + this.kNext];
+      if (k < full) {
+        o[b + this.kGen] = 0;
+        o[b + this.kNext] = 0;
+      } else o[b + this.kQty] = qty;
+    }
+    if (full === count && count < avail) {
+      const h = slots[at + 2 + count] + z;
+      if (h !== -1) o[h * this.sStride + this.kPrev] = 0;
+    }
+    return x & 0; // trades nothing
   }
 }
 
@@ -290,9 +442,18 @@ const crossing = makeStream(stream(1, "bench:crossing"), false);
 
 {
   const passive = makeStream(stream(1, "bench:passive"), true);
-  const makes = [bookOf(OrderBook), bookOf(OrderBook, 1 << 19), () => new NoBook()];
+  const touches = recordTouches(passive, 1 << 19);
+  const soaTraffic = new TrafficBook(touches, 1 << 19, 1, 1 << 19);
+  const aosTraffic = new TrafficBook(touches, 1 << 19, 6, 1);
+  const makes: (() => Book)[] = [
+    bookOf(OrderBook),
+    bookOf(OrderBook, 1 << 19),
+    () => new NoBook(),
+    () => soaTraffic.reset(),
+    () => aosTraffic.reset(),
+  ];
   if (base) makes.push(bookOf(base.OrderBook));
-  const [eng, sized, loop, old] = timeBooks(passive, makes, RUNS);
+  const [eng, sized, loop, traffic, aos, old] = timeBooks(passive, makes, RUNS);
   const peer = PEER ? timePeer(passive, 1) : null;
   ok &&= eng.volume === passive.volume && sized.volume === passive.volume;
   if (peer) ok &&= peer.volume === passive.volume;
@@ -306,11 +467,13 @@ const crossing = makeStream(stream(1, "bench:crossing"), false);
   }
   console.log(
     "  ns per operation by tenth of the stream (live orders at its end): engine | " +
-      "engine, store sized for the stream | the replay loop alone (a book that does nothing)" +
+      "engine, store sized for the stream | the replay loop alone (a book that does nothing) | " +
+      "the loop and the engine's memory traffic alone | the same with 24-byte orders" +
       (old ? " | baseline" : "") + (peer ? " | peer" : ""),
   );
   for (let t = 0; t < 10; t++) {
-    const cells = [eng.tenth[t], sized.tenth[t], loop.tenth[t], ...(old ? [old.tenth[t]] : [])]
+    const cells = [eng.tenth[t], sized.tenth[t], loop.tenth[t], traffic.tenth[t], aos.tenth[t]]
+      .concat(old ? [old.tenth[t]] : [])
       .map((ms) => nsPerOp(ms).toFixed(0).padStart(6));
     if (peer) cells.push(nsPerOp(peer.tenth[t]).toFixed(0).padStart(8));
     console.log(
@@ -332,6 +495,17 @@ const crossing = makeStream(stream(1, "bench:crossing"), false);
     `  the replay loop alone grows ${g(loop)}× (its random reads of the cancel targets' ids); ` +
       `the sized engine net of it ${net(sized).toFixed(2)}×` +
       (old ? `, baseline ${net(old).toFixed(2)}×` : ""),
+  );
+  // What depth adds, in ns per operation, and the first tenth 1.5x would need with that.
+  const add = (x: Tenths) => nsPerOp(x.tenth[9] - x.tenth[0]);
+  console.log(
+    `  from the first tenth to the last, the sized engine adds ${add(sized).toFixed(0)} ns per ` +
+      `operation; the loop with the engine's memory traffic alone (the same loads and stores at ` +
+      `the same slots, recorded, no logic) adds ${add(traffic).toFixed(0)} ns, with one ` +
+      `24-byte record per order ${add(aos).toFixed(0)} ns (the loop alone ${add(loop).toFixed(0)}` +
+      `): at 1.5× the first tenth would have to cost ≥ twice that, ` +
+      `${(2 * Math.min(add(traffic), add(aos))).toFixed(0)} ns (the engine's costs ` +
+      `${nsPerOp(sized.tenth[0]).toFixed(0)})`,
   );
 }
 
