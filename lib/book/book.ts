@@ -162,7 +162,12 @@ export class OrderBook {
   private readonly bestIdx: Int32Array = new Int32Array([NONE, NONE]); // level index per side
 
   // Orders, by slot (see _layout.ts for ids and generations). One array per field: measured
-  // faster than one interleaved array on the game's and the crossing stream's small books.
+  // faster than one interleaved array on the game's and the crossing stream's small books, and
+  // no better on the deep passive stream: with one Int32Array of 8 or 6 ints per slot (one cache
+  // line per order instead of six) its cost per op grew 2.55-2.90x and 2.39-2.64x from the first
+  // tenth to the last against 2.35-2.51x (min of 13 rounds, three runs, load ~2). A cancel's
+  // loads of its fields run in parallel; what depth adds is the latency of reaching a random
+  // order and its neighbours in a larger working set (bench:book's memory-traffic rows).
   private oPrice: Int32Array;
   private oQty: Int32Array;
   // 2 · owner + side, which is also the order's entry in ownerQty: one array read where unlink,
