@@ -38,7 +38,7 @@
  */
 import { OrderBook as PeerBook } from "nodejs-order-book";
 import { ASK, BID, OrderBook, type Side } from "../lib/book/mod.ts";
-import { SLOT_MASK } from "../lib/book/_layout.ts";
+import { L_HEAD, LSHIFT, SLOT_MASK } from "../lib/book/_layout.ts";
 import { type Rng, stream } from "../lib/rng.ts";
 import { baseline, conditions, cpuMs, int, interleave, median, QUICK, TODAY } from "./_bench.ts";
 
@@ -150,7 +150,8 @@ class NoBook {
  * The slots each operation of a stream touches in the engine's order store, recorded from the
  * engine's internals (untimed): per cancel its queue neighbours; per limit its slot and the old
  * tail of its level; per market the number of fills, of orders filled in full, and the queue
- * from the level's head (a market here stays within one level).
+ * from the level's head (a market of at most 50 here nearly always stays within one level; the
+ * rare one that does not is recorded within it).
  */
 interface Touches {
   start: Int32Array;
@@ -192,8 +193,9 @@ function recordTouches(s: OpStream, capacity: number): Touches {
       push(raw.oPrev[slot]); // the old tail, whose next is written
     } else {
       const opp = 1 - s.side[i], best = raw.bestIdx[opp];
+      const head = best === -1 ? -1 : raw.lv[((opp * raw.nLevels + best) << LSHIFT) + L_HEAD];
       queue.length = 0;
-      for (let q = best === -1 ? -1 : raw.lv[(opp * raw.nLevels + best) << 2];; q = raw.oNext[q]) {
+      for (let q = head;; q = raw.oNext[q]) {
         queue.push(q);
         if (q === -1 || queue.length > 64) break;
       }
