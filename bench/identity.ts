@@ -14,6 +14,9 @@
  *   learner's Q-table, visit counts and greedy snapshot, the convergence report and the final
  *   evaluation, for one Q-maker against each taker, two and three Q-makers (one with noise), a
  *   Q-maker beside a baseline, a learning taker, per-step ε, and the old rules.
+ * - **LOBSTER replays** (`replay`): the whole report (rows matched, the first mismatch, reveals,
+ *   merges, the matching check's runs and mismatches) of each committed sample, with and without
+ *   the matching check.
  *
  * Run: `BENCH_BASELINE=.tmp/main deno run --allow-read=. --allow-env --allow-sys --allow-ffi
  * bench/identity.ts` (`BENCH_QUICK=1` plays fewer episodes). Exits with code 1 on any difference.
@@ -24,11 +27,14 @@ import { createHash } from "node:crypto";
 import { baseline, QUICK } from "./_bench.ts";
 import * as gameLib from "../lib/game/mod.ts";
 import * as makersLib from "../lib/makers/mod.ts";
+import * as lobsterLib from "../lib/lobster/mod.ts";
+import { fileURLToPath } from "node:url";
 import type { GameConfig } from "../lib/game/mod.ts";
 import type { MakersTrainConfig } from "../lib/makers/mod.ts";
 
 type GameLib = Pick<typeof gameLib, "createGame">;
 type MakersLib = Pick<typeof makersLib, "trainMakers">;
+type LobsterLib = Pick<typeof lobsterLib, "replay">;
 
 const EPISODES = QUICK ? 10 : 40;
 const TRAIN = QUICK ? 150 : 600;
@@ -170,7 +176,8 @@ function trainDigest(lib: MakersLib, config: MakersTrainConfig): string {
 
 const baseGame = await baseline<GameLib>("lib/game/mod.ts");
 const baseMakers = await baseline<MakersLib>("lib/makers/mod.ts");
-if (baseGame === null || baseMakers === null) {
+const baseLobster = await baseline<LobsterLib>("lib/lobster/mod.ts");
+if (baseGame === null || baseMakers === null || baseLobster === null) {
   console.log("identity: set BENCH_BASELINE=<dir> (a checkout of the code to compare with)");
   Deno.exit(2);
 }
@@ -191,5 +198,23 @@ for (const [name, config] of GAMES) {
 for (const [name, config] of RUNS) {
   const c = { ...config, episodes: TRAIN, evalEvery: Math.max(1, TRAIN / 10) };
   report(`trainMakers: ${name}`, trainDigest(makersLib, c), trainDigest(baseMakers, c));
+}
+const samples = lobsterLib.findSamples(
+  fileURLToPath(new URL("../data/lobster/", import.meta.url)),
+);
+for (const files of samples) {
+  const sample = lobsterLib.loadSample(files);
+  for (const checkMatching of [true, false]) {
+    const digest = (lib: LobsterLib) => {
+      const h = createHash("sha256");
+      feed(
+        h,
+        lib.replay({ messages: sample.messages, orderbook: sample.orderbook, checkMatching }),
+      );
+      return hashOf(h);
+    };
+    const name = `replay: ${files.ticker}${checkMatching ? "" : ", no matching check"}`;
+    report(name, digest(lobsterLib), digest(baseLobster));
+  }
 }
 console.log(`${same} of ${total} identical`);

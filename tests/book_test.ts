@@ -690,3 +690,81 @@ Deno.test("property: the engine matches a naive reference book and keeps its inv
     { numRuns: 300, seed: 20261121 },
   );
 });
+
+Deno.test("property: a side's version changes whenever its levels' quantities do", () => {
+  // Every mutating method, on random books: wherever `version(side)` stayed the same across an
+  // operation, the side's levels (prices and total quantities) must be the same too.
+  const any = fc.oneof(
+    op,
+    fc.record({
+      kind: fc.constantFrom("reduce" as const, "increase" as const),
+      pick: fc.nat(1000),
+      qty,
+    }),
+    fc.record({ kind: fc.constant("front" as const), side, price, qty, owner }),
+    fc.constant({ kind: "restore" as const }),
+  );
+  fc.assert(
+    fc.property(fc.array(any, { maxLength: 150 }), (ops) => {
+      const b = mk();
+      const live: number[] = [];
+      const view = (sd: Side) => {
+        const p: number[] = [], q: number[] = [];
+        const n = b.levels(sd, 21, p, q);
+        return [p.slice(0, n), q.slice(0, n)];
+      };
+      for (const o of ops) {
+        const before = [BID, ASK].map((sd) => [b.version(sd as Side), view(sd as Side)] as const);
+        const alive = live.filter((id) => b.isLive(id));
+        const target = "pick" in o && alive.length > 0 ? alive[o.pick % alive.length] : NONE;
+        switch (o.kind) {
+          case "limit":
+            live.push(b.limit(o.side, o.price, o.qty, o.owner));
+            break;
+          case "front":
+            if (b.best((1 - o.side) as Side) === NONE) {
+              live.push(b.insertFront(o.side, o.price, o.qty, o.owner));
+            }
+            break;
+          case "market":
+            b.market(o.side, o.qty, o.owner);
+            break;
+          case "ioc":
+            b.ioc(o.side, o.price, o.qty, o.owner);
+            break;
+          case "cancel":
+            if (target !== NONE) b.cancel(target);
+            break;
+          case "modify":
+            if (target !== NONE) {
+              const np = Math.min(110, Math.max(90, b.orderPrice(target) + o.dp));
+              b.modify(target, np, o.qty);
+            }
+            break;
+          case "reduce":
+            if (target !== NONE && b.orderQty(target) > 1) {
+              b.reduce(target, Math.min(o.qty, b.orderQty(target) - 1));
+            }
+            break;
+          case "increase":
+            if (target !== NONE) b.increase(target, o.qty);
+            break;
+          case "clear":
+            b.clear();
+            break;
+          case "restore": {
+            const snap = b.snapshot();
+            b.clear();
+            b.restore(snap);
+            live.length = 0;
+            break;
+          }
+        }
+        for (const [sd, [v, levels]] of before.entries()) {
+          if (b.version(sd as Side) === v) assertEquals(view(sd as Side), levels, o.kind);
+        }
+      }
+    }),
+    { numRuns: 300, seed: 20261206 },
+  );
+});

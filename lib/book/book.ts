@@ -160,6 +160,8 @@ export class OrderBook {
   private readonly bits: Uint32Array;
   private readonly words: number;
   private readonly bestIdx: Int32Array = new Int32Array([NONE, NONE]); // level index per side
+  // Per side, bumped whenever a level's total quantity on that side changes (see `version`).
+  private readonly edits = new Uint32Array(2);
 
   // Orders, by slot (see _layout.ts for ids and generations). One array per field: measured
   // faster than one interleaved array on the game's and the crossing stream's small books, and
@@ -271,6 +273,27 @@ export class OrderBook {
   bestAsk(): number {
     const i = this.bestIdx[ASK];
     return i === NONE ? NONE : i + this.minTick;
+  }
+
+  /**
+   * A number that changes whenever the total quantity at any of `side`'s levels changes (an
+   * order entering, leaving, filling, shrinking or growing; `clear`, `restore`); compare it for
+   * equality only. A reader that keeps a view of the side's levels can skip re-reading them
+   * while it stays the same (the LOBSTER replay's comparison does). Throws
+   * {@linkcode BookError} for a bad side.
+   *
+   * @example
+   * ```ts
+   * import { ASK, BID, OrderBook } from "./mod.ts";
+   * const book = new OrderBook({ minTick: 90, maxTick: 110 });
+   * const bids = book.version(BID), asks = book.version(ASK);
+   * book.limit(BID, 99, 5, 0);
+   * if (book.version(BID) === bids || book.version(ASK) !== asks) throw new Error("version");
+   * ```
+   */
+  version(side: Side): number {
+    if (side !== BID && side !== ASK) badSide(side);
+    return this.edits[side];
   }
 
   /** Best price on `side`, or `NONE`. Throws {@linkcode BookError} for a bad side. */
@@ -534,6 +557,7 @@ export class OrderBook {
       const add = qty - old;
       this.oQty[slot] = qty;
       this.levelQty[lvl] += add;
+      this.edits[side]++;
       this.ownerQty[2 * owner + side] += add;
       const t = this.tot;
       t[2] += old;
@@ -598,6 +622,7 @@ export class OrderBook {
       // Already last in its queue: growing it in place is the same as leaving and re-entering.
       this.oQty[slot] = qty;
       this.levelQty[side * this.nLevels + i] += by;
+      this.edits[side]++;
       this.ownerQty[2 * owner + side] += by;
       t[2] += old;
       t[0] += qty;
@@ -641,6 +666,7 @@ export class OrderBook {
     } else this.oPrev[h] = slot;
     lv[lb + L_HEAD] = slot;
     this.levelQty[lvl] += qty;
+    this.edits[side]++;
     lv[lb + L_COUNT]++;
     this.addOwner(owner, side, qty);
     this.tot[3] += qty;
@@ -654,6 +680,8 @@ export class OrderBook {
    * than cancelling order by order; for starting a new episode on the same book.
    */
   clear(): void {
+    this.edits[BID]++;
+    this.edits[ASK]++;
     const lv = this.lv;
     const bits = this.bits;
     const words = this.words;
@@ -795,6 +823,8 @@ export class OrderBook {
     if (this.live !== 0) {
       throw new BookError(`restore: the book must be empty (${this.live} orders)`);
     }
+    this.edits[BID]++;
+    this.edits[ASK]++;
     if (this.restoreSlots.length < n) this.restoreSlots = new Int32Array(n);
     // Slots as entering the orders one by one would take them.
     const slots = this.restoreSlots;
@@ -934,6 +964,7 @@ export class OrderBook {
         this.bestIdx[opp] = i;
       }
     }
+    if (filled > 0) this.edits[opp]++;
     const t = this.tot;
     t[1] += filled;
     t[3] -= filled;
@@ -970,6 +1001,7 @@ export class OrderBook {
     } else this.oNext[t] = slot;
     lv[lb + L_TAIL] = slot;
     this.levelQty[lvl] += q;
+    this.edits[side]++;
     lv[lb + L_COUNT]++;
     this.addOwner(owner, side, q);
     this.tot[3] += q;
@@ -991,6 +1023,7 @@ export class OrderBook {
     else this.oPrev[n] = p;
     const q = this.oQty[slot];
     this.levelQty[lvl] -= q;
+    this.edits[side]++;
     lv[lb + L_COUNT]--;
     this.ownerQty[key] -= q;
     this.tot[3] -= q;
@@ -1006,6 +1039,7 @@ export class OrderBook {
     const key = this.oKey[slot];
     this.oQty[slot] -= by;
     this.levelQty[(key & 1) * this.nLevels + this.oPrice[slot] - this.minTick] -= by;
+    this.edits[key & 1]++;
     this.ownerQty[key] -= by;
     this.tot[3] -= by;
     this.tot[2] += by;

@@ -32,7 +32,8 @@
  * - Queries: `bestBid`/`bestAsk` (`NONE` when the side is empty), `levels` (top N occupied
  *   levels), `depthAt`, `depthWithin`, `queueAhead(id)` (quantity ahead in the queue),
  *   `ownerResting(owner, side)`, `stats()` for conservation
- *   (`restedIn = resting + makerFilled + cancelled`).
+ *   (`restedIn = resting + makerFilled + cancelled`), `version(side)` (changes whenever a
+ *   level's quantity on that side does: a reader of the levels can skip re-reading them).
  * - The book is pure data: it reads no clock, draws no random number and logs nothing.
  *
  * ## Inputs

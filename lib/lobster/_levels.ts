@@ -151,6 +151,9 @@ export class LevelReplay {
     this.gotQ = [new Float64Array(n), new Float64Array(n)];
   }
 
+  /** Per side, the book's `version` the view was read at, or -1 (it holds pending executions). */
+  private readonly viewAt = new Float64Array([-1, -1]);
+
   // ------------------------------------------------------------ rows
 
   /**
@@ -432,12 +435,21 @@ export class LevelReplay {
     return true;
   }
 
+  /**
+   * Reads the engine's top N levels of `side` into `gotP`/`gotQ` (plus pending executions);
+   * returns their number. A view without pending executions is kept while the side's levels
+   * are unchanged (the book's `version`): most messages change one side.
+   */
   private viewLevels(side: Side): number {
+    const pd = this.pending;
+    const pendingHere = side === pd.side && pd.pos < pd.end;
+    const version = this.book.version(side);
+    if (!pendingHere && this.viewAt[side] === version) return this.gotN[side];
+    this.viewAt[side] = pendingHere ? -1 : version;
     const n = this.n;
     const P = this.gotP[side];
     const Q = this.gotQ[side];
     let c = this.book.levels(side, n, P, Q);
-    const pd = this.pending;
     if (side === pd.side) {
       for (let j = pd.pos; j < pd.end; j++) {
         const p = pd.tick[j];
