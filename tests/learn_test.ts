@@ -333,6 +333,36 @@ Deno.test("ε follows its schedule per episode or per step", () => {
   assertEquals(byEpisode.episodes, 3);
 });
 
+Deno.test("act explores with the per-step ε at the update count, as if by episode", () => {
+  // A per-step schedule (computed in act) against the same schedule by episode with an episode
+  // ended after every update: the same draws, actions and tables.
+  const eps = { kind: "exponential", start: 1, end: 0.02, rate: 0.995 } as const;
+  const mk = (epsilonUnit: "step" | "episode") =>
+    createQLearner({
+      nStates: 6,
+      nActions: 3,
+      gamma: 0.9,
+      rng: stream(8, "t"),
+      epsilon: eps,
+      epsilonUnit,
+    });
+  const byStep = mk("step"), byEpisode = mk("episode");
+  const env = stream(9, "env");
+  let s = 0;
+  for (let t = 0; t < 3000; t++) {
+    assertEquals(byStep.epsilon, scheduleAt(eps, t));
+    const a = byStep.act(s);
+    assertEquals(byEpisode.act(s), a);
+    const s2 = Math.floor(env() * 6), r = a === s % 3 ? 1 : env();
+    byStep.update(s, a, r, s2, false);
+    byEpisode.update(s, a, r, s2, false);
+    byEpisode.endEpisode();
+    s = s2;
+  }
+  assertEquals(byStep.table, byEpisode.table);
+  assertTrue(byStep.epsilon < 0.03);
+});
+
 Deno.test("act: ε = 1 is uniform, ε = 0 never explores", () => {
   const q = createQLearner({ nStates: 1, nActions: 4, gamma: 1, rng: stream(3, "t"), epsilon: 1 });
   q.table.set([0, 0, 5, 0]);
