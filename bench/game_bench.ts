@@ -16,8 +16,8 @@
  * one a baseline checkout plays; rates count each game's own steps.
  *
  * `deno task bench:game` runs each maker count in its own process (`bench/game_bench.ts 2` runs
- * one; `BENCH_MAKERS=0,2` several in one process), so that their figures owe nothing to the JIT
- * state the other counts leave behind.
+ * one; `BENCH_MAKERS=2` keeps only the counts listed), so that their figures owe nothing to the
+ * JIT state the other counts leave behind.
  *
  * @module
  */
@@ -68,20 +68,22 @@ function resetMicros(game: Game, episodes: number): number {
 }
 
 const base = await baseline<Lib>("lib/game/mod.ts");
+/**
+ * The maker counts to run: the arguments (the task runs one process per count), else all four;
+ * `BENCH_MAKERS=2` keeps only those (so `BENCH_MAKERS=2 deno task bench:game` runs 2 alone).
+ * One process per count, so that its figure owes nothing to the JIT state the other counts leave
+ * behind (which moved the 2-maker figure of one code between about 2.2 M and 2.6 M across runs).
+ */
+const KEEP = Deno.env.get("BENCH_MAKERS")?.split(",").map(Number);
+const MAKER_COUNTS = (Deno.args.length > 0 ? Deno.args.join(",") : "0,1,2,10").split(",")
+  .map(Number).filter((n) => KEEP === undefined || KEEP.includes(n));
+if (MAKER_COUNTS.length === 0) Deno.exit(0);
 console.log(`bench:game — ${conditions(ROUNDS)}`);
 console.log(
   `${int(EPISODES)} episodes per round` +
     (Deno.env.get("BENCH_GAME") ? `; BENCH_GAME ${JSON.stringify(EXTRA)}` : "") +
     (base ? `; baseline ${Deno.env.get("BENCH_BASELINE")} side by side` : ""),
 );
-/**
- * The maker counts to run: the arguments, else `BENCH_MAKERS`, else all four. `deno task
- * bench:game` runs each count in a process of its own, so that its figure owes nothing to the
- * JIT state the other counts leave behind (which moved the 2-maker figure of one code between
- * about 2.2 M and 2.6 M across runs).
- */
-const COUNTS = Deno.args.length > 0 ? Deno.args.join(",") : Deno.env.get("BENCH_MAKERS");
-const MAKER_COUNTS = (COUNTS ?? "0,1,2,10").split(",").map(Number);
 for (const n of MAKER_COUNTS) {
   const games = [makeGame({ createGame }, n, EXTRA)];
   if (base) games.push(makeGame(base, n));

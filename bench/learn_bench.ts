@@ -31,8 +31,7 @@
  *
  * `deno task bench:learn` runs each section in a process of its own (`bench/learn_bench.ts 2`
  * runs one), so that no section's figure depends on the JIT state another leaves behind.
- * `BENCH_QUICK=1` runs fewer rounds and episodes; `BENCH_ONLY=2,3` runs those sections in one
- * process.
+ * `BENCH_QUICK=1` runs fewer rounds and episodes; `BENCH_ONLY=2,3` runs only those sections.
  *
  * @module
  */
@@ -58,6 +57,14 @@ const EPISODES = QUICK ? 2_000 : 10_000;
 /** Steps per episode of the default game (90: a 60-step window, arrival in steps 0–30). */
 const STEPS = resolveConfig({}).steps;
 
+/**
+ * Sections: the arguments (the task runs one process per section), else all; `BENCH_ONLY=2,3`
+ * keeps only those (so `BENCH_ONLY=2 deno task bench:learn` runs section 2 alone).
+ */
+const ONLY = Deno.env.get("BENCH_ONLY")?.split(",");
+const only = (Deno.args.length > 0 ? Deno.args.join(",") : "1,2,3,4").split(",")
+  .filter((s) => ONLY === undefined || ONLY.includes(s));
+if (only.length === 0) Deno.exit(0);
 console.log(`bench:learn — ${conditions(ROUNDS)}`);
 
 // ---------------------------------------------------------------- 1. bare MDP
@@ -352,9 +359,6 @@ function breakdown() {
   );
 }
 
-/** Sections: the arguments, else `BENCH_ONLY`, else all (the task runs one process per section). */
-const sections = Deno.args.length > 0 ? Deno.args.join(",") : Deno.env.get("BENCH_ONLY");
-const only = (sections ?? "1,2,3,4").split(",");
 const t0 = cpuMs();
 if (only.includes("1")) bareMDP();
 if (only.includes("2")) await repeatedGame();
