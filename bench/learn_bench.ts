@@ -27,7 +27,8 @@
  *    too, plus the encoder and the updates: the learning's own cost), with the learning Q-maker
  *    (ε decaying: what it chooses changes the book operations too), plus the game's per-episode
  *    summary, and then `trainMakers` (records, checks, frame).
- *    Issue 15 measured 719 ns per step between the first and the last.
+ *    Issue 15 measured 719 ns per step between the first and the last. The same again with two
+ *    makers, both of each line's kind (`BENCH_BREAKDOWN=1` or `=2` runs one of the two).
  *
  * `deno task bench:learn` runs each section in a process of its own (`bench/learn_bench.ts 2`
  * runs one), so that no section's figure depends on the JIT state another leaves behind.
@@ -306,11 +307,11 @@ async function gameTraining() {
 
 // ---------------------------------------------------------------- 4. breakdown
 
-function playGame(policy: MakerPolicySpec | null, summary: boolean) {
+function playGame(makers: number, policy: MakerPolicySpec | null, summary: boolean) {
   return () => {
     const g = policy === null
       ? createGame({ makers: 0, seed: 1, taker: { kind: "passive" } })
-      : createGame({ makers: 1, seed: 1, policy, taker: { kind: "passive" } });
+      : createGame({ makers, seed: 1, policy, taker: { kind: "passive" } });
     let check = 0;
     for (let e = 0; e < EPISODES; e++) {
       if (e === 0) g.reset(1);
@@ -323,7 +324,7 @@ function playGame(policy: MakerPolicySpec | null, summary: boolean) {
   };
 }
 
-function breakdown() {
+function breakdown(makers: number) {
   const eps: Schedule = {
     kind: "linear",
     start: 1,
@@ -331,23 +332,27 @@ function breakdown() {
     duration: Math.round(0.8 * EPISODES),
   };
   const q = () => qMaker({ epsilon: eps });
+  const m = makers;
   const cases: [string, () => unknown][] = [
-    ["game, no maker (taker, background)", playGame(null, false)],
-    ["game, fixed replenisher", playGame({ kind: "replenisher" }, false)],
-    ["game, maker with random actions", playGame({ kind: "random" }, false)],
+    ["game, no maker (taker, background)", playGame(m, null, false)],
+    ["game, fixed replenisher", playGame(m, { kind: "replenisher" }, false)],
+    ["game, maker with random actions", playGame(m, { kind: "random" }, false)],
     // Random actions too, but drawn by a Q-maker that encodes and learns: the learning's own
     // cost, apart from the book operations of what a learning maker chooses to do.
-    ["game, Q-maker with ε = 1", () => playGame(qMaker({ epsilon: 1 }), false)()],
-    ["game, learning Q-maker", () => playGame(q(), false)()],
-    ["  + the per-episode summary", () => playGame(q(), true)()],
-    ["trainMakers (records, checks, frame)", trainRun({ trainMakers }, 1, "passive", { name: "" })],
+    ["game, Q-maker with ε = 1", () => playGame(m, qMaker({ epsilon: 1 }), false)()],
+    ["game, learning Q-maker", () => playGame(m, q(), false)()],
+    ["  + the per-episode summary", () => playGame(m, q(), true)()],
+    ["trainMakers (records, checks, frame)", trainRun({ trainMakers }, m, "passive", { name: "" })],
   ];
   const times = interleave(cases.map((c) => c[1]), ROUNDS);
   const ns = times.map((t) => (median(t.cpu) * 1e6) / (EPISODES * STEPS));
   console.log(
-    `\n4. where a training step goes (1 maker, passive taker; ns per step, each line adds to ` +
-      `the one above; issue 15: ${TODAY.trainingOverheadNs} ns from the replenisher line to the last, on ` +
-      `60-step episodes):`,
+    `\n4. where a training step goes (${m === 1 ? "1 maker" : `${m} makers, each line's makers ` +
+      `all of that kind`}, passive taker; ns per step, each line adds to the one above` +
+      (m === 1
+        ? `; issue 15: ${TODAY.trainingOverheadNs} ns from the replenisher line to the last, on ` +
+          `60-step episodes):`
+        : "):"),
   );
   cases.forEach(([name], k) => {
     const d = k === 0 ? "" : ` (+${(ns[k] - ns[k - 1]).toFixed(0)})`;
@@ -363,5 +368,7 @@ const t0 = cpuMs();
 if (only.includes("1")) bareMDP();
 if (only.includes("2")) await repeatedGame();
 if (only.includes("3")) await gameTraining();
-if (only.includes("4")) breakdown();
+if (only.includes("4")) {
+  for (const m of (Deno.env.get("BENCH_BREAKDOWN") ?? "1,2").split(",")) breakdown(Number(m));
+}
 console.log(`\n(${((cpuMs() - t0) / 1000).toFixed(0)} s of CPU time)`);

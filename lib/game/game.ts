@@ -152,16 +152,16 @@ export function createGame(config: GameConfig = {}): Game {
   const { steps: N, p0, makers: n } = cfg;
   const actions = actionSet(cfg.actions);
   const book = new OrderBook({ minTick: p0 - cfg.bookSpan, maxTick: p0 + cfg.bookSpan });
-  // Each agent holds a wrapper; re-seeding swaps the generator behind it.
+  // Each agent holds its stream; re-seeding re-seeds them in place.
   const streams = new GameStreams(cfg.seed, n);
   // The taker's horizon is its own window (it starts at a step of the game's choosing).
   const taker = createTaker(cfg.taker, {
-    rng: () => streams.taker(),
+    rng: streams.taker,
     steps: cfg.arrival.window,
     p0,
   });
   const makers = createMakers({ config, cfg, actions, streams });
-  const bg = createGameBackground(cfg, () => streams.background());
+  const bg = createGameBackground(cfg, streams.background);
   const engine = new GameEngine({
     cfg,
     actions,
@@ -226,7 +226,7 @@ function createMakers(options: {
     const p = createPolicy(cfg.policies[i], {
       index: i,
       owner: makerOwner(i),
-      rng: () => streams.maker[i](),
+      rng: streams.maker[i],
       actions,
       makers: n,
       rules,
