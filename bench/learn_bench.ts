@@ -22,9 +22,11 @@
  *    baseline checkout from before the new rules. Rates count each game's own steps (one update
  *    per maker per step).
  * 4. **Where a training step goes** (one maker, passive taker): the same 10,000 episodes played
- *    by the game without makers (the taker and the background), with a fixed replenisher, with a maker drawing uniformly random actions
- *    (the exploring maker's book operations), with a Q-maker exploring at ε = 1 (random actions
- *    too, plus the encoder and the updates: the learning's own cost), with the learning Q-maker
+ *    by the game without makers (the taker and the background), with a fixed replenisher, with a
+ *    maker drawing uniformly random actions (the exploring maker's book operations), the same
+ *    plus the Q-maker's state encoder run on its view each step, with a Q-maker exploring at
+ *    ε = 1 (random actions too, plus the encoder and the learner's act and update: the line
+ *    above it gives the learner's own cost), with the learning Q-maker
  *    (ε decaying: what it chooses changes the book operations too), plus the game's per-episode
  *    summary, and then `trainMakers` (records, checks, frame).
  *    Issue 15 measured 719 ns per step between the first and the last. The same again with two
@@ -50,7 +52,7 @@ import {
 import { createGame, type MakerPolicySpec, resolveConfig } from "../lib/game/mod.ts";
 import { createQLearner, type Schedule, scheduleAt } from "../lib/learn/mod.ts";
 import { checksum, gameWithLearners } from "./_two_learners.ts";
-import { qMaker, trainMakers } from "../lib/makers/mod.ts";
+import { makerEncoder, qMaker, trainMakers } from "../lib/makers/mod.ts";
 import { stream } from "../lib/rng.ts";
 
 const ROUNDS = Number(Deno.env.get("BENCH_RUNS") ?? (QUICK ? 2 : 5));
@@ -324,6 +326,26 @@ function playGame(makers: number, policy: MakerPolicySpec | null, summary: boole
   };
 }
 
+/** A maker with uniformly random actions that also encodes its view every step (the Q-maker's
+ * encoder on the same game), keeping the states' sum so that the encoding is not optimised away. */
+function randomEncoding(): MakerPolicySpec {
+  return {
+    kind: "custom",
+    create: (ctx) => {
+      const { encode } = makerEncoder({ makers: ctx.makers, sizeVisible: ctx.sizeVisible });
+      const n = ctx.actions.n, rng = ctx.rng, sum = encoded;
+      return {
+        name: "random+encoder",
+        act(view) {
+          sum[0] += encode(view);
+          return Math.floor(rng() * n);
+        },
+      };
+    },
+  };
+}
+const encoded = new Float64Array(1);
+
 function breakdown(makers: number) {
   const eps: Schedule = {
     kind: "linear",
@@ -337,6 +359,8 @@ function breakdown(makers: number) {
     ["game, no maker (taker, background)", playGame(m, null, false)],
     ["game, fixed replenisher", playGame(m, { kind: "replenisher" }, false)],
     ["game, maker with random actions", playGame(m, { kind: "random" }, false)],
+    // The same random actions, plus the Q-maker's state encoding of each view (not used).
+    ["  + encoding the state each step", playGame(m, randomEncoding(), false)],
     // Random actions too, but drawn by a Q-maker that encodes and learns: the learning's own
     // cost, apart from the book operations of what a learning maker chooses to do.
     ["game, Q-maker with ε = 1", () => playGame(m, qMaker({ epsilon: 1 }), false)()],
@@ -347,8 +371,10 @@ function breakdown(makers: number) {
   const times = interleave(cases.map((c) => c[1]), ROUNDS);
   const ns = times.map((t) => (median(t.cpu) * 1e6) / (EPISODES * STEPS));
   console.log(
-    `\n4. where a training step goes (${m === 1 ? "1 maker" : `${m} makers, each line's makers ` +
-      `all of that kind`}, passive taker; ns per step, each line adds to the one above` +
+    `\n4. where a training step goes (${
+      m === 1 ? "1 maker" : `${m} makers, each line's makers ` +
+        `all of that kind`
+    }, passive taker; ns per step, each line adds to the one above` +
       (m === 1
         ? `; issue 15: ${TODAY.trainingOverheadNs} ns from the replenisher line to the last, on ` +
           `60-step episodes):`
