@@ -30,7 +30,9 @@
  *    (ε decaying: what it chooses changes the book operations too), plus the game's per-episode
  *    summary, and then `trainMakers` (records, checks, frame).
  *    Issue 15 measured 719 ns per step between the first and the last. The same again with two
- *    makers, both of each line's kind (`BENCH_BREAKDOWN=1` or `=2` runs one of the two).
+ *    makers, both of each line's kind (`BENCH_BREAKDOWN=1` or `=2` runs one of the two). In one
+ *    process the lines' different policies make the game's calls polymorphic, which adds to every
+ *    line; `BENCH_CASE=k` runs line k (from 0) alone, to run each line in a process of its own.
  *
  * `deno task bench:learn` runs each section in a process of its own (`bench/learn_bench.ts 2`
  * runs one), so that no section's figure depends on the JIT state another leaves behind.
@@ -368,6 +370,17 @@ function breakdown(makers: number) {
     ["  + the per-episode summary", () => playGame(m, q(), true)()],
     ["trainMakers (records, checks, frame)", trainRun({ trainMakers }, m, "passive", { name: "" })],
   ];
+  const one = Deno.env.get("BENCH_CASE");
+  if (one !== undefined) {
+    // One line alone in this process: no other line's policies make the game's calls polymorphic.
+    const [name, f] = cases[Number(one)];
+    const [t] = interleave([f], ROUNDS);
+    const ns = (median(t.cpu) * 1e6) / (EPISODES * STEPS);
+    console.log(
+      `4. (${m} maker${m === 1 ? "" : "s"}) ${name.trim().padEnd(34)} ${ns.toFixed(0)} ns`,
+    );
+    return;
+  }
   const times = interleave(cases.map((c) => c[1]), ROUNDS);
   const ns = times.map((t) => (median(t.cpu) * 1e6) / (EPISODES * STEPS));
   console.log(
