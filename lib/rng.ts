@@ -3,13 +3,12 @@
  *
  * One root seed per experiment is split into named streams (`"taker"`, `"maker:2"`,
  * `"background"`). Each stream is seeded from the root seed and its own name only, so adding an
- * agent never changes any other agent's draws. Streams use Baagøe's Alea generator, which is
- * several times faster than seedrandom's default ARC4 (see `bench/book_bench.ts` for the
- * measurement). It is written out here rather than called through seedrandom's `alea` (whose draws
- * it reproduces exactly: `tests/rng_test.ts`) so that a stream is one function over a typed array
- * that can be **re-seeded in place** (`reseed`): the game's agents hold their stream itself, not a
- * wrapper that looks up the current generator (two calls fewer per draw: the 2-maker training game
- * 1.09× as fast, `bench:learn` section 4).
+ * agent never changes any other agent's draws. Streams use Baagøe's Alea generator (several times
+ * faster than seedrandom's default ARC4), written out here rather than called through seedrandom's
+ * `alea` (whose draws it reproduces exactly: `tests/rng_test.ts`) so that a stream is one function
+ * over a typed array that can be **re-seeded in place** (`reseed`): the game's agents hold their
+ * stream itself, not a wrapper that looks up the current generator (two calls fewer per draw;
+ * 2-maker training 1.03-1.04x as fast in paired runs).
  *
  * `lib/` never calls `Math.random`: every random draw comes through a `Rng` made here.
  *
