@@ -30,7 +30,8 @@
  *    (ε decaying: what it chooses changes the book operations too), plus the game's per-episode
  *    summary, and then `trainMakers` (records, checks, frame).
  *    Issue 15 measured 719 ns per step between the first and the last. The same again with two
- *    makers, both of each line's kind (`BENCH_BREAKDOWN=1` or `=2` runs one of the two). In one
+ *    makers, both of each line's kind (`bench/learn_bench.ts 4.2` runs that one alone, as the
+ *    task does; `BENCH_BREAKDOWN=1` or `=2` picks one when section 4 runs whole). In one
  *    process the lines' different policies make the game's calls polymorphic, which adds to every
  *    line; `BENCH_CASE=k` runs line k (from 0) alone, to run each line in a process of its own.
  *
@@ -63,12 +64,13 @@ const EPISODES = QUICK ? 2_000 : 10_000;
 const STEPS = resolveConfig({}).steps;
 
 /**
- * Sections: the arguments (the task runs one process per section), else all; `BENCH_ONLY=2,3`
- * keeps only those (so `BENCH_ONLY=2 deno task bench:learn` runs section 2 alone).
+ * Sections: the arguments (the task runs one process per section, and section 4's 1- and
+ * 2-maker profiles as `4.1` and `4.2`), else all; `BENCH_ONLY=2,4` keeps only those (so
+ * `BENCH_ONLY=2 deno task bench:learn` runs section 2 alone).
  */
 const ONLY = Deno.env.get("BENCH_ONLY")?.split(",");
 const only = (Deno.args.length > 0 ? Deno.args.join(",") : "1,2,3,4").split(",")
-  .filter((s) => ONLY === undefined || ONLY.includes(s));
+  .filter((s) => ONLY === undefined || ONLY.includes(s) || ONLY.includes(s.split(".")[0]));
 if (only.length === 0) Deno.exit(0);
 console.log(`bench:learn — ${conditions(ROUNDS)}`);
 
@@ -407,7 +409,8 @@ const t0 = cpuMs();
 if (only.includes("1")) bareMDP();
 if (only.includes("2")) await repeatedGame();
 if (only.includes("3")) await gameTraining();
-if (only.includes("4")) {
-  for (const m of (Deno.env.get("BENCH_BREAKDOWN") ?? "1,2").split(",")) breakdown(Number(m));
+for (const section of only.filter((s) => s.startsWith("4"))) {
+  const makers = section === "4" ? Deno.env.get("BENCH_BREAKDOWN") ?? "1,2" : section.slice(2);
+  for (const m of makers.split(",")) breakdown(Number(m));
 }
 console.log(`\n(${((cpuMs() - t0) / 1000).toFixed(0)} s of CPU time)`);
