@@ -384,7 +384,7 @@ class QTable implements QLearner {
     if ((a >>> 0) !== a || a >= this.nActions) {
       throw new ConfigError("a", `an integer in [0, ${this.nActions - 1}]`, a);
     }
-    if (!Number.isFinite(r)) throw new ConfigError("r", "a finite number", r);
+    if (!Number.isFinite(r)) this.#badReward(r);
     this.#badState(s2, "s2");
   }
 }
